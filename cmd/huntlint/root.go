@@ -1,0 +1,196 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/mapper"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitUsage    = 2 // usage, config, catalog or input error
+)
+
+// exitError carries an exit code out of a command's RunE.
+type exitError struct {
+	code int
+	err  error // nil when the command already said everything
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+// usageErr wraps err as a usage/config/input error (exit 2).
+func usageErr(err error) error { return &exitError{code: ExitUsage, err: err} }
+
+// app holds what every command shares: streams, global flags, the logger.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	logLevel  string
+	logFormat string
+	catalogs  []string
+	domains   []string
+	offline   bool
+
+	log zerolog.Logger
+}
+
+// run builds the command tree, executes args and returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "huntlint: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "huntlint: %v\n", err)
+	return ExitUsage
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "huntlint",
+		Short:         "Validate, fix and map MITRE ATT&CK tags in Sigma rules and KQL hunting queries",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setup()
+		},
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&a.logLevel, "log-level", envOr("HUNTLINT_LOG_LEVEL", "warn"), "log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)")
+	f.StringVar(&a.logFormat, "log-format", envOr("HUNTLINT_LOG_FORMAT", "console"), "log format on stderr: console or json (env HUNTLINT_LOG_FORMAT)")
+	f.StringArrayVar(&a.catalogs, "catalog", envList("HUNTLINT_CATALOG"), "STIX bundle (.json or .json.gz) to use instead of the default catalog; repeatable (env HUNTLINT_CATALOG, comma-separated)")
+	f.StringArrayVar(&a.domains, "domain", envList("HUNTLINT_DOMAIN"), "active ATT&CK domain: enterprise-attack (default), mobile-attack, ics-attack; repeatable (env HUNTLINT_DOMAIN)")
+	f.BoolVar(&a.offline, "offline", envBool("HUNTLINT_OFFLINE"), "use only the embedded catalog (or --catalog), never the download cache (env HUNTLINT_OFFLINE)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageErr(fmt.Errorf("%w (see 'huntlint --help')", err))
+	})
+
+	root.AddCommand(a.versionCommand())
+	for _, add := range subcommands {
+		root.AddCommand(add(a))
+	}
+	return root
+}
+
+// subcommands lists the constructors of the commands beside version; each
+// command file adds its constructor here.
+var subcommands []func(*app) *cobra.Command
+
+func (a *app) setup() error {
+	lvl, err := zerolog.ParseLevel(strings.ToLower(a.logLevel))
+	if err != nil || a.logLevel == "" {
+		return usageErr(fmt.Errorf("invalid --log-level %q: use trace, debug, info, warn or error", a.logLevel))
+	}
+	var w io.Writer
+	switch a.logFormat {
+	case "json":
+		w = a.stderr
+	case "console":
+		w = zerolog.ConsoleWriter{Out: a.stderr, NoColor: noColor(a.stderr)}
+	default:
+		return usageErr(fmt.Errorf("invalid --log-format %q: use console or json", a.logFormat))
+	}
+	a.log = zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+	return nil
+}
+
+// catalogOptions turns the global flags into catalog options.
+func (a *app) catalogOptions() (mapper.Options, error) {
+	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline}
+	for _, d := range a.domains {
+		for _, s := range strings.Split(d, ",") {
+			s = strings.TrimSpace(s)
+			switch mapper.Domain(s) {
+			case mapper.Enterprise, mapper.Mobile, mapper.ICS:
+				opts.Domains = append(opts.Domains, mapper.Domain(s))
+			default:
+				return opts, usageErr(fmt.Errorf("invalid --domain %q: use enterprise-attack, mobile-attack or ics-attack", s))
+			}
+		}
+	}
+	return opts, nil
+}
+
+// openCatalog opens the catalog the global flags describe.
+func (a *app) openCatalog() (*mapper.Catalog, error) {
+	opts, err := a.catalogOptions()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := mapper.Open(opts)
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("load catalog: %w", err))
+	}
+	return cat, nil
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func envList(key string) []string {
+	v := os.Getenv(key)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func envBool(key string) bool {
+	switch strings.ToLower(os.Getenv(key)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// noColor reports whether w must not get ANSI colours: not a terminal, or
+// NO_COLOR set.
+func noColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return true
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return true
+	}
+	fi, err := f.Stat()
+	return err != nil || fi.Mode()&os.ModeCharDevice == 0
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// Set by the linker: -ldflags "-X main.version=… -X main.commit=…".
+var (
+	version = "dev"
+	commit  = "none"
+)
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the huntlint version and the ATT&CK release of each catalog domain",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(a.stdout, "huntlint %s (commit %s)\n", version, commit)
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			for _, r := range cat.Releases() {
+				fmt.Fprintf(a.stdout, "%s %s (%s)\n", r.Domain, r.Version, r.Source)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,81 @@
+// Package mapper holds the MITRE ATT&CK catalog (STIX loading, the embedded
+// default, lookups and revocations) and resolves rule references against it.
+package mapper
+
+// Domain names an ATT&CK domain as STIX spells it: "enterprise-attack",
+// "mobile-attack" or "ics-attack".
+type Domain string
+
+// The ATT&CK domains huntlint knows how to load.
+const (
+	Enterprise Domain = "enterprise-attack"
+	Mobile     Domain = "mobile-attack"
+	ICS        Domain = "ics-attack"
+)
+
+// ObjectType is the kind of an ATT&CK object, independent of its STIX type name.
+type ObjectType string
+
+// Object types. IDs collide across types (T1086 is a revoked technique and a
+// deprecated mitigation), so every lookup is by type.
+const (
+	TypeTechnique         ObjectType = "technique"
+	TypeTactic            ObjectType = "tactic"
+	TypeGroup             ObjectType = "group"
+	TypeSoftware          ObjectType = "software"
+	TypeCampaign          ObjectType = "campaign"
+	TypeMitigation        ObjectType = "mitigation"
+	TypeDataSource        ObjectType = "data-source"
+	TypeDataComponent     ObjectType = "data-component"
+	TypeDetectionStrategy ObjectType = "detection-strategy"
+	TypeAnalytic          ObjectType = "analytic"
+	TypeAsset             ObjectType = "asset"
+)
+
+// Status is the life-cycle state of an ATT&CK object.
+type Status string
+
+// Object states.
+const (
+	StatusActive     Status = "active"
+	StatusDeprecated Status = "deprecated"
+	StatusRevoked    Status = "revoked"
+)
+
+// Object is one ATT&CK object of any type. Fields that do not apply to a type
+// are empty.
+type Object struct {
+	ID       string     // ATT&CK external ID, upper case: "T1059.001", "TA0002", "G0016"
+	STIXID   string     // "attack-pattern--…"
+	Type     ObjectType // never empty
+	Name     string
+	Domain   Domain
+	Status   Status
+	Modified string // STIX modified timestamp, as in the bundle
+
+	// RevokedBy is the ATT&CK ID of the direct replacement of a revoked
+	// object (from its revoked-by relationship), empty when none is known.
+	RevokedBy string
+
+	// Techniques only.
+	Parent        string   // parent technique ID of a sub-technique
+	Subtechniques []string // sub-technique IDs of a parent, sorted
+	Tactics       []string // tactic shortnames from kill chain phases, in matrix order
+	Platforms     []string
+
+	// Tactics only.
+	Shortname string // "defense-evasion"
+	Order     int    // position in the domain's matrix, 0-based
+}
+
+// IsSubtechnique reports whether o is a sub-technique.
+func (o *Object) IsSubtechnique() bool { return o.Parent != "" }
+
+// Release describes where one domain of a catalog came from.
+type Release struct {
+	Domain   Domain
+	Version  string // "18.1", or "unknown"
+	Source   string // "embedded", "cache" or "path"
+	Path     string // file path when Source is "cache" or "path"
+	Modified string // newest modified timestamp in the bundle (or collection)
+}
