@@ -101,7 +101,7 @@ func (a *app) rootCommand() *cobra.Command {
 }
 
 // subcommands lists the constructors of the commands beside version; each
-// command file adds its constructor here.
+// command's file appends its constructor in an init function.
 var subcommands []func(*app) *cobra.Command
 
 func (a *app) setup() error {
