@@ -3,6 +3,9 @@ module github.com/huntlint/huntlint
 go 1.26
 
 require (
+	github.com/alecthomas/participle v0.7.1 // indirect
+	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
+	github.com/bradleyjkemp/sigma-go v0.6.6 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect

@@ -2,7 +2,10 @@
 // KQL files and Markdown hunting queries into one positioned model.
 package rules
 
-import "gopkg.in/yaml.v3"
+import (
+	"github.com/bradleyjkemp/sigma-go"
+	"gopkg.in/yaml.v3"
+)
 
 // Format is the file format a rule was read from.
 type Format string
@@ -82,6 +85,11 @@ type Ref struct {
 	Source RefSource
 	Span   Span       // covers Text
 	Node   *yaml.Node // the scalar node, for YAML sources; nil otherwise
+	// Loose marks free text that may not name an ATT&CK object at all: a
+	// covered row of a Markdown coverage table, whose rows also list states
+	// such as "Vulnerability". Checks should ignore a loose reference that
+	// does not resolve.
+	Loose bool
 }
 
 // Query is one KQL query text inside a file.
@@ -134,6 +142,10 @@ type Rule struct {
 	Doc *yaml.Node
 	// DocIndex is the 0-based index of the YAML document in a multi-document file.
 	DocIndex int
+	// Sigma is the rule as decoded by sigma-go (detection rules); nil when
+	// sigma-go does not take the rule (correlation and filter rules, some
+	// conditions), which is not a load problem.
+	Sigma *sigma.Rule
 }
 
 // Tag is one entry of a tags list with its position.

@@ -1,0 +1,232 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	reTechnique  = regexp.MustCompile(`^[Tt]\d{4}(\.\d{3})?$`)
+	reOtherID    = regexp.MustCompile(`^(?i)(ta|ds|g|s|c|m)\d{4}$`)
+	reTacticWord = regexp.MustCompile(`^[A-Za-z][A-Za-z_\- ]*[A-Za-z]$`)
+)
+
+// classifyAttack judges what an ATT&CK value ("T1059.001", "g0016",
+// "defense_evasion") names from its spelling alone.
+func classifyAttack(v string) RefKind {
+	if reTechnique.MatchString(v) {
+		return RefTechnique
+	}
+	if m := reOtherID.FindStringSubmatch(v); m != nil {
+		switch strings.ToLower(m[1]) {
+		case "ta":
+			return RefTactic
+		case "ds":
+			return RefDataSource
+		case "g":
+			return RefGroup
+		case "s":
+			return RefSoftware
+		case "c":
+			return RefCampaign
+		case "m":
+			return RefMitigation
+		}
+	}
+	if reTacticWord.MatchString(v) && !strings.Contains(v, " ") {
+		return RefTactic
+	}
+	return RefUnknown
+}
+
+// sigmaTagRef returns the ATT&CK reference of a Sigma tag, if it is one
+// ("attack.*", prefix in any case).
+func sigmaTagRef(t Tag) (Ref, bool) {
+	if len(t.Text) < 7 || !strings.EqualFold(t.Text[:7], "attack.") {
+		return Ref{}, false
+	}
+	v := t.Text[7:]
+	return Ref{Text: t.Text, Value: v, Kind: classifyAttack(v), Source: SourceSigmaTag, Span: t.Span, Node: t.Node}, true
+}
+
+// Free-text recognisers. IDs must stand alone: no letter, digit or
+// underscore directly before or after.
+var (
+	reFreeURL = regexp.MustCompile(`(?i)(?:https?://)?attack\.mitre\.org/(?:(techniques|wiki/technique)/(T\d{4})(?:[/.](\d{3}))?|(tactics|wiki/tactic)/(TA\d{4})|(groups)/(G\d{4})|(software)/(S\d{4})|(campaigns)/(C\d{4})|(mitigations)/(M\d{4})|(datasources)/(DS\d{4}))/?`)
+	reFreeID  = regexp.MustCompile(`(?i)\b(T\d{4})(?:[./](\d{3}))?\b|\b(TA\d{4})\b`)
+	// "Tactic: Execution, Initial Access" / "MITRE Tactics - Persistence".
+	reFreeTactics = regexp.MustCompile(`(?i)\btactics?\b\s*(?:\*\*)?\s*[:=]\s*(?:\*\*)?`)
+)
+
+// scanFree finds ATT&CK references in free text: the file bytes [start, end)
+// (a comment or a run of Markdown prose). src is the reference source for
+// plain IDs and tactic lists; links get SourceURL.
+func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
+	text := string(li.src[start:end])
+	var refs []Ref
+	taken := make([]bool, 0)
+	_ = taken
+	var masked [][2]int
+	for _, m := range reFreeURL.FindAllStringSubmatchIndex(text, -1) {
+		ref := Ref{Text: text[m[0]:m[1]], Source: SourceURL, Span: li.span(start+m[0], start+m[1])}
+		ref.Text = strings.TrimSuffix(ref.Text, "/")
+		ref.Span = li.span(start+m[0], start+m[0]+len(ref.Text))
+		switch {
+		case m[4] >= 0:
+			ref.Kind = RefTechnique
+			ref.Value = strings.ToUpper(text[m[4]:m[5]])
+			if m[6] >= 0 {
+				ref.Value += "." + text[m[6]:m[7]]
+			}
+		default:
+			for g := 4; g < len(m)/2; g += 2 {
+				if m[2*g] < 0 {
+					continue
+				}
+				ref.Value = strings.ToUpper(text[m[2*g+2]:m[2*g+3]])
+				ref.Kind = urlKind(strings.ToLower(text[m[2*g]:m[2*g+1]]))
+				break
+			}
+		}
+		if ref.Value == "" {
+			continue
+		}
+		refs = append(refs, ref)
+		masked = append(masked, [2]int{m[0], m[1]})
+	}
+	inMask := func(a, b int) bool {
+		for _, r := range masked {
+			if a < r[1] && b > r[0] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range reFreeID.FindAllStringSubmatchIndex(text, -1) {
+		if inMask(m[0], m[1]) || !standsAlone(text, m[0], m[1]) {
+			continue
+		}
+		ref := Ref{Text: text[m[0]:m[1]], Source: src, Span: li.span(start+m[0], start+m[1])}
+		if m[2] >= 0 {
+			ref.Kind = RefTechnique
+			ref.Value = strings.ToUpper(text[m[2]:m[3]])
+			if m[4] >= 0 {
+				ref.Value += "." + text[m[4]:m[5]]
+			}
+		} else {
+			ref.Kind = RefTactic
+			ref.Value = strings.ToUpper(text[m[6]:m[7]])
+		}
+		refs = append(refs, ref)
+	}
+	for _, m := range reFreeTactics.FindAllStringIndex(text, -1) {
+		lineEnd := strings.IndexByte(text[m[1]:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text) - m[1]
+		}
+		refs = append(refs, tacticList(li, text, start, m[1], m[1]+lineEnd, src, inMask)...)
+	}
+	sortRefs(refs)
+	return refs
+}
+
+// tacticList splits "Execution, Initial Access and Persistence" into tactic
+// references. Items that are IDs or links are left to the other recognisers;
+// items that do not look like names (digits, punctuation, more than four
+// words) end the list.
+func tacticList(li *lineIndex, text string, base, from, to int, src RefSource, inMask func(a, b int) bool) []Ref {
+	var refs []Ref
+	i := from
+	for i < to {
+		j := i
+		for j < to && !strings.ContainsRune(",;|/", rune(text[j])) {
+			j++
+		}
+		item := text[i:j]
+		// split "A and B"
+		parts := splitAnd(item)
+		off := i
+		for _, p := range parts {
+			pi := strings.Index(text[off:j], p)
+			if pi < 0 {
+				continue
+			}
+			a := off + pi
+			b := a + len(p)
+			off = b
+			name := strings.Trim(p, " \t*_`'\"()[].")
+			if name == "" {
+				continue
+			}
+			a += strings.Index(p, name)
+			b = a + len(name)
+			if inMask(a, b) || reFreeID.MatchString(name) {
+				continue
+			}
+			if !reTacticWord.MatchString(name) || len(strings.Fields(name)) > 4 {
+				return refs
+			}
+			refs = append(refs, Ref{Text: name, Value: name, Kind: RefTactic, Source: src, Span: li.span(base+a, base+b)})
+		}
+		i = j + 1
+	}
+	return refs
+}
+
+func splitAnd(s string) []string {
+	var out []string
+	for {
+		k := strings.Index(strings.ToLower(s), " and ")
+		if k < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:k])
+		s = s[k+5:]
+	}
+}
+
+func urlKind(path string) RefKind {
+	switch path {
+	case "tactics", "wiki/tactic":
+		return RefTactic
+	case "groups":
+		return RefGroup
+	case "software":
+		return RefSoftware
+	case "campaigns":
+		return RefCampaign
+	case "mitigations":
+		return RefMitigation
+	case "datasources":
+		return RefDataSource
+	}
+	return RefUnknown
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// standsAlone reports whether text[a:b] has no word character or dot-digit
+// continuation around it ("T1059.0011" and "xT1059" are not IDs).
+func standsAlone(text string, a, b int) bool {
+	if a > 0 && (isWordByte(text[a-1]) || text[a-1] == '-' || text[a-1] == '.') {
+		return false
+	}
+	if b < len(text) && (isWordByte(text[b]) || text[b] == '-') {
+		return false
+	}
+	if b+1 < len(text) && (text[b] == '.' || text[b] == '/') && text[b+1] >= '0' && text[b+1] <= '9' {
+		return false
+	}
+	return true
+}
+
+func sortRefs(refs []Ref) {
+	// insertion sort: lists are short and mostly sorted
+	for i := 1; i < len(refs); i++ {
+		for j := i; j > 0 && refs[j].Span.StartOffset < refs[j-1].Span.StartOffset; j-- {
+			refs[j], refs[j-1] = refs[j-1], refs[j]
+		}
+	}
+}
