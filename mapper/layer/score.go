@@ -142,7 +142,9 @@ func FormatStatusWeights(m map[string]float64) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return statusRank(keys[i]) > statusRank(keys[j]) || statusRank(keys[i]) == statusRank(keys[j]) && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return statusRank(keys[i]) > statusRank(keys[j]) || statusRank(keys[i]) == statusRank(keys[j]) && keys[i] < keys[j]
+	})
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + "=" + strconv.FormatFloat(m[k], 'g', -1, 64)
