@@ -1,0 +1,439 @@
+package linter
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// FixOptions say which fixes ApplyFixes applies and what it does with them.
+type FixOptions struct {
+	// Unsafe also applies fixes marked FixUnsafe (--unsafe-fixes).
+	Unsafe bool
+	// DryRun computes the fixed text but writes no file.
+	DryRun bool
+	// Diff, when set, receives a unified diff of every changed file (paths as
+	// in the findings, for `patch -p0` or `git apply -p0`); no file is
+	// written.
+	Diff io.Writer
+	// Relint lints the new text of one file and returns all its findings
+	// (load errors as findings without a Rule). ApplyFixes calls it after
+	// each pass to reach a fixed point, as fixes may uncover or conflict with
+	// others, and to prove that the fixed file still loads. Nil means one
+	// pass, trusting the edits.
+	Relint func(path string, src []byte) ([]Finding, error)
+	// MaxPasses bounds the passes per file; 0 means 10.
+	MaxPasses int
+	// Jobs is the number of files fixed at once; 0 means GOMAXPROCS.
+	Jobs int
+}
+
+// FixSummary says what ApplyFixes did.
+type FixSummary struct {
+	// Checks has one entry per check that had a fixable finding, by ID.
+	Checks []CheckFixes
+	// Files are the changed files (written, or in a diff or dry run, that
+	// would be), by path.
+	Files []FileChange
+	// Errors are the files that could not be fixed or written, by path.
+	Errors []FileError
+	// Findings are the findings after fixing: those of unchanged files as
+	// given, those of changed files from the last re-lint (without Relint:
+	// as given, minus the fixed ones). They are in the input's file order.
+	Findings []Finding
+}
+
+// CheckFixes counts one check's fixes.
+type CheckFixes struct {
+	Check string
+	// Fixed is the number of fixes applied.
+	Fixed int
+	// Remaining is the number of fixable findings left that the run could
+	// have applied: conflicts with another fix, files with load errors or
+	// that could not be written, fixes that did not converge.
+	Remaining int
+	// Unsafe is the number of fixable findings left because their fix is
+	// unsafe and --unsafe-fixes was not given.
+	Unsafe int
+}
+
+// FileChange is one file whose text the fixes changed.
+type FileChange struct {
+	Path          string
+	Before, After []byte
+	Fixes         int // fixes applied, over all passes
+}
+
+// FileError is a file that was left alone, and why.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Fixed returns the total number of fixes applied.
+func (s *FixSummary) Fixed() int {
+	n := 0
+	for _, c := range s.Checks {
+		n += c.Fixed
+	}
+	return n
+}
+
+// Remaining returns the number of fixable findings left (not counting those
+// waiting for --unsafe-fixes).
+func (s *FixSummary) Remaining() int {
+	n := 0
+	for _, c := range s.Checks {
+		n += c.Remaining
+	}
+	return n
+}
+
+// UnsafeRemaining returns the number of findings --unsafe-fixes would fix.
+func (s *FixSummary) UnsafeRemaining() int {
+	n := 0
+	for _, c := range s.Checks {
+		n += c.Unsafe
+	}
+	return n
+}
+
+// WriteText writes the summary for humans: one line per check with fixed and
+// remaining counts, then the totals, e.g.
+//
+//	attack-revoked: fixed 3
+//	attack-duplicate: fixed 1, 1 remaining
+//	fixed 4 findings in 2 files, 1 remaining (1 more with --unsafe-fixes)
+func (s *FixSummary) WriteText(w io.Writer, dryRun bool) error {
+	var b strings.Builder
+	for _, c := range s.Checks {
+		var parts []string
+		if c.Fixed > 0 {
+			verb := "fixed"
+			if dryRun {
+				verb = "would fix"
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", verb, c.Fixed))
+		}
+		if c.Remaining > 0 {
+			parts = append(parts, fmt.Sprintf("%d remaining", c.Remaining))
+		}
+		if c.Unsafe > 0 {
+			parts = append(parts, fmt.Sprintf("%d with --unsafe-fixes", c.Unsafe))
+		}
+		fmt.Fprintf(&b, "%s: %s\n", c.Check, strings.Join(parts, ", "))
+	}
+	for _, e := range s.Errors {
+		fmt.Fprintf(&b, "%s: not fixed: %v\n", e.Path, e.Err)
+	}
+	verb := "fixed"
+	if dryRun {
+		verb = "would fix"
+	}
+	fmt.Fprintf(&b, "%s %d %s in %d %s", verb, s.Fixed(), plural(s.Fixed(), "finding", "findings"),
+		len(s.Files), plural(len(s.Files), "file", "files"))
+	if r := s.Remaining(); r > 0 {
+		fmt.Fprintf(&b, ", %d remaining", r)
+	}
+	if u := s.UnsafeRemaining(); u > 0 {
+		fmt.Fprintf(&b, " (%d more with --unsafe-fixes)", u)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// isLoadError reports whether f says its file could not be loaded (fully).
+func isLoadError(f *Finding) bool {
+	return f.Check == "load-error" || f.Rule == nil && f.Severity == SeverityError
+}
+
+// applicable reports whether fx may be applied under opts.
+func (o *FixOptions) applicable(fx *Fix) bool {
+	if fx == nil || len(fx.Edits) == 0 {
+		return false
+	}
+	return fx.Applicability == FixSafe || fx.Applicability == FixUnsafe && o.Unsafe
+}
+
+// fixResult is the outcome of fixing one file.
+type fixResult struct {
+	path     string
+	before   []byte
+	after    []byte // nil when unchanged
+	fixed    map[string]int
+	nfixes   int
+	findings []Finding
+	err      error
+}
+
+// ApplyFixes applies the fixes attached to findings, file by file: per pass
+// the applicable fixes in finding order, each with all its edits or none,
+// skipping a fix that overlaps one taken before (first wins); then, with
+// opts.Relint, the file is linted again and the next pass applies the fixes
+// found then, until none is left (a fixed point, so a second run changes
+// nothing). A file that has a load error is never changed; a pass whose
+// result no longer loads is undone and reported. Files are written
+// atomically, unless opts.DryRun or opts.Diff is set. The returned error is
+// for the diff writer only; file problems are in FixSummary.Errors.
+func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
+	if opts.MaxPasses <= 0 {
+		opts.MaxPasses = 10
+	}
+	// Group by file, in the order files first appear.
+	var order []string
+	byPath := map[string][]Finding{}
+	for _, f := range findings {
+		if _, ok := byPath[f.Path]; !ok {
+			order = append(order, f.Path)
+		}
+		byPath[f.Path] = append(byPath[f.Path], f)
+	}
+	results := make([]fixResult, len(order))
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = fixFile(order[i], byPath[order[i]], &opts)
+			}
+		}()
+	}
+	for i := range order {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	var sum FixSummary
+	counts := map[string]*CheckFixes{}
+	count := func(id string) *CheckFixes {
+		c := counts[id]
+		if c == nil {
+			c = &CheckFixes{Check: id}
+			counts[id] = c
+		}
+		return c
+	}
+	// Write (or diff) the changed files.
+	var diffErr error
+	for i := range results {
+		r := &results[i]
+		if r.after != nil {
+			// Written even when a later pass failed: the passes before it
+			// were proven good.
+			var werr error
+			switch {
+			case opts.Diff != nil:
+				if diffErr == nil {
+					diffErr = WriteUnifiedDiff(opts.Diff, r.path, r.before, r.after)
+				}
+			case !opts.DryRun:
+				werr = writeFixed(r.path, r.before, r.after)
+			}
+			if werr != nil {
+				r.err = werr
+				r.after = nil
+				r.fixed = nil
+				r.findings = byPath[r.path]
+			}
+		}
+		if r.err != nil {
+			sum.Errors = append(sum.Errors, FileError{Path: r.path, Err: r.err})
+		}
+		if r.after != nil {
+			sum.Files = append(sum.Files, FileChange{Path: r.path, Before: r.before, After: r.after, Fixes: r.nfixes})
+		}
+		for id, n := range r.fixed {
+			count(id).Fixed += n
+		}
+		for _, f := range r.findings {
+			if f.Fix != nil && len(f.Fix.Edits) > 0 {
+				if f.Fix.Applicability == FixUnsafe && !opts.Unsafe {
+					count(f.Check).Unsafe++
+				} else if f.Fix.Applicability != FixNone {
+					count(f.Check).Remaining++
+				}
+			}
+		}
+		sum.Findings = append(sum.Findings, r.findings...)
+	}
+	for _, c := range counts {
+		sum.Checks = append(sum.Checks, *c)
+	}
+	sort.Slice(sum.Checks, func(i, j int) bool { return sum.Checks[i].Check < sum.Checks[j].Check })
+	sort.Slice(sum.Files, func(i, j int) bool { return sum.Files[i].Path < sum.Files[j].Path })
+	sort.Slice(sum.Errors, func(i, j int) bool { return sum.Errors[i].Path < sum.Errors[j].Path })
+	return sum, diffErr
+}
+
+// fixFile runs the fix passes over one file's findings.
+func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
+	res := fixResult{path: path, findings: fs}
+	hasFix := false
+	for i := range fs {
+		if opts.applicable(fs[i].Fix) {
+			hasFix = true
+			break
+		}
+	}
+	if !hasFix {
+		return res
+	}
+	for i := range fs {
+		if isLoadError(&fs[i]) {
+			res.err = fmt.Errorf("the file has load errors (%s); fix them first", fs[i].Message)
+			return res
+		}
+	}
+	src := fileSource(fs)
+	if src == nil {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		src = b
+	}
+	res.before = src
+	cur, curFs := src, fs
+	fixed := map[string]int{}
+	nfixes := 0
+	for pass := 0; ; pass++ {
+		var fixes []*Fix
+		var idx []int
+		for i := range curFs {
+			f := &curFs[i]
+			if opts.applicable(f.Fix) && (f.Rule == nil || f.Rule.Source == nil || sameBytes(f.Rule.Source, cur)) {
+				fixes = append(fixes, f.Fix)
+				idx = append(idx, i)
+			}
+		}
+		if len(fixes) == 0 {
+			break
+		}
+		if pass == opts.MaxPasses {
+			res.err = fmt.Errorf("fixes did not settle after %d passes; the fixes made so far are kept", opts.MaxPasses)
+			break
+		}
+		picked, edits := selectFixes(fixes, len(cur))
+		if len(picked) == 0 {
+			break
+		}
+		out, err := ApplyEdits(cur, edits)
+		if err != nil || bytes.Equal(out, cur) {
+			break
+		}
+		done := map[int]bool{}
+		for _, p := range picked {
+			done[idx[p]] = true
+			fixed[curFs[idx[p]].Check]++
+			nfixes++
+		}
+		if opts.Relint == nil {
+			var left []Finding
+			for i := range curFs {
+				if !done[i] {
+					left = append(left, curFs[i])
+				}
+			}
+			cur, curFs = out, left
+			break
+		}
+		nfs, err := opts.Relint(path, out)
+		if err == nil {
+			for i := range nfs {
+				if isLoadError(&nfs[i]) {
+					err = fmt.Errorf("the fixed text would not load (%s)", nfs[i].Message)
+					break
+				}
+			}
+		}
+		if err != nil {
+			var checks []string
+			for _, p := range picked {
+				checks = append(checks, curFs[idx[p]].Check)
+			}
+			res.err = fmt.Errorf("fixes by %s undone: %w", strings.Join(uniqueSorted(checks), ", "), err)
+			break
+		}
+		cur, curFs = out, nfs
+	}
+	if !bytes.Equal(cur, src) {
+		res.after = cur
+		res.fixed = fixed
+		res.nfixes = nfixes
+	}
+	res.findings = curFs
+	return res
+}
+
+// fileSource returns the original text the findings of one file were made
+// against.
+func fileSource(fs []Finding) []byte {
+	for _, f := range fs {
+		if f.Rule != nil && f.Rule.Source != nil {
+			return f.Rule.Source
+		}
+	}
+	return nil
+}
+
+// sameBytes reports whether a and b are the same text (cheaply when they
+// share their backing array).
+func sameBytes(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return bytes.Equal(a, b)
+}
+
+func uniqueSorted(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// writeFixed replaces the file at path with after, provided it still holds
+// before (someone may have edited it since it was read).
+func writeFixed(path string, before, after []byte) error {
+	if path == "" || path == "-" {
+		return fmt.Errorf("cannot write fixes to standard input; use --diff")
+	}
+	now, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(now, before) {
+		return fmt.Errorf("the file changed while it was being fixed; run again")
+	}
+	return WriteFileAtomic(path, after)
+}
