@@ -63,3 +63,76 @@ func TestSigmaHQCorpus(t *testing.T) {
 	}
 	t.Logf("kinds %v; detection rules sigma-go rejected: %d", kinds, nosigma)
 }
+
+// loadCorpus loads every file with the extensions and fails on any problem.
+func loadCorpus(t *testing.T, name string, exts ...string) []*Rule {
+	root := testshared.Corpus(t, name)
+	files := walkExt(t, root, exts...)
+	rules, problems := LoadAll(files, 0)
+	for _, p := range problems {
+		t.Errorf("%s:%d:%d: %s", p.Path, p.Line, p.Column, p.Message)
+	}
+	for _, r := range rules {
+		checkPositions(t, r)
+	}
+	t.Logf("%s: %d files, %d rules", name, len(files), len(rules))
+	return rules
+}
+
+// checkPositions verifies that every reference span holds the reference's
+// text and that every query's map sends each line start to a file line that
+// holds the same text.
+func checkPositions(t *testing.T, r *Rule) {
+	t.Helper()
+	li := newLineIndex(r.Source)
+	for _, ref := range r.Attack {
+		if got := string(r.Source[ref.Span.StartOffset:ref.Span.EndOffset]); got != ref.Text {
+			t.Errorf("%s: ref %q: span holds %q", r.Path, ref.Text, got)
+		}
+		if p := li.pos(ref.Span.StartOffset); p != ref.Span.Start {
+			t.Errorf("%s: ref %q: start %v, offset says %v", r.Path, ref.Text, ref.Span.Start, p)
+		}
+	}
+	for _, q := range r.Queries {
+		off := 0
+		for _, line := range strings.Split(q.Text, "\n") {
+			p := q.Map.Position(off)
+			fl := string(r.Source[li.offset(p.Line, p.Column):li.lineEnd(p.Line)])
+			if strings.TrimSpace(line) != "" && !strings.HasPrefix(fl, strings.TrimLeft(line, " \t")) && !strings.HasPrefix(fl, line) {
+				t.Errorf("%s: query line %q maps to %d:%d which holds %q", r.Path, line, p.Line, p.Column, fl)
+				return
+			}
+			off += len(line) + 1
+		}
+	}
+}
+
+func countQueries(rules []*Rule) (n int) {
+	for _, r := range rules {
+		n += len(r.Queries)
+	}
+	return n
+}
+
+func TestReprise99Corpus(t *testing.T) {
+	rules := loadCorpus(t, "reprise99-sentinel-queries", ".kql")
+	if len(rules) != 462 {
+		t.Errorf("loaded %d rules, want one per .kql file (462)", len(rules))
+	}
+	refs := 0
+	for _, r := range rules {
+		refs += len(r.Attack)
+	}
+	t.Logf("queries %d, refs %d", countQueries(rules), refs)
+}
+
+func TestM365Corpus(t *testing.T) {
+	rules := loadCorpus(t, "m365-defender-hunting-queries", ".md")
+	refs := map[RefKind]int{}
+	for _, r := range rules {
+		for _, ref := range r.Attack {
+			refs[ref.Kind]++
+		}
+	}
+	t.Logf("queries %d, refs %v", countQueries(rules), refs)
+}

@@ -1,0 +1,240 @@
+package rules
+
+import (
+	"strings"
+)
+
+// mdFence is one fenced code block: its info string and content lines.
+type mdFence struct {
+	info        string
+	open        int // line of the opening fence
+	first, last int // content lines (last < first when empty)
+}
+
+// loadMarkdown loads a Markdown file as one Rule of kind query: the title
+// from the first ATX heading, one query per KQL code block (see isKQLFence),
+// and ATT&CK references from prose, tables, links and the // comments of the
+// KQL blocks. A file with neither queries nor references is documentation,
+// not a rule: it yields no rule and no problem.
+func loadMarkdown(path string, li *lineIndex) ([]*Rule, []Problem) {
+	r := &Rule{Path: path, Format: FormatMarkdown, Kind: KindQuery, Source: li.src, Start: Pos{Line: 1, Column: 1}}
+	src := li.src
+	var prose []int // prose line numbers
+	n := 1
+	for n <= li.lines() {
+		s, e := li.lineStart(n), li.lineEnd(n)
+		line := string(src[s:e])
+		if ch, width, info, ok := fenceOpen(line); ok {
+			f := mdFence{info: info, open: n, first: n + 1}
+			m := n + 1
+			for ; m <= li.lines(); m++ {
+				if fenceClose(string(src[li.lineStart(m):li.lineEnd(m)]), ch, width) {
+					break
+				}
+			}
+			f.last = m - 1
+			if isKQLFence(li, f) {
+				lines, comments := scanKQL(li, f.first, f.last)
+				if q, ok := fenceQuery(li, lines); ok {
+					r.Queries = append(r.Queries, q)
+				}
+				for _, c := range comments {
+					r.Attack = append(r.Attack, scanFree(li, c[0], c[1], SourceComment)...)
+				}
+			}
+			n = m + 1
+			continue
+		}
+		if r.Title == "" {
+			if t, ok := atxHeading(line); ok {
+				r.Title = t
+				r.Start = Pos{Line: n, Column: 1}
+			}
+		}
+		prose = append(prose, n)
+		n++
+	}
+	for _, p := range prose {
+		r.Attack = append(r.Attack, scanFree(li, li.lineStart(p), li.lineEnd(p), SourceMarkdown)...)
+	}
+	r.Attack = append(r.Attack, coverageTables(li, prose)...)
+	sortRefs(r.Attack)
+	if len(r.Queries) == 0 && len(r.Attack) == 0 {
+		return nil, nil
+	}
+	return []*Rule{r}, nil
+}
+
+// fenceOpen recognises an opening code fence (``` or ~~~, three or more,
+// after any indentation) and returns its character, width and info string.
+func fenceOpen(line string) (byte, int, string, bool) {
+	t := strings.TrimLeft(line, " \t>")
+	if len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return 0, 0, "", false
+	}
+	ch := t[0]
+	w := 0
+	for w < len(t) && t[w] == ch {
+		w++
+	}
+	if w < 3 {
+		return 0, 0, "", false
+	}
+	info := strings.TrimSpace(t[w:])
+	if ch == '`' && strings.Contains(info, "`") {
+		return 0, 0, "", false // inline code, not a fence
+	}
+	return ch, w, info, true
+}
+
+func fenceClose(line string, ch byte, width int) bool {
+	t := strings.TrimSpace(strings.TrimLeft(line, " \t>"))
+	if len(t) < width {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] != ch {
+			return false
+		}
+	}
+	return true
+}
+
+// isKQLFence: a block labelled kql, kusto or csl (any case) is KQL; an
+// unlabelled block is KQL when its text looks like KQL (looksLikeKQL); a block
+// with any other label is not.
+func isKQLFence(li *lineIndex, f mdFence) bool {
+	label := strings.ToLower(strings.Fields(f.info + " x")[0])
+	if f.info == "" {
+		if f.last < f.first {
+			return false
+		}
+		return looksLikeKQL(string(li.src[li.lineStart(f.first):li.lineEnd(f.last)]))
+	}
+	switch label {
+	case "kql", "kusto", "csl", "{kql}", "{kusto}":
+		return true
+	}
+	return false
+}
+
+// fenceQuery makes the block's text one query, from its first code line to
+// its last non-blank line. A block of comments only is no query.
+func fenceQuery(li *lineIndex, lines []kqlLine) (Query, bool) {
+	first, last := -1, -1
+	for i, l := range lines {
+		if l.blank {
+			continue
+		}
+		if first < 0 && !l.comment {
+			first = i
+		}
+		last = i
+	}
+	if first < 0 {
+		return Query{}, false
+	}
+	b := &mapBuilder{li: li}
+	for i := first; i <= last; i++ {
+		b.addLine(lines[i].start, lines[i].end, i == first)
+	}
+	return b.query(), true
+}
+
+func atxHeading(line string) (string, bool) {
+	t := strings.TrimLeft(line, " ")
+	if !strings.HasPrefix(t, "#") {
+		return "", false
+	}
+	t = strings.TrimLeft(t, "#")
+	if t != "" && t[0] != ' ' && t[0] != '\t' {
+		return "", false
+	}
+	t = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t), "#"))
+	return t, t != ""
+}
+
+// coverageTables finds Markdown tables with a "covered" column (a header
+// cell containing "covered", or exactly "v") and returns the first cell of
+// each row marked v, x, yes or a check mark as a loose tactic reference.
+func coverageTables(li *lineIndex, prose []int) []Ref {
+	var refs []Ref
+	col := -1
+	for i, n := range prose {
+		s, e := li.lineStart(n), li.lineEnd(n)
+		line := string(li.src[s:e])
+		if !strings.HasPrefix(strings.TrimSpace(line), "|") {
+			col = -1
+			continue
+		}
+		cells := tableCells(line)
+		if col < 0 {
+			// A header is followed by a separator row.
+			if i+1 < len(prose) && prose[i+1] == n+1 && isSeparatorRow(string(li.src[li.lineStart(n+1):li.lineEnd(n+1)])) {
+				for j, c := range cells {
+					lc := strings.ToLower(strings.TrimSpace(c.text))
+					if j > 0 && (strings.Contains(lc, "covered") || lc == "v") {
+						col = j
+						break
+					}
+				}
+			}
+			continue
+		}
+		if isSeparatorRow(line) || col >= len(cells) || len(cells) == 0 {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(cells[col].text)) {
+		case "v", "x", "yes", "y", "✓", "✔", "✅", "✔️":
+		default:
+			continue
+		}
+		label := cells[0]
+		name := strings.TrimSpace(label.text)
+		if name == "" || reFreeID.MatchString(name) && standsAlone(name, 0, len(name)) {
+			continue
+		}
+		a := s + label.off + strings.Index(label.text, name)
+		refs = append(refs, Ref{Text: name, Value: name, Kind: RefTactic, Source: SourceMarkdown,
+			Span: li.span(a, a+len(name)), Loose: true})
+	}
+	return refs
+}
+
+type cell struct {
+	text string
+	off  int // byte offset of text in the line
+}
+
+func tableCells(line string) []cell {
+	var out []cell
+	i := strings.IndexByte(line, '|')
+	if i < 0 {
+		return nil
+	}
+	for {
+		j := strings.IndexByte(line[i+1:], '|')
+		if j < 0 {
+			rest := line[i+1:]
+			if strings.TrimSpace(rest) != "" {
+				out = append(out, cell{rest, i + 1})
+			}
+			return out
+		}
+		out = append(out, cell{line[i+1 : i+1+j], i + 1})
+		i = i + 1 + j
+	}
+}
+
+func isSeparatorRow(line string) bool {
+	t := strings.TrimSpace(line)
+	if !strings.Contains(t, "-") {
+		return false
+	}
+	for _, c := range t {
+		if !strings.ContainsRune("|-: \t", c) {
+			return false
+		}
+	}
+	return true
+}
