@@ -159,7 +159,7 @@ func plural(n int, one, many string) string {
 
 // isLoadError reports whether f says its file could not be loaded (fully).
 func isLoadError(f *Finding) bool {
-	return f.Check == "load-error" || f.Rule == nil && f.Severity == SeverityError
+	return f.Check == LoadErrorID || f.Rule == nil && f.Severity == SeverityError
 }
 
 // applicable reports whether fx may be applied under opts.
