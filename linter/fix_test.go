@@ -42,7 +42,7 @@ func TestApplyEdits(t *testing.T) {
 func TestSelectFixesFirstWins(t *testing.T) {
 	fixes := []*Fix{
 		{Edits: []Edit{{Start: 0, End: 3, New: "a"}}},
-		{Edits: []Edit{{Start: 2, End: 5, New: "b"}}},                             // overlaps the first
+		{Edits: []Edit{{Start: 2, End: 5, New: "b"}}},                               // overlaps the first
 		{Edits: []Edit{{Start: 6, End: 7, New: "c"}, {Start: 1, End: 2, New: "d"}}}, // one edit overlaps: all or nothing
 		{Edits: []Edit{{Start: 6, End: 7, New: "e"}}},
 		{Edits: []Edit{{Start: 0, End: 3, New: "a"}}}, // same as the first: fixed by it
