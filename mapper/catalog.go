@@ -1,10 +1,10 @@
 package mapper
 
-import "errors"
-
-// errUnimplemented marks API that is being built; every use is replaced
-// before the catalog issue is resolved.
-var errUnimplemented = errors.New("mapper: not implemented yet")
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Options say which catalog to open.
 type Options struct {
@@ -23,52 +23,374 @@ type Options struct {
 	Release string
 }
 
+// AllDomains lists the domains huntlint knows, in their canonical order.
+var AllDomains = []Domain{Enterprise, Mobile, ICS}
+
 // Catalog is a loaded ATT&CK knowledge base over one or more domains.
 // It is immutable after loading and safe for concurrent use.
 type Catalog struct {
-	// filled by the loader
+	active   []Domain
+	domains  []*domainData // active first, in the order given, then inactive
+	byDomain map[Domain]*domainData
+}
+
+// typeKey indexes objects by type and ATT&CK ID.
+type typeKey struct {
+	t  ObjectType
+	id string
+}
+
+// domainData is one loaded domain.
+type domainData struct {
+	rel     Release
+	all     []*Object // sorted by ID
+	byID    map[typeKey]*Object
+	byType  map[ObjectType][]*Object
+	tactics []*Object // matrix order
+	// tacticNames maps folded shortnames and display names to tactics.
+	tacticNames map[string]*Object
+}
+
+// index builds the lookup tables; order lists the tactics of the live
+// matrices in matrix order.
+func (d *domainData) index(order []*Object) {
+	sortObjects(d.all)
+	d.byID = make(map[typeKey]*Object, len(d.all))
+	d.byType = map[ObjectType][]*Object{}
+	for _, o := range d.all {
+		k := typeKey{o.Type, o.ID}
+		if old, ok := d.byID[k]; !ok || statusRank(o.Status) < statusRank(old.Status) {
+			d.byID[k] = o
+		}
+		d.byType[o.Type] = append(d.byType[o.Type], o)
+	}
+	// Tactics: the matrix order first, then live tactics outside any
+	// matrix, then deprecated and revoked ones, each group by ID.
+	seen := map[*Object]bool{}
+	tactics := append([]*Object(nil), order...)
+	for _, t := range order {
+		seen[t] = true
+	}
+	var rest []*Object
+	for _, t := range d.byType[TypeTactic] {
+		if !seen[t] {
+			rest = append(rest, t)
+		}
+	}
+	sort.SliceStable(rest, func(i, j int) bool { return statusRank(rest[i].Status) < statusRank(rest[j].Status) })
+	all := append(tactics, rest...)
+	for i, t := range all {
+		t.Order = i
+	}
+	d.tactics = nil
+	for _, t := range all {
+		if t.Status == StatusActive || seen[t] {
+			d.tactics = append(d.tactics, t)
+		}
+	}
+	d.tacticNames = map[string]*Object{}
+	for _, t := range all {
+		for _, name := range []string{t.Shortname, t.Name} {
+			if k := foldName(name); k != "" {
+				if _, ok := d.tacticNames[k]; !ok {
+					d.tacticNames[k] = t
+				}
+			}
+		}
+	}
+	// Tactics of techniques in matrix order; unknown shortnames last.
+	rank := map[string]int{}
+	for _, t := range all {
+		if _, ok := rank[t.Shortname]; !ok {
+			rank[t.Shortname] = t.Order
+		}
+	}
+	subs := map[string][]string{}
+	for _, o := range d.byType[TypeTechnique] {
+		if len(o.Tactics) > 1 {
+			sort.SliceStable(o.Tactics, func(i, j int) bool {
+				ri, ok := rank[o.Tactics[i]]
+				if !ok {
+					ri = len(rank)
+				}
+				rj, ok := rank[o.Tactics[j]]
+				if !ok {
+					rj = len(rank)
+				}
+				return ri < rj
+			})
+		}
+		if o.Parent != "" {
+			subs[o.Parent] = append(subs[o.Parent], o.ID)
+		}
+	}
+	for _, o := range d.byType[TypeTechnique] {
+		if s := subs[o.ID]; len(s) > 0 && o.Parent == "" {
+			sort.Strings(s)
+			o.Subtechniques = s
+		}
+	}
+}
+
+func statusRank(s Status) int {
+	switch s {
+	case StatusActive:
+		return 0
+	case StatusDeprecated:
+		return 1
+	}
+	return 2
+}
+
+// foldName folds a tactic name for lookup: lower case, letters and digits
+// only, so "Defense Evasion", "defense-evasion", "defense_evasion" and
+// "DefenseEvasion" are one key.
+func foldName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r > 127 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// newCatalog assembles domains; active lists the active ones in order.
+func newCatalog(ds []*domainData, active []Domain) *Catalog {
+	c := &Catalog{byDomain: map[Domain]*domainData{}}
+	for _, d := range ds {
+		c.byDomain[d.rel.Domain] = d
+	}
+	for _, a := range active {
+		if d, ok := c.byDomain[a]; ok && !c.IsActive(a) {
+			c.active = append(c.active, a)
+			c.domains = append(c.domains, d)
+		}
+	}
+	for _, dom := range AllDomains {
+		if d, ok := c.byDomain[dom]; ok && !c.IsActive(dom) {
+			c.domains = append(c.domains, d)
+		}
+	}
+	return c
 }
 
 // Open loads the catalog described by opts: user paths first, else the newest
-// of cache and embedded data per domain.
-func Open(opts Options) (*Catalog, error) { return nil, errUnimplemented }
+// of cache and embedded data per domain. Every known domain is loaded; the
+// active ones (opts.Domains, default enterprise) are searched first.
+func Open(opts Options) (*Catalog, error) {
+	active := opts.Domains
+	if len(active) == 0 {
+		active = []Domain{Enterprise}
+	}
+	for _, a := range active {
+		if knownDomain(string(a)) == "" {
+			return nil, fmt.Errorf("unknown ATT&CK domain %q: use enterprise-attack, mobile-attack or ics-attack", a)
+		}
+	}
+	got := map[Domain]*domainData{}
+	for _, p := range opts.Paths {
+		d, err := loadBundleFile(p, opts.Release)
+		if err != nil {
+			return nil, err
+		}
+		if old, ok := got[d.rel.Domain]; ok {
+			return nil, fmt.Errorf("two catalogs for %s: %q and %q; give one bundle per domain", d.rel.Domain, old.rel.Path, d.rel.Path)
+		}
+		got[d.rel.Domain] = d
+	}
+	var ds []*domainData
+	for _, dom := range AllDomains {
+		d := got[dom]
+		if d == nil {
+			var err error
+			if d, err = loadDefault(dom, opts); err != nil {
+				return nil, err
+			}
+		}
+		if d != nil {
+			ds = append(ds, d)
+		}
+	}
+	c := newCatalog(ds, active)
+	for _, a := range active {
+		if !c.IsActive(a) {
+			return nil, fmt.Errorf("no catalog data for domain %s: give a bundle with --catalog", a)
+		}
+	}
+	return c, nil
+}
 
 // Releases describes every loaded domain, active ones first.
-func (c *Catalog) Releases() []Release { return nil }
+func (c *Catalog) Releases() []Release {
+	out := make([]Release, len(c.domains))
+	for i, d := range c.domains {
+		out[i] = d.rel
+	}
+	return out
+}
+
+// Release describes domain d; ok is false when d is not loaded.
+func (c *Catalog) Release(d Domain) (Release, bool) {
+	if dd, ok := c.byDomain[d]; ok {
+		return dd.rel, true
+	}
+	return Release{}, false
+}
 
 // Active returns the active domains in the order given.
-func (c *Catalog) Active() []Domain { return nil }
+func (c *Catalog) Active() []Domain { return append([]Domain(nil), c.active...) }
 
 // IsActive reports whether d is an active domain.
-func (c *Catalog) IsActive(d Domain) bool { return false }
+func (c *Catalog) IsActive(d Domain) bool {
+	for _, a := range c.active {
+		if a == d {
+			return true
+		}
+	}
+	return false
+}
 
-// Tactics returns the tactics of domain d in matrix order.
-func (c *Catalog) Tactics(d Domain) []*Object { return nil }
+// Tactics returns the live tactics of domain d in matrix order (tactics of
+// the domain's live matrices first, then any other live tactic). Deprecated
+// and revoked tactics are in Objects(d, TypeTactic).
+func (c *Catalog) Tactics(d Domain) []*Object {
+	if dd, ok := c.byDomain[d]; ok {
+		return dd.tactics
+	}
+	return nil
+}
 
 // Objects returns every object of type t in domain d (all states), sorted by ID.
-func (c *Catalog) Objects(d Domain, t ObjectType) []*Object { return nil }
+func (c *Catalog) Objects(d Domain, t ObjectType) []*Object {
+	if dd, ok := c.byDomain[d]; ok {
+		return dd.byType[t]
+	}
+	return nil
+}
+
+// normID strips an "attack." prefix and spaces and upper-cases an ID.
+func normID(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 7 && strings.EqualFold(s[:7], "attack.") {
+		s = s[7:]
+	}
+	return strings.ToUpper(s)
+}
 
 // Get finds an object of type t by ATT&CK ID in any case, with or without an
 // "attack." prefix ("T1059.001", "t1059.001", "attack.t1059.001"). Active
 // domains are searched first, in order, then inactive ones; the result's
 // Domain says where it was found.
-func (c *Catalog) Get(t ObjectType, id string) (*Object, bool) { return nil, false }
+func (c *Catalog) Get(t ObjectType, id string) (*Object, bool) {
+	k := typeKey{t, normID(id)}
+	for _, d := range c.domains {
+		if o, ok := d.byID[k]; ok {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// GetIn finds an object of type t by ATT&CK ID in domain d only.
+func (c *Catalog) GetIn(d Domain, t ObjectType, id string) (*Object, bool) {
+	if dd, ok := c.byDomain[d]; ok {
+		o, ok := dd.byID[typeKey{t, normID(id)}]
+		return o, ok
+	}
+	return nil, false
+}
 
 // Tactic finds a tactic by ID ("TA0005"), shortname with hyphens or
 // underscores ("defense-evasion", "defense_evasion"), display name ("Defense
 // Evasion") or PascalCase ("DefenseEvasion"), any case, with or without an
 // "attack." prefix. Active domains are searched first.
-func (c *Catalog) Tactic(s string) (*Object, bool) { return nil, false }
+func (c *Catalog) Tactic(s string) (*Object, bool) {
+	id := normID(s)
+	if isTacticID(id) {
+		return c.Get(TypeTactic, id)
+	}
+	k := foldName(id)
+	if k == "" {
+		return nil, false
+	}
+	for _, d := range c.domains {
+		if o, ok := d.tacticNames[k]; ok {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// TacticIn finds a tactic as Tactic does, in domain d only.
+func (c *Catalog) TacticIn(d Domain, s string) (*Object, bool) {
+	dd, ok := c.byDomain[d]
+	if !ok {
+		return nil, false
+	}
+	id := normID(s)
+	if isTacticID(id) {
+		o, ok := dd.byID[typeKey{TypeTactic, id}]
+		return o, ok
+	}
+	o, ok := dd.tacticNames[foldName(id)]
+	return o, ok
+}
+
+func isTacticID(s string) bool {
+	if len(s) < 3 || s[:2] != "TA" {
+		return false
+	}
+	for _, r := range s[2:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // Resolve follows revoked-by links from o to the final live object. chain
 // starts with o and ends with final; a cycle or a missing replacement ends the
-// chain early and final is then nil.
-func (c *Catalog) Resolve(o *Object) (final *Object, chain []*Object) { return nil, nil }
+// chain early and final is then nil. For an object that is not revoked, final
+// is o and chain is [o].
+func (c *Catalog) Resolve(o *Object) (final *Object, chain []*Object) {
+	if o == nil {
+		return nil, nil
+	}
+	seen := map[*Object]bool{}
+	for cur := o; cur != nil; cur = cur.revokedBy {
+		if seen[cur] {
+			return nil, chain
+		}
+		seen[cur] = true
+		chain = append(chain, cur)
+		if cur.Status != StatusRevoked {
+			return cur, chain
+		}
+	}
+	return nil, chain
+}
 
-// Similar returns up to n objects of type t whose ID or name is nearest to s,
-// best first, for "did you mean" messages.
-func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object { return nil }
+// Technique returns the technique with the given ID, like Get(TypeTechnique, id).
+func (c *Catalog) Technique(id string) (*Object, bool) { return c.Get(TypeTechnique, id) }
 
-// Search returns up to n objects of any type best matching text by ID and
-// name, best first.
-func (c *Catalog) Search(text string, n int) []*Object { return nil }
+// Parent returns the parent technique of a sub-technique, from o's domain.
+func (c *Catalog) Parent(o *Object) (*Object, bool) {
+	if o == nil || o.Parent == "" {
+		return nil, false
+	}
+	return c.GetIn(o.Domain, TypeTechnique, o.Parent)
+}
+
+// TacticsOf returns the tactic objects of technique o, in matrix order, from
+// o's domain; unknown shortnames are left out.
+func (c *Catalog) TacticsOf(o *Object) []*Object {
+	var out []*Object
+	for _, s := range o.Tactics {
+		if t, ok := c.TacticIn(o.Domain, s); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}

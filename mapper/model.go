@@ -66,6 +66,8 @@ type Object struct {
 	// Tactics only.
 	Shortname string // "defense-evasion"
 	Order     int    // position in the domain's matrix, 0-based
+
+	revokedBy *Object // direct replacement, set by the loader
 }
 
 // IsSubtechnique reports whether o is a sub-technique.

@@ -1,0 +1,234 @@
+package mapper
+
+import (
+	"sort"
+	"strings"
+)
+
+// scored is a candidate with a score; lower is better.
+type scored struct {
+	o     *Object
+	score float64
+	rank  int // domain rank: active domains first
+}
+
+func sortScored(s []scored) {
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.o.ID != b.o.ID {
+			return a.o.ID < b.o.ID
+		}
+		return a.o.Type < b.o.Type
+	})
+}
+
+// Similar returns up to n objects of type t whose ID or name is nearest to s,
+// best first, for "did you mean" messages. Only active domains are searched
+// (all loaded domains when none is active) and revoked objects are left out:
+// a suggestion is always something a rule may use. An ID-like s ("T1059.01",
+// "t1095") is compared with IDs (at most two edits away); otherwise s is
+// compared with names (and tactic shortnames) by edit distance, at most about
+// a third of the name's length, or as a word prefix.
+func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object {
+	if n <= 0 {
+		return nil
+	}
+	id := normID(s)
+	_, idShaped := IDType(id)
+	fold := foldName(s)
+	if len(s) > 7 && strings.EqualFold(s[:7], "attack.") {
+		fold = foldName(s[7:])
+	}
+	var cands []scored
+	for rank, d := range c.searchDomains() {
+		for _, o := range d.byType[t] {
+			if o.Status == StatusRevoked {
+				continue
+			}
+			var score float64
+			if idShaped {
+				if o.ID == id {
+					continue
+				}
+				dist := levenshtein(id, o.ID)
+				if dist > 2 {
+					continue
+				}
+				score = float64(dist)
+			} else {
+				var ok bool
+				if score, ok = nameScore(fold, o); !ok {
+					continue
+				}
+			}
+			if o.Status == StatusDeprecated {
+				score += 0.5
+			}
+			cands = append(cands, scored{o, score, rank})
+		}
+	}
+	sortScored(cands)
+	return firstN(cands, n)
+}
+
+// nameScore compares a folded query with an object's folded name and
+// shortname; ok is false when they are too far apart.
+func nameScore(q string, o *Object) (float64, bool) {
+	if q == "" {
+		return 0, false
+	}
+	best, ok := 0.0, false
+	for _, name := range []string{o.Name, o.Shortname} {
+		f := foldName(name)
+		if f == "" {
+			continue
+		}
+		var s float64
+		switch {
+		case f == q:
+			s = 0
+		case strings.HasPrefix(f, q) && len(q) >= 4:
+			s = 1 + float64(len(f)-len(q))/float64(len(f))
+		default:
+			dist := levenshtein(q, f)
+			limit := (max(len(q), len(f)) + 2) / 3
+			if dist > limit {
+				continue
+			}
+			s = 1 + float64(dist)
+		}
+		if !ok || s < best {
+			best, ok = s, true
+		}
+	}
+	return best, ok
+}
+
+// searchDomains returns the active domains, or all when none is active.
+func (c *Catalog) searchDomains() []*domainData {
+	if len(c.active) == 0 {
+		return c.domains
+	}
+	return c.domains[:len(c.active)]
+}
+
+func firstN(s []scored, n int) []*Object {
+	var out []*Object
+	seen := map[*Object]bool{}
+	for _, x := range s {
+		if len(out) == n {
+			break
+		}
+		if !seen[x.o] {
+			seen[x.o] = true
+			out = append(out, x.o)
+		}
+	}
+	return out
+}
+
+// searchTypeOrder ranks types in search results when scores tie.
+var searchTypeOrder = map[ObjectType]int{
+	TypeTechnique: 0, TypeTactic: 1, TypeGroup: 2, TypeSoftware: 3, TypeCampaign: 4,
+	TypeMitigation: 5, TypeDataSource: 6, TypeDataComponent: 7, TypeDetectionStrategy: 8,
+	TypeAnalytic: 9, TypeAsset: 10,
+}
+
+// Search returns up to n objects of any type best matching text by ID and
+// name, best first: an exact ID, then IDs starting with text ("T1059" finds
+// its sub-techniques), exact names, names starting with text, names holding
+// every word of text, then names a few edits away. Every loaded domain is
+// searched, active ones ranked first; revoked and deprecated objects rank
+// below live ones with the same score.
+func (c *Catalog) Search(text string, n int) []*Object {
+	text = strings.TrimSpace(text)
+	if n <= 0 || text == "" {
+		return nil
+	}
+	id := normID(text)
+	lower := strings.ToLower(text)
+	words := strings.Fields(lower)
+	fold := foldName(text)
+	var cands []scored
+	for rank, d := range c.domains {
+		for _, o := range d.all {
+			score, ok := searchScore(o, id, lower, fold, words)
+			if !ok {
+				continue
+			}
+			score += float64(statusRank(o.Status)) * 0.25
+			score += float64(searchTypeOrder[o.Type]) * 0.001
+			cands = append(cands, scored{o, score, rank})
+		}
+	}
+	sortScored(cands)
+	return firstN(cands, n)
+}
+
+func searchScore(o *Object, id, lower, fold string, words []string) (float64, bool) {
+	switch {
+	case o.ID == id:
+		return 0, true
+	case strings.HasPrefix(o.ID, id) && len(id) >= 2 && (o.ID[len(id)] == '.' || len(id) >= 4):
+		return 1, true
+	}
+	name := strings.ToLower(o.Name)
+	switch {
+	case name == lower || (o.Shortname != "" && o.Shortname == lower):
+		return 2, true
+	case strings.HasPrefix(name, lower):
+		return 3, true
+	}
+	if len(words) > 0 {
+		all := true
+		for _, w := range words {
+			if !strings.Contains(name, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return 4, true
+		}
+	}
+	if s, ok := nameScore(fold, o); ok && s > 0 {
+		return 5 + s, true
+	}
+	return 0, false
+}
+
+// levenshtein returns the edit distance between a and b (bytes).
+func levenshtein(a, b string) int {
+	if a == b {
+		return 0
+	}
+	if len(a) == 0 {
+		return len(b)
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
