@@ -155,16 +155,27 @@ func navigatorLayer(cov *Coverage, dc *DomainCoverage, o WriteOptions) *Layer {
 
 	lo, hi := gradientRange(dc)
 	l.Gradient = &Gradient{Colors: []string{o.MinColor, o.MaxColor}, MinValue: lo, MaxValue: hi}
-	unit := "score"
-	if cov.Options.Score == ScoreCount || cov.Options.Score == "" {
-		unit = "rules"
-	}
 	l.LegendItems = []LegendItem{
-		{Label: fmt.Sprintf("%s %s", unit, fmtNum(lo)), Color: o.MinColor},
-		{Label: fmt.Sprintf("%s %s", unit, fmtNum(hi)), Color: o.MaxColor},
+		{Label: legendLabel(cov.Options.Score, lo), Color: o.MinColor},
+		{Label: legendLabel(cov.Options.Score, hi), Color: o.MaxColor},
 	}
 	l.Metadata = layerMetadata(cov, dc, o)
 	return l
+}
+
+// legendLabel is "1 rule", "3 rules" or "score 12".
+func legendLabel(f ScoreFunc, v float64) string {
+	if f == ScoreCount || f == "" {
+		return fmtNum(v) + " " + pluralF(v, "rule", "rules")
+	}
+	return "score " + fmtNum(v)
+}
+
+func pluralF(v float64, one, many string) string {
+	if v == 1 {
+		return one
+	}
+	return many
 }
 
 // gradientRange is the score range of the gradient: lowest to highest
