@@ -2,6 +2,8 @@
 package linter
 
 import (
+	"fmt"
+
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -94,12 +96,44 @@ type Context struct {
 	Rule    *rules.Rule
 	Catalog *mapper.Catalog
 	Config  *Config
-	report  func(Finding)
+	// Suggest proposes a technique for a rule without one; nil when no
+	// suggester is wired (attack-missing-technique then names none).
+	Suggest TechniqueSuggester
+
+	check  Check
+	report func(Finding)
+	refs   []RefInfo // resolved lazily by Refs
 }
+
+// TechniqueSuggester proposes the best technique for an untagged rule; ok is
+// false when it has nothing to propose.
+type TechniqueSuggester func(r *rules.Rule, cat *mapper.Catalog) (technique *mapper.Object, ok bool)
 
 // Report records a finding for the current rule; Check, Severity, Path and
 // Rule are filled in when empty.
-func (c *Context) Report(f Finding) { c.report(f) }
+func (c *Context) Report(f Finding) {
+	if c.check != nil {
+		d := c.check.Doc()
+		if f.Check == "" {
+			f.Check = d.ID
+		}
+		if f.Severity == 0 {
+			f.Severity = d.Severity
+		}
+	}
+	if f.Path == "" && c.Rule != nil {
+		f.Path = c.Rule.Path
+	}
+	if f.Rule == nil {
+		f.Rule = c.Rule
+	}
+	c.report(f)
+}
+
+// Reportf reports a finding at span with a formatted message.
+func (c *Context) Reportf(span rules.Span, fix *Fix, format string, args ...any) {
+	c.Report(Finding{Span: span, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
 
 // Check is one lint check.
 type Check interface {

@@ -3,5 +3,38 @@ package linter
 // Registry returns every check huntlint has, in a fixed order. It is the one
 // place that lists them: add a check here when you add its file.
 func Registry() []Check {
-	return []Check{}
+	return []Check{
+		loadError{},
+		unusedSuppression{},
+
+		attackMalformedTag{},
+		attackTagStyle{},
+		attackUnknownTechnique{},
+		attackUnknownTactic{},
+		attackUnknownObject{},
+		attackRevoked{},
+		attackDeprecated{},
+		attackWrongDomain{},
+		attackTacticMismatch{},
+		attackOrphanTactic{},
+		attackMissingTactic{},
+		attackDuplicateTag{},
+		attackMissingTechnique{},
+		attackPlatformMismatch{},
+
+		// Sigma structure
+		sigmaMissingField{},
+		sigmaInvalidID{},
+		sigmaDuplicateID{},
+		sigmaDuplicateTitle{},
+		sigmaInvalidStatus{},
+		sigmaInvalidLevel{},
+		sigmaInvalidDate{},
+		sigmaConditionError{},
+		sigmaUnusedSearch{},
+		sigmaUnknownModifier{},
+		sigmaTagFormat{},
+		sigmaRelatedInvalid{},
+		sigmaCorrelationReference{},
+	}
 }

@@ -1,0 +1,192 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// This file holds what several ATT&CK checks share: the tactics and
+// techniques a rule lists in its structured fields, and list edits.
+
+// listed returns the live objects of type t that the rule's structured
+// fields name in an active domain, with their references, in file order.
+func (c *Context) listed(t mapper.ObjectType) []RefInfo {
+	var out []RefInfo
+	for _, ri := range c.Refs() {
+		o := ri.Live()
+		if !ri.Structured() || o == nil || o.Type != t || !c.Catalog.IsActive(o.Domain) {
+			continue
+		}
+		out = append(out, ri)
+	}
+	return out
+}
+
+// listedTactics returns the shortnames of the live tactics the rule lists.
+func (c *Context) listedTactics() map[string]bool {
+	set := map[string]bool{}
+	for _, ri := range c.listed(mapper.TypeTactic) {
+		set[ri.Live().Shortname] = true
+	}
+	return set
+}
+
+// sharesTactic reports whether technique o belongs to one of tactics.
+func sharesTactic(o *mapper.Object, tactics map[string]bool) bool {
+	for _, t := range o.Tactics {
+		if tactics[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// tacticObjects returns the tactic objects of technique o, in matrix order.
+func tacticObjects(cat *mapper.Catalog, o *mapper.Object) []*mapper.Object {
+	var out []*mapper.Object
+	for _, sn := range o.Tactics {
+		for _, t := range cat.Tactics(o.Domain) {
+			if t.Shortname == sn {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// tacticList spells tactics for a message in the style of ref's field.
+func tacticList(ref *rules.Ref, tactics []*mapper.Object, style TacticStyle) string {
+	names := make([]string, len(tactics))
+	for i, t := range tactics {
+		names[i] = spellTactic(ref, t, style)
+	}
+	return orList(names)
+}
+
+// spellTactic spells tactic t as the tactics field next to ref would hold
+// it: Sigma tags for Sigma, Sentinel PascalCase for Sentinel techniques.
+func spellTactic(ref *rules.Ref, t *mapper.Object, style TacticStyle) string {
+	tr := *ref
+	if ref.Source == rules.SourceSentinelTechnique {
+		tr.Source = rules.SourceSentinelTactic
+	}
+	return Spell(&tr, t, style)
+}
+
+// orList joins "a", "a or b", "a, b or c".
+func orList(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// parentSeq returns the sequence node holding item in doc, or nil.
+func parentSeq(doc, item *yaml.Node) *yaml.Node {
+	if doc == nil || item == nil {
+		return nil
+	}
+	var found *yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if found != nil || n == nil || depth > 64 {
+			return
+		}
+		for _, ch := range n.Content {
+			if n.Kind == yaml.SequenceNode && ch == item {
+				found = n
+				return
+			}
+			walk(ch, depth+1)
+		}
+	}
+	walk(doc, 0)
+	return found
+}
+
+// mappingValue returns the value of key in the top mapping of doc.
+func mappingValue(doc *yaml.Node, key string) (k, v *yaml.Node) {
+	m := doc
+	if m != nil && m.Kind == yaml.DocumentNode && len(m.Content) > 0 {
+		m = m.Content[0]
+	}
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// deleteRefFix returns a fix removing a structured reference's list item.
+func deleteRefFix(r *rules.Rule, ref *rules.Ref, app Applicability) *Fix {
+	seq := parentSeq(r.Doc, ref.Node)
+	if seq == nil {
+		return nil
+	}
+	edits := DeleteSeqItem(r.Source, seq, ref.Node)
+	if len(edits) == 0 {
+		return nil
+	}
+	return &Fix{Applicability: app, Description: fmt.Sprintf("remove %s", ref.Text), Edits: edits}
+}
+
+// insertTacticFix returns a fix adding tactic t to the rule: in Sigma as a
+// tag right before the first technique tag, in Sentinel as the first item of
+// tactics. app is safe when t is the technique's only tactic.
+func insertTacticFix(ctx *Context, tech *rules.Ref, t *mapper.Object, app Applicability) *Fix {
+	r := ctx.Rule
+	var seq, before *yaml.Node
+	switch tech.Source {
+	case rules.SourceSigmaTag:
+		for _, ri := range ctx.Refs() {
+			if ri.Ref.Source == rules.SourceSigmaTag && ri.Type == mapper.TypeTechnique && ri.Ref.Node != nil {
+				before = ri.Ref.Node
+				break
+			}
+		}
+		seq = parentSeq(r.Doc, before)
+	case rules.SourceSentinelTechnique:
+		_, seq = mappingValue(r.Doc, "tactics")
+		if seq != nil && seq.Kind == yaml.SequenceNode && len(seq.Content) > 0 {
+			before = seq.Content[0]
+		}
+	}
+	if seq == nil || before == nil {
+		return nil
+	}
+	text := spellTactic(tech, t, ctx.TacticStyle())
+	edits := InsertSeqItemBefore(r.Source, seq, before, text)
+	if len(edits) == 0 {
+		return nil
+	}
+	return &Fix{Applicability: app, Description: fmt.Sprintf("add %s", text), Edits: edits}
+}
+
+// ruleSpan is where rule-level findings point: the tags key (Sigma), the
+// relevantTechniques or tactics key (Sentinel), else the rule's first line.
+func ruleSpan(r *rules.Rule) rules.Span {
+	for _, key := range []string{"tags", "relevantTechniques", "tactics"} {
+		if k, _ := mappingValue(r.Doc, key); k != nil {
+			start := rules.Pos{Line: k.Line, Column: k.Column}
+			end := rules.Pos{Line: k.Line, Column: k.Column + len([]rune(k.Value))}
+			return rules.Span{Start: start, End: end}
+		}
+	}
+	start := r.Start
+	if start.Line == 0 {
+		start = rules.Pos{Line: 1, Column: 1}
+	}
+	return rules.Span{Start: start, End: start}
+}

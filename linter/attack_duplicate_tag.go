@@ -1,0 +1,54 @@
+package linter
+
+import (
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+var attackDuplicateTagDoc = &Doc{
+	ID:       "attack-duplicate-tag",
+	Category: "attack",
+	Severity: SeverityWarning,
+	Summary:  "the same reference listed twice in one field (after normalising spelling)",
+	Why: "A repeated tag adds nothing, and when the two spellings differ (attack.t1059 and " +
+		"attack.T1059) it hides that one of them is wrong. Counted per field: Sigma tags, " +
+		"Sentinel tactics and relevantTechniques. Free text may repeat IDs freely.",
+	Bad:    "tags:\n  - attack.execution\n  - attack.t1059.001\n  - attack.T1059.001\n",
+	Good:   "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Fix:    FixSafe,
+	FixDoc: "Removes the later list item; the earlier one stays, so the rule names the same objects.",
+}
+
+type attackDuplicateTag struct{}
+
+func (attackDuplicateTag) Doc() *Doc { return attackDuplicateTagDoc }
+
+func (attackDuplicateTag) Run(ctx *Context) {
+	first := map[string]*rules.Ref{}
+	for _, ri := range ctx.Refs() {
+		if !ri.Structured() {
+			continue
+		}
+		key := string(ri.Ref.Source) + "\x00" + string(ri.Type) + "\x00"
+		switch {
+		case ri.Object != nil:
+			key += ri.Object.ID
+		case ri.ID != "":
+			key += ri.ID
+		default:
+			key += strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(ri.Ref.Value))
+		}
+		prev, seen := first[key]
+		if !seen {
+			first[key] = ri.Ref
+			continue
+		}
+		what := "listed twice"
+		if prev.Text != ri.Ref.Text {
+			what = "the same as " + prev.Text
+		}
+		ctx.Reportf(ri.Ref.Span, deleteRefFix(ctx.Rule, ri.Ref, FixSafe), "%s is %s (line %d); remove this one",
+			ri.Ref.Text, what, prev.Span.Start.Line)
+	}
+}

@@ -1,0 +1,50 @@
+package linter
+
+import (
+	"github.com/huntlint/huntlint/mapper"
+)
+
+var attackMissingTacticDoc = &Doc{
+	ID:       "attack-missing-tactic",
+	Category: "attack",
+	Severity: SeverityInfo,
+	Summary:  "a technique listed in a rule that lists no tactic at all",
+	Why: "Sigma's convention tags every technique together with its tactic, and Sentinel's tactics " +
+		"field drives the MITRE view of the workspace. Without the tactic, tools that group by tactic " +
+		"(the Sentinel MITRE blade, tactic-level reports) miss the rule. When the rule lists some " +
+		"tactics but not the technique's, attack-tactic-mismatch reports it.",
+	Bad:    "tags:\n  - attack.t1003.001\n",
+	Good:   "tags:\n  - attack.credential-access\n  - attack.t1003.001\n",
+	Fix:    FixSafe,
+	FixDoc: "Adds the technique's tactic (Sigma: a tag right before the first technique tag, same indentation and quoting; Sentinel: an item of tactics). Safe when the technique has exactly one tactic; when it has several the fix adds the first in matrix order and is unsafe.",
+}
+
+type attackMissingTactic struct{}
+
+func (attackMissingTactic) Doc() *Doc { return attackMissingTacticDoc }
+
+func (attackMissingTactic) Run(ctx *Context) {
+	if len(ctx.listedTactics()) > 0 {
+		return
+	}
+	style := ctx.TacticStyle()
+	added := false
+	for _, ri := range ctx.listed(mapper.TypeTechnique) {
+		o := ri.Live()
+		own := tacticObjects(ctx.Catalog, o)
+		if len(own) == 0 {
+			continue
+		}
+		var fix *Fix
+		if !added {
+			app := FixSafe
+			if len(own) > 1 {
+				app = FixUnsafe
+			}
+			fix = insertTacticFix(ctx, ri.Ref, own[0], app)
+			added = fix != nil
+		}
+		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) is listed without its tactic; add %s",
+			ri.Ref.Text, o.Name, tacticList(ri.Ref, own, style))
+	}
+}

@@ -1,0 +1,60 @@
+package linter
+
+import (
+	"github.com/huntlint/huntlint/mapper"
+)
+
+var attackRevokedDoc = &Doc{
+	ID:       "attack-revoked",
+	Category: "attack",
+	Severity: SeverityError,
+	Summary:  "a reference to a revoked ATT&CK object",
+	Why: "ATT&CK revokes an object when it is merged into or replaced by another one. Navigator " +
+		"layers and most tools drop revoked IDs, so the rule silently loses its coverage. The " +
+		"message names the final replacement at the end of the revocation chain.",
+	Bad:    "tags:\n  - attack.defense-evasion\n  - attack.t1150\n",
+	Good:   "tags:\n  - attack.defense-evasion\n  - attack.t1647\n",
+	Fix:    FixSafe,
+	FixDoc: "Replaces the reference with the final replacement of the revocation chain, spelled in the field's style (or removes it when the replacement is already listed). ATT&CK itself declares the replacement, so the fix is safe.",
+}
+
+type attackRevoked struct{}
+
+func (attackRevoked) Doc() *Doc { return attackRevokedDoc }
+
+func (attackRevoked) Run(ctx *Context) {
+	style := ctx.TacticStyle()
+	for _, ri := range ctx.Refs() {
+		o := ri.Object
+		if o == nil || o.Status != mapper.StatusRevoked {
+			continue
+		}
+		ref := ri.Ref
+		rel := releaseName(ctx.Catalog, o.Domain)
+		if ri.Final == nil {
+			ctx.Reportf(ref.Span, nil, "%s (%s) was revoked in %s without a replacement; remove it or choose another %s",
+				ref.Text, o.Name, rel, typeName(o.Type))
+			continue
+		}
+		want := Spell(ref, ri.Final, style)
+		var fix *Fix
+		if ri.Structured() && alreadyListed(ctx, ri) {
+			fix = deleteRefFix(ctx.Rule, ref, FixSafe)
+		} else {
+			fix = replaceFix(ref, want, FixSafe)
+		}
+		ctx.Reportf(ref.Span, fix, "%s was revoked in %s; use %s", ref.Text, rel, describe(ref, ri.Final, style))
+	}
+}
+
+// alreadyListed reports whether the live replacement of ri is also listed
+// in the same field.
+func alreadyListed(ctx *Context, ri RefInfo) bool {
+	for _, other := range ctx.Refs() {
+		if other.Ref != ri.Ref && other.Ref.Source == ri.Ref.Source && other.Object != nil &&
+			other.Object.Status != mapper.StatusRevoked && other.Object == ri.Final {
+			return true
+		}
+	}
+	return false
+}

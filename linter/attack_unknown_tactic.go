@@ -1,0 +1,31 @@
+package linter
+
+import (
+	"github.com/huntlint/huntlint/mapper"
+)
+
+var attackUnknownTacticDoc = &Doc{
+	ID:       "attack-unknown-tactic",
+	Category: "attack",
+	Severity: SeverityError,
+	Summary:  "a tactic that no loaded ATT&CK domain has",
+	Why: "Tactic tags group rules into the columns of the ATT&CK matrix. A misspelt or invented " +
+		"tactic (attack.defence-evasion, attack.pre-attack) puts the rule in no column at all. " +
+		"The message names the nearest tactics of the catalog.",
+	Bad:  "tags:\n  - attack.defence-evasion\n  - attack.t1027\n",
+	Good: "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
+}
+
+type attackUnknownTactic struct{}
+
+func (attackUnknownTactic) Doc() *Doc { return attackUnknownTacticDoc }
+
+func (attackUnknownTactic) Run(ctx *Context) {
+	for _, ri := range ctx.Refs() {
+		if ri.Malformed || ri.Type != mapper.TypeTactic || ri.Object != nil {
+			continue
+		}
+		ctx.Reportf(ri.Ref.Span, nil, "%q is not a tactic in %s%s", ri.Ref.Text, activeReleaseName(ctx.Catalog),
+			didYouMeanObjects(ctx, ri.Ref, mapper.TypeTactic, ri.Ref.Value))
+	}
+}

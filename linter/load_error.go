@@ -1,0 +1,39 @@
+package linter
+
+import (
+	"github.com/huntlint/huntlint/rules"
+)
+
+// LoadErrorID is the ID of the load-error check.
+const LoadErrorID = "load-error"
+
+var loadErrorDoc = &Doc{
+	ID:       LoadErrorID,
+	Category: "load",
+	Severity: SeverityError,
+	Summary:  "a file that cannot be read or parsed",
+	Why: "A file that does not load is not checked at all: its tags never reach a coverage layer and " +
+		"its detection logic never reaches a SIEM. The finding points at the position the parser " +
+		"stopped at (YAML syntax, encoding, size limits, alias bombs).",
+	Bad:  "title: Suspicious Shell\ntags: [attack.t1059\n",
+	Good: "title: Suspicious Shell\ntags: [attack.t1059]\n",
+}
+
+// loadError reports files that could not be loaded; the runner turns the
+// loader's problems into its findings.
+type loadError struct{}
+
+func (loadError) Doc() *Doc        { return loadErrorDoc }
+func (loadError) Run(ctx *Context) {}
+
+// problemFinding turns a loader problem into a load-error finding.
+func problemFinding(path string, p rules.Problem, cfg *Config) Finding {
+	pos := rules.Pos{Line: p.Line, Column: p.Column}
+	if pos.Line == 0 {
+		pos = rules.Pos{Line: 1, Column: 1}
+	}
+	if p.Path != "" {
+		path = p.Path
+	}
+	return complete(Finding{Path: path, Span: rules.Span{Start: pos, End: pos}, Message: p.Message, Check: LoadErrorID}, loadErrorDoc, cfg)
+}

@@ -1,0 +1,41 @@
+package linter
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// githubReporter writes GitHub Actions workflow commands, which the runner
+// turns into annotations on the pull request:
+//
+//	::error file=path,line=3,col=5,endLine=3,endColumn=19,title=[check]::message
+type githubReporter struct{}
+
+func (githubReporter) Report(w io.Writer, rep *Report) error {
+	var b strings.Builder
+	for _, f := range rep.Result.Findings {
+		cmd := "notice"
+		switch f.Severity {
+		case SeverityError:
+			cmd = "error"
+		case SeverityWarning:
+			cmd = "warning"
+		}
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
+			cmd, ghProperty(f.Path), f.Span.Start.Line, f.Span.Start.Column,
+			f.Span.End.Line, f.Span.End.Column, ghProperty("["+f.Check+"]"), ghData(f.Message))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -1,0 +1,115 @@
+package linter
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// JSONVersion is the version of the JSON report format; it changes only
+// when a field changes meaning or disappears (see docs/output.md).
+const JSONVersion = 1
+
+// jsonReporter writes the stable JSON document described in docs/output.md.
+type jsonReporter struct{}
+
+type jsonReport struct {
+	Version  int           `json:"version"`
+	Catalog  []jsonRelease `json:"catalog"`
+	Findings []jsonFinding `json:"findings"`
+	Summary  jsonSummary   `json:"summary"`
+}
+
+type jsonRelease struct {
+	Domain  string `json:"domain"`
+	Release string `json:"release"`
+	Source  string `json:"source"`
+	Active  bool   `json:"active"`
+}
+
+type jsonFinding struct {
+	Check     string    `json:"check"`
+	Severity  string    `json:"severity"`
+	Path      string    `json:"path"`
+	Line      int       `json:"line"`
+	Column    int       `json:"column"`
+	EndLine   int       `json:"end_line"`
+	EndColumn int       `json:"end_column"`
+	Message   string    `json:"message"`
+	Rule      *jsonRule `json:"rule"`
+	Fixable   bool      `json:"fixable"`
+	Fix       *jsonFix  `json:"fix,omitempty"`
+}
+
+type jsonRule struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Format string `json:"format"`
+}
+
+type jsonFix struct {
+	Applicability string `json:"applicability"`
+	Description   string `json:"description"`
+}
+
+type jsonSummary struct {
+	Files      int            `json:"files"`
+	Rules      int            `json:"rules"`
+	Findings   int            `json:"findings"`
+	BySeverity map[string]int `json:"by_severity"`
+	ByCheck    map[string]int `json:"by_check"`
+	Fixable    int            `json:"fixable"`
+	Unsafe     int            `json:"unsafe_fixable"`
+}
+
+func (jsonReporter) Report(w io.Writer, rep *Report) error {
+	res := rep.Result
+	out := jsonReport{
+		Version:  JSONVersion,
+		Catalog:  []jsonRelease{},
+		Findings: make([]jsonFinding, 0, len(res.Findings)),
+		Summary: jsonSummary{
+			Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
+			BySeverity: map[string]int{
+				"error":   res.Count(SeverityError),
+				"warning": res.Count(SeverityWarning),
+				"info":    res.Count(SeverityInfo),
+			},
+			ByCheck: checkCounts(res.Findings),
+			Fixable: fixable(res.Findings, FixSafe),
+			Unsafe:  fixable(res.Findings, FixUnsafe),
+		},
+	}
+	if rep.Catalog != nil {
+		for _, r := range rep.Catalog.Releases() {
+			out.Catalog = append(out.Catalog, jsonRelease{
+				Domain: string(r.Domain), Release: r.Version, Source: r.Source, Active: rep.Catalog.IsActive(r.Domain),
+			})
+		}
+	}
+	for _, f := range res.Findings {
+		jf := jsonFinding{
+			Check: f.Check, Severity: f.Severity.String(), Path: f.Path,
+			Line: f.Span.Start.Line, Column: f.Span.Start.Column,
+			EndLine: f.Span.End.Line, EndColumn: f.Span.End.Column,
+			Message: f.Message,
+			Rule:    ruleOf(f.Rule),
+		}
+		if f.Fix != nil && f.Fix.Applicability != FixNone {
+			jf.Fixable = true
+			jf.Fix = &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func ruleOf(r *rules.Rule) *jsonRule {
+	if r == nil {
+		return nil
+	}
+	return &jsonRule{ID: r.ID, Title: r.Title, Format: string(r.Format)}
+}

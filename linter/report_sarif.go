@@ -1,0 +1,129 @@
+package linter
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// SARIFRootBase is the uriBaseId of result locations: URIs are relative to
+// the folder huntlint ran in (or ReportOptions.SrcRoot).
+const SARIFRootBase = "%SRCROOT%"
+
+// sarifReporter writes SARIF 2.1.0 with go-sarif: one run, a driver rule per
+// registered check with its documentation as help, and one result per
+// finding with a relative physical location and a stable partial
+// fingerprint.
+type sarifReporter struct {
+	srcRoot string
+	version string
+}
+
+func sarifLevel(s Severity) string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
+	log := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("huntlint", "https://github.com/huntlint/huntlint")
+	if s.version != "" {
+		run.Tool.Driver.WithVersion(s.version)
+	}
+	checks := rep.Checks
+	if checks == nil {
+		checks = Registry()
+	}
+	for _, c := range checks {
+		d := c.Doc()
+		run.AddRule(d.ID).
+			WithName(PascalCase(d.ID)).
+			WithShortDescription(sarif.NewMultiformatMessageString().WithText(d.Summary)).
+			WithFullDescription(sarif.NewMultiformatMessageString().WithText(d.Why)).
+			WithHelp(sarif.NewMultiformatMessageString().WithText(helpText(d)).WithMarkdown(helpMarkdown(d))).
+			WithHelpURI("https://github.com/huntlint/huntlint/blob/main/docs/checks.md#" + d.ID).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(d.Severity))).
+			WithProperties(sarif.NewPropertyBag().Add("tags", []string{"huntlint", d.Category}))
+	}
+	root := s.srcRoot
+	if root == "" {
+		root = "."
+	}
+	absRoot, _ := filepath.Abs(root)
+	seen := map[string]int{}
+	for _, f := range rep.Result.Findings {
+		if run.GetRuleIndex(f.Check) < 0 {
+			run.AddRule(f.Check)
+		}
+		loc := sarif.NewArtifactLocation()
+		abs, _ := filepath.Abs(f.Path)
+		if rel, err := filepath.Rel(absRoot, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			loc.WithURI((&url.URL{Path: filepath.ToSlash(rel)}).String()).WithURIBaseID(SARIFRootBase)
+		} else {
+			loc.WithURI((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())
+		}
+		region := sarif.NewRegion().
+			WithStartLine(f.Span.Start.Line).WithStartColumn(f.Span.Start.Column).
+			WithEndLine(max(f.Span.End.Line, f.Span.Start.Line)).WithEndColumn(max(f.Span.End.Column, 1))
+		key := fingerprintKey(f, loc)
+		seen[key]++
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, seen[key])))
+		res := run.CreateResultForRule(f.Check).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(
+				sarif.NewPhysicalLocation().WithArtifactLocation(loc).WithRegion(region)))
+		res.PartialFingerprints = map[string]string{"huntlint/v1": hex.EncodeToString(sum[:16])}
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// fingerprintKey identifies a finding independently of its line, so that a
+// finding keeps its fingerprint when lines above it change.
+func fingerprintKey(f Finding, loc *sarif.ArtifactLocation) string {
+	uri := ""
+	if loc.URI != nil {
+		uri = *loc.URI
+	}
+	rule := ""
+	if f.Rule != nil {
+		rule = f.Rule.ID + "\x00" + f.Rule.Title
+	}
+	return strings.Join([]string{f.Check, uri, rule, f.Message}, "\x00")
+}
+
+// helpText is a check's documentation as plain text.
+func helpText(d *Doc) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n%s\n\nExample:\n%s\nInstead:\n%s", d.Summary, d.Why, d.Bad, d.Good)
+	if d.Fix != FixNone {
+		fmt.Fprintf(&b, "\nFix (%s): %s", d.Fix, d.FixDoc)
+	}
+	return b.String()
+}
+
+// helpMarkdown is a check's documentation as Markdown.
+func helpMarkdown(d *Doc) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n\n%s\n\nExample:\n\n```yaml\n%s```\n\nInstead:\n\n```yaml\n%s```\n", d.Summary, d.Why, d.Bad, d.Good)
+	if d.Fix != FixNone {
+		fmt.Fprintf(&b, "\nFix (%s): %s\n", d.Fix, d.FixDoc)
+	}
+	return b.String()
+}

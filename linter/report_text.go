@@ -1,0 +1,142 @@
+package linter
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// textReporter prints one line per finding,
+//
+//	path:line:col: severity [check] message
+//
+// optionally followed by the source line and a caret under the reference,
+// then a summary line.
+type textReporter struct {
+	opts ReportOptions
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGreen  = "\x1b[32m"
+	ansiGray   = "\x1b[90m"
+)
+
+func (t *textReporter) paint(color, s string) string {
+	if !t.opts.Color {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+func severityColor(s Severity) string {
+	switch s {
+	case SeverityError:
+		return ansiRed
+	case SeverityWarning:
+		return ansiYellow
+	}
+	return ansiCyan
+}
+
+func (t *textReporter) Report(w io.Writer, rep *Report) error {
+	res := rep.Result
+	src := sourceCache{}
+	var b strings.Builder
+	for _, f := range res.Findings {
+		fix := ""
+		if f.Fix != nil {
+			switch f.Fix.Applicability {
+			case FixSafe:
+				fix = " " + t.paint(ansiGreen, "[*]")
+			case FixUnsafe:
+				fix = " " + t.paint(ansiGray, "[unsafe fix]")
+			}
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: %s %s %s%s\n",
+			t.paint(ansiBold, f.Path), f.Span.Start.Line, f.Span.Start.Column,
+			t.paint(severityColor(f.Severity), f.Severity.String()),
+			t.paint(ansiGray, "["+f.Check+"]"), f.Message, fix)
+		if t.opts.ShowSource {
+			t.excerpt(&b, src, f)
+		}
+	}
+	if t.opts.Statistics && len(res.Findings) > 0 {
+		counts := checkCounts(res.Findings)
+		fmt.Fprintln(&b)
+		for _, id := range sortedKeys(counts) {
+			fmt.Fprintf(&b, "%6d  %s\n", counts[id], id)
+		}
+	}
+	fmt.Fprintf(&b, "%s\n", summaryLine(rep))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// excerpt writes the finding's source line with a caret marker under its
+// span, as compilers do.
+func (t *textReporter) excerpt(b *strings.Builder, src sourceCache, f Finding) {
+	line, ok := src.line(f, f.Span.Start.Line)
+	if !ok {
+		return
+	}
+	rs := []rune(line)
+	col := min(max(f.Span.Start.Column, 1), len(rs)+1)
+	width := 1
+	if f.Span.End.Line == f.Span.Start.Line && f.Span.End.Column > f.Span.Start.Column {
+		width = f.Span.End.Column - f.Span.Start.Column
+	}
+	width = max(1, min(width, len(rs)-col+1))
+	var pad strings.Builder
+	for _, r := range rs[:col-1] {
+		if r == '\t' {
+			pad.WriteRune('\t')
+		} else {
+			pad.WriteRune(' ')
+		}
+	}
+	gutter := fmt.Sprintf("%d", f.Span.Start.Line)
+	fmt.Fprintf(b, " %s | %s\n", t.paint(ansiGray, gutter), line)
+	fmt.Fprintf(b, " %s | %s%s\n", strings.Repeat(" ", len(gutter)), pad.String(),
+		t.paint(severityColor(f.Severity), "^"+strings.Repeat("~", width-1)))
+}
+
+// summaryLine is the last line of text output: files, rules, findings by
+// severity, fixable findings and the catalog release.
+func summaryLine(rep *Report) string {
+	res := rep.Result
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, one)
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	s := fmt.Sprintf("%s, %s: %s, %s, %s",
+		plural(res.Files, "file", "files"), plural(res.Rules, "rule", "rules"),
+		plural(res.Count(SeverityError), "error", "errors"),
+		plural(res.Count(SeverityWarning), "warning", "warnings"),
+		plural(res.Count(SeverityInfo), "info", "infos"))
+	if n := fixable(res.Findings, FixSafe); n > 0 {
+		s += fmt.Sprintf("; %d fixable with huntlint fix", n)
+	}
+	if n := fixable(res.Findings, FixUnsafe); n > 0 {
+		s += fmt.Sprintf(" (%d more with --unsafe-fixes)", n)
+	}
+	if cat := releasesText(rep); cat != "" {
+		s += " (" + cat + ")"
+	}
+	return s
+}
+
+// releasesText names the catalog releases of the active domains:
+// "checked against ATT&CK 18.1".
+func releasesText(rep *Report) string {
+	if rep.Catalog == nil {
+		return ""
+	}
+	return "checked against " + activeReleaseName(rep.Catalog)
+}

@@ -1,0 +1,287 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// RefInfo is one ATT&CK reference of a rule together with what its spelling
+// asks for and what the catalog says about it. The ATT&CK checks share one
+// RefInfo per reference through Context.Refs.
+type RefInfo struct {
+	Ref *rules.Ref
+	// Type is the kind of object the spelling asks for; empty when Malformed.
+	Type mapper.ObjectType
+	// ID is the upper-case ATT&CK ID the spelling names ("T1059.001",
+	// "TA0002"); empty for tactics written by name.
+	ID string
+	// Malformed is set when the reference is no ATT&CK ID or name at all.
+	Malformed bool
+	// Object is the catalog object, nil when no loaded domain has it.
+	Object *mapper.Object
+	// Final is the live end of Object's revocation chain (Object itself when
+	// it is not revoked); nil when a revoked object has no known replacement.
+	Final *mapper.Object
+}
+
+// Structured reports whether the reference stands in a structured field
+// (Sigma tags, Sentinel tactics and relevantTechniques) rather than free
+// text; only structured references are style-checked, de-duplicated and
+// fixed by list edits.
+func (ri *RefInfo) Structured() bool {
+	switch ri.Ref.Source {
+	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
+		return true
+	}
+	return false
+}
+
+// Known reports whether the reference names an object of a loaded domain.
+func (ri *RefInfo) Known() bool { return ri.Object != nil }
+
+// Live returns the object the reference stands for today: the final
+// replacement of a revoked object, else the object; nil when unknown.
+func (ri *RefInfo) Live() *mapper.Object {
+	if ri.Object == nil {
+		return nil
+	}
+	if ri.Object.Status == mapper.StatusRevoked {
+		return ri.Final
+	}
+	return ri.Object
+}
+
+var (
+	reTechnique = regexp.MustCompile(`^[Tt][0-9]{4}(\.[0-9]{3})?$`)
+	reOtherID   = regexp.MustCompile(`^(?i)(ta|ds|g|s|c|m)[0-9]{4}$`)
+	reName      = regexp.MustCompile(`^[A-Za-z][A-Za-z _-]*[A-Za-z]$`)
+	// reNearTechnique is a technique ID with a mistyped separator or
+	// sub-technique number: T1059.1, T1059-001, T1059,001, t1059_001.
+	reNearTechnique = regexp.MustCompile(`^[Tt]([0-9]{4})\s*[.,_/ -]\s*([0-9]{1,3})$`)
+)
+
+var prefixTypes = map[string]mapper.ObjectType{
+	"ta": mapper.TypeTactic,
+	"ds": mapper.TypeDataSource,
+	"g":  mapper.TypeGroup,
+	"s":  mapper.TypeSoftware,
+	"c":  mapper.TypeCampaign,
+	"m":  mapper.TypeMitigation,
+}
+
+// resolveRef classifies ref by its spelling and looks it up in cat.
+func resolveRef(cat *mapper.Catalog, ref *rules.Ref) RefInfo {
+	ri := RefInfo{Ref: ref}
+	v := strings.TrimSpace(ref.Value)
+	switch {
+	case ref.Source == rules.SourceSentinelTactic:
+		if m := reOtherID.FindStringSubmatch(v); m != nil && strings.EqualFold(m[1], "ta") {
+			ri.Type, ri.ID = mapper.TypeTactic, strings.ToUpper(v)
+		} else if reName.MatchString(v) {
+			ri.Type = mapper.TypeTactic
+		} else {
+			ri.Malformed = true
+		}
+	case reTechnique.MatchString(v):
+		ri.Type, ri.ID = mapper.TypeTechnique, strings.ToUpper(v)
+	case ref.Source == rules.SourceSentinelTechnique:
+		ri.Malformed = true
+	case reOtherID.MatchString(v):
+		m := reOtherID.FindStringSubmatch(v)
+		ri.Type, ri.ID = prefixTypes[strings.ToLower(m[1])], strings.ToUpper(v)
+	case ref.Kind == rules.RefTactic && reName.MatchString(v):
+		ri.Type = mapper.TypeTactic
+	default:
+		ri.Malformed = true
+	}
+	if ri.Malformed || cat == nil {
+		return ri
+	}
+	if ri.Type == mapper.TypeTactic {
+		ri.Object, _ = cat.Tactic(v)
+	} else {
+		ri.Object, _ = cat.Get(ri.Type, ri.ID)
+	}
+	if ri.Object != nil {
+		ri.Final = ri.Object
+		if ri.Object.Status == mapper.StatusRevoked {
+			ri.Final, _ = cat.Resolve(ri.Object)
+		}
+	}
+	return ri
+}
+
+// nearTechnique returns the technique ID a malformed spelling most likely
+// meant ("T1059.001" for "t1059.1"), or "".
+func nearTechnique(v string) string {
+	m := reNearTechnique.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return ""
+	}
+	return "T" + m[1] + "." + strings.Repeat("0", 3-len(m[2])) + m[2]
+}
+
+// TacticStyle is how Sigma tactic tags join words: "hyphen"
+// (attack.defense-evasion, the default), "underscore"
+// (attack.defense_evasion) or "any".
+type TacticStyle string
+
+// Tactic styles.
+const (
+	TacticHyphen     TacticStyle = "hyphen"
+	TacticUnderscore TacticStyle = "underscore"
+	TacticAny        TacticStyle = "any"
+)
+
+// Spell returns how o is written canonically where ref stands: Sigma tags
+// "attack.t1059.001" / "attack.defense-evasion", Sentinel "T1059.001" /
+// "DefenseEvasion", free text the ATT&CK ID (tactics by name), and
+// attack.mitre.org URLs with the ID's path.
+func Spell(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
+	switch ref.Source {
+	case rules.SourceSigmaTag:
+		if o.Type == mapper.TypeTactic {
+			sn := o.Shortname
+			if style == TacticUnderscore {
+				sn = strings.ReplaceAll(sn, "-", "_")
+			}
+			return "attack." + sn
+		}
+		return "attack." + strings.ToLower(o.ID)
+	case rules.SourceSentinelTactic:
+		return PascalCase(o.Name)
+	case rules.SourceURL:
+		return spellURL(ref.Text, o)
+	}
+	if o.Type == mapper.TypeTactic && ref.Source != rules.SourceSentinelTechnique {
+		if reOtherID.MatchString(ref.Value) {
+			return o.ID
+		}
+		return o.Name
+	}
+	return o.ID
+}
+
+var reURLID = regexp.MustCompile(`(?i)/(techniques|tactics)/(T[0-9]{4}|TA[0-9]{4})(/[0-9]{3})?`)
+
+// spellURL rewrites the ID path of an attack.mitre.org URL to o; it returns
+// "" when the URL has no recognisable ID path or o is no technique/tactic.
+func spellURL(u string, o *mapper.Object) string {
+	loc := reURLID.FindStringIndex(u)
+	if loc == nil {
+		return ""
+	}
+	var path string
+	switch o.Type {
+	case mapper.TypeTechnique:
+		path = "/techniques/" + strings.ReplaceAll(o.ID, ".", "/")
+	case mapper.TypeTactic:
+		path = "/tactics/" + o.ID
+	default:
+		return ""
+	}
+	return u[:loc[0]] + path + u[loc[1]:]
+}
+
+// PascalCase joins the words of an ATT&CK name with each word capitalised,
+// as Sentinel writes tactics: "Command and Control" -> "CommandAndControl".
+func PascalCase(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+		rs := []rune(w)
+		rs[0] = unicode.ToUpper(rs[0])
+		b.WriteString(string(rs))
+	}
+	return b.String()
+}
+
+// describe names o for a message: "attack.t1647 (Plist File Modification)".
+func describe(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
+	s := Spell(ref, o, style)
+	if ref.Source == rules.SourceURL || s == "" {
+		s = o.ID
+	}
+	if s == o.Name {
+		return fmt.Sprintf("%s (%s)", s, o.ID)
+	}
+	return fmt.Sprintf("%s (%s)", s, o.Name)
+}
+
+// releaseName names the catalog release of domain d for messages:
+// "ATT&CK 18.1", "ATT&CK for ICS 18.1".
+func releaseName(cat *mapper.Catalog, d mapper.Domain) string {
+	if cat == nil {
+		return "ATT&CK"
+	}
+	version := "(release unknown)"
+	for _, r := range cat.Releases() {
+		if r.Domain == d && r.Version != "" && r.Version != "unknown" {
+			version = r.Version
+		}
+	}
+	return domainTitle(d) + " " + version
+}
+
+// domainTitle is ATT&CK's own name of a domain.
+func domainTitle(d mapper.Domain) string {
+	switch d {
+	case mapper.Mobile:
+		return "ATT&CK for Mobile"
+	case mapper.ICS:
+		return "ATT&CK for ICS"
+	}
+	return "ATT&CK"
+}
+
+// activeReleaseName names the release of every active domain: "ATT&CK 18.1"
+// or "ATT&CK 18.1 and ATT&CK for ICS 18.1".
+func activeReleaseName(cat *mapper.Catalog) string {
+	if cat == nil {
+		return "ATT&CK"
+	}
+	var names []string
+	for _, d := range cat.Active() {
+		names = append(names, releaseName(cat, d))
+	}
+	if len(names) == 0 {
+		return releaseName(cat, mapper.Enterprise)
+	}
+	return strings.Join(names, " and ")
+}
+
+// Refs resolves every ATT&CK reference of the rule once and returns them in
+// file order; checks share the result.
+func (c *Context) Refs() []RefInfo {
+	if c.refs == nil && c.Rule != nil {
+		c.refs = make([]RefInfo, 0, len(c.Rule.Attack))
+		for i := range c.Rule.Attack {
+			c.refs = append(c.refs, resolveRef(c.Catalog, &c.Rule.Attack[i]))
+		}
+	}
+	return c.refs
+}
+
+// TacticStyle returns the configured Sigma tactic style.
+func (c *Context) TacticStyle() TacticStyle {
+	if c.Config == nil || c.Config.Sigma.TacticStyle == "" {
+		return TacticHyphen
+	}
+	return c.Config.Sigma.TacticStyle
+}
+
+// replaceFix returns a fix replacing the reference text with text.
+func replaceFix(ref *rules.Ref, text string, app Applicability) *Fix {
+	if text == "" || text == ref.Text || ref.Span.EndOffset <= ref.Span.StartOffset {
+		return nil
+	}
+	return &Fix{
+		Applicability: app,
+		Description:   fmt.Sprintf("replace %s with %s", ref.Text, text),
+		Edits:         []Edit{{Start: ref.Span.StartOffset, End: ref.Span.EndOffset, New: text}},
+	}
+}

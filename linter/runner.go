@@ -1,0 +1,326 @@
+package linter
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// LoadFunc loads one file into rules and problems (rules.Load).
+type LoadFunc func(path string) ([]*rules.Rule, []rules.Problem)
+
+// Options configure a lint run.
+type Options struct {
+	Catalog *mapper.Catalog
+	Config  *Config // nil: defaults
+	// Checks are the checks to run; nil means Registry() filtered by
+	// Config, Select and Ignore.
+	Checks []Check
+	// Select and Ignore are check IDs or categories (--select, --ignore).
+	Select, Ignore []string
+	// Jobs is the number of files linted at once; <= 0 means all processors.
+	Jobs int
+	// Load reads one file; nil means rules.Load.
+	Load LoadFunc
+	// Suggest proposes techniques for attack-missing-technique; may be nil.
+	Suggest TechniqueSuggester
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	// Findings in deterministic order: path, line, column, check, message.
+	Findings []Finding
+	Files    int // files read
+	Rules    int // rules loaded
+	// Checks are the checks that ran, in registry order.
+	Checks []Check
+}
+
+// Count returns the number of findings of severity s.
+func (r *Result) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Worst returns the highest severity among the findings, 0 when none.
+func (r *Result) Worst() Severity {
+	var w Severity
+	for _, f := range r.Findings {
+		w = max(w, f.Severity)
+	}
+	return w
+}
+
+// SelectChecks returns the checks of all that the configuration enables and
+// that match sel (IDs or categories; empty: all) and not ign. An unknown ID
+// or category is an error.
+func SelectChecks(all []Check, cfg *Config, sel, ign []string) ([]Check, error) {
+	known := map[string]bool{}
+	var names []string
+	for _, c := range all {
+		d := c.Doc()
+		for _, n := range []string{d.ID, d.Category} {
+			if !known[n] {
+				known[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	split := func(flag string, in []string) (map[string]bool, error) {
+		out := map[string]bool{}
+		for _, s := range in {
+			for _, p := range strings.Split(s, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				if !known[p] {
+					return nil, fmt.Errorf("%s: unknown check or category %q%s; see 'huntlint checks'", flag, p, didYouMean(p, names))
+				}
+				out[p] = true
+			}
+		}
+		return out, nil
+	}
+	s, err := split("--select", sel)
+	if err != nil {
+		return nil, err
+	}
+	i, err := split("--ignore", ign)
+	if err != nil {
+		return nil, err
+	}
+	var out []Check
+	for _, c := range all {
+		d := c.Doc()
+		if len(s) > 0 && !s[d.ID] && !s[d.Category] {
+			continue
+		}
+		if i[d.ID] || i[d.Category] {
+			continue
+		}
+		// An explicit --select of an ID wins over the config's enabled = false.
+		if !s[d.ID] && !cfg.Enabled(d.ID) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CheckIDs returns the IDs of checks, in order.
+func CheckIDs(checks []Check) []string {
+	ids := make([]string, len(checks))
+	for i, c := range checks {
+		ids[i] = c.Doc().ID
+	}
+	return ids
+}
+
+// lintedFile is what linting one file produced.
+type lintedFile struct {
+	path     string
+	rules    []*rules.Rule
+	findings []Finding
+	sup      *suppressions
+}
+
+// Run lints files with the checks opts selects: per file in parallel, then
+// the cross-file checks, then suppressions. An error means the options are
+// invalid (unknown check IDs); problems with files are findings.
+func Run(files []string, opts Options) (*Result, error) {
+	checks := opts.Checks
+	if checks == nil {
+		var err error
+		checks, err = SelectChecks(Registry(), opts.Config, opts.Select, opts.Ignore)
+		if err != nil {
+			return nil, err
+		}
+	}
+	load := opts.Load
+	if load == nil {
+		load = defaultLoad
+	}
+	if load == nil {
+		return nil, fmt.Errorf("no rule loader available")
+	}
+	enabled := map[string]bool{}
+	for _, c := range checks {
+		enabled[c.Doc().ID] = true
+	}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	results := make([]lintedFile, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(jobs, max(len(files), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = lintFile(files[i], load, checks, enabled, opts)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	res := &Result{Files: len(files), Checks: checks}
+	var all []*rules.Rule
+	byPath := map[string]*lintedFile{}
+	for i := range results {
+		fr := &results[i]
+		all = append(all, fr.rules...)
+		byPath[fr.path] = fr
+	}
+	res.Rules = len(all)
+	for _, c := range checks {
+		sc, ok := c.(SetChecker)
+		if !ok {
+			continue
+		}
+		d := c.Doc()
+		sc.RunSet(all, opts.Catalog, opts.Config, func(f Finding) {
+			f = complete(f, d, opts.Config)
+			if fr := byPath[f.Path]; fr != nil {
+				fr.findings = append(fr.findings, f)
+			} else {
+				res.Findings = append(res.Findings, f)
+			}
+		})
+	}
+	for i := range results {
+		fr := &results[i]
+		fs := fr.findings
+		if fr.sup != nil {
+			fs = fr.sup.filter(fs, enabled, opts.Config)
+		}
+		res.Findings = append(res.Findings, fs...)
+	}
+	SortFindings(res.Findings)
+	return res, nil
+}
+
+// defaultLoad is the loader used when Options.Load is nil.
+var defaultLoad LoadFunc = rules.Load
+
+// lintFile loads one file and runs every per-rule check on its rules.
+func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]bool, opts Options) (fr lintedFile) {
+	fr.path = path
+	defer func() {
+		if p := recover(); p != nil {
+			fr.findings = append(fr.findings, Finding{
+				Check: LoadErrorID, Severity: SeverityError, Path: path,
+				Span:    rules.Span{Start: rules.Pos{Line: 1, Column: 1}, End: rules.Pos{Line: 1, Column: 1}},
+				Message: fmt.Sprintf("internal error while linting this file: %v; please report it", p),
+			})
+		}
+	}()
+	rs, probs := load(path)
+	fr.rules = rs
+	if enabled[LoadErrorID] {
+		for _, p := range probs {
+			fr.findings = append(fr.findings, problemFinding(path, p, opts.Config))
+		}
+	}
+	var src []byte
+	if len(rs) > 0 {
+		src = rs[0].Source
+	} else if len(probs) > 0 {
+		src, _ = os.ReadFile(path)
+	}
+	fr.sup = parseSuppressions(path, src)
+	for _, r := range rs {
+		ctx := &Context{Rule: r, Catalog: opts.Catalog, Config: opts.Config, Suggest: opts.Suggest}
+		for _, c := range checks {
+			d := c.Doc()
+			ctx.check = c
+			ctx.report = func(f Finding) {
+				fr.findings = append(fr.findings, complete(f, d, opts.Config))
+			}
+			c.Run(ctx)
+		}
+	}
+	return fr
+}
+
+// complete fills in a finding's check and applies the configured severity.
+func complete(f Finding, d *Doc, cfg *Config) Finding {
+	if f.Check == "" {
+		f.Check = d.ID
+	}
+	if f.Severity == 0 {
+		f.Severity = d.Severity
+	}
+	f.Severity = cfg.SeverityOf(f.Check, f.Severity)
+	if f.Span.Start.Line == 0 {
+		f.Span.Start = rules.Pos{Line: 1, Column: 1}
+	}
+	if f.Span.Start.Column == 0 {
+		f.Span.Start.Column = 1
+	}
+	if f.Span.End.Line == 0 {
+		f.Span.End = f.Span.Start
+	}
+	return f
+}
+
+// SortFindings orders findings by path, line, column, check and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Span.Start.Line != b.Span.Start.Line {
+			return a.Span.Start.Line < b.Span.Start.Line
+		}
+		if a.Span.Start.Column != b.Span.Start.Column {
+			return a.Span.Start.Column < b.Span.Start.Column
+		}
+		if a.Check != b.Check {
+			return a.Check < b.Check
+		}
+		return a.Message < b.Message
+	})
+}
+
+// RunFiles lints files with the enabled checks of the registry (or only the
+// given checks when ids is not empty) and returns the findings: the entry
+// point for tests and tools.
+func RunFiles(files []string, cat *mapper.Catalog, cfg *Config, ids ...string) ([]Finding, error) {
+	res, err := Run(files, Options{Catalog: cat, Config: cfg, Select: ids})
+	if err != nil {
+		return nil, err
+	}
+	return res.Findings, nil
+}
+
+// FormatFinding formats f as "path:line:col: severity [check] message", the
+// line format of the text reporter and of golden files.
+func FormatFinding(f Finding) string {
+	fix := ""
+	if f.Fix != nil && f.Fix.Applicability != FixNone {
+		fix = " [*]"
+		if f.Fix.Applicability == FixUnsafe {
+			fix = " [unsafe fix]"
+		}
+	}
+	return fmt.Sprintf("%s:%d:%d: %s [%s] %s%s", f.Path, f.Span.Start.Line, f.Span.Start.Column, f.Severity, f.Check, f.Message, fix)
+}
