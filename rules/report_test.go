@@ -1,0 +1,34 @@
+package rules
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestReportText(t *testing.T) {
+	rules, problems := Load("testdata/golden/sentinel_quoted.yaml")
+	_, p2 := Load("testdata/golden/bad_binary.yml")
+	_, p3 := Load("testdata/golden/bad_syntax.yml")
+	problems = append(append(problems, p2...), p3...)
+	rep := NewReport(rules, problems, func(r Ref) string {
+		if r.Value == "T1110" {
+			return "T1110"
+		}
+		return ""
+	})
+	var b bytes.Buffer
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `testdata/golden/sentinel_quoted.yaml:1: sentinel hunting "Quoted query" id 3c4d5e6f-0000-4000-8000-000000000004
+  attack 3:11 tactic "CredentialAccess" -> -
+  attack 5:5 technique "T1110" -> T1110
+  query 6:9
+testdata/golden/bad_binary.yml: binary file (NUL byte at offset 9); expected a text file
+testdata/golden/bad_syntax.yml:2:1: invalid YAML: did not find expected ',' or ']'
+1 rules, 2 load problems
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
