@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,7 +14,8 @@ import (
 // The compact catalog format holds the facts the catalog keeps and nothing
 // else: gzip'd UTF-8 text, one record per line, fields separated by tabs.
 //
-//	# comment lines (the generated-file header and MITRE's notice)
+//	# comment lines (the generated-file header and MITRE's notice), among
+//	#huntlint-catalog 1                   them this format line
 //	@domain <domain> <release> <modified>
 //	@matrix <tactic ID>,<tactic ID>,…      tactics of the live matrices in order
 //	<type> <ID> <STIX id> <name> <status> <modified> <revoked-by> <parent> <tactics> <platforms> <shortname>
@@ -33,11 +35,16 @@ func WriteCompact(w io.Writer, header []string, cats ...*Catalog) error {
 		return err
 	}
 	bw := bufio.NewWriter(zw)
-	fmt.Fprintln(bw, compactMagic)
-	for _, h := range header {
+	for i, h := range header {
 		for _, line := range strings.Split(h, "\n") {
 			fmt.Fprintf(bw, "# %s\n", line)
 		}
+		if i == 0 {
+			fmt.Fprintln(bw, compactMagic)
+		}
+	}
+	if len(header) == 0 {
+		fmt.Fprintln(bw, compactMagic)
 	}
 	seen := map[Domain]bool{}
 	for _, c := range cats {
@@ -120,25 +127,79 @@ func ReadCompact(r io.Reader, source string) (*Catalog, error) {
 }
 
 func readCompact(r io.Reader, source string) ([]*domainData, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if head, _ := br.Peek(2); bytes.Equal(head, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("read compact catalog: %w", err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 64<<10)
-	}
-	data, err := io.ReadAll(br)
+	raw, err := io.ReadAll(r)
 	if err != nil {
+		return nil, fmt.Errorf("read compact catalog: %w", err)
+	}
+	return decodeCompact(raw, source)
+}
+
+// decodeCompact decodes a compact catalog held in memory, gzip'd or plain.
+func decodeCompact(raw []byte, source string) ([]*domainData, error) {
+	if !bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		return parseCompact(raw, source)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("read compact catalog: %w", err)
+	}
+	defer zr.Close()
+	// The gzip trailer holds the size of the data: read it in one buffer.
+	size := 0
+	if n := len(raw); n >= 8 {
+		size = int(binary.LittleEndian.Uint32(raw[n-4:]))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, 64<<20)+1))
+	if _, err := buf.ReadFrom(zr); err != nil {
 		return nil, fmt.Errorf("read compact catalog: %w", jsonErr(err))
 	}
-	return parseCompact(data, source)
+	return parseCompact(buf.Bytes(), source)
+}
+
+// splitTabs splits line at tabs into f, returning the number of fields, or
+// len(f)+1 when there are more.
+func splitTabs(line string, f []string) int {
+	n := 0
+	for {
+		i := strings.IndexByte(line, '\t')
+		if n == len(f) {
+			return n + 1
+		}
+		if i < 0 {
+			f[n] = line
+			return n + 1
+		}
+		f[n], line = line[:i], line[i+1:]
+		n++
+	}
+}
+
+// splitList splits a comma-separated list; nil when s is empty.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// hasMagic reports whether the leading comment lines hold compactMagic.
+func hasMagic(text string) bool {
+	for len(text) > 0 && text[0] == '#' {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			return text == compactMagic
+		}
+		if text[:i] == compactMagic {
+			return true
+		}
+		text = text[i+1:]
+	}
+	return false
 }
 
 func parseCompact(data []byte, source string) ([]*domainData, error) {
 	text := string(data)
-	if !strings.HasPrefix(text, compactMagic+"\n") {
+	if !hasMagic(text) {
 		return nil, fmt.Errorf("read compact catalog: not a huntlint catalog file (no %q line)", compactMagic)
 	}
 	var (
@@ -217,9 +278,9 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			if cur == nil {
 				return nil, fmt.Errorf("read compact catalog: line %d: object before @domain", lineNo)
 			}
-			f := strings.Split(line, "\t")
-			if len(f) != 11 {
-				return nil, fmt.Errorf("read compact catalog: line %d: %d fields, expected 11", lineNo, len(f))
+			var f [11]string
+			if n := splitTabs(line, f[:]); n != len(f) {
+				return nil, fmt.Errorf("read compact catalog: line %d: %d fields, expected 11", lineNo, n)
 			}
 			o := Object{Type: ObjectType(f[0]), ID: f[1], STIXID: f[2], Name: f[3], Domain: cur.rel.Domain,
 				Modified: f[5], Parent: f[7], Shortname: f[10]}
@@ -233,12 +294,8 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			default:
 				return nil, fmt.Errorf("read compact catalog: line %d: bad status %q", lineNo, f[4])
 			}
-			if f[8] != "" {
-				o.Tactics = strings.Split(f[8], ",")
-			}
-			if f[9] != "" {
-				o.Platforms = strings.Split(f[9], ",")
-			}
+			o.Tactics = splitList(f[8])
+			o.Platforms = splitList(f[9])
 			objects = append(objects, o)
 			revs = append(revs, f[6])
 		}
