@@ -1,0 +1,69 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaConditionError reports condition syntax errors and references to
+// search identifiers that do not exist.
+type sigmaConditionError struct{}
+
+var sigmaConditionErrorDoc = &Doc{
+	ID:       "sigma-condition-error",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a Sigma condition does not parse or names a search identifier (or pattern) that matches nothing",
+	Why: "The condition decides what the rule matches. A syntax error makes every converter reject the rule; a " +
+		"reference to a missing search identifier (often a typo such as `selection_img` for `selection_image`) or a " +
+		"pattern like `filter_*` that matches nothing makes the rule fail to convert or silently drop the intended logic.",
+	Bad:     "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filters_*\n",
+	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filter_*\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaConditionError) Doc() *Doc { return sigmaConditionErrorDoc }
+
+func (sigmaConditionError) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	s := sigmaSearchSection(ctx.Rule)
+	if s == nil || s.CondKey == nil {
+		return
+	}
+	d := sigmaConditionErrorDoc
+	_, cv := mapGet(s.Node, "condition")
+	cv = resolveAlias(cv)
+	if cv.Kind == yaml.MappingNode || (cv.Kind == yaml.SequenceNode && len(s.Conditions) != len(cv.Content)) {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, cv), "\"condition\" must be a string (or a list of strings) such as \"selection and not filter\"", nil)
+		return
+	}
+	names := s.searchNames()
+	for _, c := range s.Conditions {
+		refs, err := parseCondition(c.Value)
+		if err != nil {
+			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.off, min(err.width, len(c.Value)-err.off)),
+				fmt.Sprintf("condition %q: %s", c.Value, err.msg), nil)
+			continue
+		}
+		for _, ref := range refs {
+			if len(ref.matchIdentifiers(names)) > 0 {
+				continue
+			}
+			sp := scalarSubSpan(ctx.Rule, c, ref.off, len(ref.text))
+			switch {
+			case ref.them:
+				reportAt(ctx, d, sp, "\"them\" matches no search identifier; define at least one selection in the section", nil)
+			case ref.pattern:
+				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.text, strings.Join(names, ", ")), nil)
+			default:
+				reportAt(ctx, d, sp, fmt.Sprintf("unknown search identifier %q in condition%s; defined: %s",
+					ref.text, suggestName(ref.text, names), strings.Join(names, ", ")), nil)
+			}
+		}
+	}
+}

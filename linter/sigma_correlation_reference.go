@@ -1,0 +1,90 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaCorrelationReference reports correlation and filter rules whose
+// `rules` name rules (by id or name) that are not in the set.
+type sigmaCorrelationReference struct{}
+
+var sigmaCorrelationReferenceDoc = &Doc{
+	ID:       "sigma-correlation-reference",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a correlation or filter rule refers to a rule (by id or name) that is not in the set",
+	Why: "A correlation combines the rules it lists and a filter applies to the rules it lists; both find them by " +
+		"`id` or `name`. A reference to a rule that is not there (a typo, a renamed rule, a deleted file) makes the " +
+		"correlation fail to convert, or the filter silently tune nothing. Lint the folder that holds the referenced rules too.",
+	Bad:     "title: Many failed logins\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    timespan: 10m\n    condition:\n        gte: 10\n",
+	Good:    "# failed_logon.yml defines `name: failed_logon`\ntitle: Many failed logins\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    timespan: 10m\n    condition:\n        gte: 10\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaCorrelationReference) Doc() *Doc { return sigmaCorrelationReferenceDoc }
+
+// Run does nothing per rule; the check looks across the set.
+func (sigmaCorrelationReference) Run(*Context) {}
+
+func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+	ids := map[string]bool{}
+	names := map[string]bool{}
+	var all []string
+	for _, r := range rs {
+		if r.Format != rules.FormatSigma || r.Doc == nil {
+			continue
+		}
+		root := docRoot(r)
+		if _, v := mapGet(root, "id"); isScalar(v) {
+			ids[strings.ToLower(resolveAlias(v).Value)] = true
+		}
+		if _, v := mapGet(root, "name"); isScalar(v) {
+			names[resolveAlias(v).Value] = true
+			all = append(all, resolveAlias(v).Value)
+		}
+	}
+	d := sigmaCorrelationReferenceDoc
+	for _, r := range rs {
+		if r.Format != rules.FormatSigma || r.Doc == nil {
+			continue
+		}
+		section := ""
+		switch r.Kind {
+		case rules.KindCorrelation:
+			section = "correlation"
+		case rules.KindFilter:
+			section = "filter"
+		default:
+			continue
+		}
+		_, sec := mapGet(docRoot(r), section)
+		_, list := mapGet(resolveAlias(sec), "rules")
+		list = resolveAlias(list)
+		if list == nil || isNullNode(list) {
+			continue // sigma-missing-field
+		}
+		if list.Kind != yaml.SequenceNode && list.Kind != yaml.ScalarNode {
+			report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, list), Rule: r,
+				Message: fmt.Sprintf("%q in %q is %s; expected a list of rule ids or names", "rules", section, nodeKindName(list))})
+			continue
+		}
+		for _, n := range scalarList(list) {
+			v := n.Value
+			if ids[strings.ToLower(v)] || names[v] {
+				continue
+			}
+			what := "name"
+			if isUUID(v) {
+				what = "id"
+			}
+			report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, n), Rule: r,
+				Message: fmt.Sprintf("%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
+					section, what, v, suggestName(v, all))})
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaInvalidStatus reports a Sigma status outside the specification's list.
+type sigmaInvalidStatus struct{}
+
+// sigmaStatuses are the statuses the Sigma specification defines.
+var sigmaStatuses = []string{"stable", "test", "experimental", "deprecated", "unsupported"}
+
+var sigmaInvalidStatusDoc = &Doc{
+	ID:       "sigma-invalid-status",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a Sigma rule's status is not stable, test, experimental, deprecated or unsupported",
+	Why: "Converters and rule pipelines select rules by status (for example, only stable and test rules go to production). " +
+		"An unknown status fails pySigma and the Sigma schema and is silently dropped by status filters.",
+	Bad:     "status: production\n",
+	Good:    "status: stable\n",
+	Fix:     FixSafe,
+	FixDoc:  "when the value is a listed status in the wrong case (`Stable`), the fix writes it in lower case; the meaning does not change",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaInvalidStatus) Doc() *Doc { return sigmaInvalidStatusDoc }
+
+func (sigmaInvalidStatus) Run(ctx *Context) {
+	checkSigmaEnum(ctx, sigmaInvalidStatusDoc, "status", sigmaStatuses)
+}
+
+// checkSigmaEnum reports a top-level scalar field whose value is not one of
+// allowed; a value that differs only in case gets a safe fix.
+func checkSigmaEnum(ctx *Context, d *Doc, field string, allowed []string) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	_, v := mapGet(docRoot(ctx.Rule), field)
+	v = resolveAlias(v)
+	if v == nil || isNullNode(v) {
+		return
+	}
+	if v.Kind != yaml.ScalarNode {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%q is %s; expected one of %s", field, nodeKindName(v), quoteList(allowed)), nil)
+		return
+	}
+	for _, a := range allowed {
+		if v.Value == a {
+			return
+		}
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(v.Value, a) {
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q must be lower case; write %q", field, v.Value, a),
+				replaceScalarFix(ctx.Rule, v, a, fmt.Sprintf("replace %s %q with %q", field, v.Value, a)))
+			return
+		}
+	}
+	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("unknown %s %q; expected one of %s", field, v.Value, quoteList(allowed)), nil)
+}

@@ -1,0 +1,63 @@
+package linter
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaRelatedInvalid reports `related` entries without a UUID id or with a
+// type the specification does not define.
+type sigmaRelatedInvalid struct{}
+
+// sigmaRelatedTypes are the relation types of the Sigma specification.
+var sigmaRelatedTypes = []string{"derived", "obsolete", "merged", "renamed", "similar"}
+
+var sigmaRelatedInvalidDoc = &Doc{
+	ID:       "sigma-related-invalid",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a Sigma related entry lacks a UUID id or has a type other than derived, obsolete, merged, renamed or similar",
+	Why: "`related` links a rule to the rules it replaces or derives from; deprecation tooling and rule catalogues " +
+		"follow these links. An entry without a valid id points nowhere, and pySigma rejects unknown relation types.",
+	Bad:     "related:\n    - id: 8d3a4c2e\n      type: replaces\n",
+	Good:    "related:\n    - id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n      type: obsolete\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaRelatedInvalid) Doc() *Doc { return sigmaRelatedInvalidDoc }
+
+func (sigmaRelatedInvalid) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	_, seq := mapGet(docRoot(ctx.Rule), "related")
+	seq = resolveAlias(seq)
+	if seq == nil || isNullNode(seq) {
+		return
+	}
+	d, r := sigmaRelatedInvalidDoc, ctx.Rule
+	if seq.Kind != yaml.SequenceNode {
+		reportAt(ctx, d, nodeSpan(r, seq), fmt.Sprintf("\"related\" is %s; expected a list of entries with id and type", nodeKindName(seq)), nil)
+		return
+	}
+	for _, item := range seq.Content {
+		e := resolveAlias(item)
+		if e == nil || e.Kind != yaml.MappingNode {
+			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("related entry is %s; expected a mapping with id and type", nodeKindName(e)), nil)
+			continue
+		}
+		if _, id := mapGet(e, "id"); id == nil || isNullNode(id) {
+			reportAt(ctx, d, nodeSpan(r, e), "related entry has no \"id\"; add the UUID of the related rule", nil)
+		} else if id = resolveAlias(id); id.Kind != yaml.ScalarNode || !isUUID(id.Value) {
+			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("related id %q is not a UUID; expected the related rule's id such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", id.Value), nil)
+		}
+		if _, t := mapGet(e, "type"); t == nil || isNullNode(t) {
+			reportAt(ctx, d, nodeSpan(r, e), fmt.Sprintf("related entry has no \"type\"; add one of %s", quoteList(sigmaRelatedTypes)), nil)
+		} else if t = resolveAlias(t); t.Kind != yaml.ScalarNode || !slices.Contains(sigmaRelatedTypes, t.Value) {
+			reportAt(ctx, d, nodeSpan(r, t), fmt.Sprintf("unknown related type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaRelatedTypes), quoteList(sigmaRelatedTypes)), nil)
+		}
+	}
+}

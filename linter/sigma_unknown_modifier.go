@@ -1,0 +1,121 @@
+package linter
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaUnknownModifier reports field modifiers that Sigma does not define.
+type sigmaUnknownModifier struct{}
+
+// sigmaModifiers are the value modifiers of the Sigma modifiers appendix
+// (2.1), plus the long re flag names pySigma accepts.
+var sigmaModifiers = []string{
+	// generic
+	"all", "startswith", "endswith", "contains", "exists", "cased", "neq",
+	// string
+	"windash", "re", "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide",
+	// numeric
+	"lt", "lte", "gt", "gte",
+	// time
+	"minute", "hour", "day", "week", "month", "year",
+	// ip
+	"cidr",
+	// specific
+	"expand", "fieldref",
+}
+
+// sigmaReFlags are the sub-modifiers of re, short and long.
+var sigmaReFlags = []string{"i", "m", "s", "ignorecase", "multiline", "dotall"}
+
+var sigmaUnknownModifierDoc = &Doc{
+	ID:       "sigma-unknown-modifier",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a Sigma field uses a modifier the specification does not define",
+	Why: "A modifier changes how a value matches (`contains`, `endswith`, `re`, `cidr` …). pySigma and every backend " +
+		"reject an unknown modifier, so one typo (`endwith`) stops the whole rule from converting. The accepted list " +
+		"is the Sigma 2.1 modifiers appendix: all, startswith, endswith, contains, exists, cased, neq, windash, re " +
+		"(with the sub-modifiers i, m, s, also spelt ignorecase, multiline, dotall), base64, base64offset, utf16le, " +
+		"utf16be, utf16, wide, lt, lte, gt, gte, minute, hour, day, week, month, year, cidr, expand and fieldref.",
+	Bad:     "detection:\n    selection:\n        Image|endwith: '\\whoami.exe'\n    condition: selection\n",
+	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaUnknownModifier) Doc() *Doc { return sigmaUnknownModifierDoc }
+
+func (sigmaUnknownModifier) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	s := sigmaSearchSection(ctx.Rule)
+	if s == nil {
+		return
+	}
+	for _, v := range s.Values {
+		forEachFieldKey(v, func(k *yaml.Node) { checkModifiers(ctx, k) })
+	}
+}
+
+// forEachFieldKey calls f for every field key of a search identifier's value:
+// a mapping's keys, or the keys of each mapping in a list.
+func forEachFieldKey(v *yaml.Node, f func(k *yaml.Node)) {
+	v = resolveAlias(v)
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			f(v.Content[i])
+		}
+	case yaml.SequenceNode:
+		for _, c := range v.Content {
+			if c = resolveAlias(c); c != nil && c.Kind == yaml.MappingNode {
+				forEachFieldKey(c, f)
+			}
+		}
+	}
+}
+
+// checkModifiers validates the modifiers of one field key.
+func checkModifiers(ctx *Context, k *yaml.Node) {
+	parts := strings.Split(k.Value, "|")
+	if len(parts) < 2 {
+		return
+	}
+	d := sigmaUnknownModifierDoc
+	hasRe := false
+	for _, m := range parts[1:] {
+		if m == "re" {
+			hasRe = true
+		}
+	}
+	off := len(parts[0]) + 1
+	for _, m := range parts[1:] {
+		sp := scalarSubSpan(ctx.Rule, k, off, len(m))
+		switch {
+		case m == "":
+			reportAt(ctx, d, scalarSubSpan(ctx.Rule, k, off-1, 1), fmt.Sprintf("field %q has an empty modifier; remove the extra \"|\"", k.Value), nil)
+		case slices.Contains(sigmaModifiers, m):
+		case slices.Contains(sigmaReFlags, m):
+			if !hasRe {
+				reportAt(ctx, d, sp, fmt.Sprintf("modifier %q is a sub-modifier of \"re\" and needs it; write \"|re|%s\" or remove it", m, m), nil)
+			}
+		case slices.Contains(sigmaModifiers, strings.ToLower(m)) || slices.Contains(sigmaReFlags, strings.ToLower(m)):
+			reportAt(ctx, d, sp, fmt.Sprintf("modifier %q must be lower case; write %q", m, strings.ToLower(m)), nil)
+		default:
+			if hint := suggestName(m, sigmaModifiers); hint != "" {
+				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q%s", m, hint), nil)
+			} else {
+				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q; Sigma defines %s", m, strings.Join(sigmaModifiers, ", ")), nil)
+			}
+		}
+		off += len(m) + 1
+	}
+}

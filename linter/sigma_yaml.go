@@ -1,0 +1,361 @@
+package linter
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// This file holds the YAML helpers shared by the Sigma and Sentinel structure
+// checks: they read the yaml.v3 node tree the loaders keep in Rule.Doc and turn
+// node positions into spans, without parsing the YAML again.
+
+// docRoot returns the top-level mapping of a rule's YAML document, or nil.
+func docRoot(r *rules.Rule) *yaml.Node {
+	n := r.Doc
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return n
+}
+
+// mapGet returns the key and value nodes of key in mapping m (nil, nil when
+// absent or when m is not a mapping). The last occurrence wins, as in yaml.v3
+// decoding.
+func mapGet(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			k, v = m.Content[i], m.Content[i+1]
+		}
+	}
+	return k, v
+}
+
+// resolveAlias follows a YAML alias to its anchor node.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// isScalar reports whether n is a non-null scalar.
+func isScalar(n *yaml.Node) bool {
+	n = resolveAlias(n)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null"
+}
+
+// isNullNode reports whether n is absent or an explicit null (`key:` or `key: ~`).
+func isNullNode(n *yaml.Node) bool {
+	n = resolveAlias(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// nodeKindName names a node's kind for messages.
+func nodeKindName(n *yaml.Node) string {
+	n = resolveAlias(n)
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return "a scalar"
+	}
+	return "a YAML node"
+}
+
+// srcLineStart returns the byte offset where 1-based line starts in src, or -1.
+func srcLineStart(src []byte, line int) int {
+	if line < 1 {
+		return -1
+	}
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	return off
+}
+
+// srcLineText returns the text of line starting at off, without the newline.
+func srcLineText(src []byte, off int) []byte {
+	if off < 0 || off > len(src) {
+		return nil
+	}
+	end := bytes.IndexByte(src[off:], '\n')
+	if end < 0 {
+		return src[off:]
+	}
+	return bytes.TrimSuffix(src[off:off+end], []byte{'\r'})
+}
+
+// runeOffset returns the byte offset of the col-th (1-based) character of line.
+func runeOffset(line []byte, col int) int {
+	off := 0
+	for c := 1; c < col && off < len(line); c++ {
+		_, w := utf8.DecodeRune(line[off:])
+		off += w
+	}
+	return off
+}
+
+// posSpan returns a span of width characters on one line, starting at the
+// 1-based line and column, with byte offsets computed from src.
+func posSpan(src []byte, line, col, width int) rules.Span {
+	if width < 1 {
+		width = 1
+	}
+	s := rules.Span{Start: rules.Pos{Line: line, Column: col}, End: rules.Pos{Line: line, Column: col + width}}
+	ls := srcLineStart(src, line)
+	if ls < 0 {
+		return s
+	}
+	text := srcLineText(src, ls)
+	a := runeOffset(text, col)
+	b := a
+	for i := 0; i < width && b < len(text); i++ {
+		_, w := utf8.DecodeRune(text[b:])
+		b += w
+	}
+	if b == a { // past the end of the line: point at the line end
+		b = a
+	}
+	s.StartOffset, s.EndOffset = ls+a, ls+b
+	return s
+}
+
+// nodeSpan returns the span of a node: a scalar's text (quotes included) on
+// its first line, or the first character of a collection.
+func nodeSpan(r *rules.Rule, n *yaml.Node) rules.Span {
+	if n == nil {
+		return docSpan(r)
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	width := 1
+	if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
+		width = scalarWidth(r.Source, n)
+	}
+	return posSpan(r.Source, n.Line, n.Column, width)
+}
+
+// scalarWidth returns how many characters the scalar n takes on its first
+// source line.
+func scalarWidth(src []byte, n *yaml.Node) int {
+	ls := srcLineStart(src, n.Line)
+	if ls < 0 {
+		return utf8.RuneCountInString(n.Value)
+	}
+	text := srcLineText(src, ls)
+	rest := text[runeOffset(text, n.Column):]
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return utf8.RuneCountInString(n.Value) + 1
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		for i := 1; i < len(rest); i++ {
+			if rest[i] == '\\' {
+				i++
+				continue
+			}
+			if rest[i] == '"' {
+				return utf8.RuneCount(rest[:i+1])
+			}
+		}
+		return utf8.RuneCount(rest)
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		for i := 1; i < len(rest); i++ {
+			if rest[i] == '\'' {
+				if i+1 < len(rest) && rest[i+1] == '\'' {
+					i++
+					continue
+				}
+				return utf8.RuneCount(rest[:i+1])
+			}
+		}
+		return utf8.RuneCount(rest)
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return 1
+	}
+	// Plain scalar: its value's first line, trimmed.
+	v := n.Value
+	if i := strings.IndexByte(v, '\n'); i >= 0 {
+		v = v[:i]
+	}
+	w := utf8.RuneCountInString(v)
+	if max := utf8.RuneCount(rest); w > max {
+		w = max
+	}
+	return w
+}
+
+// docSpan points at the start of a rule's document (for missing fields with
+// no better place).
+func docSpan(r *rules.Rule) rules.Span {
+	if root := docRoot(r); root != nil && root.Line > 0 {
+		return posSpan(r.Source, root.Line, root.Column, 1)
+	}
+	line, col := r.Start.Line, r.Start.Column
+	if line < 1 {
+		line = 1
+	}
+	if col < 1 {
+		col = 1
+	}
+	return posSpan(r.Source, line, col, 1)
+}
+
+// scalarSubSpan returns the span of the characters [from, from+width) of a
+// single-line scalar's value, adjusting for an opening quote; it falls back to
+// the whole node for block and multi-line scalars.
+func scalarSubSpan(r *rules.Rule, n *yaml.Node, from, width int) rules.Span {
+	if n.Kind != yaml.ScalarNode || strings.ContainsRune(n.Value, '\n') ||
+		n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return nodeSpan(r, n)
+	}
+	col := n.Column
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		col++
+		if strings.ContainsAny(n.Value, "\\'\"") { // escapes shift columns
+			return nodeSpan(r, n)
+		}
+	}
+	prefix := utf8.RuneCountInString(n.Value[:from])
+	w := utf8.RuneCountInString(n.Value[from : from+width])
+	return posSpan(r.Source, n.Line, col+prefix, w)
+}
+
+// replaceScalarFix returns a safe fix that replaces scalar n's text with
+// value, quoted like n; nil when n's text cannot be located exactly.
+func replaceScalarFix(r *rules.Rule, n *yaml.Node, value, desc string) *Fix {
+	start, end, ok := ScalarExtent(r.Source, n, false)
+	if !ok {
+		return nil
+	}
+	text := value
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		text = strconv.Quote(value)
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		text = "'" + strings.ReplaceAll(value, "'", "''") + "'"
+	}
+	return &Fix{Applicability: FixSafe, Description: desc, Edits: []Edit{{Start: start, End: end, New: text}}}
+}
+
+// reportAt files a finding of check d at span sp; the runner applies the
+// configured severity.
+func reportAt(ctx *Context, d *Doc, sp rules.Span, msg string, fix *Fix) {
+	ctx.Report(Finding{Check: d.ID, Path: ctx.Rule.Path, Span: sp, Message: msg, Rule: ctx.Rule, Fix: fix})
+}
+
+// scalarList returns the scalar items of n: a list's scalar items, or n
+// itself when it is a scalar.
+func scalarList(n *yaml.Node) []*yaml.Node {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil
+		}
+		return []*yaml.Node{n}
+	case yaml.SequenceNode:
+		out := make([]*yaml.Node, 0, len(n.Content))
+		for _, c := range n.Content {
+			if c = resolveAlias(c); c != nil && c.Kind == yaml.ScalarNode {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// isFormat reports whether the context's rule is of format f.
+func isFormat(ctx *Context, f rules.Format) bool {
+	return ctx.Rule != nil && ctx.Rule.Format == f && ctx.Rule.Doc != nil
+}
+
+// quoteList renders values as "a", "b" or "c" for messages.
+func quoteList(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = strconv.Quote(v)
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// suggestName returns "; did you mean \"x\"" for the name of known nearest to
+// s (within a third of its length, at least 1 and at most 3 edits), or "".
+func suggestName(s string, known []string) string {
+	best, bestD := "", min(3, max(1, len(s)/3))+1
+	for _, k := range known {
+		if k == s {
+			continue
+		}
+		d := levenshtein(strings.ToLower(s), strings.ToLower(k))
+		if d < bestD || (d == bestD && best != "" && k < best) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "; did you mean " + strconv.Quote(best)
+}
+
+// levenshtein is the edit distance of a and b in characters.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
