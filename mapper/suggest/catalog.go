@@ -1,0 +1,96 @@
+package suggest
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/huntlint/huntlint/mapper"
+)
+
+// technique is what the suggester needs to know of one ATT&CK technique.
+type technique struct {
+	ID        string
+	Name      string
+	Parent    string
+	Tactics   []string // tactic shortnames, matrix order
+	Revoked   bool
+	Dead      bool // revoked or deprecated: never suggested
+	RevokedBy string
+}
+
+// tactic is one tactic of the active domain.
+type tactic struct {
+	ID        string
+	Shortname string
+	Name      string
+}
+
+// index is the part of the catalog the suggester uses.
+type index struct {
+	techs   map[string]*technique // by upper-case ID
+	tactics map[string]*tactic    // by shortname
+	live    []*technique          // suggestible techniques, sorted by ID
+}
+
+// indexFromCatalog reads the techniques and tactics of the catalog's active
+// domains (enterprise when none is active).
+func indexFromCatalog(cat *mapper.Catalog) *index {
+	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}}
+	domains := cat.Active()
+	if len(domains) == 0 {
+		domains = []mapper.Domain{mapper.Enterprise}
+	}
+	for _, d := range domains {
+		for _, o := range cat.Tactics(d) {
+			if _, ok := ix.tactics[o.Shortname]; !ok {
+				ix.tactics[o.Shortname] = &tactic{ID: o.ID, Shortname: o.Shortname, Name: o.Name}
+			}
+		}
+		for _, o := range cat.Objects(d, mapper.TypeTechnique) {
+			if _, ok := ix.techs[o.ID]; ok {
+				continue
+			}
+			ix.add(&technique{
+				ID: o.ID, Name: o.Name, Parent: o.Parent, Tactics: o.Tactics,
+				Revoked:   o.Status == mapper.StatusRevoked,
+				Dead:      o.Status != mapper.StatusActive,
+				RevokedBy: o.RevokedBy,
+			})
+		}
+	}
+	ix.finish()
+	return ix
+}
+
+func (ix *index) add(t *technique) { ix.techs[strings.ToUpper(t.ID)] = t }
+
+func (ix *index) finish() {
+	ix.live = ix.live[:0]
+	for _, t := range ix.techs {
+		if !t.Dead {
+			ix.live = append(ix.live, t)
+		}
+	}
+	sort.Slice(ix.live, func(i, j int) bool { return ix.live[i].ID < ix.live[j].ID })
+}
+
+// resolve turns a technique ID as written into the live technique it stands
+// for, following revocations; nil when unknown, deprecated or unresolvable.
+func (ix *index) resolve(id string) *technique {
+	t := ix.techs[strings.ToUpper(strings.TrimPrefix(strings.ToLower(id), "attack."))]
+	for hops := 0; t != nil && t.Revoked && hops < 10; hops++ {
+		t = ix.techs[t.RevokedBy]
+	}
+	if t == nil || t.Dead {
+		return nil
+	}
+	return t
+}
+
+// parentOf returns the parent technique ID of id, or id itself.
+func parentOf(id string) string {
+	if i := strings.IndexByte(id, '.'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}

@@ -1,0 +1,90 @@
+package suggest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// loadTree loads every rule file under dir.
+func loadTree(tb testing.TB, dir string) []*rules.Rule {
+	tb.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yml", ".yaml", ".kql", ".md", ".txt":
+			if !d.IsDir() {
+				files = append(files, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rs, _ := rules.LoadAll(files, 0)
+	return rs
+}
+
+// catalog18 loads the full ATT&CK 18.1 enterprise bundle from ../shared.
+func catalog18(tb testing.TB) *mapper.Catalog {
+	tb.Helper()
+	cat, err := mapper.LoadFile(testshared.File(tb, "attack/enterprise-attack-18.1.json.gz"), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cat
+}
+
+func TestSigmaHQEvaluation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus evaluation")
+	}
+	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
+	rs := loadTree(t, filepath.Join(dir, "rules"))
+	cat := catalog18(t)
+	m, err := Evaluate(cat, rs, EvalOptions{Folds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	t.Logf("%d rules loaded\n%s", len(rs), b)
+}
+
+// TestTune prints the figures of parameter variants (HUNTLINT_TUNE=1).
+func TestTune(t *testing.T) {
+	if os.Getenv("HUNTLINT_TUNE") == "" {
+		t.Skip("set HUNTLINT_TUNE=1 to measure parameter variants")
+	}
+	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
+	rs := loadTree(t, filepath.Join(dir, "rules"))
+	s, err := New(catalog18(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := map[string]params{}
+	for _, k := range []int{4, 8, 12, 20, 30} {
+		for _, pw := range []float64{1, 2, 4} {
+			variants[fmt.Sprintf("k%02d p%.0f", k, pw)] = params{wModel: 0.9, k: k, power: pw}
+		}
+	}
+	for _, name := range sortedKeys(variants) {
+		s.p = variants[name]
+		m, err := s.evaluate(rs, EvalOptions{Folds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%-12s top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", name, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
+	}
+}

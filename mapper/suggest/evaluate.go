@@ -1,0 +1,259 @@
+package suggest
+
+import (
+	"fmt"
+	"hash/fnv"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// EvalOptions configure Evaluate.
+type EvalOptions struct {
+	// Folds is the number of cross-validation folds (default 5). With 1,
+	// nothing is held out by folds: the model learns from Train only and
+	// every tagged rule is evaluated (cross-format evaluation).
+	Folds int
+	// Train are extra tagged rules that are always learned from.
+	Train []*rules.Rule
+	// MinScore drops suggestions scoring below it.
+	MinScore float64
+}
+
+// Metrics are the figures of an evaluation. A sub-technique counts at
+// parent level in the parent_* figures.
+type Metrics struct {
+	Rules               int                `json:"rules"` // tagged rules evaluated
+	Folds               int                `json:"folds"`
+	Trained             int                `json:"trained"`        // tagged rules learned from (largest fold)
+	Top1Precision       float64            `json:"top1_precision"` // top suggestion among the rule's techniques, over rules with a suggestion
+	Top3Recall          float64            `json:"top3_recall"`    // share of a rule's techniques among the top 3, averaged over rules
+	ParentTop1Precision float64            `json:"parent_top1_precision"`
+	ParentTop3Recall    float64            `json:"parent_top3_recall"`
+	Coverage            float64            `json:"coverage"`          // rules with any suggestion
+	PerTacticRecall     map[string]float64 `json:"per_tactic_recall"` // top-3 recall of the techniques of each tactic
+}
+
+// Evaluate runs K-fold cross-validation over the tagged rules among rs: each
+// fold's rules are predicted with their tags ignored, by a model that learned
+// from the other folds (and opts.Train) only. The knowledge base and names do
+// not learn. Folds are assigned by a hash of each rule's path and position,
+// so results are reproducible.
+func Evaluate(cat *mapper.Catalog, rs []*rules.Rule, opts EvalOptions) (*Metrics, error) {
+	s, err := New(cat, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.evaluate(rs, opts)
+}
+
+func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, error) {
+	k := opts.Folds
+	if k == 0 {
+		k = 5
+	}
+	if k < 1 {
+		return nil, fmt.Errorf("folds must be at least 1, not %d", k)
+	}
+	s.prime(append(append([]*rules.Rule(nil), rs...), opts.Train...))
+	var tagged []*rules.Rule
+	var gold [][]string
+	for _, r := range rs {
+		if g := s.Existing(r); len(g) > 0 {
+			tagged = append(tagged, r)
+			gold = append(gold, g)
+		}
+	}
+	if k > 1 && len(tagged) < k {
+		return nil, fmt.Errorf("%d tagged rules are too few for %d folds", len(tagged), k)
+	}
+	fold := make([]int, len(tagged))
+	for i, r := range tagged {
+		h := fnv.New32a()
+		fmt.Fprintf(h, "%s#%d#%s", r.Path, r.DocIndex, r.ID)
+		fold[i] = int(h.Sum32() % uint32(k))
+	}
+	pred := make([][]string, len(tagged))
+	trained := 0
+	for f := 0; f < k; f++ {
+		train := append([]*rules.Rule(nil), opts.Train...)
+		var test []int
+		for i, r := range tagged {
+			if k > 1 && fold[i] != f {
+				train = append(train, r)
+			} else {
+				test = append(test, i)
+			}
+		}
+		s.train(train)
+		trained = max(trained, s.Trained())
+		parallel(len(test), func(j int) {
+			i := test[j]
+			var ids []string
+			for _, sg := range s.SuggestFor(tagged[i], 3, true) {
+				if sg.Score >= opts.MinScore {
+					ids = append(ids, sg.Technique)
+				}
+			}
+			pred[i] = ids
+		})
+		if k == 1 {
+			break
+		}
+	}
+	m := score(gold, pred, func(id string) []string {
+		if t := s.ix.resolve(id); t != nil {
+			return t.Tactics
+		}
+		return nil
+	})
+	m.Folds = k
+	m.Trained = trained
+	return m, nil
+}
+
+// score computes the metrics of predictions pred (best first) against the
+// gold techniques of each rule.
+func score(gold, pred [][]string, tacticsOf func(string) []string) *Metrics {
+	m := &Metrics{Rules: len(gold), PerTacticRecall: map[string]float64{}}
+	if len(gold) == 0 {
+		return m
+	}
+	var covered, top1, ptop1 int
+	var rec, prec float64
+	tacHit, tacAll := map[string]int{}, map[string]int{}
+	for i, g := range gold {
+		p := pred[i]
+		if len(p) > 3 {
+			p = p[:3]
+		}
+		gs := set(g)
+		gp := set(parents(g))
+		if len(p) > 0 {
+			covered++
+			if gs[p[0]] {
+				top1++
+			}
+			if gp[parentOf(p[0])] {
+				ptop1++
+			}
+		}
+		ps := set(p)
+		pp := set(parents(p))
+		hit := 0
+		for _, t := range g {
+			if ps[t] {
+				hit++
+			}
+			for _, tac := range tacticsOf(t) {
+				tacAll[tac]++
+				if ps[t] {
+					tacHit[tac]++
+				}
+			}
+		}
+		rec += float64(hit) / float64(len(g))
+		phit := 0
+		for t := range gp {
+			if pp[t] {
+				phit++
+			}
+		}
+		prec += float64(phit) / float64(len(gp))
+	}
+	n := float64(len(gold))
+	m.Coverage = ratio(covered, len(gold))
+	m.Top1Precision = ratio(top1, covered)
+	m.ParentTop1Precision = ratio(ptop1, covered)
+	m.Top3Recall = round3(rec / n)
+	m.ParentTop3Recall = round3(prec / n)
+	for tac, all := range tacAll {
+		m.PerTacticRecall[tac] = ratio(tacHit[tac], all)
+	}
+	return m
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return round3(float64(a) / float64(b))
+}
+
+func set(l []string) map[string]bool {
+	m := make(map[string]bool, len(l))
+	for _, s := range l {
+		m[s] = true
+	}
+	return m
+}
+
+// parents maps technique IDs to their parents, without duplicates, in order.
+func parents(l []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range l {
+		p := parentOf(id)
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// prime computes the features of rs in parallel into the cache. It must not
+// run concurrently with anything else.
+func (s *Suggester) prime(rs []*rules.Rule) {
+	var todo []*rules.Rule
+	seen := map[*rules.Rule]bool{}
+	for _, r := range rs {
+		if _, ok := s.cache[r]; !ok && !seen[r] {
+			seen[r] = true
+			todo = append(todo, r)
+		}
+	}
+	fs := make([]*features, len(todo))
+	parallel(len(todo), func(i int) { fs[i] = extract(todo[i]) })
+	for i, r := range todo {
+		s.cache[r] = fs[i]
+	}
+}
+
+// parallel runs fn(0..n-1) on all processors.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

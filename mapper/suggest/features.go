@@ -1,0 +1,270 @@
+package suggest
+
+import (
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// features is what the signals read from one rule. ATT&CK IDs never reach
+// them: a title such as "T1059 PowerShell" would otherwise leak the answer.
+type features struct {
+	// terms are the weighted tokens of the learned model: words of the
+	// title, description and detection values, file names, field names
+	// ("f:commandline"), logsource ("ls:category:process_creation") and KQL
+	// identifiers ("k:deviceprocessevents").
+	terms map[string]float64
+
+	// For the knowledge base and the name signal.
+	title    string            // lower case, IDs stripped
+	descr    string            // lower case, IDs stripped
+	values   []string          // lower-case detection values and KQL string literals
+	files    map[string]string // lower-case file name -> as written ("rundll32.exe")
+	eventIDs map[string]bool   // Windows event IDs the rule selects
+	idents   map[string]bool   // lower-case KQL identifiers
+	sysmon   bool              // the rule reads Sysmon events
+	category string            // Sigma logsource, lower case
+	product  string
+	service  string
+}
+
+var (
+	attackIDRe = regexp.MustCompile(`(?i)\b(?:attack[.\-_])?(?:t\d{4}(?:[./]\d{3})?|ta\d{4})\b`)
+	fileRe     = regexp.MustCompile(`[a-z0-9_\-$]+\.(?:exe|dll|ps1|psm1|bat|cmd|vbs|vbe|js|jse|hta|sys|lnk|msi|cpl|scr|ocx|wsf|sh|py|xll|iso|dmp|plist|so|dylib|service|timer|job)\b`)
+	wordRe     = regexp.MustCompile(`[a-z][a-z0-9]+`)
+	identRe    = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+	eventIDKQL = regexp.MustCompile(`(?i)\bEvent_?I[dD]\s*(?:==|=|in\s*\(|has_any\s*\()\s*([0-9][0-9,\s"']*)`)
+	digitsRe   = regexp.MustCompile(`[0-9]+`)
+)
+
+// stopwords are words that carry no technique signal.
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be been by can could detect detects detection
+		does for from has have how if in into is it its may might not of on or other possible potential
+		potentially rule rules such that the their them then there these this those to used uses using via
+		was were when where which while who will with within without would event events query queries
+		based known also all any more most new one only some than use user users value values based
+		com http https www exe true false null contains endswith startswith re condition selection filter
+		suspicious attacker attackers adversary adversaries malicious activity`) {
+		stopwords[w] = true
+	}
+}
+
+// stripIDs removes ATT&CK technique and tactic IDs from text.
+func stripIDs(s string) string { return attackIDRe.ReplaceAllString(s, " ") }
+
+func newFeatures() *features {
+	return &features{
+		terms:    map[string]float64{},
+		files:    map[string]string{},
+		eventIDs: map[string]bool{},
+		idents:   map[string]bool{},
+	}
+}
+
+// extract reads the features of r.
+func extract(r *rules.Rule) *features {
+	f := newFeatures()
+	f.title = strings.ToLower(stripIDs(r.Title))
+	f.descr = strings.ToLower(stripIDs(r.Description))
+	f.addWords(f.title, 2)
+	f.addWords(f.descr, 1)
+	f.category = strings.ToLower(r.Category)
+	f.product = strings.ToLower(r.Product)
+	f.service = strings.ToLower(r.Service)
+	for _, ls := range [][2]string{{"category", f.category}, {"product", f.product}, {"service", f.service}} {
+		if ls[1] != "" {
+			f.terms["ls:"+ls[0]+":"+ls[1]]++
+		}
+	}
+	if f.service == "sysmon" {
+		f.sysmon = true
+	}
+	if r.Doc != nil {
+		root := r.Doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+			root = root.Content[0]
+		}
+		if det := mapValue(root, "detection"); det != nil {
+			f.detection(det)
+		}
+	}
+	for _, q := range r.Queries {
+		f.kql(q.Text)
+	}
+	return f
+}
+
+// mapValue returns the value node of key in mapping m, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// detection walks a Sigma detection mapping: every search identifier's field
+// names and values (the condition and timeframe are not features).
+func (f *features) detection(det *yaml.Node) {
+	if det.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(det.Content); i += 2 {
+		switch det.Content[i].Value {
+		case "condition", "timeframe":
+			continue
+		}
+		f.search(det.Content[i+1], "")
+	}
+}
+
+func (f *features) search(n *yaml.Node, field string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			name, mods, _ := strings.Cut(key, "|")
+			name = strings.ToLower(name)
+			f.terms["f:"+name]++
+			for _, m := range strings.Split(mods, "|") {
+				if m != "" && m != "contains" && m != "endswith" && m != "startswith" && m != "all" {
+					f.terms["m:"+strings.ToLower(m)]++
+				}
+			}
+			f.search(n.Content[i+1], name)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			f.search(c, field)
+		}
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return
+		}
+		f.value(n.Value, field)
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			f.search(n.Alias, field)
+		}
+	}
+}
+
+// value records one detection value selected on field (empty for keywords).
+func (f *features) value(v, field string) {
+	lv := strings.ToLower(stripIDs(v))
+	switch field {
+	case "eventid", "eventcode", "event_id", "eventtype_id":
+		if d := digitsRe.FindString(lv); d != "" && d == strings.TrimSpace(lv) {
+			f.eventIDs[d] = true
+			f.terms["eid:"+d]++
+		}
+		return
+	case "channel", "providername", "provider_name", "source":
+		if strings.Contains(lv, "sysmon") {
+			f.sysmon = true
+		}
+	}
+	f.values = append(f.values, lv)
+	parent := strings.HasPrefix(field, "parent")
+	for _, m := range fileRe.FindAllString(lv, -1) {
+		if !parent {
+			f.files[m] = v
+		}
+		f.terms[m]++
+	}
+	f.addWords(lv, 1)
+}
+
+// addWords adds the words of lower-case text s with weight w.
+func (f *features) addWords(s string, w float64) {
+	for _, t := range wordRe.FindAllString(s, -1) {
+		if len(t) < 3 || stopwords[t] {
+			continue
+		}
+		f.terms[t] += w
+	}
+}
+
+// kql reads a KQL query: string literals are values, identifiers (tables,
+// columns, functions) are terms and are matched against the knowledge base's
+// tables, comments are description words, and numbers compared to an EventID
+// column are event IDs.
+func (f *features) kql(text string) {
+	code, lits, comments := splitKQL(text)
+	for _, c := range comments {
+		f.addWords(strings.ToLower(stripIDs(c)), 1)
+	}
+	for _, m := range eventIDKQL.FindAllStringSubmatch(code, -1) {
+		for _, d := range digitsRe.FindAllString(m[1], -1) {
+			f.eventIDs[d] = true
+			f.terms["eid:"+d]++
+		}
+	}
+	for _, lit := range lits {
+		if strings.Contains(strings.ToLower(lit), "sysmon") {
+			f.sysmon = true
+		}
+		f.value(lit, "")
+	}
+	for _, id := range identRe.FindAllString(code, -1) {
+		lid := strings.ToLower(id)
+		f.idents[lid] = true
+		if len(lid) > 2 && !stopwords[lid] {
+			f.terms["k:"+lid] += 0.5
+		}
+	}
+}
+
+// splitKQL separates KQL text into code (string literals and comments
+// replaced by blanks, with event-ID lists kept), string literal contents and
+// comment texts.
+func splitKQL(text string) (code string, lits, comments []string) {
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '/' && i+1 < len(text) && text[i+1] == '/':
+			end := strings.IndexByte(text[i:], '\n')
+			if end < 0 {
+				end = len(text) - i
+			}
+			comments = append(comments, text[i+2:i+end])
+			i += end
+		case c == '"' || c == '\'':
+			verbatim := i > 0 && text[i-1] == '@'
+			j := i + 1
+			for j < len(text) && text[j] != c && text[j] != '\n' {
+				if text[j] == '\\' && !verbatim {
+					j++
+				}
+				j++
+			}
+			if j > len(text) {
+				j = len(text)
+			}
+			lit := text[i+1 : j]
+			lits = append(lits, lit)
+			// keep digits so that EventID in ("4688") still reads as an event ID
+			if digitsRe.MatchString(lit) && strings.Trim(lit, "0123456789") == "" {
+				b.WriteString(lit)
+			} else {
+				b.WriteByte(' ')
+			}
+			i = j + 1
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String(), lits, comments
+}

@@ -1,0 +1,165 @@
+package suggest
+
+import (
+	"math"
+	"sort"
+)
+
+// doc is one training rule for the learned model.
+type doc struct {
+	title  string
+	path   string
+	key    any      // identifies the rule, so that it is never its own neighbour
+	labels []string // resolved technique IDs
+	vec    []posting
+}
+
+// posting is a (term, weight) pair of a vector, or a (doc, weight) pair of
+// a term's posting list.
+type posting struct {
+	term int32
+	w    float32
+}
+
+// model is the learned signal: TF-IDF vectors of tagged rules, queried by
+// cosine k-nearest neighbours. Naive Bayes was measured against it and lost
+// (see docs/tag.md); naiveBayes below is kept for the evaluation.
+type model struct {
+	vocab map[string]int32
+	idf   []float32
+	docs  []*doc
+	post  [][]posting // term -> (doc, weight) of the docs containing it
+	k     int
+	power float64 // a neighbour's vote is its similarity to this power
+}
+
+// knnK is the number of neighbours that vote.
+const knnK = 12
+
+// train builds the model from the features and labels of tagged rules.
+func train(fs []*features, docs []*doc, k int, power float64) *model {
+	m := &model{vocab: map[string]int32{}, docs: docs, k: k, power: power}
+	df := []int{}
+	for _, f := range fs {
+		for t := range f.terms {
+			id, ok := m.vocab[t]
+			if !ok {
+				id = int32(len(df))
+				m.vocab[t] = id
+				df = append(df, 0)
+			}
+			df[id]++
+		}
+	}
+	n := float64(len(fs))
+	m.idf = make([]float32, len(df))
+	for i, d := range df {
+		m.idf[i] = float32(math.Log((n+1)/(float64(d)+1)) + 1)
+	}
+	m.post = make([][]posting, len(df))
+	for i, f := range fs {
+		docs[i].vec = m.vector(f)
+		for _, p := range docs[i].vec {
+			m.post[p.term] = append(m.post[p.term], posting{int32(i), p.w})
+		}
+	}
+	return m
+}
+
+// vector returns the L2-normalised TF-IDF vector of f over the vocabulary.
+func (m *model) vector(f *features) []posting {
+	var v []posting
+	var norm float64
+	for t, tf := range f.terms {
+		id, ok := m.vocab[t]
+		if !ok || tf <= 0 {
+			continue
+		}
+		w := (1 + math.Log(tf)) * float64(m.idf[id])
+		v = append(v, posting{id, float32(w)})
+		norm += w * w
+	}
+	if norm == 0 {
+		return nil
+	}
+	inv := float32(1 / math.Sqrt(norm))
+	for i := range v {
+		v[i].w *= inv
+	}
+	sort.Slice(v, func(i, j int) bool { return v[i].term < v[j].term })
+	return v
+}
+
+// neighbour is a training rule similar to the query.
+type neighbour struct {
+	doc *doc
+	sim float64
+}
+
+// modelVote is the learned evidence for one technique.
+type modelVote struct {
+	score float64
+	from  []neighbour // voting neighbours, most similar first
+}
+
+// predict returns technique votes from the k most similar training rules,
+// skipping the rule identified by self.
+func (m *model) predict(f *features, self any) map[string]*modelVote {
+	if m == nil || len(m.docs) == 0 {
+		return nil
+	}
+	q := m.vector(f)
+	if len(q) == 0 {
+		return nil
+	}
+	acc := map[int32]float64{}
+	for _, p := range q {
+		for _, d := range m.post[p.term] {
+			acc[d.term] += float64(p.w) * float64(d.w)
+		}
+	}
+	nb := make([]neighbour, 0, len(acc))
+	for d, s := range acc {
+		if s > 0 && (self == nil || m.docs[d].key != self) {
+			nb = append(nb, neighbour{m.docs[d], s})
+		}
+	}
+	sort.Slice(nb, func(i, j int) bool {
+		if nb[i].sim != nb[j].sim {
+			return nb[i].sim > nb[j].sim
+		}
+		return nb[i].doc.path < nb[j].doc.path
+	})
+	if len(nb) > m.k {
+		nb = nb[:m.k]
+	}
+	var total float64
+	for _, n := range nb {
+		total += math.Pow(n.sim, m.power)
+	}
+	if total == 0 {
+		return nil
+	}
+	// Confidence grows with the best similarity: a vote among distant
+	// neighbours is weak.
+	conf := math.Min(1, nb[0].sim/0.5)
+	out := map[string]*modelVote{}
+	for _, n := range nb {
+		for _, l := range n.doc.labels {
+			v := out[l]
+			if v == nil {
+				v = &modelVote{}
+				out[l] = v
+			}
+			v.score += math.Pow(n.sim, m.power) / total
+			v.from = append(v.from, n)
+		}
+	}
+	for _, v := range out {
+		v.score *= conf
+		if v.score > 1 {
+			v.score = 1
+		}
+	}
+	return out
+}

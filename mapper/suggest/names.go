@@ -1,0 +1,88 @@
+package suggest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// namePhrase is one phrase of a technique name to look for in rule text:
+// "Registry Run Keys / Startup Folder" gives "registry run keys" and
+// "startup folder".
+type namePhrase struct {
+	tech   string
+	phrase string // lower case, words joined by one space, with spaces around
+	shown  string
+}
+
+var (
+	parenRe   = regexp.MustCompile(`\([^)]*\)`)
+	nonWordRe = regexp.MustCompile(`[^a-z0-9]+`)
+)
+
+// normText lower-cases s and turns every run of non-alphanumerics into one
+// space, with a space at both ends, so that phrases match whole words.
+func normText(s string) string {
+	return " " + strings.TrimSpace(nonWordRe.ReplaceAllString(strings.ToLower(s), " ")) + " "
+}
+
+// namePhrases builds the phrases of every live technique. A phrase is
+// skipped when it is a single stop word or shorter than three letters
+// ("At"), since it would match ordinary prose.
+func namePhrases(ix *index) []namePhrase {
+	var out []namePhrase
+	for _, t := range ix.live {
+		name := parenRe.ReplaceAllString(t.Name, " ")
+		for _, part := range strings.Split(name, "/") {
+			p := normText(part)
+			words := strings.Fields(p)
+			if len(words) == 0 {
+				continue
+			}
+			if len(words) == 1 && (len(words[0]) < 3 || stopwords[words[0]]) {
+				continue
+			}
+			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part)})
+		}
+	}
+	return out
+}
+
+// Weights of a technique name found in each part of a rule.
+const (
+	nameInTitle = 0.6
+	nameInDescr = 0.35
+	nameInBody  = 0.25
+)
+
+// nameHit is the name evidence for one technique.
+type nameHit struct {
+	score    float64
+	evidence string
+}
+
+// matchNames finds technique names in the rule's title, description and
+// detection values.
+func matchNames(phrases []namePhrase, f *features) map[string]*nameHit {
+	title := normText(f.title)
+	descr := normText(f.descr)
+	body := normText(strings.Join(f.values, " "))
+	out := map[string]*nameHit{}
+	for _, p := range phrases {
+		var score float64
+		var where string
+		switch {
+		case strings.Contains(title, p.phrase):
+			score, where = nameInTitle, "title"
+		case strings.Contains(descr, p.phrase):
+			score, where = nameInDescr, "description"
+		case strings.Contains(body, p.phrase):
+			score, where = nameInBody, "detection values"
+		default:
+			continue
+		}
+		if h := out[p.tech]; h == nil || h.score < score {
+			out[p.tech] = &nameHit{score: score, evidence: "name \"" + p.shown + "\" in " + where}
+		}
+	}
+	return out
+}

@@ -1,0 +1,263 @@
+// Package suggest proposes ATT&CK techniques for a rule from its content,
+// with a score in [0,1] and the evidence behind it.
+//
+// Three signals are combined: a knowledge base of observable indicators
+// (kb.yaml), a model learned from already-tagged rules (TF-IDF cosine
+// nearest neighbours), and technique names found in the rule's text. Each
+// gives a score s in [0,1] per technique; they combine as
+// 1 - (1-wm*model)(1-wk*kb)(1-wn*name), so agreeing signals reinforce each
+// other and none alone reaches 1.
+package suggest
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// DefaultMinScore is the score below which suggestions are not shown by
+// default, and at which the linter names a suggestion.
+const DefaultMinScore = 0.25
+
+// params are the tunable constants of the combination, measured on
+// SigmaHQ by cross-validation (see docs/tag.md).
+type params struct {
+	wModel, wKB, wName float64 // weights of the signals
+	k                  int     // neighbours that vote
+	power              float64 // a neighbour votes with its similarity to this power
+	parentBoost        float64 // share of sibling scores added to a technique
+}
+
+var defaultParams = params{wModel: 0.9, wKB: 0.8, wName: 0.7, k: knnK, power: 2}
+
+// Suggestion is one proposed technique.
+type Suggestion struct {
+	Technique string   `json:"technique"` // "T1059.001"
+	Name      string   `json:"name"`
+	Score     float64  `json:"score"`    // in [0,1]
+	Evidence  []string `json:"evidence"` // why, strongest signal first
+}
+
+// Suggester proposes techniques. It is safe for concurrent use once built.
+type Suggester struct {
+	ix      *index
+	kb      *kb
+	phrases []namePhrase
+	model   *model
+	cache   map[*rules.Rule]*features
+	p       params
+}
+
+// New builds a suggester over the catalog's active domains, learning from
+// the tagged rules among train (untagged ones are ignored).
+func New(cat *mapper.Catalog, train []*rules.Rule) (*Suggester, error) {
+	return newSuggester(indexFromCatalog(cat), train)
+}
+
+func newSuggester(ix *index, train []*rules.Rule) (*Suggester, error) {
+	k, err := parseKB(kbYAML)
+	if err != nil {
+		return nil, err
+	}
+	s := &Suggester{ix: ix, kb: k, phrases: namePhrases(ix), cache: map[*rules.Rule]*features{}, p: defaultParams}
+	s.prime(train)
+	s.train(train)
+	return s, nil
+}
+
+// features returns the (cached) features of r.
+func (s *Suggester) features(r *rules.Rule) *features {
+	if f, ok := s.cache[r]; ok {
+		return f
+	}
+	return extract(r)
+}
+
+// train (re)builds the learned model from the tagged rules among rs.
+func (s *Suggester) train(rs []*rules.Rule) {
+	var fs []*features
+	var docs []*doc
+	for _, r := range rs {
+		labels := s.Existing(r)
+		if len(labels) == 0 {
+			continue
+		}
+		fs = append(fs, s.features(r))
+		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
+	}
+	s.model = train(fs, docs, s.p.k, s.p.power)
+}
+
+// Trained returns the number of tagged rules the model learned from.
+func (s *Suggester) Trained() int {
+	if s.model == nil {
+		return 0
+	}
+	return len(s.model.docs)
+}
+
+var tagTechRe = regexp.MustCompile(`(?i)^attack\.(t\d{4}(?:\.\d{3})?)$`)
+
+// Existing returns the live techniques the rule is tagged with (revoked IDs
+// followed to their replacement, unknown ones dropped), sorted, without
+// duplicates.
+func (s *Suggester) Existing(r *rules.Rule) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if t := s.ix.resolve(id); t != nil && !seen[t.ID] {
+			seen[t.ID] = true
+			out = append(out, t.ID)
+		}
+	}
+	for _, ref := range r.Attack {
+		if ref.Kind == rules.RefTechnique {
+			add(ref.Value)
+		}
+	}
+	if len(r.Attack) == 0 {
+		for _, t := range r.Tags {
+			if m := tagTechRe.FindStringSubmatch(t.Text); m != nil {
+				add(m[1])
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Suggest returns up to n techniques for r, best first, leaving out the
+// techniques r is already tagged with (and their parents). It is what the
+// attack-missing-technique check calls.
+func (s *Suggester) Suggest(r *rules.Rule, n int) []Suggestion {
+	return s.SuggestFor(r, n, false)
+}
+
+// SuggestFor is Suggest; with ignoreExisting it predicts as if r had no tags
+// (and does not learn from r itself).
+func (s *Suggester) SuggestFor(r *rules.Rule, n int, ignoreExisting bool) []Suggestion {
+	var skip map[string]bool
+	if !ignoreExisting {
+		skip = map[string]bool{}
+		for _, id := range s.Existing(r) {
+			skip[id] = true
+			skip[parentOf(id)] = true
+		}
+	}
+	return s.rank(s.features(r), r, n, skip)
+}
+
+// candidate collects the signals for one technique.
+type candidate struct {
+	tech  *technique
+	model *modelVote
+	kb    *kbHit
+	name  *nameHit
+	score float64
+}
+
+func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]bool) []Suggestion {
+	cands := map[string]*candidate{}
+	get := func(id string) *candidate {
+		c := cands[id]
+		if c == nil {
+			t := s.ix.resolve(id)
+			if t == nil || t.ID != id {
+				return nil
+			}
+			c = &candidate{tech: t}
+			cands[id] = c
+		}
+		return c
+	}
+	var key any
+	if self != nil {
+		key = self
+	}
+	for id, v := range s.model.predict(f, key) {
+		if c := get(id); c != nil {
+			c.model = v
+		}
+	}
+	for id, h := range s.kb.match(f) {
+		if c := get(id); c != nil {
+			c.kb = h
+		}
+	}
+	for id, h := range matchNames(s.phrases, f) {
+		if c := get(id); c != nil {
+			c.name = h
+		}
+	}
+	list := make([]*candidate, 0, len(cands))
+	for id, c := range cands {
+		if skip[id] {
+			continue
+		}
+		c.score = s.combine(c)
+		if c.score > 0 {
+			list = append(list, c)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
+		}
+		return list[i].tech.ID < list[j].tech.ID
+	})
+	if n >= 0 && len(list) > n {
+		list = list[:n]
+	}
+	out := make([]Suggestion, 0, len(list))
+	for _, c := range list {
+		out = append(out, Suggestion{
+			Technique: c.tech.ID,
+			Name:      c.tech.Name,
+			Score:     round3(c.score),
+			Evidence:  evidence(c),
+		})
+	}
+	return out
+}
+
+// combine merges the signals of c into one score in [0,1].
+func (s *Suggester) combine(c *candidate) float64 {
+	rest := 1.0
+	if c.model != nil {
+		rest *= 1 - s.p.wModel*c.model.score
+	}
+	if c.kb != nil {
+		rest *= 1 - s.p.wKB*c.kb.score
+	}
+	if c.name != nil {
+		rest *= 1 - s.p.wName*c.name.score
+	}
+	return 1 - rest
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// evidence lists why c was suggested: indicators, the name, then the most
+// similar tagged rules.
+func evidence(c *candidate) []string {
+	var ev []string
+	if c.kb != nil {
+		ev = append(ev, c.kb.evidence...)
+	}
+	if c.name != nil {
+		ev = append(ev, c.name.evidence)
+	}
+	if c.model != nil {
+		for i, n := range c.model.from {
+			if i == 2 {
+				break
+			}
+			ev = append(ev, fmt.Sprintf("similar tagged rule %q (similarity %.2f)", strings.TrimSpace(n.doc.title), n.sim))
+		}
+	}
+	return ev
+}
