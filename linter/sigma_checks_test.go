@@ -1,9 +1,6 @@
 package linter
 
 import (
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -11,8 +8,6 @@ import (
 
 	"github.com/huntlint/huntlint/rules"
 )
-
-var updateStructure = flag.Bool("update-structure", false, "rewrite the sigma-*/sentinel-* golden .out files")
 
 // structureChecks are the Sigma and Sentinel structure checks.
 func structureChecks() []Check {
@@ -74,26 +69,10 @@ func lintFiles(t testing.TB, checks []Check, files []string) []Finding {
 	return out
 }
 
-// renderFindings prints findings one a line, paths relative to dir.
-func renderFindings(dir string, fs []Finding) string {
-	var b strings.Builder
-	for _, f := range fs {
-		p, err := filepath.Rel(dir, f.Path)
-		if err != nil {
-			p = f.Path
-		}
-		fmt.Fprintf(&b, "%s:%d:%d-%d:%d: %s: %s [%s]", filepath.ToSlash(p), f.Span.Start.Line, f.Span.Start.Column,
-			f.Span.End.Line, f.Span.End.Column, f.Severity, f.Message, f.Check)
-		if f.Fix != nil {
-			fmt.Fprintf(&b, " (fix %s: %s)", f.Fix.Applicability, f.Fix.Description)
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// TestStructureGolden runs each sigma-*/sentinel-* check on the files of
-// testdata/<check-id>/ and compares the findings with bad.out.
+// TestStructureGolden runs each sigma-*/sentinel-* check alone, through the
+// runner, on all the files of testdata/<check-id>/ together (so cross-file
+// checks see the whole set) and compares the findings with bad.out.
+// Regenerate with go test ./linter/ -run TestStructureGolden -update.
 func TestStructureGolden(t *testing.T) {
 	checks := structureChecks()
 	if len(checks) == 0 {
@@ -103,36 +82,26 @@ func TestStructureGolden(t *testing.T) {
 		id := c.Doc().ID
 		t.Run(id, func(t *testing.T) {
 			dir := filepath.Join("testdata", id)
-			files, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
+			files := goldenInputs(t, dir)
 			if len(files) == 0 {
 				t.Fatalf("no fixture in %s", dir)
 			}
-			got := renderFindings(dir, lintFiles(t, []Check{c}, files))
-			golden := filepath.Join(dir, "bad.out")
-			if *updateStructure {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
+			fs, err := RunFiles(files, nil, &Config{}, id)
 			if err != nil {
-				t.Fatalf("%v (run with -update-structure)", err)
+				t.Fatal(err)
 			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+			if len(fs) == 0 {
+				t.Errorf("%s produces no finding on its fixtures", id)
 			}
-			if got == "" {
-				t.Errorf("%s produces no finding on its bad fixture", id)
-			}
-			for _, f := range lintFiles(t, []Check{c}, files) {
+			for _, f := range fs {
 				if f.Check != id {
 					t.Errorf("finding of %s reported as %q", id, f.Check)
 				}
-				if f.Span.Start.Line < 1 || f.Span.Start.Column < 1 {
-					t.Errorf("finding without a position: %+v", f)
+				if f.Span.Start.Line < 1 || f.Span.Start.Column < 1 || f.Span.End.Line < f.Span.Start.Line {
+					t.Errorf("finding without a proper position: %+v", f)
 				}
 			}
+			checkGolden(t, filepath.Join(dir, "bad.out"), formatGolden(dir, fs))
 		})
 	}
 }
@@ -147,7 +116,7 @@ func TestStructureOK(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no clean fixture")
 	}
-	if got := renderFindings("testdata", lintFiles(t, structureChecks(), files)); got != "" {
+	if got := formatGolden("testdata", lintFiles(t, structureChecks(), files)); got != "" {
 		t.Errorf("clean fixtures produce findings:\n%s", got)
 	}
 }
