@@ -48,15 +48,7 @@ func sharesTactic(o *mapper.Object, tactics map[string]bool) bool {
 
 // tacticObjects returns the tactic objects of technique o, in matrix order.
 func tacticObjects(cat *mapper.Catalog, o *mapper.Object) []*mapper.Object {
-	var out []*mapper.Object
-	for _, sn := range o.Tactics {
-		for _, t := range cat.Tactics(o.Domain) {
-			if t.Shortname == sn {
-				out = append(out, t)
-			}
-		}
-	}
-	return out
+	return cat.TacticsOf(o)
 }
 
 // tacticList spells tactics for a message in the style of ref's field.

@@ -37,7 +37,7 @@ func (attackMalformedTag) Run(ctx *Context) {
 		if near := nearTechnique(ref.Value); near != "" && ctx.Catalog != nil {
 			if o, ok := ctx.Catalog.Get(mapper.TypeTechnique, near); ok {
 				want := Spell(ref, o, ctx.TacticStyle())
-				msg = fmt.Sprintf("%q is not an ATT&CK ID; did you mean %s (%s)?", ref.Text, want, o.Name)
+				msg = fmt.Sprintf("%q is not an ATT&CK ID; did you mean %s (%s)?", ref.Text, want, displayName(ctx.Catalog, o))
 				fix = replaceFix(ref, want, FixUnsafe)
 			}
 		}

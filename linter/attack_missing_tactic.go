@@ -45,6 +45,6 @@ func (attackMissingTactic) Run(ctx *Context) {
 			added = fix != nil
 		}
 		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) is listed without its tactic; add %s",
-			ri.Ref.Text, o.Name, tacticList(ri.Ref, own, style))
+			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style))
 	}
 }

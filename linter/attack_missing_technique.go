@@ -41,7 +41,7 @@ func (attackMissingTechnique) Run(ctx *Context) {
 	if ctx.Suggest != nil {
 		if o, ok := ctx.Suggest(r, ctx.Catalog); ok && o != nil {
 			ref := &rules.Ref{Source: techniqueSource(r.Format)}
-			hint = fmt.Sprintf("add the technique it detects, such as %s (the best match by huntlint suggest)", describe(ref, o, ctx.TacticStyle()))
+			hint = fmt.Sprintf("add the technique it detects, such as %s (the best match by huntlint suggest)", describe(ctx.Catalog, ref, o, ctx.TacticStyle()))
 		}
 	}
 	what := "rule"

@@ -33,7 +33,7 @@ func (attackRevoked) Run(ctx *Context) {
 		rel := releaseName(ctx.Catalog, o.Domain)
 		if ri.Final == nil {
 			ctx.Reportf(ref.Span, nil, "%s (%s) was revoked in %s without a replacement; remove it or choose another %s",
-				ref.Text, o.Name, rel, typeName(o.Type))
+				ref.Text, displayName(ctx.Catalog, o), rel, typeName(o.Type))
 			continue
 		}
 		want := Spell(ref, ri.Final, style)
@@ -43,7 +43,7 @@ func (attackRevoked) Run(ctx *Context) {
 		} else {
 			fix = replaceFix(ref, want, FixSafe)
 		}
-		ctx.Reportf(ref.Span, fix, "%s was revoked in %s; use %s", ref.Text, rel, describe(ref, ri.Final, style))
+		ctx.Reportf(ref.Span, fix, "%s was revoked in %s; use %s", ref.Text, rel, describe(ctx.Catalog, ref, ri.Final, style))
 	}
 }
 

@@ -46,7 +46,7 @@ func didYouMeanObjects(ctx *Context, ref *rules.Ref, t mapper.ObjectType, s stri
 			continue
 		}
 		seen[o.ID] = true
-		names = append(names, describe(ref, o, ctx.TacticStyle()))
+		names = append(names, describe(ctx.Catalog, ref, o, ctx.TacticStyle()))
 	}
 	if len(names) == 0 {
 		return ""

@@ -201,7 +201,7 @@ func PascalCase(name string) string {
 }
 
 // describe names o for a message: "attack.t1647 (Plist File Modification)".
-func describe(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
+func describe(cat *mapper.Catalog, ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 	s := Spell(ref, o, style)
 	if ref.Source == rules.SourceURL || s == "" {
 		s = o.ID
@@ -209,7 +209,18 @@ func describe(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 	if s == o.Name {
 		return fmt.Sprintf("%s (%s)", s, o.ID)
 	}
-	return fmt.Sprintf("%s (%s)", s, o.Name)
+	return fmt.Sprintf("%s (%s)", s, displayName(cat, o))
+}
+
+// displayName is o's name, prefixed with its parent's for sub-techniques
+// as ATT&CK shows them: "Command and Scripting Interpreter: PowerShell".
+func displayName(cat *mapper.Catalog, o *mapper.Object) string {
+	if cat != nil && o.IsSubtechnique() {
+		if p, ok := cat.Parent(o); ok {
+			return p.Name + ": " + o.Name
+		}
+	}
+	return o.Name
 }
 
 // releaseName names the catalog release of domain d for messages:

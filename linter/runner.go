@@ -324,3 +324,23 @@ func FormatFinding(f Finding) string {
 	}
 	return fmt.Sprintf("%s:%d:%d: %s [%s] %s%s", f.Path, f.Span.Start.Line, f.Span.Start.Column, f.Severity, f.Check, f.Message, fix)
 }
+
+// Lint discovers the files under paths (with the configuration's include
+// and exclude patterns) and lints them. Paths that cannot be read and
+// invalid patterns are load-error findings.
+func Lint(paths []string, opts Options) (*Result, error) {
+	var dopts rules.DiscoverOptions
+	if opts.Config != nil {
+		dopts.Include, dopts.Exclude = opts.Config.Paths.Include, opts.Config.Paths.Exclude
+	}
+	files, probs := rules.Discover(paths, dopts)
+	res, err := Run(files, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range probs {
+		res.Findings = append(res.Findings, problemFinding(p.Path, p, opts.Config))
+	}
+	SortFindings(res.Findings)
+	return res, nil
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/mapper"
+)
+
+func init() { subcommands = append(subcommands, (*app).lintCommand) }
+
+// lintFlags are the flags of `huntlint lint`.
+type lintFlags struct {
+	format     string
+	output     string
+	selectIDs  []string
+	ignoreIDs  []string
+	failOn     string
+	jobs       int
+	statistics bool
+	showSource bool
+	config     string
+}
+
+func (a *app) lintCommand() *cobra.Command {
+	var fl lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "Check the ATT&CK references of Sigma rules and KQL hunting queries",
+		Long: "Check the ATT&CK references (and structure) of Sigma rules, Sentinel hunting and analytic YAML,\n" +
+			".kql files and Markdown hunting queries under PATH (default: the current folder).\n\n" +
+			"Exit status: 0 when no finding is at or above --fail-on, 1 otherwise, 2 on usage,\n" +
+			"configuration or catalog errors.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runLint(args, fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.format, "format", "text", "output format: text, json, sarif or github")
+	f.StringVarP(&fl.output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringSliceVar(&fl.selectIDs, "select", nil, "run only these checks or categories (comma-separated IDs or attack, sigma, sentinel, kql, load, meta)")
+	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
+	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or never")
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files linted at once (default: all processors)")
+	f.BoolVar(&fl.statistics, "statistics", false, "print the number of findings per check")
+	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
+	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+	return cmd
+}
+
+// failThreshold parses --fail-on; 0 means never.
+func failThreshold(s string) (linter.Severity, error) {
+	if s == "never" {
+		return 0, nil
+	}
+	sev, err := linter.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid --fail-on %q: use error, warning, info or never", s)
+	}
+	return sev, nil
+}
+
+func (a *app) runLint(args []string, fl lintFlags) error {
+	threshold, err := failThreshold(fl.failOn)
+	if err != nil {
+		return usageErr(err)
+	}
+	cfg, err := linter.ResolveConfig(fl.config, ".", linter.CheckIDs(linter.Registry()))
+	if err != nil {
+		return usageErr(err)
+	}
+	cat, err := a.openLintCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	var out io.Writer = a.stdout
+	color := !noColor(a.stdout)
+	if fl.output != "" {
+		color = false
+	}
+	rep, err := linter.NewReporter(fl.format, linter.ReportOptions{
+		Color:       color,
+		ShowSource:  fl.showSource || color,
+		Statistics:  fl.statistics,
+		ToolVersion: version,
+	})
+	if err != nil {
+		return usageErr(err)
+	}
+	res, err := linter.Lint(args, linter.Options{
+		Catalog: cat, Config: cfg,
+		Select: fl.selectIDs, Ignore: fl.ignoreIDs,
+		Jobs: fl.jobs,
+	})
+	if err != nil {
+		return usageErr(err)
+	}
+	var file *os.File
+	if fl.output != "" {
+		if file, err = os.Create(fl.output); err != nil {
+			return usageErr(fmt.Errorf("write report: %w", err))
+		}
+		out = file
+	}
+	err = rep.Report(out, &linter.Report{Result: res, Catalog: cat})
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return usageErr(fmt.Errorf("write report: %w", err))
+	}
+	if threshold != 0 && res.Worst() >= threshold {
+		return &exitError{code: ExitFindings}
+	}
+	return nil
+}
+
+// openLintCatalog opens the catalog of the global flags, completed by the
+// configuration's catalog block where the flags say nothing.
+func (a *app) openLintCatalog(cfg *linter.Config) (*mapper.Catalog, error) {
+	opts, err := a.catalogOptions()
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Paths) == 0 {
+		opts.Paths = cfg.Catalog.Paths
+	}
+	if len(opts.Domains) == 0 {
+		for _, d := range cfg.Catalog.Domains {
+			opts.Domains = append(opts.Domains, mapper.Domain(d))
+		}
+	}
+	opts.Offline = opts.Offline || cfg.Catalog.Offline
+	cat, err := mapper.Open(opts)
+	if err != nil {
+		where := ""
+		if cfg.Path != "" && len(a.catalogs) == 0 && len(cfg.Catalog.Paths) > 0 {
+			where = fmt.Sprintf(" (catalog block of %s)", filepath.Clean(cfg.Path))
+		}
+		return nil, usageErr(fmt.Errorf("load catalog%s: %w", where, err))
+	}
+	return cat, nil
+}

@@ -1,0 +1,205 @@
+package linter
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/mapper"
+)
+
+// Golden tests for checks. Each check has a folder testdata/<check-id>/ of
+// input files (Sigma or Sentinel .yml, .kql, .md); next to each input X.ext a
+// file X.out lists the findings of that one check on X, one per line as
+// FormatFinding prints them with paths relative to the folder. Files named
+// bad* must produce findings and files named good* none. The tree
+// testdata/ok/ must produce no finding of any check. Regenerate with
+//
+//	go test ./linter/ -run TestGolden -update
+//
+// and read every changed line before committing. TestGolden covers every
+// check of the registry: adding a check means adding its folder only.
+
+var update = flag.Bool("update", false, "rewrite golden .out files")
+
+var (
+	catOnce sync.Once
+	catVal  *mapper.Catalog
+	catErr  error
+)
+
+// testCatalog returns the embedded catalog (offline), or the ATT&CK 18.1
+// bundles of ../shared when the build has no embedded data, with enterprise
+// active and mobile and ICS loaded.
+func testCatalog(tb testing.TB) *mapper.Catalog {
+	tb.Helper()
+	catOnce.Do(func() {
+		catVal, catErr = mapper.Open(mapper.Options{Offline: true})
+		if catErr == nil {
+			if r, ok := catVal.Release(mapper.Enterprise); !ok || r.Version == "" {
+				catErr = os.ErrNotExist
+			}
+		}
+		if catErr != nil && testshared.Root() != "" {
+			root := testshared.Root()
+			catVal, catErr = mapper.Open(mapper.Options{Offline: true, Paths: []string{
+				filepath.Join(root, "attack", "enterprise-attack-18.1.json.gz"),
+				filepath.Join(root, "attack", "mobile-attack-18.1.json.gz"),
+				filepath.Join(root, "attack", "ics-attack-18.1.json.gz"),
+			}})
+		}
+	})
+	if catErr != nil {
+		tb.Skipf("no ATT&CK catalog for tests (neither embedded nor ../shared): %v", catErr)
+	}
+	return catVal
+}
+
+// goldenInputs lists the input files of a golden folder.
+func goldenInputs(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(p, ".out") || strings.HasSuffix(p, ".fixed") || strings.HasSuffix(p, ".hcl") {
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// formatGolden formats findings for a golden file, paths relative to dir.
+func formatGolden(dir string, fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		if rel, err := filepath.Rel(dir, f.Path); err == nil {
+			f.Path = filepath.ToSlash(rel)
+		}
+		b.WriteString(FormatFinding(f))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// checkGolden compares got with the golden file path, or rewrites it under
+// -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./linter/ -run TestGolden -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n--- want\n%s--- got\n%s", path, want, got)
+	}
+}
+
+// goldenConfig returns the configuration of a golden folder: its
+// .huntlint.hcl when present, else defaults.
+func goldenConfig(t *testing.T, dir string) *Config {
+	t.Helper()
+	p := filepath.Join(dir, ConfigFileName)
+	if _, err := os.Stat(p); err != nil {
+		return &Config{}
+	}
+	cfg, err := LoadConfig(p, CheckIDs(Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// runGolden lints each input of testdata/<id>/ with every check (so that
+// suppressions and fixes meet the others) and compares the findings of
+// check id with the input's .out file. Inputs need distinct names without
+// extension (bad.yml, bad_sentinel.yaml, bad_kql.kql, bad_md.md).
+func runGolden(t *testing.T, id string) {
+	t.Helper()
+	dir := filepath.Join("testdata", id)
+	inputs := goldenInputs(t, dir)
+	if len(inputs) == 0 {
+		t.Fatalf("%s has no golden inputs: add bad and good examples", dir)
+	}
+	cat := testCatalog(t)
+	cfg := goldenConfig(t, dir)
+	sawBad := false
+	stems := map[string]string{}
+	for _, in := range inputs {
+		stem := strings.TrimSuffix(in, filepath.Ext(in))
+		if other, dup := stems[stem]; dup {
+			t.Fatalf("%s and %s would share %s.out: rename one", other, in, stem)
+		}
+		stems[stem] = in
+		all, err := RunFiles([]string{in}, cat, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fs []Finding
+		for _, f := range all {
+			if f.Check == id {
+				fs = append(fs, f)
+			}
+		}
+		base := filepath.Base(in)
+		switch {
+		case strings.HasPrefix(base, "bad"):
+			sawBad = true
+			if len(fs) == 0 {
+				t.Errorf("%s: no %s finding, want at least one", in, id)
+			}
+		case strings.HasPrefix(base, "good"):
+			if len(fs) > 0 {
+				t.Errorf("%s: want no finding, got:\n%s", in, formatGolden(dir, fs))
+			}
+		}
+		checkGolden(t, stem+".out", formatGolden(dir, fs))
+	}
+	if !sawBad {
+		t.Errorf("%s has no bad* input", dir)
+	}
+}
+
+// TestGolden runs the golden files of every registered check, except the
+// Sigma and Sentinel structure checks, whose folders hold one bad.out for
+// all inputs together (cross-file checks) and have their own runner
+// (TestStructureGolden).
+func TestGolden(t *testing.T) {
+	for _, c := range Registry() {
+		d := c.Doc()
+		if d.Category == "sigma" || d.Category == "sentinel" {
+			continue
+		}
+		t.Run(d.ID, func(t *testing.T) { runGolden(t, d.ID) })
+	}
+}
+
+// TestGoldenOK lints testdata/ok with every check: it must be clean.
+func TestGoldenOK(t *testing.T) {
+	cat := testCatalog(t)
+	fs, err := RunFiles(goldenInputs(t, filepath.Join("testdata", "ok")), cat, &Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) > 0 {
+		t.Errorf("testdata/ok must lint clean, got:\n%s", formatGolden("testdata", fs))
+	}
+}
