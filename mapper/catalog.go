@@ -394,3 +394,12 @@ func (c *Catalog) TacticsOf(o *Object) []*Object {
 	}
 	return out
 }
+
+// objectIDs returns the IDs of objs in order.
+func objectIDs(objs []*Object) []string {
+	out := make([]string, len(objs))
+	for i, o := range objs {
+		out[i] = o.ID
+	}
+	return out
+}

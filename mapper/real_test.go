@@ -1,7 +1,9 @@
 package mapper
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/testshared"
@@ -93,5 +95,45 @@ func TestRealOtherDomains(t *testing.T) {
 	slim := loadShared(t, "enterprise-attack-17.1-slim.json.gz")
 	if rel := slim.Releases()[0]; rel.Version != "17.1" {
 		t.Errorf("slim release = %+v", rel)
+	}
+}
+
+func TestRealDiff171To181(t *testing.T) {
+	old := loadShared(t, "enterprise-attack-17.1-slim.json.gz")
+	new := loadShared(t, "enterprise-attack-18.1.json.gz")
+	d := Diff(old, new)[0]
+	// Facts verified independently on the bundles: 12 techniques added,
+	// none removed, two renamed, nothing newly revoked or deprecated, no
+	// tactic changes (17.1 and 18.1 have the same 14 tactics).
+	var added []string
+	for _, a := range d.Added {
+		added = append(added, a.ID)
+	}
+	wantAdded := []string{"T1036.012", "T1059.013", "T1204.005", "T1213.006", "T1518.002", "T1546.018", "T1562.013",
+		"T1677", "T1678", "T1679", "T1680", "T1681"}
+	if !reflect.DeepEqual(added, wantAdded) {
+		t.Errorf("added %v, want %v", added, wantAdded)
+	}
+	wantRenamed := []Rename{{"T1497.003", "Time Based Evasion", "Time Based Checks"}, {"T1552.003", "Bash History", "Shell History"}}
+	if !reflect.DeepEqual(d.Renamed, wantRenamed) {
+		t.Errorf("renamed %+v", d.Renamed)
+	}
+	if len(d.Removed)+len(d.Revoked)+len(d.Deprecated)+len(d.Moved)+len(d.NewTactics)+len(d.RenamedTactics)+len(d.RemovedTactics) != 0 || d.Reordered != nil {
+		t.Errorf("unexpected changes: %+v", d)
+	}
+	other := map[ObjectType]int{}
+	for _, o := range d.Other {
+		other[o.Type] = len(o.Added)
+		if len(o.Removed) != 0 {
+			t.Errorf("%s removed %v", o.Type, o.Removed)
+		}
+	}
+	if other[TypeGroup] != 6 || other[TypeSoftware] != 29 || other[TypeCampaign] != 5 {
+		t.Errorf("other changes %v", other)
+	}
+	var buf bytes.Buffer
+	WriteDiffText(&buf, []DomainDiff{d})
+	if !strings.Contains(buf.String(), "  added techniques (12):\n    T1036.012 Browser Fingerprint\n") {
+		t.Errorf("text:\n%s", buf.String())
 	}
 }

@@ -1,0 +1,347 @@
+package mapper
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// DomainInfo summarises one loaded domain for `catalog info`.
+type DomainInfo struct {
+	Domain   Domain `json:"domain"`
+	Release  string `json:"release"`
+	Source   string `json:"source"`         // "embedded", "cache" or "path"
+	Path     string `json:"path,omitempty"` // for "cache" and "path"
+	Modified string `json:"modified"`
+	Active   bool   `json:"active"`
+	Counts   Counts `json:"counts"`
+}
+
+// Counts are object counts of a domain. Techniques and Subtechniques count
+// live (neither revoked nor deprecated) ones; Revoked and Deprecated count
+// techniques and sub-techniques in those states; the other counts are live
+// objects.
+type Counts struct {
+	Tactics             int `json:"tactics"`
+	Techniques          int `json:"techniques"`
+	Subtechniques       int `json:"subtechniques"`
+	Revoked             int `json:"revoked"`
+	Deprecated          int `json:"deprecated"`
+	Groups              int `json:"groups"`
+	Software            int `json:"software"`
+	Campaigns           int `json:"campaigns"`
+	Mitigations         int `json:"mitigations"`
+	DataSources         int `json:"data_sources"`
+	DataComponents      int `json:"data_components"`
+	DetectionStrategies int `json:"detection_strategies"`
+	Analytics           int `json:"analytics"`
+	Assets              int `json:"assets"`
+}
+
+// Info summarises every loaded domain, active ones first.
+func (c *Catalog) Info() []DomainInfo {
+	var out []DomainInfo
+	for _, d := range c.domains {
+		info := DomainInfo{Domain: d.rel.Domain, Release: d.rel.Version, Source: d.rel.Source, Path: d.rel.Path,
+			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain)}
+		n := &info.Counts
+		n.Tactics = len(d.tactics)
+		for _, o := range d.all {
+			if o.Type == TypeTechnique {
+				switch {
+				case o.Status == StatusRevoked:
+					n.Revoked++
+				case o.Status == StatusDeprecated:
+					n.Deprecated++
+				case o.IsSubtechnique():
+					n.Subtechniques++
+				default:
+					n.Techniques++
+				}
+				continue
+			}
+			if o.Status != StatusActive {
+				continue
+			}
+			switch o.Type {
+			case TypeGroup:
+				n.Groups++
+			case TypeSoftware:
+				n.Software++
+			case TypeCampaign:
+				n.Campaigns++
+			case TypeMitigation:
+				n.Mitigations++
+			case TypeDataSource:
+				n.DataSources++
+			case TypeDataComponent:
+				n.DataComponents++
+			case TypeDetectionStrategy:
+				n.DetectionStrategies++
+			case TypeAnalytic:
+				n.Analytics++
+			case TypeAsset:
+				n.Assets++
+			}
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// WriteInfoText writes infos as text, one block per domain.
+func WriteInfoText(w io.Writer, infos []DomainInfo) {
+	for i, in := range infos {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		state := "inactive"
+		if in.Active {
+			state = "active"
+		}
+		src := in.Source
+		if in.Path != "" {
+			src += " " + in.Path
+		}
+		fmt.Fprintf(w, "%s %s (%s; %s)\n", in.Domain, in.Release, state, src)
+		n := in.Counts
+		rows := [][2]string{
+			{"modified", in.Modified},
+			{"tactics", fmt.Sprint(n.Tactics)},
+			{"techniques", fmt.Sprint(n.Techniques)},
+			{"sub-techniques", fmt.Sprint(n.Subtechniques)},
+			{"revoked", fmt.Sprint(n.Revoked)},
+			{"deprecated", fmt.Sprint(n.Deprecated)},
+			{"groups", fmt.Sprint(n.Groups)},
+			{"software", fmt.Sprint(n.Software)},
+			{"campaigns", fmt.Sprint(n.Campaigns)},
+			{"mitigations", fmt.Sprint(n.Mitigations)},
+			{"data sources", fmt.Sprint(n.DataSources)},
+			{"data components", fmt.Sprint(n.DataComponents)},
+		}
+		if n.DetectionStrategies > 0 || n.Analytics > 0 {
+			rows = append(rows, [2]string{"detection strategies", fmt.Sprint(n.DetectionStrategies)}, [2]string{"analytics", fmt.Sprint(n.Analytics)})
+		}
+		if n.Assets > 0 {
+			rows = append(rows, [2]string{"assets", fmt.Sprint(n.Assets)})
+		}
+		for _, r := range rows {
+			fmt.Fprintf(w, "  %-21s %s\n", r[0]+":", r[1])
+		}
+	}
+}
+
+// ObjectRef names an object briefly.
+type ObjectRef struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+}
+
+func refOf(o *Object) ObjectRef { return ObjectRef{ID: o.ID, Name: o.Name, Status: o.Status} }
+
+// ObjectView is everything `catalog show` says about one object.
+type ObjectView struct {
+	ID            string      `json:"id"`
+	Type          ObjectType  `json:"type"`
+	Name          string      `json:"name"`
+	Domain        Domain      `json:"domain"`
+	Status        Status      `json:"status"`
+	Modified      string      `json:"modified"`
+	STIXID        string      `json:"stix_id"`
+	Shortname     string      `json:"shortname,omitempty"`     // tactics
+	Order         *int        `json:"order,omitempty"`         // tactics in the matrix
+	Parent        *ObjectRef  `json:"parent,omitempty"`        // sub-techniques
+	Subtechniques []ObjectRef `json:"subtechniques,omitempty"` // techniques
+	Tactics       []ObjectRef `json:"tactics,omitempty"`       // techniques: tactic ID, display name
+	TacticNames   []string    `json:"tactic_shortnames,omitempty"`
+	Platforms     []string    `json:"platforms,omitempty"`
+	Techniques    int         `json:"techniques,omitempty"` // tactics: live techniques and sub-techniques in it
+	// RevokedBy is the revocation chain after the object, ending with the
+	// live replacement; ReplacedBy is that replacement (nil when the chain
+	// is broken).
+	RevokedBy  []ObjectRef `json:"revoked_by,omitempty"`
+	ReplacedBy *ObjectRef  `json:"replaced_by,omitempty"`
+}
+
+// Lookup finds every object an ID or name stands for, for `catalog show`: an
+// ATT&CK ID of any type (one object per type: T1086 is a technique and a
+// mitigation), else a tactic name. Active domains come first.
+func (c *Catalog) Lookup(s string) []*Object {
+	id := normID(s)
+	var out []*Object
+	seen := map[ObjectType]bool{}
+	for _, d := range c.domains {
+		for _, t := range []ObjectType{TypeTechnique, TypeTactic, TypeGroup, TypeSoftware, TypeCampaign, TypeMitigation,
+			TypeDataSource, TypeDataComponent, TypeDetectionStrategy, TypeAnalytic, TypeAsset} {
+			if seen[t] {
+				continue
+			}
+			if o, ok := d.byID[typeKey{t, id}]; ok {
+				seen[t] = true
+				out = append(out, o)
+			}
+		}
+	}
+	if len(out) == 0 {
+		if o, ok := c.Tactic(s); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// View describes o with what the catalog knows about it.
+func (c *Catalog) View(o *Object) ObjectView {
+	v := ObjectView{ID: o.ID, Type: o.Type, Name: o.Name, Domain: o.Domain, Status: o.Status, Modified: o.Modified,
+		STIXID: o.STIXID, Shortname: o.Shortname, Platforms: o.Platforms}
+	switch o.Type {
+	case TypeTactic:
+		for _, t := range c.Tactics(o.Domain) {
+			if t == o {
+				order := o.Order
+				v.Order = &order
+			}
+		}
+		for _, tech := range c.Objects(o.Domain, TypeTechnique) {
+			if tech.Status == StatusActive && contains(tech.Tactics, o.Shortname) {
+				v.Techniques++
+			}
+		}
+	case TypeTechnique:
+		if p, ok := c.Parent(o); ok {
+			r := refOf(p)
+			v.Parent = &r
+		}
+		for _, s := range o.Subtechniques {
+			if so, ok := c.GetIn(o.Domain, TypeTechnique, s); ok {
+				v.Subtechniques = append(v.Subtechniques, refOf(so))
+			}
+		}
+		v.TacticNames = o.Tactics
+		for _, t := range c.TacticsOf(o) {
+			v.Tactics = append(v.Tactics, ObjectRef{ID: t.ID, Name: t.Name, Status: t.Status})
+		}
+	}
+	if o.Status == StatusRevoked {
+		final, chain := c.Resolve(o)
+		for _, x := range chain[1:] {
+			v.RevokedBy = append(v.RevokedBy, refOf(x))
+		}
+		if final != nil {
+			r := refOf(final)
+			v.ReplacedBy = &r
+		}
+	}
+	return v
+}
+
+// FullName is a technique's name with its parent's for sub-techniques
+// ("Command and Scripting Interpreter: PowerShell"); other objects' names.
+func (c *Catalog) FullName(o *Object) string {
+	if p, ok := c.Parent(o); ok {
+		return p.Name + ": " + o.Name
+	}
+	return o.Name
+}
+
+// WriteViewText writes v as text.
+func (c *Catalog) WriteViewText(w io.Writer, v ObjectView) {
+	name := v.Name
+	if o, ok := c.GetIn(v.Domain, v.Type, v.ID); ok {
+		name = c.FullName(o)
+	}
+	fmt.Fprintf(w, "%s %s (%s, %s)\n", v.ID, name, v.Type, v.Domain)
+	row := func(k, val string) {
+		if val != "" {
+			fmt.Fprintf(w, "  %-15s %s\n", k+":", val)
+		}
+	}
+	status := string(v.Status)
+	row("status", status)
+	if v.Status == StatusRevoked {
+		if len(v.RevokedBy) == 0 {
+			row("revoked by", "no replacement named in the catalog")
+		} else {
+			var chain []string
+			for _, r := range append([]ObjectRef{{ID: v.ID}}, v.RevokedBy...) {
+				chain = append(chain, r.ID)
+			}
+			row("revoked by", v.RevokedBy[0].ID+" "+v.RevokedBy[0].Name)
+			if len(v.RevokedBy) > 1 {
+				row("chain", strings.Join(chain, " -> "))
+			}
+			if v.ReplacedBy != nil {
+				row("use instead", v.ReplacedBy.ID+" "+v.ReplacedBy.Name)
+			} else {
+				row("use instead", "none: the revocation chain is broken")
+			}
+		}
+	}
+	row("shortname", v.Shortname)
+	if v.Order != nil {
+		row("matrix order", fmt.Sprint(*v.Order+1))
+	}
+	if v.Type == TypeTactic {
+		row("techniques", fmt.Sprint(v.Techniques))
+	}
+	if v.Parent != nil {
+		row("parent", v.Parent.ID+" "+v.Parent.Name)
+	}
+	var tactics []string
+	for i, t := range v.Tactics {
+		s := t.ID + " " + t.Name
+		if i < len(v.TacticNames) {
+			s = v.TacticNames[i] + " (" + s + ")"
+		}
+		tactics = append(tactics, s)
+	}
+	row("tactics", strings.Join(tactics, ", "))
+	row("platforms", strings.Join(v.Platforms, ", "))
+	for i, s := range v.Subtechniques {
+		k := ""
+		if i == 0 {
+			k = "sub-techniques"
+		}
+		st := ""
+		if s.Status != StatusActive {
+			st = " [" + string(s.Status) + "]"
+		}
+		if k == "" {
+			fmt.Fprintf(w, "  %-15s %s %s%s\n", "", s.ID, s.Name, st)
+		} else {
+			row(k, s.ID+" "+s.Name+st)
+		}
+	}
+	row("modified", v.Modified)
+	row("stix id", v.STIXID)
+}
+
+// SearchResult is one `catalog search` hit.
+type SearchResult struct {
+	ID     string     `json:"id"`
+	Type   ObjectType `json:"type"`
+	Name   string     `json:"name"`
+	Domain Domain     `json:"domain"`
+	Status Status     `json:"status"`
+}
+
+// SearchResults runs Search and describes the hits.
+func (c *Catalog) SearchResults(text string, n int) []SearchResult {
+	var out []SearchResult
+	for _, o := range c.Search(text, n) {
+		out = append(out, SearchResult{ID: o.ID, Type: o.Type, Name: c.FullName(o), Domain: o.Domain, Status: o.Status})
+	}
+	return out
+}
+
+// WriteSearchText writes search results as aligned text lines.
+func WriteSearchText(w io.Writer, rs []SearchResult) {
+	for _, r := range rs {
+		st := ""
+		if r.Status != StatusActive {
+			st = " [" + string(r.Status) + "]"
+		}
+		fmt.Fprintf(w, "%-10s %-18s %s (%s)%s\n", r.ID, r.Type, r.Name, r.Domain, st)
+	}
+}
