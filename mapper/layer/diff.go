@@ -131,8 +131,12 @@ func DiffLayers(old, new []*Layer, cat *mapper.Catalog) *Diff {
 			}
 		}
 	}
-	sort.Slice(d.Gained, func(i, j int) bool { return entryLess(d.Gained[i].Domain, d.Gained[i].TechniqueID, d.Gained[j].Domain, d.Gained[j].TechniqueID) })
-	sort.Slice(d.Lost, func(i, j int) bool { return entryLess(d.Lost[i].Domain, d.Lost[i].TechniqueID, d.Lost[j].Domain, d.Lost[j].TechniqueID) })
+	sort.Slice(d.Gained, func(i, j int) bool {
+		return entryLess(d.Gained[i].Domain, d.Gained[i].TechniqueID, d.Gained[j].Domain, d.Gained[j].TechniqueID)
+	})
+	sort.Slice(d.Lost, func(i, j int) bool {
+		return entryLess(d.Lost[i].Domain, d.Lost[i].TechniqueID, d.Lost[j].Domain, d.Lost[j].TechniqueID)
+	})
 	sort.Slice(d.Changed, func(i, j int) bool {
 		return entryLess(d.Changed[i].Domain, d.Changed[i].TechniqueID, d.Changed[j].Domain, d.Changed[j].TechniqueID)
 	})
