@@ -1,0 +1,649 @@
+// Package migrate moves the ATT&CK references of rules from one ATT&CK
+// release to another: revoked objects to their replacements, renamed
+// tactics to their new names (by tactic ID), and tactic tags of techniques
+// that changed tactics, when that is unambiguous. What cannot be decided
+// from the two catalogs is reported for a human.
+//
+// A migration is a list of linter findings: each change carries a safe fix
+// (byte-range edits on the original text), each question for a human has no
+// fix. linter.ApplyFixes applies them like any other fix.
+package migrate
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// Check IDs of migration findings; the fix summary counts by them.
+const (
+	CheckRevoked       = "migrate-revoked"        // an object revoked in the new release
+	CheckTacticRenamed = "migrate-tactic-renamed" // a tactic whose shortname or name changed
+	CheckTacticMoved   = "migrate-tactic-moved"   // a tactic tag following its technique to another tactic
+	CheckManual        = "migrate-manual"         // needs a human: no fix
+)
+
+// Options name the two releases.
+type Options struct {
+	From, To *mapper.Catalog
+}
+
+// Plan returns the findings that migrate rs from opts.From to opts.To, in
+// rule and file order. Rules of one file must share their Source.
+func Plan(rs []*rules.Rule, opts Options) []linter.Finding {
+	var out []linter.Finding
+	for _, r := range rs {
+		p := &planner{r: r, from: opts.From, to: opts.To, text: map[*rules.Ref]string{}, why: map[*rules.Ref]change{}, remove: map[*rules.Ref]bool{}}
+		p.run()
+		out = append(out, p.findings()...)
+	}
+	return out
+}
+
+// change is why a reference gets new text.
+type change struct {
+	check string
+	msg   string
+}
+
+type planner struct {
+	r        *rules.Rule
+	from, to *mapper.Catalog
+
+	text    map[*rules.Ref]string // new text per reference
+	why     map[*rules.Ref]change
+	remove  map[*rules.Ref]bool // references whose replacement is listed already
+	inserts []insert
+	manual  []linter.Finding
+}
+
+type insert struct {
+	seq, before *yaml.Node
+	text        string
+	at          rules.Span
+	msg         string
+}
+
+// tech is one structured technique reference with its object in both
+// releases (the new one after following revocations).
+type tech struct {
+	ref      *rules.Ref
+	old, new *mapper.Object
+}
+
+// tactic is one structured tactic reference with its ATT&CK ID.
+type tactic struct {
+	ref *rules.Ref
+	id  string
+}
+
+func (p *planner) release(c *mapper.Catalog, d mapper.Domain) string {
+	if rel, ok := c.Release(d); ok && rel.Version != "" && rel.Version != "unknown" {
+		return "ATT&CK " + rel.Version
+	}
+	if c == p.to {
+		return "the new release"
+	}
+	return "the old release"
+}
+
+func (p *planner) note(ref *rules.Ref, format string, args ...any) {
+	p.manual = append(p.manual, linter.Finding{
+		Check: CheckManual, Severity: linter.SeverityWarning, Path: p.r.Path, Span: ref.Span, Rule: p.r,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (p *planner) set(ref *rules.Ref, text, check, msg string) {
+	if text == "" || text == ref.Text {
+		return
+	}
+	p.text[ref] = text
+	p.why[ref] = change{check, msg}
+}
+
+func structured(ref *rules.Ref) bool {
+	switch ref.Source {
+	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
+		return true
+	}
+	return false
+}
+
+var refTypes = map[rules.RefKind]mapper.ObjectType{
+	rules.RefTechnique: mapper.TypeTechnique,
+	rules.RefGroup:     mapper.TypeGroup,
+	rules.RefSoftware:  mapper.TypeSoftware,
+	rules.RefCampaign:  mapper.TypeCampaign,
+}
+
+func (p *planner) run() {
+	var techs []tech
+	var tactics []tactic
+	for i := range p.r.Attack {
+		ref := &p.r.Attack[i]
+		switch {
+		case ref.Kind == rules.RefTactic:
+			if t, ok := p.tactic(ref); ok && structured(ref) {
+				tactics = append(tactics, t)
+			}
+		case refTypes[ref.Kind] != "":
+			t, ok := p.object(ref, refTypes[ref.Kind])
+			if ok && ref.Kind == rules.RefTechnique && structured(ref) {
+				techs = append(techs, t)
+			}
+		}
+	}
+	p.dedupe(techs)
+	p.tactics(techs, tactics)
+}
+
+// dedupe removes a migrated technique reference whose replacement the same
+// field already lists (T1086 -> T1059.001 next to T1059.001), instead of
+// leaving a duplicate behind.
+func (p *planner) dedupe(techs []tech) {
+	type key struct {
+		src rules.RefSource
+		o   *mapper.Object
+	}
+	first := map[key]*rules.Ref{}
+	for _, t := range techs {
+		if t.new == nil || t.ref.Node == nil {
+			continue
+		}
+		k := key{t.ref.Source, t.new}
+		prev, ok := first[k]
+		if !ok {
+			first[k] = t.ref
+			continue
+		}
+		_, changed := p.text[t.ref]
+		_, prevChanged := p.text[prev]
+		switch {
+		case changed:
+			p.remove[t.ref] = true
+		case prevChanged:
+			p.remove[prev] = true
+			first[k] = t.ref
+		}
+	}
+}
+
+// object maps a technique, group, software or campaign reference.
+func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
+	old, inOld := p.from.Get(typ, ref.Value)
+	cur, inNew := p.to.Get(typ, ref.Value)
+	if !inNew {
+		if inOld {
+			p.note(ref, "%s (%s) is not in %s; choose its successor by hand", ref.Text, old.Name, p.release(p.to, old.Domain))
+		}
+		return tech{}, false
+	}
+	final := cur
+	if cur.Status == mapper.StatusRevoked {
+		var chain []*mapper.Object
+		final, chain = p.to.Resolve(cur)
+		if final == nil {
+			p.note(ref, "%s (%s) is revoked in %s without a live replacement (chain %s); choose its successor by hand",
+				ref.Text, cur.Name, p.release(p.to, cur.Domain), chainText(chain))
+			return tech{}, false
+		}
+		text := respellID(ref, final)
+		if text == "" {
+			p.note(ref, "%s (%s) is revoked in %s; replace it with %s (%s) by hand", ref.Text, cur.Name, p.release(p.to, cur.Domain), final.ID, final.Name)
+			return tech{}, false
+		}
+		p.set(ref, text, CheckRevoked, fmt.Sprintf("%s (%s) is revoked in %s; replaced by %s (%s)",
+			ref.Text, cur.Name, p.release(p.to, cur.Domain), text, final.Name))
+	} else if cur.Status == mapper.StatusDeprecated && (old == nil || old.Status != mapper.StatusDeprecated) {
+		p.note(ref, "%s (%s) is deprecated in %s without a replacement; choose another %s by hand",
+			ref.Text, cur.Name, p.release(p.to, cur.Domain), typ)
+	}
+	if old != nil && old.Status == mapper.StatusRevoked {
+		if f, _ := p.from.Resolve(old); f != nil {
+			old = f
+		}
+	}
+	return tech{ref: ref, old: old, new: final}, true
+}
+
+func chainText(chain []*mapper.Object) string {
+	var ids []string
+	for _, o := range chain {
+		ids = append(ids, o.ID)
+	}
+	return strings.Join(ids, " -> ")
+}
+
+// tactic maps a tactic reference by its ID: a changed shortname or name is
+// respelled.
+func (p *planner) tactic(ref *rules.Ref) (tactic, bool) {
+	old, ok := p.from.Tactic(ref.Value)
+	if !ok {
+		// Already in the new release's spelling (a second run).
+		if cur, ok := p.to.Tactic(ref.Value); ok {
+			return tactic{ref: ref, id: cur.ID}, true
+		}
+		return tactic{}, false
+	}
+	cur, ok := p.to.GetIn(old.Domain, mapper.TypeTactic, old.ID)
+	if !ok {
+		cur, ok = p.to.Get(mapper.TypeTactic, old.ID)
+	}
+	if !ok {
+		p.note(ref, "tactic %s (%s) is not in %s; choose the tactic by hand", old.ID, old.Name, p.release(p.to, old.Domain))
+		return tactic{}, false
+	}
+	if cur.Status != mapper.StatusActive {
+		p.note(ref, "tactic %s (%s) is %s in %s; choose the tactic by hand", cur.ID, cur.Name, cur.Status, p.release(p.to, cur.Domain))
+		return tactic{ref: ref, id: cur.ID}, true
+	}
+	if cur.Shortname != old.Shortname || cur.Name != old.Name {
+		text := respellTactic(ref, cur)
+		switch {
+		case text == "" && !isTacticID(ref.Value):
+			p.note(ref, "tactic %s is renamed from %s to %s in %s; update %q by hand",
+				cur.ID, old.Name, cur.Name, p.release(p.to, cur.Domain), ref.Text)
+		case text != "":
+			p.set(ref, text, CheckTacticRenamed, fmt.Sprintf("tactic %s is renamed from %s to %s in %s; %s becomes %s",
+				cur.ID, old.Name, cur.Name, p.release(p.to, cur.Domain), ref.Text, text))
+		}
+	}
+	return tactic{ref: ref, id: cur.ID}, true
+}
+
+func isTacticID(s string) bool {
+	s = strings.ToUpper(s)
+	if len(s) != 6 || !strings.HasPrefix(s, "TA") {
+		return false
+	}
+	for _, c := range s[2:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// tactics updates the tactic tags of techniques whose tactics changed
+// between the releases.
+func (p *planner) tactics(techs []tech, tactics []tactic) {
+	if len(techs) == 0 || len(tactics) == 0 {
+		return
+	}
+	listed := map[string]bool{}
+	for _, t := range tactics {
+		listed[t.id] = true
+	}
+	oldCover, newCover := map[string]bool{}, map[string]bool{}
+	var broken []tech
+	for _, t := range techs {
+		if t.old == nil || t.new == nil {
+			continue
+		}
+		oldIDs, newIDs := p.tacticIDs(p.from, t.old), p.tacticIDs(p.to, t.new)
+		hadOld, hasNew := false, false
+		for _, id := range oldIDs {
+			oldCover[id] = true
+			hadOld = hadOld || listed[id]
+		}
+		for _, id := range newIDs {
+			newCover[id] = true
+			hasNew = hasNew || listed[id]
+		}
+		if hadOld && !hasNew {
+			broken = append(broken, t)
+		}
+	}
+	// Tactics that a technique justified before and none does now.
+	var orphans []tactic
+	for _, t := range tactics {
+		if oldCover[t.id] && !newCover[t.id] {
+			orphans = append(orphans, t)
+		}
+	}
+	if len(broken) == 0 {
+		for _, o := range orphans {
+			p.note(o.ref, "%s no longer belongs to any technique of the rule in %s; remove it or add a technique by hand",
+				o.ref.Text, p.release(p.to, mapper.Enterprise))
+		}
+		return
+	}
+	// The tactic every broken technique now has, when there is one.
+	var cand []string
+	for i, t := range broken {
+		ids := p.tacticIDs(p.to, t.new)
+		if i == 0 {
+			cand = ids
+			continue
+		}
+		cand = intersect(cand, ids)
+	}
+	first := broken[0]
+	rel := p.release(p.to, first.new.Domain)
+	if len(cand) != 1 || len(orphans) > 1 {
+		for _, t := range broken {
+			p.note(t.ref, "%s belongs to %s in %s, which the rule does not list; choose its tactic tags by hand",
+				p.text1(t.ref), tacticNames(p.to, t.new), rel)
+		}
+		return
+	}
+	want, ok := p.to.GetIn(first.new.Domain, mapper.TypeTactic, cand[0])
+	if !ok {
+		return
+	}
+	if len(orphans) == 1 {
+		o := orphans[0]
+		text := respellTactic(o.ref, want)
+		if text == "" || !structured(o.ref) {
+			p.note(o.ref, "%s belongs to %s in %s; replace %s by hand", p.text1(first.ref), want.Name, rel, o.ref.Text)
+			return
+		}
+		p.set(o.ref, text, CheckTacticMoved, fmt.Sprintf("%s belongs to %s in %s, not to %s; %s becomes %s",
+			p.text1(first.ref), want.Name, rel, p.tacticName(o.id), o.ref.Text, text))
+		return
+	}
+	// The old tactic is still justified by another technique: add the new one.
+	seq, before, text := p.insertionPoint(first.ref, want, tactics)
+	if seq == nil {
+		p.note(first.ref, "%s belongs to %s in %s; add that tactic by hand", p.text1(first.ref), want.Name, rel)
+		return
+	}
+	p.inserts = append(p.inserts, insert{seq: seq, before: before, text: text, at: first.ref.Span,
+		msg: fmt.Sprintf("%s belongs to %s in %s; added %s", p.text1(first.ref), want.Name, rel, text)})
+}
+
+// text1 is a reference's text after this migration.
+func (p *planner) text1(ref *rules.Ref) string {
+	if t, ok := p.text[ref]; ok {
+		return t
+	}
+	return ref.Text
+}
+
+func (p *planner) tacticIDs(c *mapper.Catalog, o *mapper.Object) []string {
+	var ids []string
+	for _, t := range c.TacticsOf(o) {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+func (p *planner) tacticName(id string) string {
+	if t, ok := p.from.Get(mapper.TypeTactic, id); ok {
+		return t.Name
+	}
+	return id
+}
+
+func tacticNames(c *mapper.Catalog, o *mapper.Object) string {
+	var names []string
+	for _, t := range c.TacticsOf(o) {
+		names = append(names, t.Name)
+	}
+	switch len(names) {
+	case 0:
+		return "no tactic"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// insertionPoint says where a new tactic goes: Sigma right before the first
+// technique tag, Sentinel as the first item of tactics.
+func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics []tactic) (seq, before *yaml.Node, text string) {
+	switch techRef.Source {
+	case rules.SourceSigmaTag:
+		for i := range p.r.Attack {
+			ref := &p.r.Attack[i]
+			if ref.Source == rules.SourceSigmaTag && ref.Kind == rules.RefTechnique && ref.Node != nil {
+				before = ref.Node
+				break
+			}
+		}
+		seq = parentSeq(p.r.Doc, before)
+		// Follow the rule's own style: "attack." as written, underscores
+		// when its tactic tags use them.
+		prefix, under := "attack.", false
+		for _, tc := range tactics {
+			if tc.ref.Source == rules.SourceSigmaTag {
+				prefix = tc.ref.Text[:7]
+				under = strings.Contains(tc.ref.Value, "_")
+				break
+			}
+		}
+		text = prefix + t.Shortname
+		if under {
+			text = prefix + strings.ReplaceAll(t.Shortname, "-", "_")
+		}
+	case rules.SourceSentinelTechnique:
+		for _, tc := range tactics {
+			if tc.ref.Source == rules.SourceSentinelTactic && tc.ref.Node != nil {
+				seq = parentSeq(p.r.Doc, tc.ref.Node)
+				break
+			}
+		}
+		if seq != nil && len(seq.Content) > 0 {
+			before = seq.Content[0]
+		}
+		text = pascalCase(t.Name)
+	}
+	if seq == nil || before == nil {
+		return nil, nil, ""
+	}
+	return seq, before, text
+}
+
+// parentSeq returns the sequence node holding item in doc, or nil.
+func parentSeq(doc, item *yaml.Node) *yaml.Node {
+	if doc == nil || item == nil {
+		return nil
+	}
+	var found *yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if found != nil || n == nil || depth > 64 {
+			return
+		}
+		for _, ch := range n.Content {
+			if n.Kind == yaml.SequenceNode && ch == item {
+				found = n
+				return
+			}
+			walk(ch, depth+1)
+		}
+	}
+	walk(doc, 0)
+	return found
+}
+
+func (p *planner) findings() []linter.Finding {
+	var out []linter.Finding
+	var refs []*rules.Ref
+	for ref := range p.text {
+		refs = append(refs, ref)
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].Span.StartOffset < refs[j].Span.StartOffset })
+	for _, ref := range refs {
+		text, why := p.text[ref], p.why[ref]
+		if p.remove[ref] {
+			if seq := parentSeq(p.r.Doc, ref.Node); seq != nil {
+				if edits := linter.DeleteSeqItem(p.r.Source, seq, ref.Node); edits != nil {
+					out = append(out, linter.Finding{
+						Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.r,
+						Message: why.msg + ", which the rule lists already: removed",
+						Fix:     &linter.Fix{Applicability: linter.FixSafe, Description: "remove " + ref.Text, Edits: edits},
+					})
+					continue
+				}
+			}
+		}
+		out = append(out, linter.Finding{
+			Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.r, Message: why.msg,
+			Fix: &linter.Fix{Applicability: linter.FixSafe, Description: fmt.Sprintf("replace %s with %s", ref.Text, text),
+				Edits: []linter.Edit{{Start: ref.Span.StartOffset, End: ref.Span.EndOffset, New: text}}},
+		})
+	}
+	for _, in := range p.inserts {
+		edits := linter.InsertSeqItemBefore(p.r.Source, in.seq, in.before, in.text)
+		f := linter.Finding{Check: CheckTacticMoved, Severity: linter.SeverityInfo, Path: p.r.Path, Span: in.at, Rule: p.r, Message: in.msg}
+		if len(edits) == 0 {
+			f.Check, f.Severity = CheckManual, linter.SeverityWarning
+			f.Message = strings.Replace(in.msg, "; added ", "; add ", 1) + " by hand"
+		} else {
+			f.Fix = &linter.Fix{Applicability: linter.FixSafe, Description: "add " + in.text, Edits: edits}
+		}
+		out = append(out, f)
+	}
+	out = append(out, p.manual...)
+	linter.SortFindings(out)
+	return out
+}
+
+var reURLTechnique = regexp.MustCompile(`(?i)/(techniques|wiki/technique)/T\d{4}(?:[/.]\d{3})?`)
+
+// respellID writes o's ID where ref stands, in ref's own style: the same
+// namespace prefix and letter case, "/" between technique and sub-technique
+// when ref used it, and the URL path of a link.
+func respellID(ref *rules.Ref, o *mapper.Object) string {
+	id := o.ID
+	if ref.Source == rules.SourceURL {
+		loc := reURLTechnique.FindStringSubmatchIndex(ref.Text)
+		if loc == nil || o.Type != mapper.TypeTechnique {
+			return ""
+		}
+		return ref.Text[:loc[0]] + "/" + ref.Text[loc[2]:loc[3]] + "/" + strings.ReplaceAll(id, ".", "/") + ref.Text[loc[1]:]
+	}
+	prefix := ""
+	value := ref.Text
+	if ref.Source == rules.SourceSigmaTag && len(ref.Text) > 7 {
+		prefix, value = ref.Text[:7], ref.Text[7:]
+	}
+	if value == "" {
+		return ""
+	}
+	if unicode.IsLower(rune(value[0])) {
+		id = strings.ToLower(id)
+	}
+	if strings.Contains(value, "/") {
+		id = strings.ReplaceAll(id, ".", "/")
+	}
+	return prefix + id
+}
+
+// respellTactic writes tactic t where ref stands, in ref's style: Sigma
+// "attack." plus the shortname (with underscores when ref used them),
+// Sentinel PascalCase, free text by name (or "" when ref is an ID, which
+// does not change).
+func respellTactic(ref *rules.Ref, t *mapper.Object) string {
+	switch ref.Source {
+	case rules.SourceSigmaTag:
+		sn := t.Shortname
+		if strings.Contains(ref.Value, "_") {
+			sn = strings.ReplaceAll(sn, "-", "_")
+		}
+		return ref.Text[:7] + sn
+	case rules.SourceSentinelTactic:
+		if strings.Contains(ref.Value, " ") {
+			return t.Name
+		}
+		return pascalCase(t.Name)
+	}
+	return ""
+}
+
+// pascalCase joins the words of a name, each capitalised, as Sentinel spells
+// tactics: "Command and Control" -> "CommandAndControl".
+func pascalCase(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+		rs := []rune(w)
+		rs[0] = unicode.ToUpper(rs[0])
+		b.WriteString(string(rs))
+	}
+	return b.String()
+}
+
+// File migrates one file's text: it loads src as path and returns the
+// loader's problems as load-error findings followed by the migration's
+// findings. It is also the re-lint step of linter.ApplyFixes, so that a
+// migrated file is proven to load and a second pass finds nothing to do.
+func File(path string, src []byte, opts Options) []linter.Finding {
+	rs, probs := rules.LoadBytes(path, src)
+	var out []linter.Finding
+	for _, pr := range probs {
+		pos := rules.Pos{Line: max(pr.Line, 1), Column: max(pr.Column, 1)}
+		out = append(out, linter.Finding{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: path,
+			Span: rules.Span{Start: pos, End: pos}, Message: pr.Message})
+	}
+	return append(out, Plan(rs, opts)...)
+}
+
+// Files loads and migrates files (in parallel) and returns the findings in
+// file order; apply them with Apply.
+func Files(files []string, opts Options, jobs int) []linter.Finding {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	res := make([][]linter.Finding, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				src, err := os.ReadFile(files[i])
+				if err != nil {
+					res[i] = []linter.Finding{{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: files[i],
+						Span: rules.Span{Start: rules.Pos{Line: 1, Column: 1}, End: rules.Pos{Line: 1, Column: 1}}, Message: err.Error()}}
+					continue
+				}
+				res[i] = File(files[i], src, opts)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []linter.Finding
+	for _, fs := range res {
+		out = append(out, fs...)
+	}
+	return out
+}
+
+// Apply applies the migration findings' fixes with fo (diff, dry run, jobs),
+// re-planning each changed file until nothing is left to change.
+func Apply(findings []linter.Finding, opts Options, fo linter.FixOptions) (linter.FixSummary, error) {
+	fo.Unsafe = false
+	fo.Relint = func(path string, src []byte) ([]linter.Finding, error) { return File(path, src, opts), nil }
+	return linter.ApplyFixes(findings, fo)
+}
