@@ -1,0 +1,430 @@
+package queries
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokKind is the kind of a lexical token.
+type tokKind uint8
+
+const (
+	tEOF      tokKind = iota
+	tIdent            // name or keyword, including "!has", "in~", "project-away"
+	tBracket          // ['name'] or ["name"]
+	tNumber           // 1, 1.5, 1e5, 0x1f
+	tTimespan         // 1d, 30m, 1.5s, 10ms, 1tick
+	tString           // 'a', "a", @'a', ```a```, h'a'
+	tLiteral          // datetime(...), guid(...), int(...) and friends
+	tPunct            // operators and punctuation
+	tBad              // a character or construct that cannot be lexed
+)
+
+// token is one lexical token; text is a slice of the query text.
+type token struct {
+	kind tokKind
+	off  int
+	end  int
+	text string
+	// nl is set when a line break (or comment) precedes the token.
+	nl bool
+	// bad holds the lexer's message for tBad and unterminated strings.
+	bad string
+}
+
+// timespan suffixes, longest first where one is a prefix of another.
+var timespanSuffixes = map[string]bool{
+	"d": true, "day": true, "days": true,
+	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
+	"m": true, "min": true, "minute": true, "minutes": true,
+	"s": true, "sec": true, "second": true, "seconds": true,
+	"ms": true, "milli": true, "millis": true, "millisecond": true, "milliseconds": true,
+	"microsecond": true, "microseconds": true, "micros": true, "micro": true, "microsec": true,
+	"nanosecond": true, "nanoseconds": true, "nanos": true, "nano": true,
+	"tick": true, "ticks": true,
+}
+
+// literalTypes are the type names that form a raw literal when followed by
+// "(": datetime(2024-01-01), guid(...), long(-1), timespan(1d).
+var literalTypes = map[string]bool{
+	"datetime": true, "date": true, "time": true, "timespan": true, "guid": true,
+	"int": true, "int64": true, "long": true, "real": true, "double": true,
+	"decimal": true, "bool": true, "boolean": true, "uint": true, "ulong": true,
+	"float": true,
+}
+
+// hyphenated are the keywords spelled with a hyphen.
+var hyphenated = map[string]bool{
+	"project-away": true, "project-keep": true, "project-rename": true,
+	"project-reorder": true, "project-smart": true, "mv-expand": true,
+	"mv-apply": true, "parse-where": true, "parse-kv": true, "make-series": true,
+	"top-nested": true, "top-hitters": true, "sample-distinct": true,
+	"make-graph": true, "graph-match": true, "graph-merge": true,
+	"graph-to-table": true, "graph-shortest-paths": true,
+	"graph-mark-components": true, "assert-schema": true, "macro-expand": true,
+	"granny-asc": true, "granny-desc": true, "partition-by": true,
+}
+
+// negatable are the string operators that have a "!" form.
+var negatable = map[string]bool{
+	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true,
+	"hassuffix": true, "hassuffix_cs": true, "contains": true, "contains_cs": true,
+	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
+	"in": true, "between": true, "has_all": true, "has_any": true, "matches": true,
+}
+
+func isIdentStart(r rune) bool {
+	return r == '_' || r == '$' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') ||
+		(r >= utf8.RuneSelf && unicode.IsLetter(r))
+}
+
+func isIdentPart(r rune) bool {
+	return r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') ||
+		(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+}
+
+// lexer turns a query text into tokens.
+type lexer struct {
+	src  string
+	pos  int
+	toks []token
+}
+
+// lex returns every token of src, ending with one tEOF token.
+func lex(src string) []token {
+	l := &lexer{src: src, toks: make([]token, 0, len(src)/4+1)}
+	for {
+		t := l.next()
+		l.toks = append(l.toks, t)
+		if t.kind == tEOF {
+			return l.toks
+		}
+	}
+}
+
+func (l *lexer) peekByte(i int) byte {
+	if l.pos+i < len(l.src) {
+		return l.src[l.pos+i]
+	}
+	return 0
+}
+
+// skipSpace skips white space and comments; it reports whether a line break
+// or comment was crossed.
+func (l *lexer) skipSpace() bool {
+	nl := false
+	for l.pos < len(l.src) {
+		c := l.src[l.pos]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			l.pos++
+		case c == '\n':
+			nl = true
+			l.pos++
+		case c == '/' && l.peekByte(1) == '/':
+			nl = true
+			i := strings.IndexByte(l.src[l.pos:], '\n')
+			if i < 0 {
+				l.pos = len(l.src)
+			} else {
+				l.pos += i
+			}
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(l.src[l.pos:])
+			if r == '\u00a0' || r == '\ufeff' || r == '\u200b' || unicode.IsSpace(r) {
+				l.pos += n
+				continue
+			}
+			return nl
+		default:
+			return nl
+		}
+	}
+	return nl
+}
+
+func (l *lexer) tok(kind tokKind, start int, nl bool) token {
+	return token{kind: kind, off: start, end: l.pos, text: l.src[start:l.pos], nl: nl}
+}
+
+func (l *lexer) next() token {
+	nl := l.skipSpace()
+	start := l.pos
+	if l.pos >= len(l.src) {
+		return token{kind: tEOF, off: start, end: start, nl: nl}
+	}
+	c := l.src[l.pos]
+	switch {
+	case c >= '0' && c <= '9':
+		return l.number(start, nl)
+	case c == '.' && l.peekByte(1) >= '0' && l.peekByte(1) <= '9' && !l.prevIsValue():
+		return l.number(start, nl)
+	case c == '\'' || c == '"':
+		return l.str(start, nl, false)
+	case c == '@' && (l.peekByte(1) == '\'' || l.peekByte(1) == '"'):
+		l.pos++
+		return l.str(start, nl, true)
+	case c == '`' && strings.HasPrefix(l.src[l.pos:], "```"):
+		return l.multiline(start, nl)
+	case (c == 'h' || c == 'H') && (l.peekByte(1) == '\'' || l.peekByte(1) == '"'):
+		l.pos++
+		return l.str(start, nl, false)
+	case (c == 'h' || c == 'H') && l.peekByte(1) == '@' && (l.peekByte(2) == '\'' || l.peekByte(2) == '"'):
+		l.pos += 2
+		return l.str(start, nl, true)
+	case c == '[' && (l.peekByte(1) == '\'' || l.peekByte(1) == '"' || l.peekByte(1) == '@'):
+		return l.bracketIdent(start, nl)
+	case c == '!':
+		return l.bang(start, nl)
+	}
+	r, n := utf8.DecodeRuneInString(l.src[l.pos:])
+	if isIdentStart(r) {
+		return l.ident(start, nl)
+	}
+	if op := punct(l.src[l.pos:]); op != "" {
+		l.pos += len(op)
+		return l.tok(tPunct, start, nl)
+	}
+	l.pos += n
+	t := l.tok(tBad, start, nl)
+	t.bad = "Unexpected character: '" + t.text + "'"
+	return t
+}
+
+// prevIsValue reports whether the previous token ends a value, so that ".5"
+// after it is member access or a range rather than a number.
+func (l *lexer) prevIsValue() bool {
+	if len(l.toks) == 0 {
+		return false
+	}
+	t := l.toks[len(l.toks)-1]
+	if t.end != l.pos {
+		return false
+	}
+	switch t.kind {
+	case tIdent, tBracket, tNumber, tTimespan, tString, tLiteral:
+		return true
+	case tPunct:
+		return t.text == ")" || t.text == "]"
+	}
+	return false
+}
+
+// puncts lists the operators, longest first.
+var puncts = []string{
+	"==", "!=", "<>", "<=", ">=", "=~", "!~", "=>", "..", "<|",
+	"(", ")", "[", "]", "{", "}", ",", ";", ".", "=", "<", ">", "+", "-",
+	"*", "/", "%", "|", ":", "?", "@", "~", "!", "#", "&", "^",
+}
+
+func punct(s string) string {
+	for _, p := range puncts {
+		if strings.HasPrefix(s, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func (l *lexer) number(start int, nl bool) token {
+	s := l.src
+	i := l.pos
+	if strings.HasPrefix(s[i:], "0x") || strings.HasPrefix(s[i:], "0X") {
+		i += 2
+		for i < len(s) && isHex(s[i]) {
+			i++
+		}
+		l.pos = i
+		return l.tok(tNumber, start, nl)
+	}
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i+1 < len(s) && s[i] == '.' && s[i+1] >= '0' && s[i+1] <= '9' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	} else if i < len(s) && s[i] == '.' && (i+1 >= len(s) || s[i+1] != '.') && (i+1 >= len(s) || !isIdentPartByte(s[i+1])) {
+		i++ // "1." is a real
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			i = j
+		}
+	}
+	kind := tNumber
+	// A suffix of identifier characters: a timespan unit, or anything else,
+	// which Kusto reads as part of the literal too.
+	j := i
+	for j < len(s) && isIdentPartByte(s[j]) {
+		j++
+	}
+	if j > i {
+		if timespanSuffixes[s[i:j]] {
+			kind = tTimespan
+		}
+		i = j
+	}
+	l.pos = i
+	return l.tok(kind, start, nl)
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func isIdentPartByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// str lexes a quoted string whose quote is at l.pos.
+func (l *lexer) str(start int, nl bool, verbatim bool) token {
+	q := l.src[l.pos]
+	l.pos++
+	for l.pos < len(l.src) {
+		c := l.src[l.pos]
+		switch {
+		case c == '\n':
+			t := l.tok(tString, start, nl)
+			t.bad = "Missing: " + string(q)
+			return t
+		case c == '\\' && !verbatim:
+			l.pos += 2
+			if l.pos > len(l.src) {
+				l.pos = len(l.src)
+			}
+		case c == q:
+			if verbatim && l.peekByte(1) == q {
+				l.pos += 2
+				continue
+			}
+			l.pos++
+			return l.tok(tString, start, nl)
+		default:
+			l.pos++
+		}
+	}
+	t := l.tok(tString, start, nl)
+	t.bad = "Missing: " + string(q)
+	return t
+}
+
+func (l *lexer) multiline(start int, nl bool) token {
+	i := strings.Index(l.src[l.pos+3:], "```")
+	if i < 0 {
+		l.pos = len(l.src)
+		t := l.tok(tString, start, nl)
+		t.bad = "Missing: ```"
+		return t
+	}
+	l.pos += 3 + i + 3
+	return l.tok(tString, start, nl)
+}
+
+// bracketIdent lexes ['name'] or ["name"]; l.pos is at '['.
+func (l *lexer) bracketIdent(start int, nl bool) token {
+	l.pos++
+	verbatim := false
+	if l.src[l.pos] == '@' {
+		if l.peekByte(1) != '\'' && l.peekByte(1) != '"' {
+			l.pos = start + 1
+			return l.tok(tPunct, start, nl)
+		}
+		verbatim = true
+		l.pos++
+	}
+	s := l.str(l.pos, nl, verbatim)
+	if s.bad != "" {
+		s.off = start
+		s.text = l.src[start:l.pos]
+		return s
+	}
+	save := l.pos
+	l.skipSpace()
+	if l.pos < len(l.src) && l.src[l.pos] == ']' {
+		l.pos++
+		return l.tok(tBracket, start, nl)
+	}
+	// Not a bracketed name: a '[' followed by a string (dynamic array).
+	l.pos = start + 1
+	_ = save
+	return l.tok(tPunct, start, nl)
+}
+
+// bang lexes "!", "!=", "!~" and negated string operators ("!has", "!in~").
+func (l *lexer) bang(start int, nl bool) token {
+	s := l.src[l.pos+1:]
+	j := 0
+	for j < len(s) && isIdentPartByte(s[j]) {
+		j++
+	}
+	if j > 0 && negatable[s[:j]] {
+		l.pos += 1 + j
+		if s[:j] == "in" && l.peekByte(0) == '~' {
+			l.pos++
+		}
+		return l.tok(tIdent, start, nl)
+	}
+	op := punct(l.src[l.pos:])
+	l.pos += len(op)
+	return l.tok(tPunct, start, nl)
+}
+
+func (l *lexer) ident(start int, nl bool) token {
+	s := l.src
+	_, first := utf8.DecodeRuneInString(s[l.pos:])
+	i := l.pos + first
+	for i < len(s) {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isIdentPart(r) {
+			break
+		}
+		i += n
+	}
+	word := s[start:i]
+	// hyphenated keywords: project-away, mv-expand, granny-asc ...
+	for i < len(s) && s[i] == '-' {
+		j := i + 1
+		for j < len(s) && isIdentPartByte(s[j]) {
+			j++
+		}
+		if j > i+1 && hyphenated[s[start:j]] {
+			i = j
+			word = s[start:i]
+			continue
+		}
+		break
+	}
+	if word == "in" && i < len(s) && s[i] == '~' {
+		i++
+		word = s[start:i]
+	}
+	l.pos = i
+	// datetime(...), guid(...), long(...): the parenthesized text is raw.
+	if literalTypes[word] && i < len(s) {
+		k := i
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+			k++
+		}
+		if k < len(s) && s[k] == '(' {
+			e := strings.IndexAny(s[k:], ")\n")
+			if e >= 0 && s[k+e] == ')' {
+				l.pos = k + e + 1
+				return l.tok(tLiteral, start, nl)
+			}
+		}
+	}
+	return l.tok(tIdent, start, nl)
+}

@@ -1,0 +1,819 @@
+package queries
+
+// source parses the start of a tabular expression: a starting operator
+// (union, print, range, find, search, evaluate, datatable, externaldata) or
+// any scalar expression (a table name, a call, a parenthesized query).
+func (p *parser) source() node {
+	t := p.tok()
+	if t.kind == tIdent {
+		next := p.peek(1)
+		switch t.text {
+		case "union", "print", "find", "search":
+			p.advance()
+			p.addFact('O', &p.facts.Operators, t.text)
+			p.operatorBody(t.text)
+			return node{kind: nOther, tabular: true, litIdx: -1}
+		case "range", "evaluate":
+			if next.kind == tIdent || next.kind == tBracket {
+				p.advance()
+				p.addFact('O', &p.facts.Operators, t.text)
+				p.operatorBody(t.text)
+				return node{kind: nOther, tabular: true, litIdx: -1}
+			}
+		}
+	}
+	return p.expr()
+}
+
+// operator parses one pipe operator after "|".
+func (p *parser) operator() {
+	t := p.tok()
+	if t.kind != tIdent || !knownOperator[t.text] {
+		if t.kind == tEOF {
+			p.failAt(p.prevEnd(), 0, "Query operator expected.")
+		}
+		p.failAt(t.off, t.end-t.off, "Query operator expected.")
+	}
+	p.advance()
+	p.addFact('O', &p.facts.Operators, t.text)
+	p.operatorBody(t.text)
+}
+
+// knownOperator lists the pipe operators.
+var knownOperator = map[string]bool{}
+
+func init() {
+	for _, w := range []string{"where", "filter", "project", "project-away", "project-keep",
+		"project-rename", "project-reorder", "project-smart", "extend", "summarize", "join",
+		"lookup", "union", "mv-expand", "mvexpand", "mv-apply", "parse", "parse-where", "parse-kv",
+		"evaluate", "make-series", "top", "top-nested", "top-hitters", "take", "limit", "sort",
+		"order", "distinct", "count", "render", "as", "invoke", "serialize", "sample",
+		"sample-distinct", "getschema", "search", "find", "facet", "fork", "partition", "scan",
+		"consume", "reduce", "extend", "print", "range", "make-graph", "graph-match",
+		"graph-merge", "graph-to-table", "graph-shortest-paths", "graph-mark-components",
+		"assert-schema", "macro-expand", "execute", "externaldata", "datatable", "lookup"} {
+		knownOperator[w] = true
+	}
+}
+
+// operatorBody parses what follows an operator keyword.
+func (p *parser) operatorBody(op string) {
+	switch op {
+	case "where", "filter":
+		p.params(nil)
+		p.namedExpr()
+	case "project", "serialize":
+		p.optionalList()
+	case "extend", "print":
+		p.namedList()
+	case "project-away", "project-keep", "distinct":
+		p.params(nil)
+		p.columnList(false)
+	case "project-reorder":
+		p.columnList(true)
+	case "project-rename":
+		p.renameList()
+	case "summarize":
+		p.summarize()
+	case "join", "lookup":
+		p.join()
+	case "union":
+		p.union()
+	case "mv-expand", "mvexpand":
+		p.mvExpand()
+	case "mv-apply":
+		p.mvApply()
+	case "parse", "parse-where":
+		p.parse()
+	case "parse-kv":
+		p.parseKV()
+	case "evaluate":
+		p.evaluate()
+	case "make-series":
+		p.makeSeries()
+	case "top":
+		p.params(nil)
+		p.expr()
+		if !p.isWord("by") {
+			p.expected("by")
+		}
+		p.advance()
+		p.sortKey()
+	case "top-nested":
+		p.topNested()
+	case "top-hitters":
+		p.expr()
+		p.expectWord("of")
+		p.expr()
+		if p.isWord("by") {
+			p.advance()
+			p.expr()
+		}
+	case "take", "limit", "sample":
+		p.params(nil)
+		p.expr()
+	case "sample-distinct":
+		p.expr()
+		p.expectWord("of")
+		p.expr()
+	case "sort", "order":
+		p.params(nil)
+		p.expectWord("by")
+		for {
+			p.sortKey()
+			if !p.accept(",") {
+				break
+			}
+		}
+	case "count", "getschema", "project-smart":
+	case "render":
+		p.render()
+	case "as":
+		p.params(nil)
+		p.name()
+	case "invoke":
+		p.expr()
+	case "search":
+		p.search()
+	case "find":
+		p.find()
+	case "facet":
+		p.facet()
+	case "fork":
+		p.fork()
+	case "partition":
+		p.partition()
+	case "range":
+		p.name()
+		p.expectWord("from")
+		p.expr()
+		p.expectWord("to")
+		p.expr()
+		p.expectWord("step")
+		p.expr()
+	case "datatable":
+		p.datatable()
+	case "externaldata":
+		p.externaldata()
+	default:
+		// scan, consume, reduce, graph operators, ...: not modelled; skip
+		// them without judging.
+		p.skipOperator()
+	}
+}
+
+func (p *parser) skipOperator() {
+	p.skipBalanced(func(t *token) bool {
+		return t.kind == tPunct && (t.text == "|" || t.text == ";")
+	})
+}
+
+func (p *parser) expectWord(w string) {
+	if !p.isWord(w) {
+		p.expected(w)
+	}
+	p.advance()
+}
+
+// params parses operator parameters name=value (kind=inner,
+// hint.strategy=shuffle). allowed nil accepts any hint.* and the general
+// parameter names.
+func (p *parser) params(allowed map[string]bool) {
+	for {
+		t := p.tok()
+		if t.kind != tIdent {
+			return
+		}
+		n := 1
+		name := t.text
+		if name == "hint" || name == "hint_" {
+			// hint.strategy
+			if p.peek(1).text != "." || p.peek(2).kind != tIdent {
+				return
+			}
+			name = "hint." + p.peek(2).text
+			n = 3
+		} else if !paramNames[name] && !allowed[name] {
+			return
+		}
+		eq := p.peek(n)
+		if eq.kind != tPunct || eq.text != "=" {
+			return
+		}
+		for range n + 1 {
+			p.advance()
+		}
+		v := p.tok()
+		switch v.kind {
+		case tIdent, tNumber, tTimespan, tString, tLiteral, tBracket:
+			p.advance()
+		case tPunct:
+			if v.text == "-" {
+				p.advance()
+				p.advance()
+			} else {
+				p.missing("expression")
+			}
+		default:
+			p.missing("expression")
+		}
+	}
+}
+
+// paramNames are the operator parameter names Kusto reads as parameters
+// wherever a parameter may stand.
+var paramNames = map[string]bool{
+	"kind": true, "withsource": true, "with_source": true, "isfuzzy": true,
+	"bagexpansion": true, "with_itemindex": true, "flags": true, "decodeblocks": true,
+	"datascope": true, "with_match_id": true, "with_step_name": true,
+}
+
+// namedExpr parses [name =] expr.
+func (p *parser) namedExpr() node {
+	t := p.tok()
+	if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).kind == tPunct && p.peek(1).text == "=" {
+		p.name()
+		p.advance()
+		return p.expr()
+	}
+	if t.kind == tPunct && t.text == "(" && p.isTupleAssign() {
+		p.advance()
+		for {
+			p.name()
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+		p.expect("=")
+		return p.expr()
+	}
+	return p.expr()
+}
+
+// isTupleAssign reports whether "(" starts "(a, b) =".
+func (p *parser) isTupleAssign() bool {
+	for k := 1; ; k += 2 {
+		a, b := p.peek(k), p.peek(k+1)
+		if a.kind != tIdent && a.kind != tBracket {
+			return false
+		}
+		if b.kind != tPunct {
+			return false
+		}
+		if b.text == ")" {
+			c := p.peek(k + 2)
+			return c.kind == tPunct && c.text == "="
+		}
+		if b.text != "," {
+			return false
+		}
+	}
+}
+
+// namedList parses one or more [name =] expr separated by commas.
+func (p *parser) namedList() {
+	for {
+		p.namedExpr()
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+// optionalList parses zero or more named expressions.
+func (p *parser) optionalList() {
+	if p.atOperatorEnd() {
+		return
+	}
+	p.namedList()
+}
+
+// atOperatorEnd reports whether the current token ends an operator.
+func (p *parser) atOperatorEnd() bool {
+	t := p.tok()
+	return t.kind == tEOF || t.kind == tPunct && (t.text == "|" || t.text == ";" || t.text == ")" || t.text == "}")
+}
+
+// columnList parses column names with wildcards (a*, *), or expressions;
+// with order, each may be followed by asc/desc/granny-asc/granny-desc.
+func (p *parser) columnList(order bool) {
+	if p.atOperatorEnd() {
+		return
+	}
+	for {
+		p.columnPattern()
+		if order && (p.isWord("asc") || p.isWord("desc") || p.isWord("granny-asc") || p.isWord("granny-desc")) {
+			p.advance()
+		}
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+// columnPattern parses a column name possibly with a wildcard (Event*, *)
+// or, failing that, an expression.
+func (p *parser) columnPattern() {
+	t := p.tok()
+	if t.kind == tPunct && t.text == "*" {
+		p.advance()
+		return
+	}
+	if t.kind == tIdent && !reserved[t.text] {
+		n := p.peek(1)
+		if n.kind == tPunct && n.text == "*" && n.off == t.end {
+			p.advance()
+			p.advance()
+			for p.tok().kind == tIdent && p.tok().off == p.prevEnd() {
+				p.advance()
+				if p.isPunct("*") && p.tok().off == p.prevEnd() {
+					p.advance()
+				}
+			}
+			return
+		}
+	}
+	p.namedExpr()
+}
+
+func (p *parser) renameList() {
+	for {
+		p.name()
+		p.expect("=")
+		p.name()
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+func (p *parser) summarize() {
+	p.params(nil)
+	if !p.isWord("by") && !p.atOperatorEnd() {
+		p.namedList()
+	}
+	if p.isWord("by") {
+		p.advance()
+		p.namedList()
+	}
+}
+
+var joinParams = map[string]bool{"kind": true}
+
+func (p *parser) join() {
+	p.params(joinParams)
+	p.tabularOperand()
+	if p.isWord("on") {
+		p.advance()
+		p.exprList()
+	} else if p.isWord("where") {
+		p.advance()
+		p.expr()
+	}
+}
+
+// tabularOperand parses the right side of join/lookup and union operands: a
+// parenthesized query or a table expression.
+func (p *parser) tabularOperand() {
+	t := p.tok()
+	if t.kind == tPunct && t.text == "(" {
+		p.advance()
+		n := p.pipeExpr()
+		if n.kind == nName {
+			p.sources = append(p.sources, sourceRef{name: n.text})
+		}
+		p.expect(")")
+		return
+	}
+	n := p.postfix()
+	if n.kind == nName {
+		p.sources = append(p.sources, sourceRef{name: n.text})
+	}
+}
+
+func (p *parser) exprList() {
+	for {
+		p.expr()
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+func (p *parser) union() {
+	p.params(nil)
+	for {
+		t := p.tok()
+		if t.kind == tIdent && !reserved[t.text] && p.peek(1).kind == tPunct && p.peek(1).text == "*" && p.peek(1).off == t.end {
+			p.columnPattern()
+			p.sources = append(p.sources, sourceRef{name: t.text + "*"})
+		} else {
+			p.tabularOperand()
+		}
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+var mvParams = map[string]bool{"bagexpansion": true, "with_itemindex": true, "kind": true}
+
+// mvItems parses [name =] expr [to typeof(type)], ... [limit n].
+func (p *parser) mvItems() {
+	for {
+		p.namedExpr()
+		if p.isWord("to") {
+			p.advance()
+			p.expectWord("typeof")
+			p.expect("(")
+			p.typeRef()
+			p.expect(")")
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	if p.isWord("limit") {
+		p.advance()
+		p.expr()
+	}
+}
+
+func (p *parser) mvExpand() {
+	p.params(mvParams)
+	p.mvItems()
+}
+
+func (p *parser) mvApply() {
+	p.params(mvParams)
+	p.mvItems()
+	p.expectWord("on")
+	p.subquery()
+}
+
+// subquery parses "( operator | operator ... )" whose first element may be
+// an operator applied to the outer input.
+func (p *parser) subquery() {
+	p.expect("(")
+	p.opChainOrQuery()
+	p.expect(")")
+}
+
+// opChainOrQuery parses a pipe that starts with an operator (where x > 1 |
+// top 1 by y) or a full tabular expression.
+func (p *parser) opChainOrQuery() {
+	t := p.tok()
+	if t.kind == tIdent && knownOperator[t.text] && !p.looksLikeExpressionStart() {
+		p.enter()
+		defer p.leave()
+		p.operator()
+		for p.isPunct("|") {
+			p.advance()
+			p.operator()
+		}
+		return
+	}
+	p.pipeExpr()
+}
+
+// looksLikeExpressionStart reports whether an operator word at the current
+// token is rather a name or call (a table called "count", count()).
+func (p *parser) looksLikeExpressionStart() bool {
+	n := p.peek(1)
+	if n.kind == tPunct && (n.text == "(" || n.text == "|" || n.text == ")") {
+		t := p.tok()
+		switch t.text {
+		case "count", "getschema", "project", "serialize", "distinct":
+			return n.text == "("
+		}
+		return n.text == "(" && !reserved[t.text] && t.text != "evaluate"
+	}
+	return false
+}
+
+var parseParams = map[string]bool{"kind": true, "flags": true}
+
+func (p *parser) parse() {
+	p.params(parseParams)
+	p.expr()
+	p.expectWord("with")
+	n := 0
+	for {
+		t := p.tok()
+		switch {
+		case t.kind == tString:
+			p.advance()
+		case t.kind == tPunct && t.text == "*":
+			p.advance()
+		case t.kind == tIdent || t.kind == tBracket:
+			p.name()
+			if p.accept(":") {
+				p.typeRef()
+			}
+		case t.kind == tPunct && t.text == ",":
+			p.advance()
+			continue
+		default:
+			if n == 0 {
+				p.missing("expression")
+			}
+			return
+		}
+		n++
+	}
+}
+
+func (p *parser) parseKV() {
+	p.expr()
+	p.expectWord("as")
+	p.schema()
+	if p.isWord("with") {
+		p.advance()
+		p.expect("(")
+		for {
+			p.dottedName()
+			p.expect("=")
+			p.expr()
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+	}
+}
+
+func (p *parser) evaluate() {
+	p.params(nil)
+	t := p.tok()
+	if t.kind != tIdent && t.kind != tBracket {
+		p.missing("expression")
+	}
+	p.advance()
+	if !p.isPunct("(") {
+		p.expected("(")
+	}
+	p.call(identName(t), t.off)
+	if p.isPunct(":") {
+		p.advance()
+		p.schema()
+	}
+}
+
+func (p *parser) makeSeries() {
+	p.params(nil)
+	for {
+		p.namedExpr()
+		if p.isWord("default") {
+			p.advance()
+			p.expect("=")
+			p.expr()
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expectWord("on")
+	p.expr()
+	if p.isWord("in") {
+		p.advance()
+		p.expr()
+	} else {
+		if p.isWord("from") {
+			p.advance()
+			p.expr()
+		}
+		if p.isWord("to") {
+			p.advance()
+			p.expr()
+		}
+		p.expectWord("step")
+		p.expr()
+	}
+	if p.isWord("by") {
+		p.advance()
+		p.namedList()
+	}
+}
+
+// sortKey parses expr [asc|desc] [nulls first|last].
+func (p *parser) sortKey() {
+	p.expr()
+	if p.isWord("asc") || p.isWord("desc") {
+		p.advance()
+	}
+	if p.isWord("nulls") {
+		p.advance()
+		if !p.isWord("first") && !p.isWord("last") {
+			p.expected("first")
+		}
+		p.advance()
+	}
+}
+
+func (p *parser) topNested() {
+	for {
+		if !p.isWord("of") {
+			p.expr()
+		}
+		p.expectWord("of")
+		p.namedExpr()
+		if p.isWord("with") {
+			p.advance()
+			p.expectWord("others")
+			p.expect("=")
+			p.expr()
+		}
+		p.expectWord("by")
+		p.namedExpr()
+		if p.isWord("asc") || p.isWord("desc") {
+			p.advance()
+		}
+		if !p.accept(",") {
+			return
+		}
+	}
+}
+
+func (p *parser) render() {
+	t := p.tok()
+	if t.kind != tIdent {
+		p.missing("chart type")
+	}
+	p.advance()
+	if p.isWord("with") {
+		p.advance()
+		p.expect("(")
+		if !p.isPunct(")") {
+			for {
+				p.dottedName()
+				p.expect("=")
+				p.renderValue()
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+		p.expect(")")
+		return
+	}
+	// legacy properties: render timechart kind=stacked title="x"
+	for p.tok().kind == tIdent && p.peek(1).text == "=" {
+		p.advance()
+		p.advance()
+		p.renderValue()
+	}
+}
+
+func (p *parser) renderValue() {
+	t := p.tok()
+	if t.kind == tPunct && t.text == "(" {
+		p.advance()
+		for !p.isPunct(")") {
+			p.renderValue()
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+		return
+	}
+	if t.kind == tIdent && !reserved[t.text] {
+		p.advance()
+		return
+	}
+	p.expr()
+}
+
+func (p *parser) inTables() {
+	if p.isWord("in") {
+		p.advance()
+		p.expect("(")
+		for {
+			t := p.tok()
+			if t.kind == tIdent {
+				p.sources = append(p.sources, sourceRef{name: t.text})
+				p.columnPattern()
+			} else {
+				p.tabularOperand()
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.expect(")")
+	}
+}
+
+func (p *parser) search() {
+	p.params(nil)
+	p.inTables()
+	save := p.allowColon
+	p.allowColon = true
+	p.expr()
+	p.allowColon = save
+}
+
+func (p *parser) find() {
+	p.params(nil)
+	p.inTables()
+	p.expectWord("where")
+	p.expr()
+	if p.isWord("project-smart") {
+		p.advance()
+	} else if p.isWord("project") {
+		p.advance()
+		p.columnList(false)
+	}
+}
+
+func (p *parser) facet() {
+	p.expectWord("by")
+	p.columnList(false)
+	if p.isWord("with") {
+		p.advance()
+		if p.isPunct("(") {
+			p.subquery()
+		} else {
+			p.opChainOrQuery()
+		}
+	}
+}
+
+func (p *parser) fork() {
+	n := 0
+	for {
+		t := p.tok()
+		if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).text == "=" {
+			p.advance()
+			p.advance()
+		} else if !(t.kind == tPunct && t.text == "(") {
+			if n == 0 {
+				p.expected("(")
+			}
+			return
+		}
+		p.subquery()
+		n++
+	}
+}
+
+func (p *parser) partition() {
+	p.params(nil)
+	p.expectWord("by")
+	p.expr()
+	p.params(nil)
+	if p.isPunct("{") {
+		p.advance()
+		p.pipeExpr()
+		p.expect("}")
+		return
+	}
+	p.subquery()
+}
+
+func (p *parser) datatable() {
+	p.schema()
+	p.expect("[")
+	if !p.isPunct("]") {
+		for {
+			p.expr()
+			if !p.accept(",") {
+				break
+			}
+			if p.isPunct("]") {
+				break
+			}
+		}
+	}
+	p.expect("]")
+}
+
+func (p *parser) externaldata() {
+	p.schema()
+	p.expect("[")
+	if !p.isPunct("]") {
+		for {
+			p.expr()
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	p.expect("]")
+	if p.isWord("with") {
+		p.advance()
+		p.expect("(")
+		if !p.isPunct(")") {
+			for {
+				p.dottedName()
+				p.expect("=")
+				p.renderValue()
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+		p.expect(")")
+	}
+}

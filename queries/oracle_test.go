@@ -1,0 +1,307 @@
+package queries
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/rules"
+)
+
+var (
+	updateVerdicts = flag.Bool("update-verdicts", false, "rerun the Kusto.Language oracle and rewrite testdata/verdicts")
+	oracleScript   = flag.String("oracle", "/tmp/kusto-oracle/oracle.js", "path of the kusto-oracle oracle.js (with its node_modules)")
+	showDisagree   = flag.Bool("disagreements", false, "print every disagreement with the oracle")
+)
+
+// kqlCorpora are the shared corpora that hold KQL queries.
+var kqlCorpora = []string{"reprise99-sentinel-queries", "m365-defender-hunting-queries"}
+
+// item is one query judged by the oracle.
+type item struct {
+	id   string
+	text string
+}
+
+// verdict is one line of a verdict file. Offset is the byte offset of the
+// oracle's first (lowest) diagnostic, -1 when ok.
+type verdict struct {
+	ID     string `json:"id"`
+	SHA    string `json:"sha"`
+	OK     bool   `json:"ok"`
+	Offset int    `json:"offset"`
+}
+
+func hashText(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+// corpusItems loads every file of the KQL corpora and of testdata/fixtures
+// with rules.Load, exactly as huntlint lints them, and returns each query.
+func corpusItems(t testing.TB) []item {
+	var items []item
+	add := func(prefix, root string) {
+		var files []string
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files = append(files, p)
+			}
+			return nil
+		})
+		sort.Strings(files)
+		for _, f := range files {
+			rs, _ := rules.Load(f)
+			rel, _ := filepath.Rel(root, f)
+			for _, r := range rs {
+				if r.Format != rules.FormatKQL && r.Format != rules.FormatMarkdown && r.Format != rules.FormatSentinel {
+					continue
+				}
+				for i, q := range r.Queries {
+					items = append(items, item{id: fmt.Sprintf("%s/%s#%d", prefix, filepath.ToSlash(rel), i), text: q.Text})
+				}
+			}
+		}
+	}
+	add("fixtures", filepath.Join("testdata", "fixtures"))
+	for _, c := range kqlCorpora {
+		add(c, testshared.Corpus(t, c))
+	}
+	return items
+}
+
+func mutantItems(real []item) []item {
+	var out []item
+	for _, it := range real {
+		for _, m := range mutants(it.id, it.text) {
+			out = append(out, item{id: it.id + "~" + m.kind, text: m.text})
+		}
+	}
+	return out
+}
+
+// runOracle feeds items to the oracle and returns verdicts in item order.
+func runOracle(t testing.TB, items []item) []verdict {
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for _, it := range items {
+		enc.Encode(map[string]string{"id": it.id, "text": it.text})
+	}
+	cmd := exec.Command("node", *oracleScript)
+	cmd.Stdin = &in
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("run oracle %s: %v", *oracleScript, err)
+	}
+	byID := map[string]verdict{}
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	text := map[string]string{}
+	for _, it := range items {
+		text[it.id] = it.text
+	}
+	for sc.Scan() {
+		var r struct {
+			ID          string
+			OK          bool
+			Diagnostics []struct{ Start int }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("oracle output: %v", err)
+		}
+		v := verdict{ID: r.ID, SHA: hashText(text[r.ID]), OK: r.OK, Offset: -1}
+		for _, d := range r.Diagnostics {
+			off := utf16ToByte(text[r.ID], d.Start)
+			if v.Offset < 0 || off < v.Offset {
+				v.Offset = off
+			}
+		}
+		byID[r.ID] = v
+	}
+	vs := make([]verdict, 0, len(items))
+	for _, it := range items {
+		v, ok := byID[it.id]
+		if !ok {
+			t.Fatalf("oracle gave no verdict for %s", it.id)
+		}
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// utf16ToByte converts a UTF-16 code unit offset into a byte offset of s.
+func utf16ToByte(s string, u int) int {
+	n := 0
+	for i, r := range s {
+		if n >= u {
+			return i
+		}
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return len(s)
+}
+
+func verdictPath(name string) string { return filepath.Join("testdata", "verdicts", name+".jsonl") }
+
+func writeVerdicts(t testing.TB, name string, vs []verdict) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, v := range vs {
+		enc.Encode(v)
+	}
+	if err := os.MkdirAll(filepath.Dir(verdictPath(name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(verdictPath(name), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readVerdicts(t testing.TB, name string) map[string]verdict {
+	data, err := os.ReadFile(verdictPath(name))
+	if err != nil {
+		t.Fatalf("read verdicts (regenerate with queries/regen-verdicts.sh): %v", err)
+	}
+	m := map[string]verdict{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var v verdict
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("%s: %v", verdictPath(name), err)
+		}
+		m[v.ID] = v
+	}
+	return m
+}
+
+// lineOf returns the 1-based line of a byte offset.
+func lineOf(s string, off int) int {
+	if off > len(s) {
+		off = len(s)
+	}
+	return strings.Count(s[:off], "\n") + 1
+}
+
+// agreement compares huntlint with the oracle's verdicts on items.
+type agreement struct {
+	total, same       int
+	bothBad, sameLine int
+	missing           int // items without a verdict (stale file)
+	kinds             map[string]int
+	examples          []string
+}
+
+func compare(items []item, vs map[string]verdict) agreement {
+	a := agreement{kinds: map[string]int{}}
+	for _, it := range items {
+		v, ok := vs[it.id]
+		if !ok || v.SHA != hashText(it.text) {
+			a.missing++
+			continue
+		}
+		a.total++
+		r := Parse(it.text)
+		if r.OK() == v.OK {
+			a.same++
+		} else {
+			kind := "false-error"
+			msg := ""
+			if r.OK() {
+				kind = "missed-error"
+				ctx := it.text[max(0, v.Offset-30):min(len(it.text), v.Offset+30)]
+				msg = fmt.Sprintf("oracle error at line %d near %q", lineOf(it.text, v.Offset), ctx)
+			} else {
+				d := r.Diagnostics[0]
+				ctx := it.text[max(0, d.Offset-30):min(len(it.text), d.Offset+30)]
+				kind += ": " + d.Message
+				msg = fmt.Sprintf("line %d near %q", lineOf(it.text, d.Offset), ctx)
+			}
+			if i := strings.IndexByte(it.id, '~'); i >= 0 {
+				kind = it.id[i+1:] + " " + kind
+			}
+			a.kinds[kind]++
+			a.examples = append(a.examples, fmt.Sprintf("%s: %s: %s", it.id, kind, msg))
+		}
+		if !r.OK() && !v.OK {
+			a.bothBad++
+			if lineOf(it.text, r.Diagnostics[0].Offset) == lineOf(it.text, v.Offset) {
+				a.sameLine++
+			}
+		}
+	}
+	return a
+}
+
+func pct(n, d int) float64 {
+	if d == 0 {
+		return 100
+	}
+	return 100 * float64(n) / float64(d)
+}
+
+// TestOracleAgreement compares huntlint's verdicts with Kusto.Language's on
+// every query of the shared corpora and fixtures, and on seeded mutants.
+func TestOracleAgreement(t *testing.T) {
+	real := corpusItems(t)
+	muts := mutantItems(real)
+	if *updateVerdicts {
+		writeVerdicts(t, "real", runOracle(t, real))
+		writeVerdicts(t, "mutants", runOracle(t, muts))
+	}
+	for _, set := range []struct {
+		name      string
+		items     []item
+		minSame   float64
+		checkLine bool
+	}{
+		{"real", real, 99.5, true},
+		{"mutants", muts, 97, true},
+	} {
+		a := compare(set.items, readVerdicts(t, set.name))
+		same, line := pct(a.same, a.total), pct(a.sameLine, a.bothBad)
+		t.Logf("%s: %d queries, same verdict %d (%.2f%%), both not ok %d, same line %d (%.1f%%)",
+			set.name, a.total, a.same, same, a.bothBad, a.sameLine, line)
+		var kinds []string
+		for k, n := range a.kinds {
+			kinds = append(kinds, fmt.Sprintf("%5d %s", n, k))
+		}
+		sort.Sort(sort.Reverse(sort.StringSlice(kinds)))
+		for _, k := range kinds {
+			t.Logf("  disagreement %s", k)
+		}
+		if *showDisagree {
+			for _, e := range a.examples {
+				t.Log(e)
+			}
+		}
+		if a.missing > 0 {
+			t.Errorf("%s: %d queries have no verdict or changed text; regenerate with queries/regen-verdicts.sh", set.name, a.missing)
+		}
+		if same < set.minSame {
+			t.Errorf("%s: same verdict on %.2f%% of queries, want >= %.1f%%", set.name, same, set.minSame)
+		}
+		if set.checkLine && line < 90 {
+			t.Errorf("%s: same error line on %.1f%% of shared errors, want >= 90%%", set.name, line)
+		}
+	}
+}
+
+var _ = utf8.RuneError

@@ -1,0 +1,505 @@
+package queries
+
+import "strings"
+
+// maxDepth bounds the nesting of expressions, so that hostile input cannot
+// exhaust the stack.
+const maxDepth = 400
+
+// bailout is panicked with to stop at the first syntax error; Parse recovers
+// it. No other panic is recovered.
+type bailout struct{}
+
+// parser is a recursive-descent parser over the token slice of one query.
+type parser struct {
+	src   string
+	toks  []token
+	i     int
+	depth int
+	diag  *Diagnostic
+
+	// allowColon enables the search predicate form Column:"value".
+	allowColon bool
+
+	facts   Facts
+	sources []sourceRef
+	bound   map[string]bool // let names and function parameters
+	seen    map[string]bool // dedup keys "kind\x00value"
+}
+
+type sourceRef struct {
+	name string
+}
+
+func newParser(src string) *parser {
+	return &parser{src: src, toks: lex(src), bound: map[string]bool{}, seen: map[string]bool{}}
+}
+
+func (p *parser) run() {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+		}
+	}()
+	p.query()
+}
+
+func (p *parser) result() *Result {
+	r := &Result{Facts: p.facts}
+	for _, s := range p.sources {
+		if !p.bound[s.name] {
+			r.Facts.Tables = appendUnique(r.Facts.Tables, s.name)
+		}
+	}
+	if p.diag != nil {
+		r.Diagnostics = []Diagnostic{*p.diag}
+	}
+	return r
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (p *parser) addFact(kind byte, list *[]string, v string) {
+	key := string(kind) + v
+	if p.seen[key] {
+		return
+	}
+	p.seen[key] = true
+	*list = append(*list, v)
+}
+
+// ---- token access ----
+
+func (p *parser) tok() *token { return &p.toks[p.i] }
+
+func (p *parser) peek(n int) *token {
+	if p.i+n < len(p.toks) {
+		return &p.toks[p.i+n]
+	}
+	return &p.toks[len(p.toks)-1]
+}
+
+func (p *parser) advance() *token {
+	t := &p.toks[p.i]
+	if t.bad != "" {
+		p.failAt(t.end, 0, t.bad)
+	}
+	if t.kind == tBad {
+		p.failAt(t.off, t.end-t.off, t.bad)
+	}
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+
+// prevEnd is the end offset of the last consumed token.
+func (p *parser) prevEnd() int {
+	if p.i == 0 {
+		return 0
+	}
+	return p.toks[p.i-1].end
+}
+
+func (p *parser) is(text string) bool {
+	t := p.tok()
+	return (t.kind == tPunct || t.kind == tIdent) && t.text == text
+}
+
+func (p *parser) isPunct(text string) bool {
+	t := p.tok()
+	return t.kind == tPunct && t.text == text
+}
+
+func (p *parser) isWord(text string) bool {
+	t := p.tok()
+	return t.kind == tIdent && t.text == text
+}
+
+func (p *parser) accept(text string) bool {
+	if p.is(text) {
+		p.advance()
+		return true
+	}
+	return false
+}
+
+// ---- errors ----
+
+func (p *parser) failAt(off, length int, msg string) {
+	if p.diag == nil {
+		p.diag = &Diagnostic{Offset: off, Length: length, Message: msg}
+	}
+	panic(bailout{})
+}
+
+// expected reports a missing token: at the end of the previous token.
+func (p *parser) expected(what string) {
+	p.failAt(p.prevEnd(), 0, "Expected: "+what)
+}
+
+func (p *parser) expect(text string) {
+	if !p.accept(text) {
+		p.expected(text)
+	}
+}
+
+// missing reports a missing construct ("expression", "name").
+func (p *parser) missing(what string) {
+	p.failAt(p.prevEnd(), 0, "Missing "+what)
+}
+
+// unexpected reports a token that cannot continue the query.
+func (p *parser) unexpected() {
+	t := p.tok()
+	if t.kind == tEOF {
+		p.missing("expression")
+	}
+	if t.bad != "" || t.kind == tBad {
+		p.advance()
+	}
+	if startsExpression(t) {
+		p.failAt(t.off, 0, "Expected: ;")
+	}
+	p.failAt(t.off, t.end-t.off, "The incomplete fragment is unexpected.")
+}
+
+func startsExpression(t *token) bool {
+	switch t.kind {
+	case tIdent:
+		return !reserved[t.text] || t.text == "union" || t.text == "print" || t.text == "set" ||
+			t.text == "find" || t.text == "search" || t.text == "datatable" || t.text == "externaldata" ||
+			t.text == "where" || t.text == "project" || t.text == "invoke" || t.text == "sample" ||
+			t.text == "as" || t.text == "toscalar" || t.text == "materialize" || t.text == "dynamic"
+	case tBracket, tNumber, tTimespan, tString, tLiteral:
+		return true
+	case tPunct:
+		return t.text == "(" || t.text == "-" || t.text == "+"
+	}
+	return false
+}
+
+// ---- statements ----
+
+// query parses statements separated by ';'.
+func (p *parser) query() {
+	for {
+		for p.accept(";") {
+		}
+		if p.tok().kind == tEOF {
+			return
+		}
+		p.statement()
+		if p.tok().kind == tEOF {
+			return
+		}
+		if !p.isPunct(";") {
+			p.unexpected()
+		}
+	}
+}
+
+func (p *parser) statement() {
+	t := p.tok()
+	if t.kind == tIdent {
+		switch t.text {
+		case "let":
+			p.letStatement()
+			return
+		case "set":
+			p.setStatement()
+			return
+		case "declare":
+			if p.peek(1).text == "query_parameters" || p.peek(1).text == "pattern" {
+				p.declareStatement()
+				return
+			}
+		case "alias":
+			if p.peek(1).text == "database" {
+				p.aliasStatement()
+				return
+			}
+		case "restrict":
+			if p.peek(1).text == "access" {
+				p.skipStatement()
+				return
+			}
+		}
+	}
+	if t.kind == tPunct && t.text == "|" {
+		p.failAt(t.off, t.end-t.off, "The incomplete fragment is unexpected.")
+	}
+	p.tableOrQuery()
+}
+
+// tableOrQuery parses a tabular expression whose plain name is a table.
+func (p *parser) tableOrQuery() {
+	if n := p.pipeExpr(); n.kind == nName {
+		p.sources = append(p.sources, sourceRef{name: n.text})
+	}
+}
+
+// skipStatement skips a statement the parser does not model, keeping
+// brackets balanced.
+func (p *parser) skipStatement() {
+	p.skipBalanced(func(t *token) bool { return t.kind == tPunct && t.text == ";" })
+}
+
+// skipBalanced consumes tokens until stop matches at bracket depth 0, or a
+// closing bracket at depth 0, or the end.
+func (p *parser) skipBalanced(stop func(*token) bool) {
+	depth := 0
+	for {
+		t := p.tok()
+		if t.kind == tEOF {
+			return
+		}
+		if t.kind == tPunct {
+			switch t.text {
+			case "(", "[", "{":
+				depth++
+			case ")", "]", "}":
+				if depth == 0 {
+					return
+				}
+				depth--
+			}
+		}
+		if depth == 0 && stop(t) {
+			return
+		}
+		p.advance()
+	}
+}
+
+func (p *parser) letStatement() {
+	p.advance() // let
+	name := p.name()
+	p.bound[name] = true
+	p.addFact('L', &p.facts.Lets, name)
+	if !p.accept("=") {
+		p.expected("=")
+	}
+	if p.isWord("view") && p.peek(1).text == "(" {
+		p.advance()
+		p.lambda()
+		return
+	}
+	if p.isPunct("(") && p.looksLikeParams() {
+		p.lambda()
+		return
+	}
+	p.tableOrQuery()
+}
+
+// looksLikeParams reports whether "(" starts a function parameter list:
+// "()" followed by "{", or "(name:".
+func (p *parser) looksLikeParams() bool {
+	a, b := p.peek(1), p.peek(2)
+	if a.kind == tPunct && a.text == ")" {
+		c := p.peek(2)
+		return c.kind == tPunct && c.text == "{"
+	}
+	return (a.kind == tIdent || a.kind == tBracket) && b.kind == tPunct && b.text == ":"
+}
+
+// lambda parses "(params) { body }".
+func (p *parser) lambda() {
+	p.expect("(")
+	if !p.isPunct(")") {
+		for {
+			name := p.name()
+			p.bound[name] = true
+			p.expect(":")
+			p.typeRef()
+			if p.accept("=") {
+				p.expr()
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	p.expect(")")
+	p.expect("{")
+	p.body()
+	p.expect("}")
+}
+
+// body parses the statements of a function body up to "}".
+func (p *parser) body() {
+	p.enter()
+	defer p.leave()
+	for {
+		for p.accept(";") {
+		}
+		if p.isPunct("}") || p.tok().kind == tEOF {
+			return
+		}
+		p.statement()
+		if p.isPunct("}") {
+			return
+		}
+		if !p.isPunct(";") {
+			if p.tok().kind == tEOF {
+				p.expected("}")
+			}
+			p.unexpected()
+		}
+	}
+}
+
+// typeRef parses a type: string, long, dynamic, or a tabular schema (*) /
+// (a:string, ...).
+func (p *parser) typeRef() {
+	t := p.tok()
+	if t.kind == tPunct && t.text == "(" {
+		p.advance()
+		if p.accept("*") {
+			p.expect(")")
+			return
+		}
+		p.schemaBody()
+		return
+	}
+	if t.kind == tIdent || t.kind == tLiteral {
+		p.advance()
+		return
+	}
+	p.missing("type")
+}
+
+// schemaBody parses "name:type, ... )" after "(".
+func (p *parser) schemaBody() {
+	if p.accept(")") {
+		return
+	}
+	for {
+		if p.isPunct("*") {
+			p.advance()
+		} else {
+			p.name()
+			p.expect(":")
+			p.typeRef()
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.expect(")")
+}
+
+// schema parses "(name:type, ...)".
+func (p *parser) schema() {
+	if !p.isPunct("(") {
+		p.missing("schema declaration")
+	}
+	p.advance()
+	p.schemaBody()
+}
+
+func (p *parser) setStatement() {
+	p.advance() // set
+	p.dottedName()
+	if p.accept("=") {
+		p.skipBalanced(func(t *token) bool { return t.kind == tPunct && t.text == ";" })
+	}
+}
+
+func (p *parser) declareStatement() {
+	p.advance() // declare
+	if p.isWord("pattern") {
+		p.skipStatement()
+		return
+	}
+	p.advance() // query_parameters
+	p.expect("(")
+	if !p.isPunct(")") {
+		for {
+			name := p.name()
+			p.bound[name] = true
+			p.expect(":")
+			p.typeRef()
+			if p.accept("=") {
+				p.expr()
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
+	}
+	p.expect(")")
+}
+
+func (p *parser) aliasStatement() {
+	p.advance() // alias
+	p.advance() // database
+	p.name()
+	p.expect("=")
+	p.expr()
+}
+
+// name parses an identifier or bracketed name and returns it.
+func (p *parser) name() string {
+	t := p.tok()
+	switch t.kind {
+	case tIdent:
+		if reserved[t.text] {
+			p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' needs to be bracketed as ['"+t.text+"'] to be used in this context.")
+		}
+		if strings.HasPrefix(t.text, "!") {
+			break
+		}
+		p.advance()
+		return t.text
+	case tBracket:
+		p.advance()
+		return bracketName(t.text)
+	case tLiteral:
+		// "long" in "x:long" lexes as a literal only when "(" follows.
+	}
+	p.missing("name")
+	return ""
+}
+
+// dottedName parses name(.name)*.
+func (p *parser) dottedName() string {
+	var b strings.Builder
+	t := p.tok()
+	if t.kind != tIdent && t.kind != tBracket {
+		p.missing("name")
+	}
+	p.advance()
+	b.WriteString(t.text)
+	for p.isPunct(".") && (p.peek(1).kind == tIdent || p.peek(1).kind == tBracket) {
+		p.advance()
+		b.WriteByte('.')
+		b.WriteString(p.advance().text)
+	}
+	return b.String()
+}
+
+// bracketName returns the name inside ['x'] or ["x"].
+func bracketName(s string) string {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
+	return unquote(s)
+}
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		t := p.tok()
+		p.failAt(t.off, 0, "The query is nested too deeply.")
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
