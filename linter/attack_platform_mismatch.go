@@ -44,6 +44,7 @@ var attackPlatformMismatchDoc = &Doc{
 	Bad:     "logsource:\n  product: windows\n  category: process_creation\ntags:\n  - attack.defense-evasion\n  - attack.t1647\n",
 	Good:    "logsource:\n  product: macos\n  category: process_creation\ntags:\n  - attack.defense-evasion\n  - attack.t1647\n",
 	Formats: []rules.Format{rules.FormatSigma},
+	Notes:   productPlatformsMarkdown(),
 }
 
 type attackPlatformMismatch struct{}

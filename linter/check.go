@@ -89,6 +89,8 @@ type Doc struct {
 	Fix      Applicability
 	FixDoc   string // what the fix does and why it is (un)safe
 	Formats  []rules.Format
+	// Notes is optional extra Markdown for docs/checks.md (tables, lists).
+	Notes string
 }
 
 // Context is what a check sees for one rule.
