@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/mapper/layer"
+	"github.com/huntlint/huntlint/rules"
+)
+
+func init() { subcommands = append(subcommands, (*app).layerCommand) }
+
+// layerFlags are the flags of `huntlint layer`.
+type layerFlags struct {
+	output, format, name string
+	score, statusWeights string
+	rollup               bool
+	minLevel, minStatus  string
+	sourceFormats        []string
+	products, tactics    []string
+	minColor, maxColor   string
+	linkBase             string
+	disc                 rules.DiscoverOptions
+}
+
+func (a *app) layerCommand() *cobra.Command {
+	var fl layerFlags
+	cmd := &cobra.Command{
+		Use:   "layer [PATH...]",
+		Short: "Build ATT&CK coverage layers (Navigator, CSV, Markdown, SVG, HTML) from rules",
+		Long: `Layer aggregates every rule under PATH (default: the current folder) into
+per-technique ATT&CK coverage, one layer per domain, and writes it as an ATT&CK
+Navigator layer (format 4.5), CSV, a Markdown report, an SVG heatmap or a
+self-contained HTML page. Revoked technique IDs count under their replacement;
+unknown and deprecated ones are left out and listed in the summary.
+
+The date written into layers is today, or SOURCE_DATE_EPOCH when set.
+Exit status: 0 when the layer was written, 1 when some file could not be loaded
+(the layer is still written; the problems are printed), 2 on usage or catalog
+errors. See docs/layers.md.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runLayer(args, fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of standard output")
+	f.StringVar(&fl.format, "format", "navigator", "output format: navigator, csv, markdown, svg or html")
+	f.StringVar(&fl.name, "name", "huntlint coverage", "layer name and report title")
+	f.StringVar(&fl.score, "score", "count", "score function: count (rules), level (sum of level weights) or max (highest level weight)")
+	f.StringVar(&fl.statusWeights, "status-weight", "", "weights per rule status, e.g. stable=1,test=0.75,experimental=0.5 (unlisted statuses weigh 1)")
+	f.BoolVar(&fl.rollup, "rollup", false, "count the rules of sub-techniques on their parent technique too")
+	f.StringVar(&fl.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")
+	f.StringVar(&fl.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
+	f.StringSliceVar(&fl.sourceFormats, "source-format", nil, "keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)")
+	f.StringSliceVar(&fl.products, "product", nil, "keep Sigma rules with this logsource product (comma-separated or repeated)")
+	f.StringSliceVar(&fl.tactics, "tactic", nil, "keep only these tactics (ID, name or shortname; comma-separated or repeated)")
+	f.StringVar(&fl.minColor, "min-color", layer.DefaultMinColor, "gradient colour of the lowest score")
+	f.StringVar(&fl.maxColor, "max-color", layer.DefaultMaxColor, "gradient colour of the highest score")
+	f.StringVar(&fl.linkBase, "link-base", "", "URL prefix of rule files; adds a link per rule to each technique, e.g. https://github.com/org/repo/blob/main/")
+	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
+	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
+	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	cmd.AddCommand(a.layerDiffCommand(), a.layerMergeCommand())
+	return cmd
+}
+
+// layerOptions turns flags into aggregation options.
+func (fl layerFlags) layerOptions() (layer.Options, error) {
+	var o layer.Options
+	var err error
+	if o.Score, err = layer.ParseScoreFunc(fl.score); err != nil {
+		return o, err
+	}
+	if fl.statusWeights != "" {
+		if o.StatusWeights, err = layer.ParseStatusWeights(fl.statusWeights); err != nil {
+			return o, err
+		}
+	}
+	o.Rollup = fl.rollup
+	if fl.minLevel != "" {
+		if o.MinLevel, err = layer.ParseLevel(fl.minLevel); err != nil {
+			return o, err
+		}
+	}
+	if fl.minStatus != "" {
+		if o.MinStatus, err = layer.ParseStatus(fl.minStatus); err != nil {
+			return o, err
+		}
+	}
+	for _, s := range fl.sourceFormats {
+		switch f := rules.Format(strings.ToLower(strings.TrimSpace(s))); f {
+		case rules.FormatSigma, rules.FormatSentinel, rules.FormatKQL, rules.FormatMarkdown:
+			o.Formats = append(o.Formats, f)
+		default:
+			return o, fmt.Errorf("invalid --source-format %q: use sigma, sentinel, kql or markdown", s)
+		}
+	}
+	o.Products = fl.products
+	o.Tactics = fl.tactics
+	return o, nil
+}
+
+// layerDate is now, or SOURCE_DATE_EPOCH for reproducible output.
+func layerDate() (time.Time, error) {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("invalid SOURCE_DATE_EPOCH %q: expected seconds since 1970", s)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Now(), nil
+}
+
+func (a *app) layerWriteOptions(name, minColor, maxColor, linkBase string, inputs []string) (layer.WriteOptions, error) {
+	for _, c := range []string{minColor, maxColor} {
+		if err := layer.CheckColor(c); err != nil {
+			return layer.WriteOptions{}, err
+		}
+	}
+	if linkBase != "" && !strings.Contains(linkBase, "://") {
+		return layer.WriteOptions{}, fmt.Errorf("invalid --link-base %q: a URL must start with a protocol such as \"https://\"", linkBase)
+	}
+	date, err := layerDate()
+	if err != nil {
+		return layer.WriteOptions{}, err
+	}
+	return layer.WriteOptions{
+		Name: name, MinColor: minColor, MaxColor: maxColor, LinkBase: linkBase,
+		Generator: "huntlint " + version, Date: date, Inputs: inputs,
+	}, nil
+}
+
+func (a *app) runLayer(args []string, fl layerFlags) error {
+	format, err := layer.ParseOutputFormat(fl.format)
+	if err != nil {
+		return usageErr(err)
+	}
+	opts, err := fl.layerOptions()
+	if err != nil {
+		return usageErr(err)
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	wo, err := a.layerWriteOptions(fl.name, fl.minColor, fl.maxColor, fl.linkBase, args)
+	if err != nil {
+		return usageErr(err)
+	}
+	cat, err := a.openCatalog()
+	if err != nil {
+		return err
+	}
+	files, problems := rules.Discover(args, fl.disc)
+	loaded, loadProblems := rules.LoadAll(files, 0)
+	problems = append(problems, loadProblems...)
+	cov, err := layer.Aggregate(cat, loaded, opts)
+	if err != nil {
+		return usageErr(err)
+	}
+	var buf bytes.Buffer
+	if err := layer.Write(&buf, format, cov, wo); err != nil {
+		return err
+	}
+	if err := a.layerWriteOut(fl.output, buf.Bytes()); err != nil {
+		return err
+	}
+	a.log.Info().Int("rules", len(cov.Rules)).Int("filtered", cov.Filtered).Int("revoked", len(cov.Revoked)).
+		Int("unknown", len(cov.Unknown)).Int("deprecated", len(cov.Deprecated)).Msg("layer written")
+	return layerProblems(a.stderr, problems)
+}
+
+// layerProblems prints load problems as file:line:col: message and turns
+// them into exit status 1.
+func layerProblems(w io.Writer, problems []rules.Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	for _, p := range problems {
+		switch {
+		case p.Line > 0 && p.Column > 0:
+			fmt.Fprintf(w, "%s:%d:%d: %s\n", p.Path, p.Line, p.Column, p.Message)
+		case p.Line > 0:
+			fmt.Fprintf(w, "%s:%d: %s\n", p.Path, p.Line, p.Message)
+		default:
+			fmt.Fprintf(w, "%s: %s\n", p.Path, p.Message)
+		}
+	}
+	fmt.Fprintf(w, "huntlint: %d %s could not be loaded and %s left out of the layer\n",
+		len(problems), layerPlural(len(problems), "file or rule", "files or rules"), layerPlural(len(problems), "is", "are"))
+	return &exitError{code: ExitFindings}
+}
+
+func layerPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// layerWriteOut writes data to path, or to standard output when path is empty.
+func (a *app) layerWriteOut(path string, data []byte) error {
+	if path == "" || path == "-" {
+		_, err := a.stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return usageErr(fmt.Errorf("write %s: %w", path, err))
+	}
+	return nil
+}
+
+// layerReadFile reads and validates one Navigator layer file.
+func layerReadFile(path string) ([]*layer.Layer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("read layer: %w", err))
+	}
+	defer f.Close()
+	ls, err := layer.Decode(f, nil)
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("%s: %w", path, err))
+	}
+	return ls, nil
+}
+
+func (a *app) layerDiffCommand() *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Show the techniques gained, lost and changed in score between two Navigator layers",
+		Long: `Diff compares two ATT&CK Navigator layer files (format 4.5, one layer or a list)
+domain by domain: techniques gained, lost and changed in score, by tactic.
+--format markdown (default) is fit for a pull-request comment; --format json
+writes {"gained":[…],"lost":[…],"changed":[{"techniqueID","old","new",…}]}.
+Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid layers.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "markdown" && format != "json" {
+				return usageErr(fmt.Errorf("invalid --format %q: use markdown or json", format))
+			}
+			old, err := layerReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			new, err := layerReadFile(args[1])
+			if err != nil {
+				return err
+			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			d := layer.DiffLayers(old, new, cat)
+			var buf bytes.Buffer
+			if format == "json" {
+				err = d.WriteJSON(&buf)
+			} else {
+				err = d.WriteMarkdown(&buf)
+			}
+			if err != nil {
+				return err
+			}
+			return a.layerWriteOut(output, buf.Bytes())
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func (a *app) layerMergeCommand() *cobra.Command {
+	var op, output, name string
+	cmd := &cobra.Command{
+		Use:   "merge A B...",
+		Short: "Merge Navigator layers into one layer per domain",
+		Long: `Merge combines ATT&CK Navigator layer files (format 4.5) domain by domain.
+--op max (default) keeps every technique with its highest score, sum adds the
+scores, min keeps only techniques scored in every layer with the lowest score.
+Comments, links and metadata of every input are kept. Layers of different
+ATT&CK releases are refused.`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mop, err := layer.ParseMergeOp(op)
+			if err != nil {
+				return usageErr(err)
+			}
+			var inputs []layer.MergeInput
+			for _, p := range args {
+				ls, err := layerReadFile(p)
+				if err != nil {
+					return err
+				}
+				inputs = append(inputs, layer.MergeInput{Name: p, Layers: ls})
+			}
+			wo, err := a.layerWriteOptions(name, layer.DefaultMinColor, layer.DefaultMaxColor, "", args)
+			if err != nil {
+				return usageErr(err)
+			}
+			merged, err := layer.Merge(inputs, mop, wo)
+			if err != nil {
+				return usageErr(err)
+			}
+			var buf bytes.Buffer
+			if err := layer.Encode(&buf, merged); err != nil {
+				return err
+			}
+			return a.layerWriteOut(output, buf.Bytes())
+		},
+	}
+	cmd.Flags().StringVar(&op, "op", "max", "how scores combine: max, sum or min")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().StringVar(&name, "name", "huntlint merged coverage", "name of the merged layer")
+	return cmd
+}
