@@ -1,0 +1,83 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/linter"
+)
+
+func init() { subcommands = append(subcommands, (*app).fixCommand) }
+
+// fixFlags are the flags of `huntlint fix`.
+type fixFlags struct {
+	unsafe    bool
+	diff      bool
+	selectIDs []string
+	ignoreIDs []string
+	jobs      int
+	config    string
+}
+
+func (a *app) fixCommand() *cobra.Command {
+	var fl fixFlags
+	cmd := &cobra.Command{
+		Use:   "fix [PATH...]",
+		Short: "Fix the ATT&CK references of rules and queries in place",
+		Long: "Apply the fixes of the lint checks to the files under PATH (default: the current folder):\n" +
+			"revoked references to their replacement, canonical spelling, duplicates removed, missing\n" +
+			"tactics added. Only the bytes of the fixed references change; files are written atomically,\n" +
+			"files that do not load are never written, and a second run changes nothing.\n\n" +
+			"Exit status: 0 when every applicable fix was applied (or, with --diff, when there is\n" +
+			"nothing to fix), 1 when fixable findings remain, files could not be fixed or, with --diff,\n" +
+			"the diff is not empty; 2 on usage, configuration or catalog errors.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runFix(args, fl)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "also apply fixes that change meaning beyond a 1:1 replacement (one of several tactics, orphan tactic removal)")
+	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the fixes (for patch -p0 or git apply -p0) and write nothing")
+	f.StringSliceVar(&fl.selectIDs, "select", nil, "fix only the findings of these checks or categories")
+	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
+	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+	return cmd
+}
+
+func (a *app) runFix(args []string, fl fixFlags) error {
+	cfg, err := linter.ResolveConfig(fl.config, ".", linter.CheckIDs(linter.Registry()))
+	if err != nil {
+		return usageErr(err)
+	}
+	cat, err := a.openLintCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	opts := linter.Options{Catalog: cat, Config: cfg, Select: fl.selectIDs, Ignore: fl.ignoreIDs, Jobs: fl.jobs}
+	res, err := linter.Lint(args, opts)
+	if err != nil {
+		return usageErr(err)
+	}
+	fo := linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs}
+	var summaryOut io.Writer = a.stdout
+	if fl.diff {
+		fo.Diff = a.stdout
+		summaryOut = a.stderr
+	}
+	sum, err := linter.ApplyFixes(res.Findings, fo)
+	if err != nil {
+		return usageErr(err)
+	}
+	if err := sum.WriteText(summaryOut, fl.diff); err != nil {
+		return usageErr(err)
+	}
+	if len(sum.Errors) > 0 || sum.Remaining() > 0 || fl.diff && len(sum.Files) > 0 {
+		return &exitError{code: ExitFindings}
+	}
+	return nil
+}
