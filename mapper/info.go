@@ -267,14 +267,15 @@ func (c *Catalog) WriteViewText(w io.Writer, v ObjectView) {
 			for _, r := range append([]ObjectRef{{ID: v.ID}}, v.RevokedBy...) {
 				chain = append(chain, r.ID)
 			}
-			row("revoked by", v.RevokedBy[0].ID+" "+v.RevokedBy[0].Name)
+			row("revoked by", c.refName(v.Domain, v.RevokedBy[0]))
 			if len(v.RevokedBy) > 1 {
 				row("chain", strings.Join(chain, " -> "))
 			}
-			if v.ReplacedBy != nil {
-				row("use instead", v.ReplacedBy.ID+" "+v.ReplacedBy.Name)
-			} else {
+			switch {
+			case v.ReplacedBy == nil:
 				row("use instead", "none: the revocation chain is broken")
+			case len(v.RevokedBy) > 1:
+				row("use instead", c.refName(v.Domain, *v.ReplacedBy))
 			}
 		}
 	}
@@ -344,4 +345,12 @@ func WriteSearchText(w io.Writer, rs []SearchResult) {
 		}
 		fmt.Fprintf(w, "%-10s %-18s %s (%s)%s\n", r.ID, r.Type, r.Name, r.Domain, st)
 	}
+}
+
+// refName is "ID full name" of a technique (or other object) in domain d.
+func (c *Catalog) refName(d Domain, r ObjectRef) string {
+	if o, ok := c.GetIn(d, TypeTechnique, r.ID); ok && o.Name == r.Name {
+		return r.ID + " " + c.FullName(o)
+	}
+	return r.ID + " " + r.Name
 }

@@ -45,6 +45,7 @@ func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object {
 	if len(s) > 7 && strings.EqualFold(s[:7], "attack.") {
 		fold = foldName(s[7:])
 	}
+	padded := padSubtechnique(id)
 	var cands []scored
 	for rank, d := range c.searchDomains() {
 		for _, o := range d.byType[t] {
@@ -57,6 +58,9 @@ func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object {
 					continue
 				}
 				dist := levenshtein(id, o.ID)
+				if o.ID == padded {
+					dist = 0 // "T1059.1" means T1059.001
+				}
 				if dist > 2 {
 					continue
 				}
@@ -231,4 +235,24 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// padSubtechnique writes a sub-technique number with three digits:
+// "T1059.1" and "T1059.0001" become "T1059.001"; other IDs are returned as
+// they are.
+func padSubtechnique(id string) string {
+	i := strings.IndexByte(id, '.')
+	if i < 0 || i == len(id)-1 {
+		return id
+	}
+	num := strings.TrimLeft(id[i+1:], "0")
+	for _, r := range num {
+		if r < '0' || r > '9' {
+			return id
+		}
+	}
+	if len(num) > 3 {
+		return id
+	}
+	return id[:i+1] + strings.Repeat("0", 3-len(num)) + num
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/mapper"
+)
+
+func init() { subcommands = append(subcommands, (*app).catalogCommand) }
+
+func (a *app) catalogCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "catalog",
+		Short: "Inspect, search, compare and update the MITRE ATT&CK catalog",
+		Long: `The catalog is the MITRE ATT&CK knowledge base huntlint checks against: the
+embedded release, a newer one downloaded by 'catalog update', or bundles given
+with --catalog. The JSON forms are documented in docs/catalog.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(a.catalogInfoCommand(), a.catalogShowCommand(), a.catalogSearchCommand(), a.catalogDiffCommand())
+	return cmd
+}
+
+// checkFormat validates a --format value of the catalog commands.
+func checkFormat(format string) error {
+	if format != "text" && format != "json" {
+		return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (a *app) catalogInfoCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "info",
+		Short: "Show each domain's release, source and object counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			infos := cat.Info()
+			if format == "json" {
+				return writeJSON(a.stdout, struct {
+					Domains []mapper.DomainInfo `json:"domains"`
+				}{infos})
+			}
+			mapper.WriteInfoText(a.stdout, infos)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func (a *app) catalogShowCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "show ID|TACTIC...",
+		Short: "Show an ATT&CK object: name, tactics, platforms, parent, sub-techniques, status, replacements",
+		Long: `Show describes every object an ATT&CK ID names (IDs are shared across types:
+T1086 is a revoked technique and a deprecated mitigation) or the tactic a name
+names (defense-evasion, DefenseEvasion, "Defense Evasion"). Revoked objects
+show their replacement chain. Exit 2 when an argument names nothing.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			views := []mapper.ObjectView{}
+			var missing []error
+			for _, s := range args {
+				objs := cat.Lookup(s)
+				if len(objs) == 0 {
+					missing = append(missing, errors.New(cat.NotFound(s)))
+				}
+				for _, o := range objs {
+					views = append(views, cat.View(o))
+				}
+			}
+			if format == "json" {
+				if err := writeJSON(a.stdout, struct {
+					Objects []mapper.ObjectView `json:"objects"`
+				}{views}); err != nil {
+					return err
+				}
+			} else {
+				for i, v := range views {
+					if i > 0 {
+						fmt.Fprintln(a.stdout)
+					}
+					cat.WriteViewText(a.stdout, v)
+				}
+			}
+			if len(missing) > 0 {
+				return usageErr(errors.Join(missing...))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func (a *app) catalogSearchCommand() *cobra.Command {
+	var (
+		format string
+		limit  int
+	)
+	cmd := &cobra.Command{
+		Use:   "search TEXT",
+		Short: "Find ATT&CK objects by ID or name, best matches first",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if limit < 1 {
+				return usageErr(fmt.Errorf("invalid --limit %d: use a number above 0", limit))
+			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			text := args[0]
+			for _, s := range args[1:] {
+				text += " " + s
+			}
+			res := cat.SearchResults(text, limit)
+			if format == "json" {
+				if res == nil {
+					res = []mapper.SearchResult{}
+				}
+				return writeJSON(a.stdout, struct {
+					Results []mapper.SearchResult `json:"results"`
+				}{res})
+			}
+			if len(res) == 0 {
+				fmt.Fprintf(a.stdout, "no ATT&CK object matches %q\n", text)
+				return nil
+			}
+			mapper.WriteSearchText(a.stdout, res)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "most results to show")
+	return cmd
+}
+
+func (a *app) catalogDiffCommand() *cobra.Command {
+	var (
+		format     string
+		oldRelease string
+		newRelease string
+	)
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Compare two catalogs: techniques added, removed, renamed, revoked, deprecated, moved; tactic changes",
+		Long: `Diff compares two catalogs domain by domain (the domains both hold). OLD and
+NEW are STIX bundle paths (.json or .json.gz), 'embedded' (the catalog built
+into huntlint) or 'cache' (the one 'catalog update' downloaded).`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			old, err := mapper.LoadSpec(args[0], oldRelease, "")
+			if err != nil {
+				return usageErr(err)
+			}
+			new, err := mapper.LoadSpec(args[1], newRelease, "")
+			if err != nil {
+				return usageErr(err)
+			}
+			diffs := mapper.Diff(old, new)
+			if len(diffs) == 0 {
+				return usageErr(fmt.Errorf("%s and %s share no ATT&CK domain", args[0], args[1]))
+			}
+			if format == "json" {
+				return writeJSON(a.stdout, struct {
+					Domains []mapper.DomainDiff `json:"domains"`
+				}{diffs})
+			}
+			mapper.WriteDiffText(a.stdout, diffs)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&oldRelease, "old-release", "", "release name of OLD when the bundle does not carry one")
+	cmd.Flags().StringVar(&newRelease, "new-release", "", "release name of NEW when the bundle does not carry one")
+	return cmd
+}

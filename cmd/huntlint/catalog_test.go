@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, nil, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestCatalogShowRevoked(t *testing.T) {
+	out, errOut, code := runCmd(t, "catalog", "show", "--offline", "T1086")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"T1086 PowerShell (technique, enterprise-attack)\n",
+		"  status:         revoked\n",
+		"  revoked by:     T1059.001 Command and Scripting Interpreter: PowerShell\n",
+		"T1086 PowerShell Mitigation (mitigation, enterprise-attack)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = runCmd(t, "catalog", "show", "--offline", "t1150")
+	if !strings.Contains(out, "  chain:          T1150 -> T1547.011 -> T1647\n  use instead:    T1647 Plist File Modification\n") {
+		t.Errorf("T1150:\n%s", out)
+	}
+}
+
+func TestCatalogShowJSON(t *testing.T) {
+	out, errOut, code := runCmd(t, "catalog", "show", "--offline", "--format", "json", "T1086", "defense_evasion")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Objects []struct {
+			ID, Type, Name, Domain, Status, Shortname string
+			ReplacedBy                                *struct{ ID string } `json:"replaced_by"`
+			RevokedBy                                 []struct{ ID string } `json:"revoked_by"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(got.Objects) != 3 {
+		t.Fatalf("objects = %+v", got.Objects)
+	}
+	o := got.Objects[0]
+	if o.ID != "T1086" || o.Type != "technique" || o.Status != "revoked" || o.ReplacedBy == nil || o.ReplacedBy.ID != "T1059.001" || len(o.RevokedBy) != 1 {
+		t.Errorf("T1086 = %+v", o)
+	}
+	if o := got.Objects[1]; o.Type != "mitigation" || o.Status != "deprecated" {
+		t.Errorf("second = %+v", o)
+	}
+	if o := got.Objects[2]; o.ID != "TA0005" || o.Shortname != "defense-evasion" {
+		t.Errorf("tactic = %+v", o)
+	}
+}
+
+func TestCatalogShowUnknown(t *testing.T) {
+	_, errOut, code := runCmd(t, "catalog", "show", "--offline", "T1059.01")
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(errOut, `no ATT&CK object "T1059.01" in the catalog; did you mean T1059.001 (Command and Scripting Interpreter: PowerShell)`) {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if _, _, code := runCmd(t, "catalog", "show", "--offline", "--format", "xml", "T1059"); code != ExitUsage {
+		t.Errorf("bad format: exit %d", code)
+	}
+}
+
+func TestCatalogInfo(t *testing.T) {
+	out, errOut, code := runCmd(t, "catalog", "info", "--offline", "--format", "json", "--domain", "ics-attack")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Domains []struct {
+			Domain, Release, Source string
+			Active                  bool
+			Counts                  map[string]int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Domains) != 3 || got.Domains[0].Domain != "ics-attack" || !got.Domains[0].Active || got.Domains[1].Active {
+		t.Fatalf("domains = %+v", got.Domains)
+	}
+	for _, d := range got.Domains {
+		if d.Release != "18.1" || d.Source != "embedded" || d.Counts["tactics"] < 10 || d.Counts["techniques"] == 0 {
+			t.Errorf("%+v", d)
+		}
+	}
+	out, _, _ = runCmd(t, "catalog", "info", "--offline")
+	if !strings.HasPrefix(out, "enterprise-attack 18.1 (active; embedded)\n") || !strings.Contains(out, "  tactics:              14\n") {
+		t.Errorf("text:\n%s", out)
+	}
+	// A user bundle replaces its domain and says so.
+	out, _, code = runCmd(t, "catalog", "info", "--offline", "--catalog", "../../mapper/testdata/mini-19.json")
+	if code != ExitOK || !strings.Contains(out, "enterprise-attack 19.0 (active; path ") || !strings.Contains(out, "mobile-attack 18.1 (inactive; embedded)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestCatalogSearch(t *testing.T) {
+	out, _, code := runCmd(t, "catalog", "search", "--offline", "-n", "2", "powershell")
+	if code != ExitOK || !strings.HasPrefix(out, "T1059.001  technique          Command and Scripting Interpreter: PowerShell (enterprise-attack)\n") || strings.Count(out, "\n") != 2 {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	out, _, _ = runCmd(t, "catalog", "search", "--offline", "--format", "json", "zzzqqq")
+	if strings.TrimSpace(out) != "{\n  \"results\": []\n}" {
+		t.Errorf("no results json: %s", out)
+	}
+}
+
+func TestCatalogDiff(t *testing.T) {
+	out, errOut, code := runCmd(t, "catalog", "diff", "--old-release", "18.1", "../../mapper/testdata/mini-18.json", "../../mapper/testdata/mini-19.json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"enterprise-attack 18.1 -> 19.0\n", "TA0005 Defense Evasion (defense-evasion) -> Stealth (stealth)",
+		"T1562.001 Disable or Modify Tools: use T1685 Disable or Modify Tools"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runCmd(t, "catalog", "diff", "--format", "json", "embedded", "embedded")
+	var got struct {
+		Domains []struct {
+			Domain string
+			Added  []any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitOK || len(got.Domains) != 3 || got.Domains[0].Added == nil {
+		t.Errorf("embedded self diff: exit %d %v %+v", code, err, got)
+	}
+	_, errOut, code = runCmd(t, "catalog", "diff", "embedded", "/nonexistent.json")
+	if code != ExitUsage || !strings.Contains(errOut, "/nonexistent.json") {
+		t.Errorf("missing file: exit %d: %s", code, errOut)
+	}
+}
+
+func TestVersionShowsReleases(t *testing.T) {
+	out, _, code := runCmd(t, "version", "--offline")
+	if code != ExitOK || !strings.Contains(out, "enterprise-attack 18.1 (embedded)\n") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
