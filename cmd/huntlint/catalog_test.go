@@ -43,7 +43,7 @@ func TestCatalogShowJSON(t *testing.T) {
 	var got struct {
 		Objects []struct {
 			ID, Type, Name, Domain, Status, Shortname string
-			ReplacedBy                                *struct{ ID string } `json:"replaced_by"`
+			ReplacedBy                                *struct{ ID string }  `json:"replaced_by"`
 			RevokedBy                                 []struct{ ID string } `json:"revoked_by"`
 		}
 	}
