@@ -36,5 +36,14 @@ func Registry() []Check {
 		sigmaTagFormat{},
 		sigmaRelatedInvalid{},
 		sigmaCorrelationReference{},
+
+		// Sentinel structure
+		sentinelMissingField{},
+		sentinelInvalidID{},
+		sentinelDuplicateID{},
+		sentinelInvalidVersion{},
+		sentinelInvalidSeverity{},
+		sentinelInvalidSchedule{},
+		sentinelInvalidEntityMapping{},
 	}
 }

@@ -1,0 +1,188 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sentinelInvalidEntityMapping reports entityMappings that Sentinel rejects.
+type sentinelInvalidEntityMapping struct{}
+
+// sentinelColumnName is the shape of a Log Analytics column name.
+var sentinelColumnName = regexp.MustCompile(`^[a-zA-Z_]+\w*$`)
+
+var sentinelInvalidEntityMappingDoc = &Doc{
+	ID:       "sentinel-invalid-entity-mapping",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "a Sentinel entity mapping has an unknown entity type or identifier, lacks a required identifier, is empty, repeated, or exceeds Sentinel's limits",
+	Why: "Entity mappings turn query columns into the accounts, hosts and IPs of an incident; investigation graphs, " +
+		"UEBA and automation work on them. Sentinel rejects a rule whose mappings use an unknown entity type or " +
+		"identifier, miss the identifiers an entity needs to be resolved (Account needs one of FullName, Sid, Name, " +
+		"AadUserId, PUID or ObjectGuid …), repeat an identifier, hold more than 10 entity mappings or more than 3 " +
+		"field mappings each, or name a column that is not a valid column name. The table used is in " +
+		"docs/sentinel-entity-mappings.md.",
+	Bad:     "entityMappings:\n  - entityType: Acount\n    fieldMappings:\n      - identifier: UserName\n        columnName: AccountName\n",
+	Good:    "entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: AccountName\n",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidEntityMapping) Doc() *Doc { return sentinelInvalidEntityMappingDoc }
+
+func (sentinelInvalidEntityMapping) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	k, seq := mapGet(docRoot(ctx.Rule), "entityMappings")
+	seq = resolveAlias(seq)
+	if k == nil || isNullNode(seq) {
+		return
+	}
+	r, d := ctx.Rule, sentinelInvalidEntityMappingDoc
+	if seq.Kind != yaml.SequenceNode {
+		reportAt(ctx, d, nodeSpan(r, seq), fmt.Sprintf("\"entityMappings\" is %s; expected a list of entityType and fieldMappings entries", nodeKindName(seq)), nil)
+		return
+	}
+	if len(seq.Content) == 0 {
+		reportAt(ctx, d, nodeSpan(r, k), "\"entityMappings\" is empty; map at least one entity or remove the key", nil)
+		return
+	}
+	if len(seq.Content) > sentinelMaxEntityMappings {
+		reportAt(ctx, d, nodeSpan(r, seq.Content[sentinelMaxEntityMappings]), fmt.Sprintf("%d entity mappings; Sentinel allows at most %d: merge or remove mappings from here on",
+			len(seq.Content), sentinelMaxEntityMappings), nil)
+	}
+	seen := map[string]int{} // signature -> line of first mapping
+	for _, item := range seq.Content {
+		e := resolveAlias(item)
+		if e == nil || e.Kind != yaml.MappingNode {
+			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("entity mapping is %s; expected a mapping with entityType and fieldMappings", nodeKindName(e)), nil)
+			continue
+		}
+		sig, ok := checkEntityMapping(ctx, e)
+		if !ok {
+			continue
+		}
+		if line, dup := seen[sig]; dup {
+			reportAt(ctx, d, nodeSpan(r, e), fmt.Sprintf("entity mapping repeats the one at line %d; remove the repetition", line), nil)
+			continue
+		}
+		seen[sig] = e.Line
+	}
+}
+
+// checkEntityMapping validates one entity mapping and returns a signature
+// for duplicate detection (ok false when the mapping is too broken to
+// compare).
+func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
+	r, d := ctx.Rule, sentinelInvalidEntityMappingDoc
+	_, tn := mapGet(e, "entityType")
+	tn = resolveAlias(tn)
+	var ent *sentinelEntity
+	switch {
+	case tn == nil || isNullNode(tn):
+		reportAt(ctx, d, nodeSpan(r, e), "entity mapping has no \"entityType\"; add one such as Account, Host or IP", nil)
+	case !isScalar(tn):
+		reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("\"entityType\" is %s; expected an entity type such as Account, Host or IP", nodeKindName(tn)), nil)
+	default:
+		var ok bool
+		if ent, ok = sentinelEntityByType(tn.Value); !ok {
+			types := sentinelEntityTypes()
+			hint := suggestName(tn.Value, types)
+			for _, t := range types {
+				if strings.EqualFold(t, tn.Value) {
+					hint = fmt.Sprintf("; Sentinel spells it %q", t)
+				}
+			}
+			if hint == "" {
+				hint = "; expected one of " + strings.Join(types, ", ")
+			}
+			reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("unknown entityType %q%s", tn.Value, hint), nil)
+		}
+	}
+	fk, fms := mapGet(e, "fieldMappings")
+	fms = resolveAlias(fms)
+	switch {
+	case fk == nil || isNullNode(fms):
+		reportAt(ctx, d, nodeSpan(r, e), "entity mapping has no \"fieldMappings\"; map at least one identifier to a column", nil)
+		return "", false
+	case fms.Kind != yaml.SequenceNode:
+		reportAt(ctx, d, nodeSpan(r, fms), fmt.Sprintf("\"fieldMappings\" is %s; expected a list of identifier and columnName entries", nodeKindName(fms)), nil)
+		return "", false
+	case len(fms.Content) == 0:
+		reportAt(ctx, d, nodeSpan(r, fk), "\"fieldMappings\" is empty; map at least one identifier to a column", nil)
+		return "", false
+	case len(fms.Content) > sentinelMaxFieldMappings:
+		reportAt(ctx, d, nodeSpan(r, fms.Content[sentinelMaxFieldMappings]), fmt.Sprintf("%d field mappings in one entity mapping; Sentinel allows at most %d", len(fms.Content), sentinelMaxFieldMappings), nil)
+	}
+	used := map[string]bool{}
+	var sig []string
+	for _, item := range fms.Content {
+		fm := resolveAlias(item)
+		if fm == nil || fm.Kind != yaml.MappingNode {
+			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("field mapping is %s; expected a mapping with identifier and columnName", nodeKindName(fm)), nil)
+			continue
+		}
+		_, id := mapGet(fm, "identifier")
+		id = resolveAlias(id)
+		_, col := mapGet(fm, "columnName")
+		col = resolveAlias(col)
+		switch {
+		case !isScalar(id) || strings.TrimSpace(id.Value) == "":
+			reportAt(ctx, d, nodeSpan(r, fm), "field mapping has no \"identifier\"; name the entity identifier the column fills", nil)
+		case ent != nil && !slices.Contains(ent.Identifiers, id.Value):
+			hint := suggestName(id.Value, ent.Identifiers)
+			if hint == "" {
+				hint = "; expected one of " + strings.Join(ent.Identifiers, ", ")
+			}
+			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("unknown identifier %q for entity type %q%s", id.Value, ent.Type, hint), nil)
+		case used[id.Value]:
+			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("identifier %q is mapped twice in one entity mapping; Sentinel requires each identifier once", id.Value), nil)
+		default:
+			used[id.Value] = true
+		}
+		switch {
+		case !isScalar(col) || strings.TrimSpace(col.Value) == "":
+			reportAt(ctx, d, nodeSpan(r, fm), "field mapping has no \"columnName\"; name the query column that holds the value", nil)
+		case len(col.Value) > sentinelMaxColumnName:
+			reportAt(ctx, d, nodeSpan(r, col), fmt.Sprintf("columnName is %d characters long; Sentinel allows at most %d", len(col.Value), sentinelMaxColumnName), nil)
+		case !sentinelColumnName.MatchString(col.Value):
+			reportAt(ctx, d, nodeSpan(r, col), fmt.Sprintf("columnName %q is not a column name; it must start with a letter or underscore and hold only letters, digits and underscores", col.Value), nil)
+		}
+		if isScalar(id) && isScalar(col) {
+			sig = append(sig, id.Value+"="+col.Value)
+		}
+	}
+	if ent != nil && len(used) > 0 && !hasRequiredIdentifiers(ent, used) {
+		var combos []string
+		for _, c := range ent.Required {
+			combos = append(combos, strings.Join(c, " and "))
+		}
+		reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("entity %q maps none of the identifiers Sentinel needs to resolve it; map %s", ent.Type, strings.Join(combos, ", or ")), nil)
+	}
+	if tn == nil || !isScalar(tn) {
+		return "", false
+	}
+	sort.Strings(sig)
+	return tn.Value + "|" + strings.Join(sig, ","), true
+}
+
+// hasRequiredIdentifiers reports whether used holds one of ent's required
+// identifier combinations in full.
+func hasRequiredIdentifiers(ent *sentinelEntity, used map[string]bool) bool {
+	for _, combo := range ent.Required {
+		all := true
+		for _, id := range combo {
+			all = all && used[id]
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}

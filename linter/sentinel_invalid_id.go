@@ -1,0 +1,42 @@
+package linter
+
+import (
+	"fmt"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// sentinelInvalidID reports a Sentinel `id` that is not a GUID.
+type sentinelInvalidID struct{}
+
+var sentinelInvalidIDDoc = &Doc{
+	ID:       "sentinel-invalid-id",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "a Sentinel hunting query's or analytic rule's id is not a GUID",
+	Why: "Sentinel keys content by its GUID: it becomes the template id of an analytic rule and the saved-search " +
+		"id of a hunting query. A value that is not a GUID fails deployment and Azure-Sentinel's CI.",
+	Bad:     "id: rare-process-1\n",
+	Good:    "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidID) Doc() *Doc { return sentinelInvalidIDDoc }
+
+func (sentinelInvalidID) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	_, v := mapGet(docRoot(ctx.Rule), "id")
+	v = resolveAlias(v)
+	if v == nil || isNullNode(v) {
+		return // sentinel-missing-field
+	}
+	if !isScalar(v) {
+		reportAt(ctx, sentinelInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"id\" is %s; expected a GUID such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", nodeKindName(v)), nil)
+		return
+	}
+	if !isUUID(v.Value) {
+		reportAt(ctx, sentinelInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("id %q is not a GUID; expected 8-4-4-4-12 hexadecimal digits such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", v.Value), nil)
+	}
+}

@@ -1,0 +1,111 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sentinelInvalidSchedule reports queryFrequency/queryPeriod values that are
+// not Sentinel durations or lie outside 5m..14d, a period shorter than the
+// frequency, and invalid trigger operators and thresholds.
+type sentinelInvalidSchedule struct{}
+
+// Sentinel's limits on scheduled analytic rules.
+const (
+	sentinelMinInterval   = 5 * time.Minute
+	sentinelMaxInterval   = 14 * 24 * time.Hour
+	sentinelLongPeriod    = 2 * 24 * time.Hour // periods this long need...
+	sentinelLongPeriodMin = time.Hour          // ...a frequency of at least this
+	sentinelMaxThreshold  = 10000
+)
+
+var sentinelDuration = regexp.MustCompile(`^(\d+)([mhd])$`)
+
+// sentinelTriggerOperators are the accepted triggerOperator spellings.
+var sentinelTriggerOperators = []string{"gt", "lt", "eq", "ne", "GreaterThan", "LessThan", "Equal", "NotEqual"}
+
+var sentinelInvalidScheduleDoc = &Doc{
+	ID:       "sentinel-invalid-schedule",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "a Sentinel rule's schedule or trigger is invalid (durations 5m to 14d, period at least the frequency, operator, threshold 0 to 10000)",
+	Why: "Sentinel refuses a scheduled rule whose queryFrequency or queryPeriod is not a duration of minutes, hours " +
+		"or days (`5m`, `1h`, `14d`) between 5 minutes and 14 days, whose queryPeriod is shorter than its " +
+		"queryFrequency (events would fall between runs), or whose period of 2 days or more runs more often than " +
+		"hourly. triggerOperator must be gt, lt, eq or ne and triggerThreshold a whole number from 0 to 10000.",
+	Bad:     "queryFrequency: 1h\nqueryPeriod: 30m\ntriggerOperator: greater\ntriggerThreshold: -1\n",
+	Good:    "queryFrequency: 1h\nqueryPeriod: 1h\ntriggerOperator: gt\ntriggerThreshold: 0\n",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidSchedule) Doc() *Doc { return sentinelInvalidScheduleDoc }
+
+func (sentinelInvalidSchedule) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	root := docRoot(ctx.Rule)
+	d := sentinelInvalidScheduleDoc
+	freq, freqNode, okF := sentinelInterval(ctx, root, "queryFrequency")
+	period, periodNode, okP := sentinelInterval(ctx, root, "queryPeriod")
+	if okF && okP {
+		switch {
+		case period < freq:
+			reportAt(ctx, d, nodeSpan(ctx.Rule, periodNode), fmt.Sprintf("queryPeriod %q is shorter than queryFrequency %q; events between runs would never be queried: make the period at least %q",
+				periodNode.Value, freqNode.Value, freqNode.Value), nil)
+		case period >= sentinelLongPeriod && freq < sentinelLongPeriodMin:
+			reportAt(ctx, d, nodeSpan(ctx.Rule, freqNode), fmt.Sprintf("queryFrequency %q is too frequent for queryPeriod %q; Sentinel requires a frequency of 1h or more when the period is 2d or longer",
+				freqNode.Value, periodNode.Value), nil)
+		}
+	}
+	if _, v := mapGet(root, "triggerOperator"); v != nil && !isNullNode(v) {
+		v = resolveAlias(v)
+		if !isScalar(v) || !slices.Contains(sentinelTriggerOperators, v.Value) {
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerOperator %q is not one of \"gt\", \"lt\", \"eq\" or \"ne\"%s", v.Value, suggestName(v.Value, sentinelTriggerOperators[:4])), nil)
+		}
+	}
+	if _, v := mapGet(root, "triggerThreshold"); v != nil && !isNullNode(v) {
+		v = resolveAlias(v)
+		n, err := strconv.Atoi(v.Value)
+		if !isScalar(v) || err != nil || n < 0 || n > sentinelMaxThreshold {
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerThreshold %q is not a whole number from 0 to %d", v.Value, sentinelMaxThreshold), nil)
+		}
+	}
+}
+
+// sentinelInterval validates one schedule duration and returns it.
+func sentinelInterval(ctx *Context, root *yaml.Node, field string) (time.Duration, *yaml.Node, bool) {
+	_, v := mapGet(root, field)
+	v = resolveAlias(v)
+	if v == nil || isNullNode(v) {
+		return 0, nil, false
+	}
+	d := sentinelInvalidScheduleDoc
+	m := sentinelDuration.FindStringSubmatch(v.Value)
+	if !isScalar(v) || m == nil {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is not a duration; write a number and m, h or d, such as \"5m\", \"1h\" or \"14d\"", field, v.Value), nil)
+		return 0, nil, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n > 1<<20 {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is longer than Sentinel's maximum of 14d", field, v.Value), nil)
+		return 0, nil, false
+	}
+	unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
+	dur := time.Duration(n) * unit
+	switch {
+	case dur < sentinelMinInterval:
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is shorter than Sentinel's minimum of 5m", field, v.Value), nil)
+		return 0, nil, false
+	case dur > sentinelMaxInterval:
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is longer than Sentinel's maximum of 14d", field, v.Value), nil)
+		return 0, nil, false
+	}
+	return dur, v, true
+}

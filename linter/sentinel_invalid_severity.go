@@ -1,0 +1,64 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// sentinelInvalidSeverity reports a Sentinel severity outside Sentinel's list.
+type sentinelInvalidSeverity struct{}
+
+// sentinelSeverities are the severities Sentinel accepts, spelt as it
+// requires.
+var sentinelSeverities = []string{"Informational", "Low", "Medium", "High"}
+
+var sentinelInvalidSeverityDoc = &Doc{
+	ID:       "sentinel-invalid-severity",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "a Sentinel severity is not Informational, Low, Medium or High",
+	Why: "The severity becomes the incident severity. Sentinel and Azure-Sentinel's CI accept exactly Informational, " +
+		"Low, Medium and High, capitalised; Sigma's `critical` or a lower-case `high` fail the import.",
+	Bad:     "severity: critical\n",
+	Good:    "severity: High\n",
+	Fix:     FixSafe,
+	FixDoc:  "a listed severity in the wrong case (`high`) is rewritten as Sentinel spells it (`High`); the meaning does not change",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidSeverity) Doc() *Doc { return sentinelInvalidSeverityDoc }
+
+func (sentinelInvalidSeverity) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	_, v := mapGet(docRoot(ctx.Rule), "severity")
+	v = resolveAlias(v)
+	if v == nil || isNullNode(v) {
+		return
+	}
+	d := sentinelInvalidSeverityDoc
+	if !isScalar(v) {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"severity\" is %s; expected one of %s", nodeKindName(v), quoteList(sentinelSeverities)), nil)
+		return
+	}
+	for _, s := range sentinelSeverities {
+		if v.Value == s {
+			return
+		}
+	}
+	for _, s := range sentinelSeverities {
+		if strings.EqualFold(v.Value, s) {
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("severity %q must be written %q", v.Value, s),
+				replaceScalarFix(ctx.Rule, v, s, fmt.Sprintf("replace severity %q with %q", v.Value, s)))
+			return
+		}
+	}
+	hint := ""
+	if strings.EqualFold(v.Value, "critical") {
+		hint = " (Sentinel has no critical: use \"High\")"
+	}
+	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("unknown severity %q%s; expected one of %s", v.Value, hint, quoteList(sentinelSeverities)), nil)
+}

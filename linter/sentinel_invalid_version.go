@@ -1,0 +1,66 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// sentinelInvalidVersion reports a `version` that is not major.minor.patch.
+type sentinelInvalidVersion struct{}
+
+var (
+	sentinelVersion     = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	sentinelVersionPart = regexp.MustCompile(`^\d+(\.\d+)?$`)
+)
+
+var sentinelInvalidVersionDoc = &Doc{
+	ID:       "sentinel-invalid-version",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "a Sentinel version is not major.minor.patch",
+	Why: "Sentinel compares template versions to offer updates of installed rules; Azure-Sentinel's CI requires " +
+		"three numbers such as 1.0.2. A version like `1.0` (which YAML also reads as a number) or `v2` breaks the " +
+		"update check.",
+	Bad:     "version: 1.0\n",
+	Good:    "version: 1.0.0\n",
+	Fix:     FixUnsafe,
+	FixDoc:  "`1` or `1.2` is completed to `1.0.0` or `1.2.0`; unsafe because the intended patch number cannot be known",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidVersion) Doc() *Doc { return sentinelInvalidVersionDoc }
+
+func (sentinelInvalidVersion) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	_, v := mapGet(docRoot(ctx.Rule), "version")
+	v = resolveAlias(v)
+	if v == nil || isNullNode(v) {
+		return
+	}
+	d := sentinelInvalidVersionDoc
+	if !isScalar(v) {
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"version\" is %s; expected major.minor.patch such as \"1.0.0\"", nodeKindName(v)), nil)
+		return
+	}
+	if sentinelVersion.MatchString(v.Value) {
+		return
+	}
+	var fix *Fix
+	if sentinelVersionPart.MatchString(v.Value) {
+		full := v.Value + ".0"
+		if !strings.Contains(v.Value, ".") {
+			full = v.Value + ".0.0"
+		}
+		if fix = replaceScalarFix(ctx.Rule, v, full, fmt.Sprintf("complete version %q to %q", v.Value, full)); fix != nil {
+			fix.Applicability = FixUnsafe
+		}
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("version %q is not major.minor.patch; write %q", v.Value, full), fix)
+		return
+	}
+	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("version %q is not major.minor.patch; expected three numbers such as \"1.0.0\"", v.Value), nil)
+}
