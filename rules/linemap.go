@@ -10,8 +10,9 @@ import (
 // (a line break, or a space that YAML folding put in place of one) map to the
 // end of the segment before them.
 type LineMap struct {
-	text string
-	segs []segment
+	text  string
+	segs  []segment
+	start Pos // position of an empty or unmapped text
 }
 
 type segment struct {
@@ -24,7 +25,7 @@ type segment struct {
 func (m *LineMap) Position(off int) Pos {
 	s, ok := m.find(off)
 	if !ok {
-		return Pos{}
+		return m.start
 	}
 	end := min(off, s.textEnd)
 	if end < s.textStart {

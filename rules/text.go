@@ -7,7 +7,7 @@ import (
 
 // lineIndex converts between byte offsets in a file and 1-based line and
 // character-column positions. A UTF-8 byte order mark at the start of the
-// file takes no column, as in editors; "\r\n" and "\n" end lines.
+// file takes no column, as in editors; "\r\n", "\n" and a lone "\r" end lines, as in YAML.
 type lineIndex struct {
 	src    []byte
 	starts []int // byte offset where each line starts
@@ -20,7 +20,7 @@ func newLineIndex(src []byte) *lineIndex {
 		li.bom = 3
 	}
 	for i, b := range src {
-		if b == '\n' {
+		if b == '\n' || b == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
 			li.starts = append(li.starts, i+1)
 		}
 	}
@@ -56,8 +56,8 @@ func (li *lineIndex) lineEnd(n int) int {
 		}
 		return e
 	}
-	e := li.starts[n] - 1 // the '\n'
-	if e > 0 && li.src[e-1] == '\r' && e-1 >= li.lineStart(n) {
+	e := li.starts[n] - 1 // the '\n', or a lone '\r'
+	if li.src[e] == '\n' && e > 0 && li.src[e-1] == '\r' && e-1 >= li.lineStart(n) {
 		e--
 	}
 	return e

@@ -251,6 +251,7 @@ func scalarQuery(li *lineIndex, n *yaml.Node) Query {
 		from, limit = sp.StartOffset, sp.EndOffset
 	}
 	m := alignScalar(li, n.Value, from, limit)
+	m.start = li.pos(from)
 	q := Query{Text: n.Value, Map: m}
 	if len(m.segs) > 0 {
 		q.Start = m.Position(0)
