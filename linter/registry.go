@@ -45,5 +45,6 @@ func Registry() []Check {
 		sentinelInvalidSeverity{},
 		sentinelInvalidSchedule{},
 		sentinelInvalidEntityMapping{},
+		sentinelConnectorMismatch{},
 	}
 }
