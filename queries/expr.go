@@ -159,12 +159,13 @@ func (p *parser) list(l node, op string) {
 	}
 	p.advance()
 	if !p.isPunct(")") {
-		for {
-			r := p.pipeExpr()
+		// The first element may be a query (x in (T | project y)); the
+		// elements of a list are scalar.
+		r := p.pipeExpr()
+		p.relate(l, op, r)
+		for p.accept(",") {
+			r := p.expr()
 			p.relate(l, op, r)
-			if !p.accept(",") {
-				break
-			}
 		}
 	}
 	p.expect(")")
@@ -213,6 +214,12 @@ func (p *parser) postfix() node {
 	n := p.primary()
 	for {
 		switch {
+		case p.tok().kind == tBracket:
+			// x['key'] and x.['key']: indexing with a string
+			p.advance()
+			n = other()
+		case p.isPunct(".") && (p.peek(1).kind == tBracket || p.peek(1).kind == tPunct && p.peek(1).text == "["):
+			p.advance()
 		case p.isPunct("."):
 			p.advance()
 			t := p.tok()
@@ -280,7 +287,7 @@ func (p *parser) primary() node {
 			if p.isPunct(",") {
 				// a tuple, as in (a, b) = f(x) or union (T), (S) lists
 				for p.accept(",") {
-					p.pipeExpr()
+					p.expr()
 				}
 				n = other()
 			}
@@ -328,6 +335,14 @@ func (p *parser) identExpr(t *token) node {
 		p.advance()
 		p.externaldata()
 		return node{kind: nOther, tabular: true, litIdx: -1}
+	case "typeof":
+		if p.peek(1).text == "(" {
+			p.advance()
+			p.advance()
+			p.typeRef()
+			p.expect(")")
+			return other()
+		}
 	case "true", "false", "null":
 		p.advance()
 		return other()
@@ -355,8 +370,11 @@ func (p *parser) call(name string, off int) {
 	if p.accept(")") {
 		return
 	}
+	// Arguments are scalar expressions (a "|" ends them), except for the
+	// functions that take a query.
+	tabular := name == "toscalar" || name == "materialize" || name == "view"
 	for {
-		p.argument()
+		p.argument(tabular)
 		if !p.accept(",") {
 			break
 		}
@@ -366,13 +384,17 @@ func (p *parser) call(name string, off int) {
 
 // argument parses one call argument: an expression, a named argument
 // name=value, or "*".
-func (p *parser) argument() {
+func (p *parser) argument(tabular bool) {
 	t := p.tok()
 	if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).kind == tPunct && p.peek(1).text == "=" && !reserved[t.text] {
 		p.advance()
 		p.advance()
 	}
-	p.pipeExpr()
+	if tabular {
+		p.pipeExpr()
+		return
+	}
+	p.expr()
 }
 
 // dynamicLiteral parses dynamic(...) whose content is a JSON-like value.
@@ -408,7 +430,9 @@ func (p *parser) jsonValue() {
 				if k.kind != tString {
 					p.missing("string literal")
 				}
-				p.advance()
+				for p.tok().kind == tString {
+					p.advance()
+				}
 				p.expect(":")
 				p.jsonValue()
 				if !p.accept(",") {
@@ -424,9 +448,15 @@ func (p *parser) jsonValue() {
 			p.missing("literal")
 		}
 		p.advance()
+	case t.kind == tBracket:
+		p.advance() // ["a"]: an array of one string
 	case t.kind == tString:
 		p.advance()
-		p.facts.Literals = append(p.facts.Literals, Literal{Value: unquote(t.text), Offset: t.off})
+		val := unquote(t.text)
+		for p.tok().kind == tString {
+			val += unquote(p.advance().text)
+		}
+		p.facts.Literals = append(p.facts.Literals, Literal{Value: val, Offset: t.off})
 	case t.kind == tNumber || t.kind == tTimespan || t.kind == tLiteral:
 		p.advance()
 	case t.kind == tIdent && (t.text == "true" || t.text == "false" || t.text == "null"):

@@ -271,6 +271,9 @@ func (l *lexer) number(start int, nl bool) token {
 	if j > i {
 		if timespanSuffixes[s[i:j]] {
 			kind = tTimespan
+		} else {
+			// 5Minutebin, 1abc: Kusto reads these as names.
+			kind = tIdent
 		}
 		i = j
 	}

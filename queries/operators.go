@@ -232,6 +232,9 @@ var paramNames = map[string]bool{
 func (p *parser) namedExpr() node {
 	t := p.tok()
 	if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).kind == tPunct && p.peek(1).text == "=" {
+		if t.kind == tIdent && paramNames[t.text] {
+			p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' needs to be bracketed as ['"+t.text+"'] to be used in this context.")
+		}
 		p.name()
 		p.advance()
 		return p.expr()
@@ -574,21 +577,21 @@ func (p *parser) makeSeries() {
 		}
 	}
 	p.expectWord("on")
-	p.expr()
+	p.additive()
 	if p.isWord("in") {
 		p.advance()
-		p.expr()
+		p.additive()
 	} else {
 		if p.isWord("from") {
 			p.advance()
-			p.expr()
+			p.additive()
 		}
 		if p.isWord("to") {
 			p.advance()
-			p.expr()
+			p.additive()
 		}
 		p.expectWord("step")
-		p.expr()
+		p.additive()
 	}
 	if p.isWord("by") {
 		p.advance()
@@ -761,7 +764,7 @@ func (p *parser) fork() {
 func (p *parser) partition() {
 	p.params(nil)
 	p.expectWord("by")
-	p.expr()
+	p.name()
 	p.params(nil)
 	if p.isPunct("{") {
 		p.advance()
@@ -772,16 +775,17 @@ func (p *parser) partition() {
 	p.subquery()
 }
 
-func (p *parser) datatable() {
-	p.schema()
+// valueList parses "[v, ...]" after datatable and externaldata schemas.
+func (p *parser) valueList() {
+	if p.tok().kind == tBracket {
+		p.advance() // ["one string"]
+		return
+	}
 	p.expect("[")
 	if !p.isPunct("]") {
 		for {
 			p.expr()
-			if !p.accept(",") {
-				break
-			}
-			if p.isPunct("]") {
+			if !p.accept(",") || p.isPunct("]") {
 				break
 			}
 		}
@@ -789,18 +793,15 @@ func (p *parser) datatable() {
 	p.expect("]")
 }
 
+func (p *parser) datatable() {
+	p.schema()
+	p.valueList()
+}
+
+
 func (p *parser) externaldata() {
 	p.schema()
-	p.expect("[")
-	if !p.isPunct("]") {
-		for {
-			p.expr()
-			if !p.accept(",") {
-				break
-			}
-		}
-	}
-	p.expect("]")
+	p.valueList()
 	if p.isWord("with") {
 		p.advance()
 		p.expect("(")

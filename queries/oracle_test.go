@@ -207,6 +207,7 @@ type agreement struct {
 	missing           int // items without a verdict (stale file)
 	kinds             map[string]int
 	examples          []string
+	lineDiffs         []string
 }
 
 func compare(items []item, vs map[string]verdict) agreement {
@@ -244,6 +245,11 @@ func compare(items []item, vs map[string]verdict) agreement {
 			a.bothBad++
 			if lineOf(it.text, r.Diagnostics[0].Offset) == lineOf(it.text, v.Offset) {
 				a.sameLine++
+			} else {
+				d := r.Diagnostics[0]
+				a.lineDiffs = append(a.lineDiffs, fmt.Sprintf("%s: huntlint line %d %q near %q; oracle line %d near %q", it.id,
+					lineOf(it.text, d.Offset), d.Message, it.text[max(0, d.Offset-20):min(len(it.text), d.Offset+20)],
+					lineOf(it.text, v.Offset), it.text[max(0, v.Offset-20):min(len(it.text), v.Offset+20)]))
 			}
 		}
 	}
@@ -290,6 +296,9 @@ func TestOracleAgreement(t *testing.T) {
 		if *showDisagree {
 			for _, e := range a.examples {
 				t.Log(e)
+			}
+			for _, e := range a.lineDiffs {
+				t.Log("line: " + e)
 			}
 		}
 		if a.missing > 0 {

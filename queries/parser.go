@@ -168,7 +168,12 @@ func (p *parser) unexpected() {
 		p.advance()
 	}
 	if startsExpression(t) {
-		p.failAt(t.off, 0, "Expected: ;")
+		// Kusto points at the token on its line, or just after the
+		// statement when the token starts a later line.
+		if t.nl {
+			p.failAt(p.prevEnd(), 0, "Expected: ;")
+		}
+		p.failAt(t.off, t.end-t.off, "Expected: ;")
 	}
 	p.failAt(t.off, t.end-t.off, "The incomplete fragment is unexpected.")
 }
