@@ -798,7 +798,6 @@ func (p *parser) datatable() {
 	p.valueList()
 }
 
-
 func (p *parser) externaldata() {
 	p.schema()
 	p.valueList()
