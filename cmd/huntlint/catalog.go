@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/huntlint/huntlint/mapper"
@@ -23,7 +26,8 @@ with --catalog. The JSON forms are documented in docs/catalog.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(a.catalogInfoCommand(), a.catalogShowCommand(), a.catalogSearchCommand(), a.catalogDiffCommand())
+	cmd.AddCommand(a.catalogInfoCommand(), a.catalogShowCommand(), a.catalogSearchCommand(), a.catalogDiffCommand(),
+		a.catalogUpdateCommand())
 	return cmd
 }
 
@@ -210,4 +214,83 @@ into huntlint) or 'cache' (the one 'catalog update' downloaded).`,
 	cmd.Flags().StringVar(&oldRelease, "old-release", "", "release name of OLD when the bundle does not carry one")
 	cmd.Flags().StringVar(&newRelease, "new-release", "", "release name of NEW when the bundle does not carry one")
 	return cmd
+}
+
+func (a *app) catalogUpdateCommand() *cobra.Command {
+	var (
+		format string
+		urls   []string
+	)
+	cmd := &cobra.Command{
+		Use:   "update",
+		Short: "Download the current ATT&CK release from MITRE into the user cache",
+		Long: `Update downloads MITRE's published ATT&CK STIX bundles over HTTPS (every
+domain, or the --domain ones; --url replaces the built-in addresses), validates
+each, and stores it in the user cache (` + "`os.UserCacheDir()/huntlint`" + `), replacing
+the old file only when the new one is valid. Later runs use the newer of the
+cache and the embedded catalog unless --offline or --catalog is given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			opts, err := a.catalogOptions()
+			if err != nil {
+				return err
+			}
+			uo := mapper.UpdateOptions{URLs: urls, Domains: opts.Domains, CacheDir: opts.CacheDir}
+			if isTerminal(a.stderr) && format == "text" {
+				uo.Progress = a.progressBar
+			}
+			res, err := mapper.Update(cmd.Context(), uo)
+			if format == "json" {
+				if res == nil {
+					res = []mapper.UpdateResult{}
+				}
+				if werr := writeJSON(a.stdout, struct {
+					Updated []mapper.UpdateResult `json:"updated"`
+				}{res}); werr != nil {
+					return werr
+				}
+			} else {
+				for _, r := range res {
+					prev := "none before"
+					if r.Previous != "" {
+						prev = "was " + r.Previous
+					}
+					fmt.Fprintf(a.stdout, "%s %s stored in %s (%s)\n", r.Domain, r.Release, r.Path, prev)
+				}
+			}
+			if err != nil {
+				return usageErr(err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringArrayVar(&urls, "url", nil, "STIX bundle URL to download instead of MITRE's default ones; repeatable")
+	return cmd
+}
+
+// progressBar draws a download progress bar on stderr.
+func (a *app) progressBar(url string, size int64) (io.Writer, func()) {
+	bar := progressbar.NewOptions64(size,
+		progressbar.OptionSetDescription(url),
+		progressbar.OptionSetWriter(a.stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	return bar, func() { _ = bar.Finish() }
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -156,3 +156,15 @@ func TestVersionShowsReleases(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+func TestCatalogUpdateRefusesPlainHTTP(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out, errOut, code := runCmd(t, "catalog", "update", "--url", "http://example.com/enterprise-attack.json")
+	if code != ExitUsage || out != "" || !strings.Contains(errOut, `invalid --url "http://example.com/enterprise-attack.json": use an https:// URL`) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, _, code = runCmd(t, "catalog", "update", "--format", "json", "--url", "ftp://x/y")
+	if code != ExitUsage || strings.TrimSpace(out) != "{\n  \"updated\": []\n}" {
+		t.Errorf("json: exit %d, %q", code, out)
+	}
+}

@@ -1,0 +1,157 @@
+package mapper
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// fakeMITRE serves fixture bundles and broken downloads over HTTPS.
+func fakeMITRE(t *testing.T) *httptest.Server {
+	t.Helper()
+	mini19, err := os.ReadFile("testdata/mini-19.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/enterprise-attack.json":
+			w.Write(mini19)
+		case "/mobile-attack-18.1.json":
+			w.Write(mobile)
+		case "/error":
+			http.Error(w, "boom", http.StatusInternalServerError)
+		case "/short":
+			w.Header().Set("Content-Length", "100000")
+			w.Write(mini19[:5000])
+		case "/cut-json":
+			w.Write(mini19[:len(mini19)/2])
+		case "/invalid":
+			w.Write([]byte(`{"type":"bundle","objects":[{"type":"x-mitre-matrix","external_references":[{"source_name":"mitre-attack","external_id":"enterprise-attack"}]}]}`))
+		case "/html":
+			w.Write([]byte("<html>rate limited</html>"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestUpdateStoresValidatedCatalog(t *testing.T) {
+	srv := fakeMITRE(t)
+	dir := t.TempDir()
+	var progressed atomic.Int64
+	res, err := Update(context.Background(), UpdateOptions{
+		URLs:     []string{srv.URL + "/enterprise-attack.json", srv.URL + "/mobile-attack-18.1.json"},
+		CacheDir: dir,
+		Client:   srv.Client(),
+		Progress: func(url string, size int64) (io.Writer, func()) {
+			return writerFunc(func(p []byte) (int, error) { progressed.Add(int64(len(p))); return len(p), nil }), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].Domain != Enterprise || res[0].Release != "19.0" || res[1].Domain != Mobile || res[1].Release != "18.1" {
+		t.Fatalf("results = %+v", res)
+	}
+	if progressed.Load() == 0 {
+		t.Error("progress writer got nothing")
+	}
+	c, err := Open(Options{CacheDir: dir, Domains: []Domain{Enterprise}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := c.Release(Enterprise)
+	if rel.Source != "cache" || rel.Version != "19.0" {
+		t.Errorf("enterprise release after update = %+v", rel)
+	}
+	if o, _ := c.Tactic("TA0005"); o.Shortname != "stealth" {
+		t.Errorf("TA0005 = %s", o.Shortname)
+	}
+	// The mobile fixture (18.1, modified before the embedded one) is older
+	// than or equal to the embedded release by version, then by date.
+	if rel, _ := c.Release(Mobile); rel.Version != "18.1" {
+		t.Errorf("mobile = %+v", rel)
+	}
+	// No temporary files are left behind.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left over %s", e.Name())
+		}
+	}
+	// A second update records the previous release.
+	res, err = Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/enterprise-attack.json"}, CacheDir: dir, Client: srv.Client()})
+	if err != nil || res[0].Previous != "19.0" {
+		t.Errorf("second update: %+v, %v", res, err)
+	}
+}
+
+func TestUpdateFailuresKeepCache(t *testing.T) {
+	srv := fakeMITRE(t)
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/enterprise-attack.json"}, CacheDir: dir, Client: srv.Client()}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(CachePath(dir, Enterprise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"/error":    "HTTP 500",
+		"/missing":  "HTTP 404",
+		"/short":    "after 5000 of 100000 bytes (truncated)",
+		"/cut-json": "unexpected end of data (truncated file?)",
+		"/invalid":  "no tactics",
+		"/html":     "not a STIX bundle",
+	}
+	for p, want := range cases {
+		_, err := Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + p}, CacheDir: dir, Client: srv.Client()})
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "the cache is unchanged") {
+			t.Errorf("%s: err = %v, want %q", p, err, want)
+		}
+		after, _ := os.ReadFile(CachePath(dir, Enterprise))
+		if !bytes.Equal(before, after) {
+			t.Errorf("%s: cache file changed", p)
+		}
+	}
+	// A bundle of another domain than asked for is refused.
+	_, err = Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/mobile-attack-18.1.json"}, Domains: []Domain{Enterprise}, CacheDir: dir, Client: srv.Client()})
+	if err == nil || !strings.Contains(err.Error(), "the bundle is mobile-attack, not enterprise-attack") {
+		t.Errorf("wrong domain: %v", err)
+	}
+	if _, err := os.Stat(CachePath(dir, Mobile)); err == nil {
+		t.Error("mobile cache written for a refused bundle")
+	}
+	// Plain HTTP is refused.
+	_, err = Update(context.Background(), UpdateOptions{URLs: []string{"http://example.com/x.json"}, CacheDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "use an https:// URL") {
+		t.Errorf("http: %v", err)
+	}
+	// One failure does not stop the others.
+	res, err := Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/error", srv.URL + "/mobile-attack-18.1.json"}, CacheDir: dir, Client: srv.Client()})
+	if err == nil || len(res) != 1 || res[0].Domain != Mobile {
+		t.Errorf("mixed: %+v, %v", res, err)
+	}
+}
+
+func TestDefaultURLsCoverDomains(t *testing.T) {
+	for _, d := range AllDomains {
+		if !strings.HasPrefix(DefaultURLs[d], "https://") {
+			t.Errorf("%s: %q", d, DefaultURLs[d])
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
