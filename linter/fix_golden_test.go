@@ -1,0 +1,114 @@
+package linter
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Fix golden tests. Each input of testdata/fix/in/ (Sigma block, flow,
+// quoted, commented, CRLF+BOM lists; Sentinel YAML; .kql; Markdown) is
+// fixed through the real ATT&CK checks, once with safe fixes and once with
+// unsafe ones too. testdata/fix/golden/X.fixed is the expected text after
+// the safe fixes, X.unsafe.fixed after the unsafe ones (only when it differs),
+// and summary.golden the summary per file. The --diff output of each run
+// must apply with patch and git apply and give the same text, and a second
+// run must change nothing. Regenerate with
+//
+//	go test ./linter/ -run TestFixGolden -update
+//
+// and read every changed line before committing.
+func TestFixGolden(t *testing.T) {
+	cat := testCatalog(t)
+	inDir := filepath.Join("testdata", "fix", "in")
+	goldDir := filepath.Join("testdata", "fix", "golden")
+	ents, err := os.ReadDir(inDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var summary strings.Builder
+	for _, name := range names {
+		src, err := os.ReadFile(filepath.Join(inDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var safeOut []byte
+		for _, unsafe := range []bool{false, true} {
+			dir := t.TempDir()
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			opts := Options{Catalog: cat, Config: &Config{}, Select: []string{"attack"}}
+			fix := func(diff *bytes.Buffer) FixSummary {
+				res, err := Run([]string{p}, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fo := FixOptions{Unsafe: unsafe, Relint: Relinter(opts)}
+				if diff != nil {
+					fo.Diff = diff
+				}
+				sum, err := ApplyFixes(res.Findings, fo)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sum
+			}
+			var diff bytes.Buffer
+			fix(&diff)
+			sum := fix(nil)
+			got, _ := os.ReadFile(p)
+			mode := "safe"
+			if unsafe {
+				mode = "unsafe"
+			}
+			fmt.Fprintf(&summary, "== %s (%s)\n", name, mode)
+			var text bytes.Buffer
+			_ = sum.WriteText(&text, false)
+			for _, e := range sum.Errors {
+				t.Errorf("%s: %v", name, e)
+			}
+			summary.Write(text.Bytes())
+			if !unsafe {
+				safeOut = got
+				checkGolden(t, filepath.Join(goldDir, name+".fixed"), string(got))
+			} else {
+				gp := filepath.Join(goldDir, name+".unsafe.fixed")
+				if bytes.Equal(got, safeOut) {
+					if _, err := os.Stat(gp); err == nil {
+						if *update {
+							os.Remove(gp)
+						} else {
+							t.Errorf("%s: unsafe fixes change nothing more, but %s exists", name, gp)
+						}
+					}
+				} else {
+					checkGolden(t, gp, string(got))
+				}
+			}
+			if len(sum.Files) > 0 {
+				checkPatch(t, dir, p, string(src), diff.String(), string(got))
+				if err := os.WriteFile(p, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A second run is a no-op.
+			if again := fix(nil); len(again.Files) != 0 {
+				t.Errorf("%s (%s): second run changed the file", name, mode)
+			}
+		}
+	}
+	checkGolden(t, filepath.Join(goldDir, "summary.golden"), summary.String())
+}
