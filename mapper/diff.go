@@ -19,7 +19,7 @@ type DomainDiff struct {
 	NewTactics     []TacticRef     `json:"new_tactics"`     // tactics new in NEW
 	RenamedTactics []TacticRename  `json:"renamed_tactics"` // same ID, new shortname or name
 	RemovedTactics []TacticRef     `json:"removed_tactics"` // tactics gone from NEW
-	Reordered      *TacticReorder  `json:"reordered_tactics,omitempty"`
+	Reordered      *TacticReorder  `json:"reordered_tactics,omitempty"` // tactics in both matrices in another order
 	Added          []ObjectRef     `json:"added"`      // techniques new in NEW
 	Removed        []ObjectRef     `json:"removed"`    // techniques gone from NEW
 	Renamed        []Rename        `json:"renamed"`    // techniques with a new name
@@ -121,7 +121,10 @@ func diffDomain(oc, nc *Catalog, od, nd *domainData) DomainDiff {
 			dd.RemovedTactics = append(dd.RemovedTactics, tacticRef(t))
 		}
 	}
-	if oldOrder, newOrder := objectIDs(od.tactics), objectIDs(nd.tactics); strings.Join(oldOrder, ",") != strings.Join(newOrder, ",") {
+	// Reordered: the tactics in both matrices stand in another order
+	// (adding or removing a tactic alone is not a reorder).
+	oldOrder, newOrder := objectIDs(od.tactics), objectIDs(nd.tactics)
+	if strings.Join(common(oldOrder, newOrder), ",") != strings.Join(common(newOrder, oldOrder), ",") {
 		dd.Reordered = &TacticReorder{Old: oldOrder, New: newOrder}
 	}
 
@@ -338,4 +341,19 @@ func statusNote(s Status) string {
 		return ""
 	}
 	return " [" + string(s) + "]"
+}
+
+// common returns the items of a that are also in b, in a's order.
+func common(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
