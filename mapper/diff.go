@@ -16,17 +16,17 @@ type DomainDiff struct {
 	OldRelease string `json:"old_release"`
 	NewRelease string `json:"new_release"`
 
-	NewTactics     []TacticRef     `json:"new_tactics"`     // tactics new in NEW
-	RenamedTactics []TacticRename  `json:"renamed_tactics"` // same ID, new shortname or name
-	RemovedTactics []TacticRef     `json:"removed_tactics"` // tactics gone from NEW
+	NewTactics     []TacticRef     `json:"new_tactics"`                 // tactics new in NEW
+	RenamedTactics []TacticRename  `json:"renamed_tactics"`             // same ID, new shortname or name
+	RemovedTactics []TacticRef     `json:"removed_tactics"`             // tactics gone from NEW
 	Reordered      *TacticReorder  `json:"reordered_tactics,omitempty"` // tactics in both matrices in another order
-	Added          []ObjectRef     `json:"added"`      // techniques new in NEW
-	Removed        []ObjectRef     `json:"removed"`    // techniques gone from NEW
-	Renamed        []Rename        `json:"renamed"`    // techniques with a new name
-	Revoked        []Revocation    `json:"revoked"`    // techniques revoked in NEW, not in OLD
-	Deprecated     []ObjectRef     `json:"deprecated"` // techniques deprecated in NEW, not in OLD
-	Moved          []TacticChange  `json:"moved"`      // techniques live in both whose tactics changed
-	Other          []CountedChange `json:"other"`      // added/removed IDs of other object types
+	Added          []ObjectRef     `json:"added"`                       // techniques new in NEW
+	Removed        []ObjectRef     `json:"removed"`                     // techniques gone from NEW
+	Renamed        []Rename        `json:"renamed"`                     // techniques with a new name
+	Revoked        []Revocation    `json:"revoked"`                     // techniques revoked in NEW, not in OLD
+	Deprecated     []ObjectRef     `json:"deprecated"`                  // techniques deprecated in NEW, not in OLD
+	Moved          []TacticChange  `json:"moved"`                       // techniques live in both whose tactics changed
+	Other          []CountedChange `json:"other"`                       // added/removed IDs of other object types
 }
 
 // Rename is an object whose name changed.
