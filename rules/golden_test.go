@@ -37,7 +37,8 @@ func dumpRules(rules []*Rule, problems []Problem) string {
 		field("category", r.Category)
 		field("service", r.Service)
 		if r.Format == FormatSigma {
-			fmt.Fprintf(&b, "  sigma-go decoded: %v\n", r.Sigma != nil)
+			_, err := r.DecodeSigma()
+			fmt.Fprintf(&b, "  sigma-go decoded: %v\n", err == nil)
 		}
 		for _, c := range r.Connectors {
 			fmt.Fprintf(&b, "  connector %q %q at %s\n", c.ConnectorID, c.DataTypes, spanString(c.Span))

@@ -67,6 +67,9 @@ func yamlProblem(path string, err error) Problem {
 // checkYAMLSize refuses documents whose aliases expand to too many nodes (an
 // "alias bomb") or that nest too deeply, before anything walks or decodes them.
 func checkYAMLSize(path string, doc *yaml.Node) (Problem, bool) {
+	if d, aliases := shape(doc, 0); d <= maxYAMLDepth && !aliases {
+		return Problem{}, true // the common case: no aliases, shallow
+	}
 	memo := map[*yaml.Node]int{}
 	var deep *yaml.Node
 	var count func(n *yaml.Node, depth int) int
@@ -261,4 +264,22 @@ func scalarQuery(li *lineIndex, n *yaml.Node) Query {
 		q.Start = li.pos(from)
 	}
 	return q
+}
+
+// shape returns the nesting depth of n (capped just past maxYAMLDepth) and
+// whether it holds aliases.
+func shape(n *yaml.Node, depth int) (int, bool) {
+	if depth > maxYAMLDepth {
+		return depth, false
+	}
+	d, aliases := depth, n.Kind == yaml.AliasNode
+	for _, c := range n.Content {
+		cd, ca := shape(c, depth+1)
+		d = max(d, cd)
+		aliases = aliases || ca
+		if d > maxYAMLDepth {
+			break
+		}
+	}
+	return d, aliases
 }

@@ -3,7 +3,6 @@ package rules
 import (
 	"strings"
 
-	"github.com/bradleyjkemp/sigma-go"
 	"gopkg.in/yaml.v3"
 )
 
@@ -191,10 +190,7 @@ func sigmaRule(f *yamlFile, m *yaml.Node) *Rule {
 		}
 	}
 	if r.Kind == KindDetection {
-		var sr sigma.Rule
-		if err := m.Decode(&sr); err == nil {
-			r.Sigma = &sr
-		}
+		r.sigma = &lazySigma{node: m}
 	}
 	return r
 }
