@@ -143,11 +143,15 @@ func loadKQL(path string, li *lineIndex) ([]*Rule, []Problem) {
 
 var reKQLStart = regexp.MustCompile(`^(?i)(let\s|union\b|search\b|print\b|datatable\b|range\b|externaldata\b|find\b|evaluate\b|declare\s)`)
 
+// rePipeOp is a pipe followed by a common tabular operator.
+var rePipeOp = regexp.MustCompile(`\|\s*(where|project|project-away|extend|summarize|take|limit|join|union|sort|order|top|count|distinct|mv-expand|mvexpand|parse|render|invoke|evaluate|lookup|make-series|sample|search|serialize|getschema|as|filter)\b`)
+
 // looksLikeKQL is the rule for unlabelled Markdown code blocks and files of
 // unknown extension: ignoring blank lines and // comments, the text has a
-// line starting with "|" (a tabular operator), or its first code line starts
-// with let, union, search, print, datatable, range, externaldata, find,
-// evaluate or declare.
+// line starting with "|" (a tabular operator), or a line with a "|" followed
+// by a common tabular operator ("AlertInfo | where …"), or its first code
+// line starts with let, union, search, print, datatable, range,
+// externaldata, find, evaluate or declare.
 func looksLikeKQL(s string) bool {
 	first := true
 	for _, line := range strings.Split(s, "\n") {
@@ -155,7 +159,7 @@ func looksLikeKQL(s string) bool {
 		if t == "" || strings.HasPrefix(t, "//") {
 			continue
 		}
-		if strings.HasPrefix(t, "|") {
+		if strings.HasPrefix(t, "|") || rePipeOp.MatchString(t) {
 			return true
 		}
 		if first && reKQLStart.MatchString(t) {
