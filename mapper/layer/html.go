@@ -201,7 +201,7 @@ h2{font-size:16px;margin:20px 0 4px}
 </div>
 {{range .Domains}}
 <h2>{{.Name}}</h2>
-<p class="meta">{{.Summary}} · score {{.Lo}} <span class="grad"></span> {{.Hi}}</p>
+<p class="meta">{{.Summary}} · score {{.Lo}} <span class="grad"></span> {{.Hi}} (log scale)</p>
 <div class="matrix">
 {{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{.Covered}}/{{.Total}}</div>
 {{range .Cells}}<div class="cell" data-k="{{.Key}}" data-s="{{.Search}}" style="background:{{.Fill}};color:{{.Text}}">{{if .Stripe}}<span class="st" style="background:{{.Stripe}}"></span>{{end}}{{if .Subs}}<span class="sub">{{.Subs}}</span>{{end}}{{.Name}}</div>

@@ -197,12 +197,16 @@ func (c rgb) dark() bool {
 	return 0.299*c.r+0.587*c.g+0.114*c.b < 140
 }
 
-// gradientColor is the colour of score s on the gradient lo..hi.
+// gradientColor is the colour of score s on the gradient lo..hi, on a
+// logarithmic scale: rule counts are skewed (a few techniques have a hundred
+// rules, most a handful), and a linear scale would paint nearly every cell
+// the lightest colour. The Navigator layer keeps the linear gradient the
+// format defines.
 func gradientColor(lo, hi float64, from, to string, s float64) rgb {
 	a, b := parseHex(from), parseHex(to)
 	f := 0.0
 	if hi > lo {
-		f = math.Min(1, math.Max(0, (s-lo)/(hi-lo)))
+		f = math.Min(1, math.Max(0, math.Log1p(s-lo)/math.Log1p(hi-lo)))
 	}
 	return rgb{a.r + (b.r-a.r)*f, a.g + (b.g-a.g)*f, a.b + (b.b-a.b)*f}
 }

@@ -62,12 +62,12 @@ func svgDomain(b *strings.Builder, cov *Coverage, dc *DomainCoverage, o WriteOpt
 	fmt.Fprintf(b, "<defs><linearGradient id=\"%s\"><stop offset=\"0\" stop-color=\"%s\"/><stop offset=\"1\" stop-color=\"%s\"/></linearGradient></defs>\n", gid, o.MinColor, o.MaxColor)
 	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\" text-anchor=\"end\">%s</text>\n", x0+40, ly+11, fmtNum(lo))
 	fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"160\" height=\"14\" fill=\"url(#%s)\" stroke=\"%s\"/>\n", x0+46, ly, gid, lineColor)
-	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">%s</text>\n", x0+212, ly+11, fmtNum(hi))
-	fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\" stroke=\"%s\"/>\n", x0+260, ly, emptyColor, lineColor)
-	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">not covered</text>\n", x0+278, ly+11)
+	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">%s</text>\n", x0+212, ly+11, fmtNum(hi)+" (log scale)")
+	fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\" stroke=\"%s\"/>\n", x0+300, ly, emptyColor, lineColor)
+	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">not covered</text>\n", x0+318, ly+11)
 	fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\" stroke=\"%s\"/><rect x=\"%d\" y=\"%d\" width=\"4\" height=\"14\" fill=\"%s\"/>\n",
-		x0+360, ly, emptyColor, lineColor, x0+360, ly, o.MaxColor)
-	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">sub-techniques covered (covered/live at right)</text>\n", x0+378, ly+11)
+		x0+400, ly, emptyColor, lineColor, x0+400, ly, o.MaxColor)
+	fmt.Fprintf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#222\">sub-techniques covered (covered/live at right)</text>\n", x0+418, ly+11)
 
 	my := ly + 28
 	maxRows := 0
