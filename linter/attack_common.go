@@ -27,6 +27,19 @@ func (c *Context) listed(t mapper.ObjectType) []RefInfo {
 	return out
 }
 
+// listedCurrent is listed without revoked references: checks that judge a
+// technique's own facts (tactics, platforms) leave revoked ones to
+// attack-revoked and judge the replacement once the fix is applied.
+func (c *Context) listedCurrent(t mapper.ObjectType) []RefInfo {
+	var out []RefInfo
+	for _, ri := range c.listed(t) {
+		if ri.Object.Status != mapper.StatusRevoked {
+			out = append(out, ri)
+		}
+	}
+	return out
+}
+
 // listedTactics returns the shortnames of the live tactics the rule lists.
 func (c *Context) listedTactics() map[string]bool {
 	set := map[string]bool{}

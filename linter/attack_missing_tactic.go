@@ -29,7 +29,7 @@ func (attackMissingTactic) Run(ctx *Context) {
 	}
 	style := ctx.TacticStyle()
 	added := false
-	for _, ri := range ctx.listed(mapper.TypeTechnique) {
+	for _, ri := range ctx.listedCurrent(mapper.TypeTechnique) {
 		o := ri.Live()
 		own := tacticObjects(ctx.Catalog, o)
 		if len(own) == 0 {

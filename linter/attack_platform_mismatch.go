@@ -15,7 +15,7 @@ import (
 // catalog). Products not listed are not checked.
 var ProductPlatforms = map[string][]string{
 	"windows":    {"Windows"},
-	"linux":      {"Linux"},
+	"linux":      {"Linux", "ESXi"},
 	"macos":      {"macOS"},
 	"azure":      {"IaaS", "Identity Provider", "SaaS", "Office Suite"},
 	"aws":        {"IaaS", "Identity Provider", "SaaS"},
@@ -32,6 +32,11 @@ var ProductPlatforms = map[string][]string{
 	"fortios":    {"Network Devices"},
 	"paloalto":   {"Network Devices"},
 }
+
+// AnyPlatform lists ATT&CK platforms whose techniques are observed from
+// any log source: PRE holds reconnaissance and resource development, which
+// happen before and outside the victim's platforms.
+var AnyPlatform = []string{"PRE"}
 
 var attackPlatformMismatchDoc = &Doc{
 	ID:       "attack-platform-mismatch",
@@ -57,9 +62,9 @@ func (attackPlatformMismatch) Run(ctx *Context) {
 	if r.Format != rules.FormatSigma || len(platforms) == 0 {
 		return
 	}
-	for _, ri := range ctx.listed(mapper.TypeTechnique) {
+	for _, ri := range ctx.listedCurrent(mapper.TypeTechnique) {
 		o := ri.Live()
-		if len(o.Platforms) == 0 || sharesPlatform(o.Platforms, platforms) {
+		if len(o.Platforms) == 0 || sharesPlatform(o.Platforms, platforms) || sharesPlatform(o.Platforms, AnyPlatform) {
 			continue
 		}
 		ps := append([]string(nil), o.Platforms...)

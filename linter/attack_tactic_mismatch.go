@@ -32,7 +32,7 @@ func (attackTacticMismatch) Run(ctx *Context) {
 	}
 	style := ctx.TacticStyle()
 	added := map[string]bool{}
-	for _, ri := range ctx.listed(mapper.TypeTechnique) {
+	for _, ri := range ctx.listedCurrent(mapper.TypeTechnique) {
 		o := ri.Live()
 		if len(o.Tactics) == 0 || sharesTactic(o, tactics) {
 			continue

@@ -149,7 +149,9 @@ func productPlatformsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("### Sigma product to ATT&CK platform table\n\n")
 	b.WriteString("Rules whose `logsource.product` is not listed are not checked. Platform names are ATT&CK's own\n")
-	b.WriteString("(a test checks each against the catalog).\n\n")
+	b.WriteString("(a test checks each against the catalog). Techniques of the platforms " + strings.Join(AnyPlatform, ", ") + "\n")
+	b.WriteString("(reconnaissance and resource development, seen from outside) match every product. ESXi is listed\n")
+	b.WriteString("under linux because ESXi hosts log through Linux-style syslog sources.\n\n")
 	b.WriteString("| Sigma product | ATT&CK platforms |\n| --- | --- |\n")
 	keys := make([]string, 0, len(ProductPlatforms))
 	for k := range ProductPlatforms {

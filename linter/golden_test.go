@@ -81,13 +81,16 @@ func goldenInputs(t *testing.T, dir string) []string {
 	return files
 }
 
-// formatGolden formats findings for a golden file, paths relative to dir.
+// formatGolden formats findings for a golden file, paths relative to dir
+// (also paths of other files that messages name).
 func formatGolden(dir string, fs []Finding) string {
 	var b strings.Builder
+	prefix := filepath.Clean(dir) + string(filepath.Separator)
 	for _, f := range fs {
 		if rel, err := filepath.Rel(dir, f.Path); err == nil {
 			f.Path = filepath.ToSlash(rel)
 		}
+		f.Message = strings.ReplaceAll(f.Message, prefix, "")
 		b.WriteString(FormatFinding(f))
 		b.WriteByte('\n')
 	}

@@ -80,6 +80,11 @@ func TestProductPlatformsExist(t *testing.T) {
 			known[p] = true
 		}
 	}
+	for _, p := range AnyPlatform {
+		if !known[p] {
+			t.Errorf("AnyPlatform names %q, which no technique of the catalog has", p)
+		}
+	}
 	for product, ps := range ProductPlatforms {
 		for _, p := range ps {
 			if !known[p] {

@@ -214,7 +214,25 @@ func Run(files []string, opts Options) (*Result, error) {
 		res.Findings = append(res.Findings, fs...)
 	}
 	SortFindings(res.Findings)
+	res.Findings = dedupe(res.Findings)
 	return res, nil
+}
+
+// dedupe drops findings identical to the one before (same file, position,
+// check and message): rules merged from one multi-document file share
+// their tags and would repeat each other.
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := out[len(out)-1]
+			if p.Path == f.Path && p.Span == f.Span && p.Check == f.Check && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // defaultLoad is the loader used when Options.Load is nil.

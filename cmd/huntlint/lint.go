@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +66,15 @@ func failThreshold(s string) (linter.Severity, error) {
 	return sev, nil
 }
 
+// lintMemoryLimit is the soft heap limit of a lint run unless GOMEMLIMIT
+// says otherwise: rules stay in memory for the cross-file checks, and the
+// garbage collector otherwise lets the heap grow to twice what is live.
+const lintMemoryLimit = 100 << 20
+
 func (a *app) runLint(args []string, fl lintFlags) error {
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(lintMemoryLimit))
+	}
 	threshold, err := failThreshold(fl.failOn)
 	if err != nil {
 		return usageErr(err)
