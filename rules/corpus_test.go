@@ -176,7 +176,7 @@ func TestReprise99Corpus(t *testing.T) {
 	for i, want := range []struct {
 		line  int
 		first string
-	}{{8, "SigninLogs"}, {27, "AADSignInEventsBeta"}, {45, "let ids="}} {
+	}{{8, "SigninLogs"}, {26, "AADSignInEventsBeta"}, {45, "let ids="}} {
 		q := r.Queries[i]
 		if q.Start != (Pos{Line: want.line, Column: 1}) || !strings.HasPrefix(q.Text, want.first) {
 			t.Errorf("query %d at %v starts %q; want line %d, %q", i+1, q.Start, q.Text[:min(20, len(q.Text))], want.line, want.first)
