@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -246,7 +247,7 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 			switch {
 			case opts.Diff != nil:
 				if diffErr == nil {
-					diffErr = WriteUnifiedDiff(opts.Diff, r.path, r.before, r.after)
+					diffErr = WriteUnifiedDiff(opts.Diff, diffName(r.path), r.before, r.after)
 				}
 			case !opts.DryRun:
 				werr = writeFixed(r.path, r.before, r.after)
@@ -420,6 +421,23 @@ func uniqueSorted(s []string) []string {
 		}
 	}
 	return out
+}
+
+// diffName is the name of path in a diff: relative to the current folder
+// when it lies below it (patch refuses absolute names), else as given.
+func diffName(path string) string {
+	if !filepath.IsAbs(path) {
+		return filepath.ToSlash(path)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return filepath.ToSlash(rel)
 }
 
 // writeFixed replaces the file at path with after, provided it still holds
