@@ -194,3 +194,5 @@ func TestTacticFilterLimitsEntries(t *testing.T) {
 		t.Errorf("tactics = %v, want matrix order initial-access,persistence", c.Tactics)
 	}
 }
+
+func rulesOf(rs ...*rules.Rule) []*rules.Rule { return rs }

@@ -2,6 +2,7 @@ package layer
 
 import (
 	"bytes"
+	"strings"
 	"sort"
 	"testing"
 
@@ -213,4 +214,37 @@ func liveRefs(cat *mapper.Catalog, rs []*rules.Rule) int {
 		}
 	}
 	return n
+}
+
+// TestDomainsGetTheirOwnLayer checks that references found only in an
+// inactive domain make a layer of that domain, after the active one.
+func TestDomainsGetTheirOwnLayer(t *testing.T) {
+	cat := sharedCatalog(t)
+	rs := []*rules.Rule{
+		rule("a.yml", "Enterprise", "", "", "T1059.001"),
+		rule("b.yml", "ICS", "", "", "T0807"),
+	}
+	cov, err := Aggregate(cat, rs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers := Navigator(cov, goldenOptions())
+	var got []string
+	for _, l := range layers {
+		if err := l.Validate(nil); err != nil {
+			t.Error(err)
+		}
+		ids := []string{}
+		for _, e := range l.Techniques {
+			ids = append(ids, e.TechniqueID)
+		}
+		got = append(got, l.Domain+":"+strings.Join(ids, ","))
+	}
+	want := "enterprise-attack:T1059,T1059.001 ics-attack:T0807" // T1059: unscored, showSubtechniques
+	if strings.Join(got, " ") != want {
+		t.Errorf("layers = %v, want %s", got, want)
+	}
+	if layers[1].Name != "huntlint coverage (ics-attack)" || layers[1].Versions.Attack == nil || *layers[1].Versions.Attack != "18.1" {
+		t.Errorf("ICS layer name %q versions %+v", layers[1].Name, layers[1].Versions)
+	}
 }
