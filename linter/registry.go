@@ -36,6 +36,9 @@ func Registry() []Check {
 		sigmaTagFormat{},
 		sigmaRelatedInvalid{},
 		sigmaCorrelationReference{},
+		sigmaModifierMisuse{},
+		sigmaWildcardModifier{},
+		sigmaSuspiciousValue{},
 
 		// Sentinel structure
 		sentinelMissingField{},
@@ -46,5 +49,8 @@ func Registry() []Check {
 		sentinelInvalidSchedule{},
 		sentinelInvalidEntityMapping{},
 		sentinelConnectorMismatch{},
+
+		// KQL
+		kqlSyntaxError{},
 	}
 }

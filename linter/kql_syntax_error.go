@@ -1,0 +1,119 @@
+package linter
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/huntlint/huntlint/queries"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// kqlSyntaxError reports the first syntax error of every KQL query, where
+// Microsoft's Kusto.Language parser reports it.
+type kqlSyntaxError struct{}
+
+var kqlSyntaxErrorDoc = &Doc{
+	ID:       "kql-syntax-error",
+	Category: "kql",
+	Severity: SeverityError,
+	Summary:  "a KQL query does not parse",
+	Why: "A query with a syntax error never runs: Sentinel refuses to save the analytic rule, a hunting " +
+		"query fails when an analyst opens it, and a Markdown hunting guide hands out a query that must " +
+		"be repaired before use. huntlint parses every query of every format (Sentinel YAML, .kql " +
+		"files, Markdown code blocks) with its own KQL parser, which agrees with Microsoft's " +
+		"Kusto.Language on where the first error is.",
+	Bad:     "SecurityEvent\n| where EventID == 4688 and (CommandLine has \"vssadmin\"\n| project TimeGenerated, Computer\n",
+	Good:    "SecurityEvent\n| where EventID == 4688 and (CommandLine has \"vssadmin\")\n| project TimeGenerated, Computer\n",
+	Formats: []rules.Format{rules.FormatSentinel, rules.FormatKQL, rules.FormatMarkdown},
+}
+
+func (kqlSyntaxError) Doc() *Doc { return kqlSyntaxErrorDoc }
+
+func (kqlSyntaxError) Run(ctx *Context) {
+	r := ctx.Rule
+	if r == nil {
+		return
+	}
+	for _, q := range r.Queries {
+		res := queries.Parse(q.Text)
+		if res.OK() {
+			continue
+		}
+		d := res.Diagnostics[0]
+		reportAt(ctx, kqlSyntaxErrorDoc, querySpan(q, d.Offset, d.Length), kqlMessage(q.Text, d), nil)
+	}
+}
+
+// querySpan maps a byte range of a query's text to a file span.
+func querySpan(q rules.Query, off, length int) rules.Span {
+	off = max(0, min(off, len(q.Text)))
+	end := max(off, min(off+length, len(q.Text)))
+	var sp rules.Span
+	if q.Map == nil {
+		sp.Start = q.Start
+		sp.End = q.Start
+		return sp
+	}
+	sp.Start = q.Map.Position(off)
+	sp.End = q.Map.Position(end)
+	if fo, ok := q.Map.(interface{ FileOffset(int) int }); ok {
+		sp.StartOffset = fo.FileOffset(off)
+		sp.EndOffset = fo.FileOffset(end)
+	}
+	if sp.End == sp.Start {
+		// an empty range ("missing ...") still marks one character
+		sp.End.Column++
+		sp.EndOffset = sp.StartOffset + 1
+	}
+	return sp
+}
+
+// kqlMessage turns a parser diagnostic, worded as Kusto.Language words it,
+// into a huntlint message: lower case, quoting the offending text.
+func kqlMessage(text string, d queries.Diagnostic) string {
+	m := strings.TrimSuffix(d.Message, ".")
+	found := ""
+	if d.Length > 0 && d.Offset+d.Length <= len(text) {
+		found = text[d.Offset : d.Offset+d.Length]
+	}
+	switch {
+	case strings.HasPrefix(m, "Expected: "):
+		want := strings.TrimPrefix(m, "Expected: ")
+		if want == ";" {
+			if found != "" {
+				return fmt.Sprintf("unexpected %q after the end of a statement; separate statements with \";\" or join them with \"|\"", clip(found))
+			}
+			return "the statement ends here but text follows; separate statements with \";\" or join them with \"|\""
+		}
+		if found != "" {
+			return fmt.Sprintf("expected %q, found %q", want, clip(found))
+		}
+		return fmt.Sprintf("expected %q", want)
+	case strings.HasPrefix(m, "Missing: "):
+		return fmt.Sprintf("unterminated string literal; add the closing %s", strings.TrimPrefix(m, "Missing: "))
+	case strings.HasPrefix(m, "Missing "):
+		return "missing " + strings.TrimPrefix(m, "Missing ")
+	case m == "Query operator expected":
+		if found != "" {
+			return fmt.Sprintf("%q is not a query operator; expected one such as where, project, extend or summarize", clip(found))
+		}
+		return "missing query operator after \"|\""
+	case m == "The incomplete fragment is unexpected":
+		return fmt.Sprintf("unexpected %q; the query cannot continue here", clip(found))
+	case strings.HasPrefix(m, "The name '"):
+		name := strings.TrimPrefix(m, "The name '")
+		name = name[:strings.IndexByte(name, '\'')]
+		return fmt.Sprintf("%q is a KQL keyword here; write it as ['%s'] to use it as a name", name, name)
+	}
+	return strings.ToLower(m[:1]) + m[1:]
+}
+
+// clip shortens a quoted fragment for a message.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:40]) + "…"
+}
