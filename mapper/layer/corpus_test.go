@@ -2,8 +2,8 @@ package layer
 
 import (
 	"bytes"
-	"strings"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/testshared"
