@@ -56,6 +56,10 @@ var (
 	reFreeID  = regexp.MustCompile(`(?i)\b(T\d{4})(?:[./](\d{3}))?\b|\b(TA\d{4})\b`)
 	// "Tactic: Execution, Initial Access" / "MITRE Tactics - Persistence".
 	reFreeTactics = regexp.MustCompile(`(?i)\btactics?\b\s*(?:\*\*)?\s*[:=]\s*(?:\*\*)?`)
+	// reListLead is what may precede "Tactics:" on its line: punctuation
+	// (comment slashes, list bullets, table bars, bold) and the words MITRE
+	// and ATT&CK.
+	reListLead = regexp.MustCompile(`(?i)^[\s/#*>|_\-]*(?:(?:mitre|att&ck|attack)[\s:*_\-]*)*$`)
 )
 
 // scanFree finds ATT&CK references in free text: the file bytes [start, end)
@@ -64,8 +68,6 @@ var (
 func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 	text := string(li.src[start:end])
 	var refs []Ref
-	taken := make([]bool, 0)
-	_ = taken
 	var masked [][2]int
 	for _, m := range reFreeURL.FindAllStringSubmatchIndex(text, -1) {
 		ref := Ref{Text: text[m[0]:m[1]], Source: SourceURL, Span: li.span(start+m[0], start+m[1])}
@@ -103,10 +105,14 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		return false
 	}
 	for _, m := range reFreeID.FindAllStringSubmatchIndex(text, -1) {
-		if inMask(m[0], m[1]) || !standsAlone(text, m[0], m[1]) {
+		a := m[0]
+		if a >= 7 && strings.EqualFold(text[a-7:a], "attack.") {
+			a -= 7 // Sigma style in prose: attack.t1059.001
+		}
+		if inMask(a, m[1]) || !standsAlone(text, a, m[1]) {
 			continue
 		}
-		ref := Ref{Text: text[m[0]:m[1]], Source: src, Span: li.span(start+m[0], start+m[1])}
+		ref := Ref{Text: text[a:m[1]], Source: src, Span: li.span(start+a, start+m[1])}
 		if m[2] >= 0 {
 			ref.Kind = RefTechnique
 			ref.Value = strings.ToUpper(text[m[2]:m[3]])
@@ -120,6 +126,10 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		refs = append(refs, ref)
 	}
 	for _, m := range reFreeTactics.FindAllStringIndex(text, -1) {
+		lineStart := strings.LastIndexByte(text[:m[0]], '\n') + 1
+		if !reListLead.MatchString(text[lineStart:m[0]]) {
+			continue // "the tactic: …" inside a sentence is no list
+		}
 		lineEnd := strings.IndexByte(text[m[1]:], '\n')
 		if lineEnd < 0 {
 			lineEnd = len(text) - m[1]
