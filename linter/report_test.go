@@ -1,0 +1,168 @@
+package linter
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+)
+
+// reportFixture lints the attack-revoked and attack-tag-style fixtures.
+func reportFixture(t *testing.T) *Report {
+	t.Helper()
+	cat := testCatalog(t)
+	res, err := Run([]string{
+		filepath.Join("testdata", "attack-revoked", "bad.yml"),
+		filepath.Join("testdata", "attack-tag-style", "bad_sentinel.yaml"),
+	}, Options{Catalog: cat, Config: &Config{}, Select: []string{"attack"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Report{Result: res, Catalog: cat}
+}
+
+func render(t *testing.T, format string, opts ReportOptions, rep *Report) string {
+	t.Helper()
+	r, err := NewReporter(format, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.Report(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestTextReporter(t *testing.T) {
+	rep := reportFixture(t)
+	out := render(t, "text", ReportOptions{ShowSource: true}, rep)
+	want := "testdata/attack-revoked/bad.yml:9:7: error [attack-revoked] attack.t1150 was revoked in ATT&CK 18.1; use attack.t1647 (Plist File Modification) [*]\n" +
+		" 9 |     - attack.t1150\n" +
+		"   |       ^~~~~~~~~~~~\n"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("text output starts\n%s\nwant\n%s", out[:min(len(out), 400)], want)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colours without Color")
+	}
+	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\n")+1:]
+	if !strings.HasPrefix(last, "2 files, 2 rules: ") || !strings.Contains(last, "checked against ATT&CK 18.1") {
+		t.Errorf("summary line %q", last)
+	}
+	if col := render(t, "text", ReportOptions{Color: true}, rep); !strings.Contains(col, "\x1b[31merror\x1b[0m") {
+		t.Error("no colour with Color")
+	}
+}
+
+func TestJSONReporter(t *testing.T) {
+	rep := reportFixture(t)
+	out := render(t, "json", ReportOptions{}, rep)
+	var doc struct {
+		Version int `json:"version"`
+		Catalog []struct {
+			Domain, Release, Source string
+			Active                  bool
+		} `json:"catalog"`
+		Findings []map[string]any `json:"findings"`
+		Summary  struct {
+			Files, Rules, Findings int
+			BySeverity             map[string]int `json:"by_severity"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != 1 || len(doc.Catalog) == 0 || doc.Catalog[0].Domain != "enterprise-attack" || !doc.Catalog[0].Active {
+		t.Errorf("header: %+v", doc)
+	}
+	if doc.Summary.Files != 2 || doc.Summary.Findings != len(doc.Findings) || doc.Summary.BySeverity["error"] == 0 {
+		t.Errorf("summary: %+v", doc.Summary)
+	}
+	f := doc.Findings[0]
+	for _, key := range []string{"check", "severity", "path", "line", "column", "end_line", "end_column", "message", "rule", "fixable"} {
+		if _, ok := f[key]; !ok {
+			t.Errorf("finding lacks %q: %v", key, f)
+		}
+	}
+	if f["check"] != "attack-revoked" || f["line"] != float64(9) || f["column"] != float64(7) || f["end_column"] != float64(19) || f["fixable"] != true {
+		t.Errorf("first finding: %v", f)
+	}
+	rule := f["rule"].(map[string]any)
+	if rule["format"] != "sigma" || rule["title"] != "Suspicious Process" {
+		t.Errorf("rule: %v", rule)
+	}
+}
+
+func TestGitHubReporter(t *testing.T) {
+	out := render(t, "github", ReportOptions{}, reportFixture(t))
+	first := strings.SplitN(out, "\n", 2)[0]
+	want := "::error file=testdata/attack-revoked/bad.yml,line=9,col=7,endLine=9,endColumn=19,title=[attack-revoked]::attack.t1150 was revoked in ATT&CK 18.1; use attack.t1647 (Plist File Modification)"
+	if first != want {
+		t.Errorf("got  %s\nwant %s", first, want)
+	}
+	if !strings.Contains(out, "::warning file=testdata/attack-tag-style/bad_sentinel.yaml") {
+		t.Error("no warning command")
+	}
+	if got := ghProperty("a,b:c%"); got != "a%2Cb%3Ac%25" {
+		t.Errorf("escape: %s", got)
+	}
+}
+
+// TestSARIFReporter validates the SARIF output against the official 2.1.0
+// schema (from ../shared when present, else go-sarif's embedded copy).
+func TestSARIFReporter(t *testing.T) {
+	rep := reportFixture(t)
+	out := render(t, "sarif", ReportOptions{ToolVersion: "1.2.3"}, rep)
+	log, err := sarif.FromString(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Validate(); err != nil {
+		t.Errorf("go-sarif schema: %v", err)
+	}
+	if root := testshared.Root(); root != "" {
+		schema, err := os.ReadFile(filepath.Join(root, "schemas", "sarif-schema-2.1.0.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewStringLoader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range res.Errors() {
+			t.Errorf("official schema: %s", e)
+		}
+	}
+	run := log.Runs[0]
+	if len(run.Tool.Driver.Rules) != len(Registry()) {
+		t.Errorf("%d driver rules, want one per check (%d)", len(run.Tool.Driver.Rules), len(Registry()))
+	}
+	r0 := run.Results[0]
+	loc := r0.Locations[0].PhysicalLocation
+	if *loc.ArtifactLocation.URI != "testdata/attack-revoked/bad.yml" || *loc.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+		t.Errorf("location %s %s", *loc.ArtifactLocation.URI, *loc.ArtifactLocation.URIBaseID)
+	}
+	if *loc.Region.StartLine != 9 || *loc.Region.StartColumn != 7 || r0.Level != "error" {
+		t.Errorf("region/level: %+v %s", loc.Region, r0.Level)
+	}
+	idx := run.GetRuleIndex(*r0.RuleID)
+	if r0.RuleIndex != idx || run.Tool.Driver.Rules[idx].Help == nil {
+		t.Errorf("rule index %d, want %d with help", r0.RuleIndex, idx)
+	}
+	// Fingerprints do not depend on the line: the same output twice is stable.
+	again := render(t, "sarif", ReportOptions{ToolVersion: "1.2.3"}, rep)
+	if again != out {
+		t.Error("SARIF output not deterministic")
+	}
+	if fp := r0.PartialFingerprints["huntlint/v1"]; len(fp) != 32 {
+		t.Errorf("fingerprint %q", fp)
+	}
+}
