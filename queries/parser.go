@@ -144,6 +144,11 @@ func (p *parser) failAt(off, length int, msg string) {
 
 // expected reports a missing token: at the end of the previous token.
 func (p *parser) expected(what string) {
+	// Kusto points at the token in the way when it is on the same line,
+	// else just after the last token read.
+	if t := p.tok(); t.kind != tEOF && !t.nl && t.bad == "" && t.kind != tBad {
+		p.failAt(t.off, t.end-t.off, "Expected: "+what)
+	}
 	p.failAt(p.prevEnd(), 0, "Expected: "+what)
 }
 
