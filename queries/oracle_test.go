@@ -321,4 +321,3 @@ func TestOracleAgreement(t *testing.T) {
 }
 
 var _ = utf8.RuneError
-

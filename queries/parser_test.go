@@ -64,9 +64,9 @@ func TestParseValid(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
-		in   string
-		off  int
-		msg  string
+		in  string
+		off int
+		msg string
 	}{
 		{"T | where (x", 12, "Expected: )"},
 		{"T | where x ==", 14, "Missing expression"},
