@@ -9,8 +9,8 @@ import (
 
 // WriteHTML writes one self-contained page (inline CSS and script, no
 // network access) with a matrix per domain, details of the rules behind a
-// cell on hover (click pins them), and a filter box matching technique IDs,
-// names and rule titles and paths.
+// cell on hover (click pins them; so does a link to page.html#T1059), and a
+// filter box matching technique IDs, names and rule titles and paths.
 func WriteHTML(w io.Writer, cov *Coverage, o WriteOptions) error {
 	o = o.withDefaults()
 	page := htmlPage{
@@ -188,6 +188,7 @@ h2{font-size:16px;margin:20px 0 4px}
 #details{position:fixed;right:16px;top:16px;width:360px;max-height:90vh;overflow:auto;background:#fff;border:1px solid #999;box-shadow:0 2px 8px rgba(0,0,0,.2);padding:10px;font-size:12px;display:none}
 #details h3{font-size:14px;margin:0 0 4px}
 #details ul{margin:4px 0;padding-left:18px}
+#details li{overflow-wrap:anywhere}
 #details .lv{color:#555}
 </style>
 </head>
@@ -247,6 +248,12 @@ document.querySelectorAll(".cell").forEach(function(c){
     pinned = c; c.classList.add("pin"); show(c.dataset.k);
   });
 });
+// A link to page.html#T1059.001 opens with that technique's details pinned.
+if(location.hash.length > 1){
+  var want = "/" + decodeURIComponent(location.hash.slice(1)).toUpperCase();
+  var hit = Array.prototype.find.call(document.querySelectorAll(".cell"), function(c){ return c.dataset.k.slice(-want.length) === want; });
+  if(hit){hit.click(); hit.scrollIntoView({block: "nearest"});}
+}
 document.getElementById("filter").addEventListener("input", function(e){
   var q = e.target.value.trim().toLowerCase();
   document.querySelectorAll(".cell").forEach(function(c){
