@@ -16,7 +16,7 @@ import (
 //
 //	# comment lines (the generated-file header and MITRE's notice), among
 //	#huntlint-catalog 1                   them this format line
-//	@domain <domain> <release> <modified>
+//	@domain <domain> <release> <modified> <object count>
 //	@matrix <tactic ID>,<tactic ID>,…      tactics of the live matrices in order
 //	<type> <ID> <STIX id> <name> <status> <modified> <revoked-by> <parent> <tactics> <platforms> <shortname>
 //
@@ -69,7 +69,7 @@ func writeDomain(w *bufio.Writer, d *domainData) error {
 	if err := checkFields(fields); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "@domain\t%s\t%s\t%s\n", d.rel.Domain, d.rel.Version, d.rel.Modified)
+	fmt.Fprintf(w, "@domain\t%s\t%s\t%s\t%d\n", d.rel.Domain, d.rel.Version, d.rel.Modified, len(d.all))
 	var matrix []string
 	for _, t := range d.tactics {
 		matrix = append(matrix, t.ID)
@@ -261,12 +261,19 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 				return nil, err
 			}
 			f := strings.Split(line, "\t")
-			if len(f) != 4 || knownDomain(f[1]) == "" {
+			if (len(f) != 4 && len(f) != 5) || knownDomain(f[1]) == "" {
 				return nil, fmt.Errorf("read compact catalog: line %d: bad @domain line", lineNo)
 			}
 			cur = &domainData{rel: Release{Domain: Domain(f[1]), Version: f[2], Modified: f[3], Source: source}}
-			matrix, revs, objects = nil, nil, nil
-			objects = make([]Object, 0, 1024)
+			n := 1024
+			if len(f) == 5 {
+				if c, err := strconv.Atoi(f[4]); err == nil && c >= 0 && c < 1<<20 {
+					n = c
+				}
+			}
+			matrix = nil
+			objects = make([]Object, 0, n)
+			revs = make([]string, 0, n)
 		case strings.HasPrefix(line, "@matrix\t"):
 			if cur == nil {
 				return nil, fmt.Errorf("read compact catalog: line %d: @matrix before @domain", lineNo)

@@ -206,6 +206,12 @@ func readBundle(r io.Reader) (*bundle, error) {
 	return b, nil
 }
 
+var (
+	relTypeKey         = []byte(`"relationship_type"`)
+	revokedByName      = []byte(`revoked-by`)
+	subtechniqueOfName = []byte(`subtechnique-of`)
+)
+
 func (b *bundle) readObjects(dec *json.Decoder) error {
 	tok, err := dec.Token()
 	if err != nil {
@@ -214,9 +220,19 @@ func (b *bundle) readObjects(dec *json.Decoder) error {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return errors.New("not a STIX bundle: \"objects\" is not a list")
 	}
+	var raw json.RawMessage
 	for i := 0; dec.More(); i++ {
+		raw = raw[:0]
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
+		}
+		// Most of a bundle is relationships the catalog does not keep
+		// ("uses", "mitigates", "detects"): skip them without decoding.
+		if bytes.Contains(raw, relTypeKey) && !bytes.Contains(raw, revokedByName) && !bytes.Contains(raw, subtechniqueOfName) {
+			continue
+		}
 		var o stixObject
-		if err := dec.Decode(&o); err != nil {
+		if err := json.Unmarshal(raw, &o); err != nil {
 			return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
 		}
 		switch o.Type {
