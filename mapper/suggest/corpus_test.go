@@ -74,10 +74,12 @@ func TestTune(t *testing.T) {
 		t.Fatal(err)
 	}
 	variants := map[string]params{}
-	for _, k := range []int{4, 8, 12, 20, 30} {
-		for _, pw := range []float64{1, 2, 4} {
-			variants[fmt.Sprintf("k%02d p%.0f", k, pw)] = params{wModel: 0.9, k: k, power: pw}
-		}
+	base := defaultParams
+	variants["default"] = base
+	for _, full := range []float64{0.2, 0.5} {
+		p := base
+		p.wKBFull, p.wNameFull = full, full
+		variants[fmt.Sprintf("full %.1f", full)] = p
 	}
 	for _, name := range sortedKeys(variants) {
 		s.p = variants[name]

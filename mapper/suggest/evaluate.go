@@ -3,6 +3,7 @@ package suggest
 import (
 	"fmt"
 	"hash/fnv"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
@@ -40,8 +41,8 @@ type Metrics struct {
 // Evaluate runs K-fold cross-validation over the tagged rules among rs: each
 // fold's rules are predicted with their tags ignored, by a model that learned
 // from the other folds (and opts.Train) only. The knowledge base and names do
-// not learn. Folds are assigned by a hash of each rule's path and position,
-// so results are reproducible.
+// not learn. Folds are assigned by a hash of each rule's file name, position
+// and ID, so results are reproducible wherever the files are.
 func Evaluate(cat *mapper.Catalog, rs []*rules.Rule, opts EvalOptions) (*Metrics, error) {
 	s, err := New(cat, nil)
 	if err != nil {
@@ -73,7 +74,7 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 	fold := make([]int, len(tagged))
 	for i, r := range tagged {
 		h := fnv.New32a()
-		fmt.Fprintf(h, "%s#%d#%s", r.Path, r.DocIndex, r.ID)
+		fmt.Fprintf(h, "%s#%d#%s", filepath.Base(r.Path), r.DocIndex, r.ID)
 		fold[i] = int(h.Sum32() % uint32(k))
 	}
 	pred := make([][]string, len(tagged))

@@ -40,6 +40,15 @@ var (
 	digitsRe   = regexp.MustCompile(`[0-9]+`)
 )
 
+// featureWeights weigh the parts of a rule in the learned model's terms.
+type featureWeights struct {
+	title, descr, value, field float64
+	titleNS                    float64 // title words again, in their own namespace
+	bigrams                    float64 // title word pairs
+}
+
+var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1}
+
 // stopwords are words that carry no technique signal.
 var stopwords = map[string]bool{}
 
@@ -72,8 +81,23 @@ func extract(r *rules.Rule) *features {
 	f := newFeatures()
 	f.title = strings.ToLower(stripIDs(r.Title))
 	f.descr = strings.ToLower(stripIDs(r.Description))
-	f.addWords(f.title, 2)
-	f.addWords(f.descr, 1)
+	f.addWords(f.title, fx.title)
+	f.addWords(f.descr, fx.descr)
+	if fx.titleNS > 0 || fx.bigrams > 0 {
+		var prev string
+		for _, t := range wordRe.FindAllString(f.title, -1) {
+			if len(t) < 3 || stopwords[t] {
+				continue
+			}
+			if fx.titleNS > 0 {
+				f.terms["ti:"+t] += fx.titleNS
+			}
+			if fx.bigrams > 0 && prev != "" {
+				f.terms["bi:"+prev+"_"+t] += fx.bigrams
+			}
+			prev = t
+		}
+	}
 	f.category = strings.ToLower(r.Category)
 	f.product = strings.ToLower(r.Product)
 	f.service = strings.ToLower(r.Service)
@@ -135,7 +159,9 @@ func (f *features) search(n *yaml.Node, field string) {
 			key := n.Content[i].Value
 			name, mods, _ := strings.Cut(key, "|")
 			name = strings.ToLower(name)
-			f.terms["f:"+name]++
+			if fx.field > 0 {
+				f.terms["f:"+name] += fx.field
+			}
 			for _, m := range strings.Split(mods, "|") {
 				if m != "" && m != "contains" && m != "endswith" && m != "startswith" && m != "all" {
 					f.terms["m:"+strings.ToLower(m)]++
@@ -182,7 +208,7 @@ func (f *features) value(v, field string) {
 		}
 		f.terms[m]++
 	}
-	f.addWords(lv, 1)
+	f.addWords(lv, fx.value)
 }
 
 // addWords adds the words of lower-case text s with weight w.

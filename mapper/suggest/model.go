@@ -31,6 +31,9 @@ type model struct {
 	post  [][]posting // term -> (doc, weight) of the docs containing it
 	k     int
 	power float64 // a neighbour's vote is its similarity to this power
+	cent  *centroids
+	nb    *bayes
+	mix   float64 // share of the centroid or Bayes score in the vote
 }
 
 // knnK is the number of neighbours that vote.
@@ -103,14 +106,15 @@ type modelVote struct {
 }
 
 // predict returns technique votes from the k most similar training rules,
-// skipping the rule identified by self.
-func (m *model) predict(f *features, self any) map[string]*modelVote {
+// skipping the rule identified by self, and the model's confidence in [0,1]
+// (the similarity of the nearest rule, relative to 0.5).
+func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) {
 	if m == nil || len(m.docs) == 0 {
-		return nil
+		return nil, 0
 	}
 	q := m.vector(f)
 	if len(q) == 0 {
-		return nil
+		return nil, 0
 	}
 	acc := map[int32]float64{}
 	for _, p := range q {
@@ -138,7 +142,7 @@ func (m *model) predict(f *features, self any) map[string]*modelVote {
 		total += math.Pow(n.sim, m.power)
 	}
 	if total == 0 {
-		return nil
+		return nil, 0
 	}
 	// Confidence grows with the best similarity: a vote among distant
 	// neighbours is weak.
@@ -157,9 +161,35 @@ func (m *model) predict(f *features, self any) map[string]*modelVote {
 	}
 	for _, v := range out {
 		v.score *= conf
-		if v.score > 1 {
-			v.score = 1
+	}
+	if m.mix > 0 {
+		var alt map[string]float64
+		if m.cent != nil {
+			alt = m.centroidScores(q)
+			best := 0.0
+			for _, s := range alt {
+				best = math.Max(best, s)
+			}
+			for l, s := range alt {
+				alt[l] = s / best * conf
+			}
+		} else if m.nb != nil {
+			alt = m.bayesScores(f)
+		}
+		for _, v := range out {
+			v.score *= 1 - m.mix
+		}
+		for l, s := range alt {
+			v := out[l]
+			if v == nil {
+				v = &modelVote{}
+				out[l] = v
+			}
+			v.score += m.mix * s
 		}
 	}
-	return out
+	for _, v := range out {
+		v.score = math.Min(v.score, 1)
+	}
+	return out, conf
 }

@@ -12,6 +12,7 @@ type namePhrase struct {
 	tech   string
 	phrase string // lower case, words joined by one space, with spaces around
 	shown  string
+	share  float64 // 1 / number of live techniques with this phrase
 }
 
 var (
@@ -32,7 +33,7 @@ func namePhrases(ix *index) []namePhrase {
 	var out []namePhrase
 	for _, t := range ix.live {
 		name := parenRe.ReplaceAllString(t.Name, " ")
-		for _, part := range strings.Split(name, "/") {
+		for _, part := range strings.Split(name, " / ") {
 			p := normText(part)
 			words := strings.Fields(p)
 			if len(words) == 0 {
@@ -43,6 +44,15 @@ func namePhrases(ix *index) []namePhrase {
 			}
 			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part)})
 		}
+	}
+	// A phrase shared by several techniques ("Malware", "Domains") says
+	// less about each.
+	count := map[string]int{}
+	for _, p := range out {
+		count[p.phrase]++
+	}
+	for i := range out {
+		out[i].share = 1 / float64(count[out[i].phrase])
 	}
 	return out
 }
@@ -80,6 +90,7 @@ func matchNames(phrases []namePhrase, f *features) map[string]*nameHit {
 		default:
 			continue
 		}
+		score *= p.share
 		if h := out[p.tech]; h == nil || h.score < score {
 			out[p.tech] = &nameHit{score: score, evidence: "name \"" + p.shown + "\" in " + where}
 		}

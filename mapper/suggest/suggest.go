@@ -26,13 +26,17 @@ const DefaultMinScore = 0.25
 // params are the tunable constants of the combination, measured on
 // SigmaHQ by cross-validation (see docs/tag.md).
 type params struct {
-	wModel, wKB, wName float64 // weights of the signals
+	wModel, wKB, wName float64 // weights of the signals when the model is confident
+	wKBFull, wNameFull float64 // weights when the model knows nothing like the rule
 	k                  int     // neighbours that vote
 	power              float64 // a neighbour votes with its similarity to this power
 	parentBoost        float64 // share of sibling scores added to a technique
+	diverse            bool    // one technique per family before any second one
+	learner            string  // "" (neighbours only), "centroid" or "bayes", mixed in
+	mix                float64 // share of that learner in the model's score
 }
 
-var defaultParams = params{wModel: 0.9, wKB: 0.8, wName: 0.7, k: knnK, power: 2}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, diverse: true}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -90,6 +94,14 @@ func (s *Suggester) train(rs []*rules.Rule) {
 		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
 	}
 	s.model = train(fs, docs, s.p.k, s.p.power)
+	switch s.p.learner {
+	case "centroid":
+		s.model.trainCentroids()
+		s.model.mix = s.p.mix
+	case "bayes":
+		s.model.trainBayes(fs)
+		s.model.mix = s.p.mix
+	}
 }
 
 // Trained returns the number of tagged rules the model learned from.
@@ -158,6 +170,7 @@ type candidate struct {
 	kb    *kbHit
 	name  *nameHit
 	score float64
+	rank  float64 // score plus family support, the sort key
 }
 
 func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]bool) []Suggestion {
@@ -178,7 +191,15 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	if self != nil {
 		key = self
 	}
-	for id, v := range s.model.predict(f, key) {
+	votes, conf := s.model.predict(f, key)
+	// The less the model knows this kind of rule, the more the knowledge
+	// base and the names count.
+	w := weights{
+		model: s.p.wModel,
+		kb:    s.p.wKB + (s.p.wKBFull-s.p.wKB)*(1-conf),
+		name:  s.p.wName + (s.p.wNameFull-s.p.wName)*(1-conf),
+	}
+	for id, v := range votes {
 		if c := get(id); c != nil {
 			c.model = v
 		}
@@ -198,17 +219,35 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		if skip[id] {
 			continue
 		}
-		c.score = s.combine(c)
+		c.score = w.combine(c)
 		if c.score > 0 {
 			list = append(list, c)
 		}
 	}
+	// Siblings support each other: a technique whose parent family has
+	// other likely members ranks higher.
+	if s.p.parentBoost > 0 {
+		family := map[string]float64{}
+		for _, c := range list {
+			family[parentOf(c.tech.ID)] += c.score
+		}
+		for _, c := range list {
+			c.rank = c.score + s.p.parentBoost*(family[parentOf(c.tech.ID)]-c.score)
+		}
+	} else {
+		for _, c := range list {
+			c.rank = c.score
+		}
+	}
 	sort.Slice(list, func(i, j int) bool {
-		if list[i].score != list[j].score {
-			return list[i].score > list[j].score
+		if list[i].rank != list[j].rank {
+			return list[i].rank > list[j].rank
 		}
 		return list[i].tech.ID < list[j].tech.ID
 	})
+	if s.p.diverse {
+		list = diversify(list)
+	}
 	if n >= 0 && len(list) > n {
 		list = list[:n]
 	}
@@ -224,20 +263,41 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	return out
 }
 
+// diversify moves a technique behind the others when a technique of the
+// same family already ranks above it, so that the first suggestions cover
+// different families.
+func diversify(list []*candidate) []*candidate {
+	seen := map[string]bool{}
+	var first, later []*candidate
+	for _, c := range list {
+		p := parentOf(c.tech.ID)
+		if seen[p] {
+			later = append(later, c)
+			continue
+		}
+		seen[p] = true
+		first = append(first, c)
+	}
+	return append(first, later...)
+}
+
 // combine merges the signals of c into one score in [0,1].
-func (s *Suggester) combine(c *candidate) float64 {
+func (w weights) combine(c *candidate) float64 {
 	rest := 1.0
 	if c.model != nil {
-		rest *= 1 - s.p.wModel*c.model.score
+		rest *= 1 - w.model*c.model.score
 	}
 	if c.kb != nil {
-		rest *= 1 - s.p.wKB*c.kb.score
+		rest *= 1 - w.kb*c.kb.score
 	}
 	if c.name != nil {
-		rest *= 1 - s.p.wName*c.name.score
+		rest *= 1 - w.name*c.name.score
 	}
 	return 1 - rest
 }
+
+// weights are the signal weights for one rule.
+type weights struct{ model, kb, name float64 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 

@@ -1,0 +1,432 @@
+package suggest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// Edit replaces the bytes [Start, End) of a file's original text with New.
+type Edit struct {
+	Start, End int
+	New        string
+}
+
+// TagEdits returns the edits that add techniques (IDs as the catalog spells
+// them) to r: for Sigma, "attack.<id>" tags plus the technique's tactic tags
+// when the rule has none of its tactics; for Sentinel, relevantTechniques
+// plus the tactics in PascalCase. Everything else in the file is kept byte
+// for byte. Other formats cannot carry tags and give an error.
+func (s *Suggester) TagEdits(r *rules.Rule, techs []string) ([]Edit, error) {
+	if r.Doc == nil {
+		return nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
+	}
+	root := r.Doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: the document is not a mapping; cannot add tags", r.Path, root.Line)
+	}
+	e := &editor{src: r.Source, root: root, path: r.Path}
+	e.index()
+	switch r.Format {
+	case rules.FormatSigma:
+		return e.sigma(s, techs)
+	case rules.FormatSentinel:
+		return e.sentinel(s, techs)
+	}
+	return nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
+}
+
+// editor inserts list items into one YAML document of a file.
+type editor struct {
+	src   []byte
+	root  *yaml.Node
+	path  string
+	lines []int // byte offset of each line's start
+	nl    string
+}
+
+func (e *editor) index() {
+	e.lines = []int{0}
+	for i, b := range e.src {
+		if b == '\n' {
+			e.lines = append(e.lines, i+1)
+		}
+	}
+	e.nl = "\n"
+	if bytes.Contains(e.src, []byte("\r\n")) {
+		e.nl = "\r\n"
+	}
+}
+
+// offset converts a 1-based yaml.v3 line and column (in characters) to a
+// byte offset.
+func (e *editor) offset(line, col int) int {
+	if line < 1 || line > len(e.lines) {
+		return len(e.src)
+	}
+	off := e.lines[line-1]
+	for c := 1; c < col && off < len(e.src) && e.src[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(e.src[off:])
+		off += size
+	}
+	return off
+}
+
+// lineEnd returns the offset just after the newline ending line (1-based),
+// or the end of the file.
+func (e *editor) lineEnd(line int) int {
+	if line < len(e.lines) {
+		return e.lines[line]
+	}
+	return len(e.src)
+}
+
+// key returns the key and value nodes of name in the root mapping.
+func (e *editor) key(name string) (k, v *yaml.Node) {
+	for i := 0; i+1 < len(e.root.Content); i += 2 {
+		if e.root.Content[i].Value == name {
+			return e.root.Content[i], e.root.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// itemIndent returns the prefix of block sequence items in this document
+// ("    - "), from the first block sequence found, or def.
+func (e *editor) itemIndent(def string) string {
+	for i := 1; i < len(e.root.Content); i += 2 {
+		v := e.root.Content[i]
+		if v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 {
+			it := v.Content[0]
+			start := e.lines[it.Line-1]
+			prefix := string(e.src[start:e.offset(it.Line, it.Column)])
+			if strings.TrimLeft(prefix, " ") == "- " || strings.TrimLeft(prefix, " ") == "-  " {
+				return prefix
+			}
+		}
+	}
+	return def
+}
+
+// appendItems adds values to the sequence under name, creating the key
+// before the first of beforeKeys (or at the end) when it is absent.
+func (e *editor) appendItems(name string, values []string, beforeKeys []string, defIndent string) (Edit, error) {
+	k, v := e.key(name)
+	if k == nil {
+		var b strings.Builder
+		b.WriteString(name + ":" + e.nl)
+		prefix := e.itemIndent(defIndent)
+		for _, x := range values {
+			b.WriteString(prefix + x + e.nl)
+		}
+		at := e.docEnd()
+		for _, bk := range beforeKeys {
+			if kn, _ := e.key(bk); kn != nil {
+				at = e.lines[kn.Line-1]
+				break
+			}
+		}
+		if at > 0 && at == len(e.src) && e.src[at-1] != '\n' {
+			return Edit{at, at, e.nl + b.String()}, nil
+		}
+		return Edit{at, at, b.String()}, nil
+	}
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!null" && (v.Value == "" || v.Value == "~" || v.Value == "null"):
+		// "tags:" with nothing: items go on the following lines.
+		start, end := e.offset(v.Line, v.Column), e.offset(v.Line, v.Column)+len(v.Value)
+		if v.Value == "" {
+			start = e.offset(k.Line, k.Column) + len(k.Value) + 1
+			end = start
+		}
+		var b strings.Builder
+		prefix := e.itemIndent(defIndent)
+		for _, x := range values {
+			b.WriteString(e.nl + prefix + x)
+		}
+		return Edit{start, end, b.String()}, nil
+	case v.Kind != yaml.SequenceNode:
+		return Edit{}, fmt.Errorf("%s:%d:%d: %s is not a list; cannot add %s", e.path, v.Line, v.Column, name, strings.Join(values, ", "))
+	case v.Style&yaml.FlowStyle != 0:
+		open := e.offset(v.Line, v.Column)
+		close := matchingBracket(e.src, open)
+		if close < 0 {
+			return Edit{}, fmt.Errorf("%s:%d:%d: cannot find the end of the %s list", e.path, v.Line, v.Column, name)
+		}
+		sep := ", "
+		if len(v.Content) == 0 {
+			sep = ""
+		}
+		// insert after the last item, before any space preceding ']'
+		at := close
+		for at > open+1 && (e.src[at-1] == ' ' || e.src[at-1] == '\t' || e.src[at-1] == '\n' || e.src[at-1] == '\r') {
+			at--
+		}
+		return Edit{at, at, sep + strings.Join(values, ", ")}, nil
+	case len(v.Content) == 0:
+		return Edit{}, fmt.Errorf("%s:%d:%d: empty %s list", e.path, v.Line, v.Column, name)
+	}
+	last := v.Content[len(v.Content)-1]
+	start := e.lines[last.Line-1]
+	prefix := string(e.src[start:e.offset(last.Line, last.Column)])
+	if strings.TrimSpace(prefix) != "-" {
+		prefix = e.itemIndent(defIndent)
+	}
+	at := e.lineEnd(lastLine(last))
+	var b strings.Builder
+	if at == len(e.src) && at > 0 && e.src[at-1] != '\n' {
+		b.WriteString(e.nl)
+	}
+	for _, x := range values {
+		b.WriteString(prefix + x + e.nl)
+	}
+	return Edit{at, at, b.String()}, nil
+}
+
+// docEnd is the offset where this document ends: the line after its last
+// node, or the end of the file.
+func (e *editor) docEnd() int {
+	last := lastLine(e.root)
+	// skip the rest of the last node's lines (block scalars)
+	end := e.lineEnd(last)
+	for l := last + 1; l <= len(e.lines); l++ {
+		off := e.lines[l-1]
+		rest := e.src[off:e.lineEnd(l)]
+		if len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+			end = e.lineEnd(l)
+			continue
+		}
+		break
+	}
+	return end
+}
+
+func lastLine(n *yaml.Node) int {
+	l := n.Line
+	for _, c := range n.Content {
+		l = max(l, lastLine(c))
+	}
+	return l
+}
+
+// matchingBracket returns the offset of the ']' closing the '[' at open,
+// skipping quoted strings, or -1.
+func matchingBracket(src []byte, open int) int {
+	depth := 0
+	for i := open; i < len(src); i++ {
+		switch src[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		case '"', '\'':
+			q := src[i]
+			for i++; i < len(src) && src[i] != q; i++ {
+				if q == '"' && src[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// sigma adds attack.<technique> tags and missing tactic tags.
+func (e *editor) sigma(s *Suggester, techs []string) ([]Edit, error) {
+	have := map[string]bool{}
+	underscore := false
+	if _, v := e.key("tags"); v != nil {
+		for _, it := range v.Content {
+			t := strings.ToLower(it.Value)
+			have[t] = true
+			if strings.HasPrefix(t, "attack.") && strings.Contains(t, "_") {
+				underscore = true
+			}
+			have[strings.ReplaceAll(t, "_", "-")] = true
+		}
+	}
+	var add []string
+	for _, id := range techs {
+		t := s.ix.resolve(id)
+		if t == nil {
+			return nil, fmt.Errorf("unknown technique %q", id)
+		}
+		hasTactic := false
+		for _, tac := range t.Tactics {
+			if have["attack."+tac] {
+				hasTactic = true
+			}
+		}
+		if !hasTactic {
+			for _, tac := range t.Tactics {
+				if underscore {
+					tac = strings.ReplaceAll(tac, "-", "_")
+				}
+				tag := "attack." + tac
+				if !have[tag] {
+					have[tag] = true
+					add = append(add, tag)
+				}
+			}
+		}
+		tag := "attack." + strings.ToLower(t.ID)
+		if !have[tag] {
+			have[tag] = true
+			add = append(add, tag)
+		}
+	}
+	if len(add) == 0 {
+		return nil, nil
+	}
+	ed, err := e.appendItems("tags", add, []string{"logsource", "detection", "correlation", "filter"}, "    - ")
+	if err != nil {
+		return nil, err
+	}
+	return []Edit{ed}, nil
+}
+
+// sentinel adds relevantTechniques and tactics.
+func (e *editor) sentinel(s *Suggester, techs []string) ([]Edit, error) {
+	haveTech, haveTac := map[string]bool{}, map[string]bool{}
+	if _, v := e.key("relevantTechniques"); v != nil {
+		for _, it := range v.Content {
+			haveTech[strings.ToUpper(it.Value)] = true
+		}
+	}
+	if _, v := e.key("tactics"); v != nil {
+		for _, it := range v.Content {
+			haveTac[foldTactic(it.Value)] = true
+		}
+	}
+	var addTech, addTac []string
+	for _, id := range techs {
+		t := s.ix.resolve(id)
+		if t == nil {
+			return nil, fmt.Errorf("unknown technique %q", id)
+		}
+		for _, short := range t.Tactics {
+			tac := s.ix.tactics[short]
+			if tac == nil {
+				continue
+			}
+			if !haveTac[foldTactic(tac.Name)] {
+				haveTac[foldTactic(tac.Name)] = true
+				addTac = append(addTac, pascal(tac.Name))
+			}
+		}
+		if !haveTech[t.ID] {
+			haveTech[t.ID] = true
+			addTech = append(addTech, t.ID)
+		}
+	}
+	var edits []Edit
+	if len(addTac) > 0 {
+		ed, err := e.appendItems("tactics", addTac, []string{"relevantTechniques", "query"}, "  - ")
+		if err != nil {
+			return nil, err
+		}
+		edits = append(edits, ed)
+	}
+	if len(addTech) > 0 {
+		ed, err := e.appendItems("relevantTechniques", addTech, []string{"query"}, "  - ")
+		if err != nil {
+			return nil, err
+		}
+		// a new tactics key and a new relevantTechniques key may go to the
+		// same place: keep tactics first.
+		edits = append(edits, ed)
+	}
+	return edits, nil
+}
+
+// foldTactic reduces a tactic spelling to letters, lower case.
+func foldTactic(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// pascal spells a tactic name as Sentinel does: "Command and Control" ->
+// "CommandAndControl".
+func pascal(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+// Apply applies non-overlapping edits to src. Edits at the same offset keep
+// their order.
+func Apply(src []byte, edits []Edit) ([]byte, error) {
+	sorted := append([]Edit(nil), edits...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	var out bytes.Buffer
+	pos := 0
+	for _, ed := range sorted {
+		if ed.Start < pos || ed.End < ed.Start || ed.End > len(src) {
+			return nil, fmt.Errorf("overlapping or invalid edit at byte %d", ed.Start)
+		}
+		out.Write(src[pos:ed.Start])
+		out.WriteString(ed.New)
+		pos = ed.End
+	}
+	out.Write(src[pos:])
+	return out.Bytes(), nil
+}
+
+// WriteFile replaces path with data atomically: a temporary file in the
+// same folder, synced, then renamed over path, keeping path's permissions.
+func WriteFile(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".huntlint-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	name := tmp.Name()
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
