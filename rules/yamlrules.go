@@ -17,6 +17,12 @@ func loadYAML(path string, li *lineIndex) ([]*Rule, []Problem) {
 	var out []*Rule
 	var problems []Problem
 	var global, previous *yaml.Node
+	if !anyRuleLike(f.docs) {
+		if len(f.docs) == 0 || allEmpty(f.docs) {
+			return nil, []Problem{{Path: path, Message: "empty YAML file; expected a Sigma rule or a Sentinel query"}}
+		}
+		return nil, nil // a YAML file of another kind (CI, config): not a rule
+	}
 	for i, doc := range f.docs {
 		m := docMapping(doc)
 		if m == nil {
@@ -71,6 +77,33 @@ func loadYAML(path string, li *lineIndex) ([]*Rule, []Problem) {
 		problems = append(problems, Problem{Path: path, Message: "empty YAML file; expected a Sigma rule or a Sentinel query"})
 	}
 	return out, problems
+}
+
+// ruleKeys are the top-level keys that make a YAML document a rule or a
+// broken attempt at one; YAML files with none of them in any document (CI
+// workflows, tool configs, Sentinel parsers) are not rules and are not read.
+var ruleKeys = []string{"title", "logsource", "detection", "correlation", "filter", "action",
+	"query", "tactics", "relevantTechniques", "requiredDataConnectors"}
+
+func anyRuleLike(docs []*yaml.Node) bool {
+	for _, d := range docs {
+		m := docMapping(d)
+		for _, k := range ruleKeys {
+			if has(m, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func allEmpty(docs []*yaml.Node) bool {
+	for _, d := range docs {
+		if !isEmptyDoc(d) {
+			return false
+		}
+	}
+	return true
 }
 
 func isEmptyDoc(doc *yaml.Node) bool {
