@@ -26,6 +26,8 @@ type lintFlags struct {
 	statistics bool
 	showSource bool
 	config     string
+	fix        bool
+	unsafe     bool
 }
 
 func (a *app) lintCommand() *cobra.Command {
@@ -51,6 +53,8 @@ func (a *app) lintCommand() *cobra.Command {
 	f.BoolVar(&fl.statistics, "statistics", false, "print the number of findings per check")
 	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
 	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
+	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
 	return cmd
 }
 
@@ -104,13 +108,31 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	res, err := linter.Lint(args, linter.Options{
+	opts := linter.Options{
 		Catalog: cat, Config: cfg,
 		Select: fl.selectIDs, Ignore: fl.ignoreIDs,
 		Jobs: fl.jobs,
-	})
+	}
+	if fl.unsafe && !fl.fix {
+		return usageErr(fmt.Errorf("--unsafe-fixes needs --fix"))
+	}
+	res, err := linter.Lint(args, opts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if fl.fix {
+		sum, err := linter.ApplyFixes(res.Findings, linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs})
+		if err != nil {
+			return usageErr(err)
+		}
+		if err := sum.WriteText(a.stderr, false); err != nil {
+			return usageErr(err)
+		}
+		if sum.Fixed() > 0 {
+			if res, err = linter.Lint(args, opts); err != nil {
+				return usageErr(err)
+			}
+		}
 	}
 	var file *os.File
 	if fl.output != "" {
