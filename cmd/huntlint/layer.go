@@ -60,7 +60,7 @@ errors. See docs/layers.md.`,
 	f.StringVar(&fl.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")
 	f.StringVar(&fl.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
 	f.StringSliceVar(&fl.sourceFormats, "source-format", nil, "keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)")
-	f.StringSliceVar(&fl.products, "product", nil, "keep Sigma rules with this logsource product (comma-separated or repeated)")
+	f.StringSliceVar(&fl.products, "product", nil, "keep only rules whose Sigma logsource product is one of these; rules without a product are dropped (comma-separated or repeated)")
 	f.StringSliceVar(&fl.tactics, "tactic", nil, "keep only these tactics (ID, name or shortname; comma-separated or repeated)")
 	f.StringVar(&fl.minColor, "min-color", layer.DefaultMinColor, "gradient colour of the lowest score")
 	f.StringVar(&fl.maxColor, "max-color", layer.DefaultMaxColor, "gradient colour of the highest score")

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/huntlint/huntlint/mapper/layer"
 )
 
@@ -169,5 +172,26 @@ func TestLayerDiffAndMerge(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"name":"x","domain":"enterprise-attack","sorting":9}`), 0o644)
 	if code, _, errs := runLayer(t, "layer", "diff", old, filepath.Join(dir, "bad.json")); code != ExitUsage || !strings.Contains(errs, `bad.json: invalid Navigator 4.5 layer: "sorting" is 9`) {
 		t.Errorf("invalid layer: exit %d %s", code, errs)
+	}
+}
+
+// TestLayerDocsNameEveryFlag keeps docs/layers.md in step with the flags.
+func TestLayerDocsNameEveryFlag(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/layers.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{}
+	cmd := a.layerCommand()
+	cmds := append([]*cobra.Command{cmd}, cmd.Commands()...)
+	for _, c := range cmds {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if f.Name == "help" || f.Name == "output" {
+				return
+			}
+			if !strings.Contains(string(doc), "--"+f.Name) {
+				t.Errorf("docs/layers.md does not mention %s --%s", c.Name(), f.Name)
+			}
+		})
 	}
 }
