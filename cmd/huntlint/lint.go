@@ -11,6 +11,8 @@ import (
 
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/mapper/suggest"
+	"github.com/huntlint/huntlint/rules"
 )
 
 func init() { subcommands = append(subcommands, (*app).lintCommand) }
@@ -28,6 +30,7 @@ type lintFlags struct {
 	config     string
 	fix        bool
 	unsafe     bool
+	suggest    bool
 }
 
 func (a *app) lintCommand() *cobra.Command {
@@ -55,6 +58,7 @@ func (a *app) lintCommand() *cobra.Command {
 	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
 	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
+	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings (slower: builds the tag suggester)")
 	return cmd
 }
 
@@ -112,6 +116,19 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Catalog: cat, Config: cfg,
 		Select: fl.selectIDs, Ignore: fl.ignoreIDs,
 		Jobs: fl.jobs,
+	}
+	if fl.suggest {
+		s, err := suggest.New(cat, nil)
+		if err != nil {
+			return usageErr(fmt.Errorf("build tag suggester: %w", err))
+		}
+		opts.Suggest = func(r *rules.Rule, cat *mapper.Catalog) (*mapper.Object, bool) {
+			best := s.Suggest(r, 1)
+			if len(best) == 0 {
+				return nil, false
+			}
+			return cat.Get(mapper.TypeTechnique, best[0].Technique)
+		}
 	}
 	if fl.unsafe && !fl.fix {
 		return usageErr(fmt.Errorf("--unsafe-fixes needs --fix"))
