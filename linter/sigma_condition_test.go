@@ -3,6 +3,7 @@ package linter
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -201,5 +202,35 @@ func TestStructureSpansAndFixes(t *testing.T) {
 		if sp := f.Span; string([]byte(src)[sp.StartOffset:sp.EndOffset]) == "" {
 			t.Errorf("finding %d: empty offset range", i)
 		}
+	}
+}
+
+func TestWildcardModifierFix(t *testing.T) {
+	src := "title: T\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image: '*\\cmd.exe'\n" +
+		"        CommandLine:\n            - '*/c*'\n            - \"*/k*\"\n        Parent: ['*a', '*b'] # tail\n    condition: sel\n"
+	want := "title: T\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image|endswith: '\\cmd.exe'\n" +
+		"        CommandLine|contains:\n            - '/c'\n            - \"/k\"\n        Parent|endswith: ['a', 'b'] # tail\n    condition: sel\n"
+	path := filepath.Join(t.TempDir(), "r.yml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := lintFiles(t, []Check{sigmaWildcardModifier{}}, []string{path})
+	if len(fs) != 3 {
+		t.Fatalf("got %d findings, want 3:\n%s", len(fs), formatGolden("", fs))
+	}
+	var edits []Edit
+	for _, f := range fs {
+		if f.Fix == nil || f.Fix.Applicability != FixSafe {
+			t.Fatalf("%s: no safe fix", f.Message)
+		}
+		edits = append(edits, f.Fix.Edits...)
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
+	got := []byte(src)
+	for _, e := range edits {
+		got = append(append(append([]byte{}, got[:e.Start]...), e.New...), got[e.End:]...)
+	}
+	if string(got) != want {
+		t.Errorf("fixed:\n%s\nwant:\n%s", got, want)
 	}
 }

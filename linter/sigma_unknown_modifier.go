@@ -119,3 +119,25 @@ func checkModifiers(ctx *Context, k *yaml.Node) {
 		off += len(m) + 1
 	}
 }
+
+// forEachFieldItem calls f for every field item of a search identifier's
+// value (a mapping, or a list of mappings) with the key node and the value
+// node.
+func forEachFieldItem(v *yaml.Node, f func(k, val *yaml.Node)) {
+	v = resolveAlias(v)
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			f(v.Content[i], v.Content[i+1])
+		}
+	case yaml.SequenceNode:
+		for _, c := range v.Content {
+			if c = resolveAlias(c); c != nil && c.Kind == yaml.MappingNode {
+				forEachFieldItem(c, f)
+			}
+		}
+	}
+}
