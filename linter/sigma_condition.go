@@ -46,6 +46,7 @@ type condRef struct {
 	off     int
 	pattern bool // "x*" in "1 of x*", or "them"
 	them    bool
+	quant   string // "1" or "all" for "1 of"/"all of" references, else ""
 }
 
 // condError is a condition syntax error at a byte offset.
@@ -237,10 +238,10 @@ func (p *condParser) quantified(q condTok) {
 		return
 	}
 	if t.text == "them" {
-		p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true, them: true})
+		p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true, them: true, quant: q.text})
 		return
 	}
-	p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true})
+	p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true, quant: q.text})
 }
 
 // aggregation parses the Sigma 1 expression after "|".

@@ -1,0 +1,57 @@
+package linter
+
+import (
+	"fmt"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// sigmaThemCondition reports conditions that use "them": "all of them"
+// hides which identifiers the rule needs, and "1 of them"/"all of them" over a
+// single identifier says less than its name.
+type sigmaThemCondition struct{}
+
+var sigmaThemConditionDoc = &Doc{
+	ID:       "sigma-them-condition",
+	Category: "sigma",
+	Severity: SeverityWarning,
+	Summary:  "a Sigma condition uses \"all of them\", or \"them\" over a single search identifier",
+	Why: "\"all of them\" silently includes every search identifier, so adding a filter later turns it into one more " +
+		"required match instead of an exclusion; name the identifiers (`all of selection_*`). \"1 of them\" or " +
+		"\"all of them\" with one identifier is just that identifier, written obscurely. pySigma's " +
+		"all_of_them_condition and them_condition_with_single_detection validators report the same.",
+	Bad:     "detection:\n    selection_img:\n        Image|endswith: '\\whoami.exe'\n    selection_cli:\n        CommandLine|contains: '/all'\n    condition: all of them\n",
+	Good:    "detection:\n    selection_img:\n        Image|endswith: '\\whoami.exe'\n    selection_cli:\n        CommandLine|contains: '/all'\n    condition: all of selection_*\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaThemCondition) Doc() *Doc { return sigmaThemConditionDoc }
+
+func (sigmaThemCondition) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	s := sigmaSearchSection(ctx.Rule)
+	if s == nil {
+		return
+	}
+	for _, c := range s.Conditions {
+		refs, err := parseCondition(c.Value)
+		if err != nil {
+			continue
+		}
+		for _, ref := range refs {
+			if !ref.them {
+				continue
+			}
+			q := ref.quant
+			sp := scalarSubSpan(ctx.Rule, c, ref.off, len(ref.text))
+			switch {
+			case len(s.Searches) == 1:
+				reportAt(ctx, sigmaThemConditionDoc, sp, fmt.Sprintf("%q over a single search identifier; write %q", q+" of them", s.Searches[0].Value), nil)
+			case q == "all":
+				reportAt(ctx, sigmaThemConditionDoc, sp, "\"all of them\" requires every search identifier, including filters added later; name them, such as \"all of selection_*\"", nil)
+			}
+		}
+	}
+}
