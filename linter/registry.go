@@ -39,6 +39,8 @@ func Registry() []Check {
 		sigmaModifierMisuse{},
 		sigmaWildcardModifier{},
 		sigmaSuspiciousValue{},
+		sigmaThemCondition{},
+		sigmaDuplicateReference{},
 
 		// Sentinel structure
 		sentinelMissingField{},
