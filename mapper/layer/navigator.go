@@ -244,17 +244,25 @@ func domainPlatforms(dc *DomainCoverage) []string {
 // cellComment lists the rule titles, the rules counted from sub-techniques,
 // and the revoked references counted under this technique.
 func cellComment(c *Cell) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s", len(c.Rules), plural(len(c.Rules), "rule", "rules"))
-	for _, r := range c.Rules {
-		b.WriteString("\n- " + r.Title)
-	}
-	if len(c.Rolled) > 0 {
-		fmt.Fprintf(&b, "\n%d more from sub-techniques", len(c.Rolled))
-		for _, r := range c.Rolled {
-			b.WriteString("\n- " + r.Title)
+	var lines []string
+	if len(c.Rules) > 0 {
+		lines = append(lines, fmt.Sprintf("%d %s", len(c.Rules), plural(len(c.Rules), "rule", "rules")))
+		for _, r := range c.Rules {
+			lines = append(lines, "- "+r.Title)
 		}
 	}
+	if n := len(c.Rolled); n > 0 {
+		if len(c.Rules) > 0 {
+			lines = append(lines, fmt.Sprintf("%d more from sub-techniques", n))
+		} else {
+			lines = append(lines, fmt.Sprintf("%d %s from sub-techniques", n, plural(n, "rule", "rules")))
+		}
+		for _, r := range c.Rolled {
+			lines = append(lines, "- "+r.Title)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(lines, "\n"))
 	for _, n := range revokedSummary(c) {
 		b.WriteString("\n" + n)
 	}
