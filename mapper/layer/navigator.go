@@ -2,6 +2,7 @@ package layer
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -347,10 +348,14 @@ func cellLinks(c *Cell, base string) []Link {
 	return out
 }
 
-// RuleURL joins a --link-base URL and a rule path.
+// RuleURL joins a --link-base URL and a rule path, escaping each path
+// segment ("my rules/a#1.yml" becomes "my%20rules/a%231.yml").
 func RuleURL(base, path string) string {
-	path = strings.TrimPrefix(path, "./")
-	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+	segs := strings.Split(strings.TrimLeft(strings.TrimPrefix(path, "./"), "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.TrimRight(base, "/") + "/" + strings.Join(segs, "/")
 }
 
 func layerMetadata(cov *Coverage, dc *DomainCoverage, o WriteOptions) []Metadata {
