@@ -229,9 +229,13 @@ func Aggregate(cat *mapper.Catalog, rs []*rules.Rule, opts Options) (*Coverage, 
 		if opts.Rollup {
 			dc.rollup()
 		}
-		for _, c := range dc.Cells {
+		for id, c := range dc.Cells {
 			sortRules(c.Rules)
 			c.Score = score(opts.Score, c.AllRules())
+			if c.Score == 0 {
+				// Only rules whose status weighs 0: no coverage.
+				delete(dc.Cells, id)
+			}
 		}
 	}
 	return cov, nil

@@ -196,3 +196,14 @@ func TestTacticFilterLimitsEntries(t *testing.T) {
 }
 
 func rulesOf(rs ...*rules.Rule) []*rules.Rule { return rs }
+
+func TestZeroStatusWeightDropsCell(t *testing.T) {
+	rs := rulesOf(rule("a.yml", "A", "high", "experimental", "T1082"), rule("b.yml", "B", "high", "stable", "T1059"))
+	cov, err := Aggregate(testCatalog(t), rs, Options{StatusWeights: map[string]float64{"experimental": 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cellScores(cov.Domains[0]); len(got) != 1 || got["T1059"] != 1 {
+		t.Errorf("cells = %v, want only T1059", got)
+	}
+}
