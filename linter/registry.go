@@ -41,6 +41,7 @@ func Registry() []Check {
 		sigmaSuspiciousValue{},
 		sigmaThemCondition{},
 		sigmaDuplicateReference{},
+		sigmaUnknownField{},
 
 		// Sentinel structure
 		sentinelMissingField{},

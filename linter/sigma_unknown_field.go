@@ -1,0 +1,98 @@
+package linter
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaUnknownField reports rule and logsource keys that look like a
+// misspelt Sigma field. Sigma allows custom attributes, so keys far from
+// every field name are left alone.
+type sigmaUnknownField struct{}
+
+// sigmaFields are the top-level fields of Sigma rules, correlation rules and
+// filter rules (specification 2.1), plus Sigma 1's `action`.
+var sigmaFields = []string{
+	"title", "id", "related", "name", "taxonomy", "status", "description", "license", "references", "author",
+	"date", "modified", "logsource", "detection", "fields", "falsepositives", "level", "tags", "scope",
+	"correlation", "generate", "filter", "action",
+}
+
+// sigmaLogsourceFields are the fields of a logsource.
+var sigmaLogsourceFields = []string{"category", "product", "service", "definition"}
+
+var sigmaUnknownFieldDoc = &Doc{
+	ID:       "sigma-unknown-field",
+	Category: "sigma",
+	Severity: SeverityWarning,
+	Summary:  "a Sigma rule or logsource key looks like a misspelt Sigma field (`refrences`, `Level`, `categroy`)",
+	Why: "Sigma accepts custom attributes, so a misspelt field is not an error for converters: it is silently " +
+		"ignored. A `falsepositive` or `refrences` key loses its content; a misspelt `categroy` in the logsource " +
+		"makes the rule apply to every log of the product. Keys close to a Sigma field name (a different case, or " +
+		"one or two letters off) are reported; other custom attributes are left alone. pySigma's custom_attributes " +
+		"validator does the same for rule fields.",
+	Bad:     "title: Whoami execution\nrefrences:\n    - https://example.org\nlogsource:\n    categroy: process_creation\n    product: windows\n",
+	Good:    "title: Whoami execution\nreferences:\n    - https://example.org\nlogsource:\n    category: process_creation\n    product: windows\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaUnknownField) Doc() *Doc { return sigmaUnknownFieldDoc }
+
+func (sigmaUnknownField) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) {
+		return
+	}
+	root := docRoot(ctx.Rule)
+	checkKeys(ctx, root, sigmaFields, "field")
+	_, ls := mapGet(root, "logsource")
+	checkKeys(ctx, resolveAlias(ls), sigmaLogsourceFields, "logsource field")
+}
+
+// checkKeys reports keys of mapping m that are near, but not equal to, a
+// name of known.
+func checkKeys(ctx *Context, m *yaml.Node, known []string, what string) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if slices.Contains(known, k.Value) {
+			continue
+		}
+		if near := nearField(k.Value, known); near != "" && !slices.Contains(keysOf(m), near) {
+			reportAt(ctx, sigmaUnknownFieldDoc, nodeSpan(ctx.Rule, k),
+				fmt.Sprintf("unknown key %q looks like a misspelt %s %q, and Sigma tools ignore it; rename it to %q", k.Value, what, near, near), nil)
+		}
+	}
+}
+
+// nearField returns the name of known that s is a misspelling of: equal but
+// for case, or (for names of 5 or more letters) at most 2 edits away; "".
+func nearField(s string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if strings.EqualFold(s, k) {
+			return k
+		}
+		if len(k) < 5 {
+			continue
+		}
+		if d := levenshtein(strings.ToLower(s), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// keysOf returns the keys of mapping m.
+func keysOf(m *yaml.Node) []string {
+	var out []string
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		out = append(out, m.Content[i].Value)
+	}
+	return out
+}
