@@ -3,6 +3,7 @@ package linter
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -314,6 +315,14 @@ func deleteFlowItem(src []byte, seq *yaml.Node, idx int) []Edit {
 	}
 	switch {
 	case len(seq.Content) == 1:
+		// "[a]" -> "[]", and "[a,]" -> "[]" too.
+		j := end
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || breakLen(src, j) > 0) {
+			j++
+		}
+		if j < len(src) && src[j] == ',' {
+			end = j + 1
+		}
 		return []Edit{{Start: start, End: end}}
 	case idx+1 < len(seq.Content):
 		// "a, b" -> "b": remove the item up to the next item's start,
@@ -488,6 +497,20 @@ func doubleQuote(s string) string {
 	return b.String()
 }
 
+// printable reports whether s is valid UTF-8 of printable characters (a
+// tag value never holds anything else).
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // plainSafe reports whether s reads back as the same string when written as
 // a plain scalar.
 func plainSafe(s string, flow bool) bool {
@@ -519,7 +542,7 @@ func plainSafe(s string, flow bool) bool {
 // `before` is not an item of seq that can be located exactly.
 func InsertSeqItemBefore(src []byte, seq, before *yaml.Node, text string) []Edit {
 	idx := seqIndex(seq, before)
-	if idx < 0 {
+	if idx < 0 || !printable(text) {
 		return nil
 	}
 	if isFlow(src, seq) {
