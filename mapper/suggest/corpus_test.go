@@ -75,11 +75,13 @@ func TestTune(t *testing.T) {
 	}
 	variants := map[string]params{}
 	base := defaultParams
-	variants["default"] = base
-	for _, full := range []float64{0.2, 0.5} {
-		p := base
-		p.wKBFull, p.wNameFull = full, full
-		variants[fmt.Sprintf("full %.1f", full)] = p
+	for _, cal := range []bool{false, true} {
+		for _, w := range []float64{0.2, 0.5, 0.8} {
+			p := base
+			p.calibrate = cal
+			p.wKB, p.wName = w, w
+			variants[fmt.Sprintf("cal %v w%.1f", cal, w)] = p
+		}
 	}
 	for _, name := range sortedKeys(variants) {
 		s.p = variants[name]

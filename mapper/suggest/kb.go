@@ -3,7 +3,6 @@ package suggest
 import (
 	_ "embed"
 	"fmt"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -97,6 +96,17 @@ func normRegistry(s string) string {
 type kbHit struct {
 	score    float64
 	evidence []string
+	weights  []float64 // the entry weight behind each evidence string
+}
+
+// rescore recomputes h.score from its weights, each replaced by cal when
+// cal knows the evidence better.
+func (h *kbHit) rescore(tech string, cal *calibration) {
+	rest := 1.0
+	for i, ev := range h.evidence {
+		rest *= 1 - cal.weight(tech, ev, h.weights[i])
+	}
+	h.score = 1 - rest
 }
 
 // match returns the techniques the rule's observables point to.
@@ -115,6 +125,7 @@ func (k *kb) match(f *features) map[string]*kbHit {
 			}
 		}
 		h.evidence = append(h.evidence, ev)
+		h.weights = append(h.weights, e.Weight)
 		h.score = 1 - (1-h.score)*(1-e.Weight)
 	}
 	for _, e := range k.entries {
@@ -179,9 +190,6 @@ func (k *kb) match(f *features) map[string]*kbHit {
 				hit(e, fmt.Sprintf("logsource %s %q", kind, val))
 			}
 		}
-	}
-	for _, h := range out {
-		sort.Strings(h.evidence)
 	}
 	return out
 }

@@ -68,6 +68,7 @@ const (
 type nameHit struct {
 	score    float64
 	evidence string
+	prior    float64 // the score before calibration
 }
 
 // matchNames finds technique names in the rule's title, description and
@@ -92,7 +93,7 @@ func matchNames(phrases []namePhrase, f *features) map[string]*nameHit {
 		}
 		score *= p.share
 		if h := out[p.tech]; h == nil || h.score < score {
-			out[p.tech] = &nameHit{score: score, evidence: "name \"" + p.shown + "\" in " + where}
+			out[p.tech] = &nameHit{score: score, prior: score, evidence: "name \"" + p.shown + "\" in " + where}
 		}
 	}
 	return out

@@ -34,9 +34,10 @@ type params struct {
 	diverse            bool    // one technique per family before any second one
 	learner            string  // "" (neighbours only), "centroid" or "bayes", mixed in
 	mix                float64 // share of that learner in the model's score
+	calibrate          bool    // learn evidence weights from the tagged rules
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, diverse: true}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, diverse: true, calibrate: true}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -52,6 +53,7 @@ type Suggester struct {
 	kb      *kb
 	phrases []namePhrase
 	model   *model
+	cal     *calibration
 	cache   map[*rules.Rule]*features
 	p       params
 }
@@ -94,6 +96,11 @@ func (s *Suggester) train(rs []*rules.Rule) {
 		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
 	}
 	s.model = train(fs, docs, s.p.k, s.p.power)
+	if s.p.calibrate {
+		s.cal = learnCalibration(s, fs, docs)
+	} else {
+		s.cal = nil
+	}
 	switch s.p.learner {
 	case "centroid":
 		s.model.trainCentroids()
@@ -206,11 +213,13 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	}
 	for id, h := range s.kb.match(f) {
 		if c := get(id); c != nil {
+			h.rescore(id, s.cal)
 			c.kb = h
 		}
 	}
 	for id, h := range matchNames(s.phrases, f) {
 		if c := get(id); c != nil {
+			h.score = s.cal.weight(id, h.evidence, h.prior)
 			c.name = h
 		}
 	}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/mapper/suggest"
+	"github.com/huntlint/huntlint/rules"
+)
+
+func init() { subcommands = append(subcommands, (*app).tagCommand) }
+
+func (a *app) tagCommand() *cobra.Command {
+	var (
+		opts     suggest.TagOptions
+		train    []string
+		format   string
+		write    bool
+		evaluate bool
+		folds    int
+		disc     rules.DiscoverOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "tag [PATH...]",
+		Short: "Suggest ATT&CK techniques for rules from their content, with evidence",
+		Long: `Tag proposes ATT&CK techniques for each rule (the current folder when no PATH
+is given) with a score in [0,1] and the evidence behind it. Three signals are
+combined: a built-in knowledge base of observables (binaries, command lines,
+registry paths, event IDs, KQL tables, ActionType values, Sigma logsources),
+a model learned from the tagged rules among the PATHs and --train paths, and
+technique names found in the rule's text. Existing tags are shown and not
+suggested again unless --ignore-existing.
+
+--write adds the suggestions to Sigma tags (the technique and its tactics)
+and to Sentinel relevantTechniques and tactics, changing nothing else.
+--evaluate runs K-fold cross-validation on the tagged rules instead and
+prints top1_precision, top3_recall, parent_top1_precision,
+parent_top3_recall, coverage and per_tactic_recall; with --folds 1 the model
+learns from --train only. See docs/tag.md.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
+			}
+			if opts.Top < 1 {
+				return usageErr(fmt.Errorf("invalid --top %d: use 1 or more", opts.Top))
+			}
+			if opts.MinScore < 0 || opts.MinScore > 1 {
+				return usageErr(fmt.Errorf("invalid --min-score %v: use a number from 0 to 1", opts.MinScore))
+			}
+			if folds < 1 {
+				return usageErr(fmt.Errorf("invalid --folds %d: use 1 or more", folds))
+			}
+			if evaluate && write {
+				return usageErr(fmt.Errorf("--evaluate and --write cannot be combined"))
+			}
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			loaded, problems := a.tagLoadRules(args, disc)
+			var trainRules []*rules.Rule
+			if len(train) > 0 {
+				var p []rules.Problem
+				trainRules, p = a.tagLoadRules(train, disc)
+				problems = append(problems, p...)
+			}
+			for _, p := range problems {
+				fmt.Fprintln(a.stderr, tagProblemLine(p))
+			}
+			if evaluate {
+				minScore := 0.0
+				if cmd.Flags().Changed("min-score") {
+					minScore = opts.MinScore
+				}
+				m, err := suggest.Evaluate(cat, loaded, suggest.EvalOptions{Folds: folds, Train: trainRules, MinScore: minScore})
+				if err != nil {
+					return usageErr(fmt.Errorf("evaluate: %w", err))
+				}
+				if format == "json" {
+					return suggest.WriteMetricsJSON(a.stdout, m)
+				}
+				return suggest.WriteMetricsText(a.stdout, m)
+			}
+			s, err := suggest.New(cat, append(append([]*rules.Rule(nil), loaded...), trainRules...))
+			if err != nil {
+				return err
+			}
+			results := s.Tag(loaded, opts)
+			if format == "json" {
+				err = suggest.WriteJSON(a.stdout, results)
+			} else {
+				err = suggest.WriteText(a.stdout, results)
+			}
+			if err != nil {
+				return err
+			}
+			if write {
+				written, werrs := s.WriteTags(results)
+				for _, p := range written {
+					fmt.Fprintf(a.stderr, "wrote %s\n", p)
+				}
+				for _, e := range werrs {
+					fmt.Fprintf(a.stderr, "huntlint: %v\n", e)
+				}
+				if len(werrs) > 0 {
+					return &exitError{code: ExitFindings}
+				}
+			}
+			if len(problems) > 0 {
+				return &exitError{code: ExitFindings}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.Top, "top", 3, "suggestions per rule")
+	f.Float64Var(&opts.MinScore, "min-score", suggest.DefaultMinScore, "drop suggestions scoring below this (0 to 1); --evaluate uses 0 unless given")
+	f.BoolVar(&opts.UntaggedOnly, "untagged-only", false, "only rules without technique tags")
+	f.BoolVar(&opts.IgnoreExisting, "ignore-existing", false, "predict as if rules had no tags (to check existing tags)")
+	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.BoolVar(&write, "write", false, "add the suggestions to the files (Sigma tags, Sentinel relevantTechniques and tactics)")
+	f.BoolVar(&evaluate, "evaluate", false, "cross-validate on the tagged rules and print figures instead of suggestions")
+	f.IntVar(&folds, "folds", 5, "folds for --evaluate; 1 learns from --train only")
+	f.StringArrayVar(&disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
+	f.StringArrayVar(&disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
+	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	return cmd
+}
+
+// tagLoadRules discovers and loads the rules under paths.
+func (a *app) tagLoadRules(paths []string, disc rules.DiscoverOptions) ([]*rules.Rule, []rules.Problem) {
+	files, problems := rules.Discover(paths, disc)
+	loaded, p := rules.LoadAll(files, 0)
+	return loaded, append(problems, p...)
+}
+
+// tagProblemLine formats a load problem as path:line:col: message.
+func tagProblemLine(p rules.Problem) string {
+	switch {
+	case p.Line > 0 && p.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Column, p.Message)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.Path, p.Message)
+}
