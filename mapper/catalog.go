@@ -195,6 +195,9 @@ func Open(opts Options) (*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := validate(d); err != nil {
+			return nil, fmt.Errorf("load catalog %q: not an ATT&CK catalog: %w", p, err)
+		}
 		if old, ok := got[d.rel.Domain]; ok {
 			return nil, fmt.Errorf("two catalogs for %s: %q and %q; give one bundle per domain", d.rel.Domain, old.rel.Path, d.rel.Path)
 		}

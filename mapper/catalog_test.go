@@ -313,6 +313,11 @@ func TestOpenPathsAndDomains(t *testing.T) {
 	if _, err := Open(Options{Paths: []string{"testdata/mini-18.json", "testdata/mini-19.json"}, Offline: true}); err == nil || !strings.Contains(err.Error(), "two catalogs for enterprise-attack") {
 		t.Errorf("two bundles for one domain: %v", err)
 	}
+	empty := filepath.Join(t.TempDir(), "enterprise-attack-1.0.json")
+	os.WriteFile(empty, []byte(`{"type":"bundle","objects":[]}`), 0o644)
+	if _, err := Open(Options{Paths: []string{empty}, Offline: true}); err == nil || !strings.Contains(err.Error(), "not an ATT&CK catalog: no tactics in a matrix") {
+		t.Errorf("empty bundle: %v", err)
+	}
 	if _, err := Open(Options{Domains: []Domain{"x"}}); err == nil || !strings.Contains(err.Error(), `unknown ATT&CK domain "x"`) {
 		t.Errorf("bad domain: %v", err)
 	}

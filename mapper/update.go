@@ -216,7 +216,7 @@ func updateOne(ctx context.Context, client *http.Client, opts UpdateOptions, dir
 // matrix and live techniques that name known tactics.
 func validate(d *domainData) error {
 	if len(d.tactics) == 0 {
-		return errors.New("no tactics")
+		return errors.New("no tactics in a matrix")
 	}
 	live := 0
 	for _, o := range d.byType[TypeTechnique] {

@@ -24,7 +24,11 @@ func (a *app) versionCommand() *cobra.Command {
 				return err
 			}
 			for _, r := range cat.Releases() {
-				fmt.Fprintf(a.stdout, "%s %s (%s)\n", r.Domain, r.Version, r.Source)
+				src := r.Source
+				if r.Path != "" {
+					src += " " + r.Path
+				}
+				fmt.Fprintf(a.stdout, "%s %s (%s)\n", r.Domain, r.Version, src)
 			}
 			return nil
 		},
