@@ -1,5 +1,10 @@
 package linter
 
+import (
+	"fmt"
+	"strings"
+)
+
 // sentinelEntity is one Sentinel entity type: the identifiers a field mapping
 // may use, and the combinations of which at least one must be mapped.
 type sentinelEntity struct {
@@ -9,8 +14,8 @@ type sentinelEntity struct {
 }
 
 // sentinelEntities is the entity/identifier table of Sentinel's analytic rule
-// schema, as Azure-Sentinel's CI validates it (docs/sentinel-entity-mappings.md
-// prints it; TestSentinelEntityDoc keeps the two equal).
+// schema, as Azure-Sentinel's CI validates it; docs/checks.md prints it (see
+// sentinelEntityMarkdown).
 var sentinelEntities = []sentinelEntity{
 	{"Account", []string{"Name", "FullName", "NTDomain", "DnsDomain", "UPNSuffix", "Sid", "AadTenantId", "AadUserId", "PUID", "IsDomainJoined", "DisplayName", "ObjectGuid"},
 		[][]string{{"FullName"}, {"Sid"}, {"Name"}, {"AadUserId"}, {"PUID"}, {"ObjectGuid"}}},
@@ -63,4 +68,23 @@ func sentinelEntityTypes() []string {
 		out[i] = e.Type
 	}
 	return out
+}
+
+// sentinelEntityMarkdown renders the entity table for docs/checks.md.
+func sentinelEntityMarkdown() string {
+	var b strings.Builder
+	b.WriteString("### Sentinel entity types and identifiers\n\n")
+	fmt.Fprintf(&b, "The table the check uses, from Sentinel's analytic rule schema as Azure-Sentinel's CI validates it. At most\n"+
+		"%d entity mappings per rule and %d field mappings per entity mapping; column names start with a letter or\n"+
+		"underscore, hold only letters, digits and underscores, and are at most %d characters long. An entity mapping\n"+
+		"must map every identifier of at least one required combination.\n\n", sentinelMaxEntityMappings, sentinelMaxFieldMappings, sentinelMaxColumnName)
+	b.WriteString("| entity type | identifiers | required (one of) |\n| --- | --- | --- |\n")
+	for _, e := range sentinelEntities {
+		var req []string
+		for _, c := range e.Required {
+			req = append(req, strings.Join(c, " + "))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", e.Type, strings.Join(e.Identifiers, ", "), strings.Join(req, "; "))
+	}
+	return b.String()
 }

@@ -26,11 +26,11 @@ var sentinelInvalidEntityMappingDoc = &Doc{
 		"UEBA and automation work on them. Sentinel rejects a rule whose mappings use an unknown entity type or " +
 		"identifier, miss the identifiers an entity needs to be resolved (Account needs one of FullName, Sid, Name, " +
 		"AadUserId, PUID or ObjectGuid …), repeat an identifier, hold more than 10 entity mappings or more than 3 " +
-		"field mappings each, or name a column that is not a valid column name. The table used is in " +
-		"docs/sentinel-entity-mappings.md.",
+		"field mappings each, or name a column that is not a valid column name.",
 	Bad:     "entityMappings:\n  - entityType: Acount\n    fieldMappings:\n      - identifier: UserName\n        columnName: AccountName\n",
 	Good:    "entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: AccountName\n",
 	Formats: []rules.Format{rules.FormatSentinel},
+	Notes:   sentinelEntityMarkdown(),
 }
 
 func (sentinelInvalidEntityMapping) Doc() *Doc { return sentinelInvalidEntityMappingDoc }

@@ -120,3 +120,44 @@ func TestStructureOK(t *testing.T) {
 		t.Errorf("clean fixtures produce findings:\n%s", got)
 	}
 }
+
+// TestPySigmaParity checks that the parity table names registered checks
+// only, and that every structure check has a Why, examples and a golden
+// folder.
+func TestPySigmaParity(t *testing.T) {
+	ids := map[string]bool{}
+	for _, c := range Registry() {
+		ids[c.Doc().ID] = true
+	}
+	names := map[string]bool{}
+	for _, v := range pySigmaValidators {
+		if names[v.Name] {
+			t.Errorf("validator %s listed twice", v.Name)
+		}
+		names[v.Name] = true
+		if len(v.Checks) == 0 && !strings.HasPrefix(v.Note, "none: ") {
+			t.Errorf("%s has no equivalent and no reason", v.Class)
+		}
+		for _, c := range v.Checks {
+			if !ids[c] {
+				t.Errorf("%s names unknown check %q", v.Class, c)
+			}
+		}
+	}
+	for _, c := range structureChecks() {
+		d := c.Doc()
+		if d.Why == "" || d.Bad == "" || d.Good == "" || d.Summary == "" || len(d.Formats) == 0 {
+			t.Errorf("%s: incomplete documentation", d.ID)
+		}
+		if (d.Fix == FixNone) != (d.FixDoc == "") {
+			t.Errorf("%s: fix applicability and fix documentation disagree", d.ID)
+		}
+	}
+	md := pySigmaParityMarkdown()
+	if !strings.Contains(md, "`dangling_detection` | [sigma-unused-search](#sigma-unused-search)") {
+		t.Errorf("parity table renders unexpectedly:\n%s", md)
+	}
+	if em := sentinelEntityMarkdown(); !strings.Contains(em, "| FileHash | Algorithm, Value | Algorithm + Value |") {
+		t.Errorf("entity table renders unexpectedly:\n%s", em)
+	}
+}

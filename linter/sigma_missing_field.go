@@ -24,6 +24,7 @@ var sigmaMissingFieldDoc = &Doc{
 	Bad:     "title: Whoami execution\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n",
 	Good:    "title: Whoami execution\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
+	Notes:   pySigmaParityMarkdown(),
 }
 
 func (sigmaMissingField) Doc() *Doc { return sigmaMissingFieldDoc }

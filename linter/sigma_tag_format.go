@@ -44,7 +44,7 @@ var sigmaTagFormatDoc = &Doc{
 	Bad:     "tags:\n    - attack.execution\n    - tlp.white\n    - cve.CVE-2021-44228\n    - windows\n",
 	Good:    "tags:\n    - attack.execution\n    - tlp.clear\n    - cve.2021-44228\n",
 	Fix:     FixSafe,
-	FixDoc:  "a tag repeated verbatim is removed (the list keeps its first occurrence); the tag set does not change",
+	FixDoc:  "a tag repeated verbatim is removed (the list keeps its first occurrence); the tag set does not change. Repeated attack.* tags are attack-duplicate-tag's",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -72,6 +72,9 @@ func (sigmaTagFormat) Run(ctx *Context) {
 			continue
 		}
 		if seen[n.Value] {
+			if ns, _, _ := strings.Cut(n.Value, "."); strings.EqualFold(ns, "attack") {
+				continue // attack-duplicate-tag
+			}
 			var fix *Fix
 			if edits := DeleteSeqItem(ctx.Rule.Source, seq, item); len(edits) > 0 {
 				fix = &Fix{Applicability: FixSafe, Description: fmt.Sprintf("remove the repeated tag %q", n.Value), Edits: edits}
