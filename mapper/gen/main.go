@@ -28,18 +28,21 @@ import (
 const notice = "© The MITRE Corporation. This work is reproduced and distributed with the permission of The MITRE Corporation."
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintf(os.Stderr, "gen: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	dir := flag.String("dir", "", "folder of the STIX bundles (default ../shared/attack beside the repository root)")
-	out := flag.String("o", "attack.catalog.gz", "compact catalog file to write")
-	goOut := flag.String("go", "embedded_gen.go", "Go file to write that embeds the catalog")
-	flag.Parse()
-	if flag.NArg() == 0 {
+func run(args []string) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	dir := fs.String("dir", "", "folder of the STIX bundles (default ../shared/attack beside the repository root)")
+	out := fs.String("o", "attack.catalog.gz", "compact catalog file to write")
+	goOut := fs.String("go", "embedded_gen.go", "Go file to write that embeds the catalog")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
 		return fmt.Errorf("no bundles given")
 	}
 	if *dir == "" {
@@ -51,7 +54,7 @@ func run() error {
 	}
 	var cats []*mapper.Catalog
 	var inputs []string
-	for _, name := range flag.Args() {
+	for _, name := range fs.Args() {
 		p := name
 		if _, err := os.Stat(p); err != nil {
 			p = filepath.Join(*dir, name)
