@@ -151,6 +151,15 @@ func TestSearch(t *testing.T) {
 	if got := ids(c.Search("command and control", 1)); len(got) != 1 || got[0] != "TA0011" {
 		t.Errorf("Search(command and control) = %v", got)
 	}
+	// An ID-like query matches IDs, not names that look alike.
+	if got := ids(c.Search("T1059.01", 5)); len(got) == 0 || got[0] != "T1059.001" {
+		t.Errorf("Search(T1059.01) = %v", got)
+	}
+	for _, o := range c.Search("G0015", 5) {
+		if o.ID != "G0016" && o.ID != "G0007" {
+			t.Errorf("Search(G0015) found %s %s", o.ID, o.Name)
+		}
+	}
 	if got := c.Search("  ", 3); got != nil {
 		t.Errorf("blank search = %v", got)
 	}

@@ -147,7 +147,8 @@ var searchTypeOrder = map[ObjectType]int{
 // Search returns up to n objects of any type best matching text by ID and
 // name, best first: an exact ID, then IDs starting with text ("T1059" finds
 // its sub-techniques), exact names, names starting with text, names holding
-// every word of text, then names a few edits away. Every loaded domain is
+// every word of text, then IDs one edit away (for an ID-like text) or names
+// a few edits away (otherwise). Every loaded domain is
 // searched, active ones ranked first; revoked and deprecated objects rank
 // below live ones with the same score.
 func (c *Catalog) Search(text string, n int) []*Object {
@@ -159,10 +160,11 @@ func (c *Catalog) Search(text string, n int) []*Object {
 	lower := strings.ToLower(text)
 	words := strings.Fields(lower)
 	fold := foldName(text)
+	_, idShaped := IDType(id)
 	var cands []scored
 	for rank, d := range c.domains {
 		for _, o := range d.all {
-			score, ok := searchScore(o, id, lower, fold, words)
+			score, ok := searchScore(o, id, lower, fold, words, idShaped)
 			if !ok {
 				continue
 			}
@@ -175,7 +177,7 @@ func (c *Catalog) Search(text string, n int) []*Object {
 	return firstN(cands, n)
 }
 
-func searchScore(o *Object, id, lower, fold string, words []string) (float64, bool) {
+func searchScore(o *Object, id, lower, fold string, words []string, idShaped bool) (float64, bool) {
 	switch {
 	case o.ID == id:
 		return 0, true
@@ -200,6 +202,14 @@ func searchScore(o *Object, id, lower, fold string, words []string) (float64, bo
 		if all {
 			return 4, true
 		}
+	}
+	if idShaped {
+		// An ID-like query ("T1059.01") is matched with IDs a typing
+		// error away, never with names that merely look alike ("TA505").
+		if d := levenshtein(id, o.ID); d == 1 {
+			return 5, true
+		}
+		return 0, false
 	}
 	if s, ok := nameScore(fold, o); ok && s > 0 {
 		return 5 + s, true
