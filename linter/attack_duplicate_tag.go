@@ -25,7 +25,26 @@ type attackDuplicateTag struct{}
 func (attackDuplicateTag) Doc() *Doc { return attackDuplicateTagDoc }
 
 func (attackDuplicateTag) Run(ctx *Context) {
+	dups := duplicateRefs(ctx)
+	for _, ri := range ctx.Refs() {
+		prev := dups[ri.Ref]
+		if prev == nil {
+			continue
+		}
+		what := "listed twice"
+		if prev.Text != ri.Ref.Text {
+			what = "the same as " + prev.Text
+		}
+		ctx.Reportf(ri.Ref.Span, deleteRefFix(ctx.Rule, ri.Ref, FixSafe), "%s is %s (line %d); remove this one",
+			ri.Ref.Text, what, prev.Span.Start.Line)
+	}
+}
+
+// duplicateRefs maps each structured reference that repeats an earlier one
+// of the same field (after normalising spelling) to that earlier one.
+func duplicateRefs(ctx *Context) map[*rules.Ref]*rules.Ref {
 	first := map[string]*rules.Ref{}
+	dups := map[*rules.Ref]*rules.Ref{}
 	for _, ri := range ctx.Refs() {
 		if !ri.Structured() {
 			continue
@@ -39,16 +58,11 @@ func (attackDuplicateTag) Run(ctx *Context) {
 		default:
 			key += strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(ri.Ref.Value))
 		}
-		prev, seen := first[key]
-		if !seen {
+		if prev, seen := first[key]; seen {
+			dups[ri.Ref] = prev
+		} else {
 			first[key] = ri.Ref
-			continue
 		}
-		what := "listed twice"
-		if prev.Text != ri.Ref.Text {
-			what = "the same as " + prev.Text
-		}
-		ctx.Reportf(ri.Ref.Span, deleteRefFix(ctx.Rule, ri.Ref, FixSafe), "%s is %s (line %d); remove this one",
-			ri.Ref.Text, what, prev.Span.Start.Line)
 	}
+	return dups
 }

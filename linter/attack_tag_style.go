@@ -30,9 +30,10 @@ func (attackTagStyle) Doc() *Doc { return attackTagStyleDoc }
 
 func (attackTagStyle) Run(ctx *Context) {
 	style := ctx.TacticStyle()
+	dups := duplicateRefs(ctx) // removed by attack-duplicate-tag's fix instead
 	for _, ri := range ctx.Refs() {
 		o := ri.Object
-		if !ri.Structured() || o == nil || o.Status == mapper.StatusRevoked {
+		if !ri.Structured() || o == nil || o.Status == mapper.StatusRevoked || dups[ri.Ref] != nil {
 			continue
 		}
 		ref := ri.Ref

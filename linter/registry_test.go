@@ -35,8 +35,8 @@ func TestRegistry(t *testing.T) {
 		if d.Summary == "" || d.Why == "" || d.Bad == "" || d.Good == "" {
 			t.Errorf("%s: documentation incomplete (summary, why, bad and good example are required)", d.ID)
 		}
-		if strings.HasSuffix(d.Summary, ".") || strings.ToLower(d.Summary[:1]) != d.Summary[:1] {
-			t.Errorf("%s: summary %q must be lower case without a final period", d.ID, d.Summary)
+		if strings.HasSuffix(d.Summary, ".") {
+			t.Errorf("%s: summary %q must not end with a period", d.ID, d.Summary)
 		}
 		if (d.Fix == FixNone) != (d.FixDoc == "") {
 			t.Errorf("%s: a fixable check documents its fix (FixDoc), and only a fixable one", d.ID)
