@@ -34,7 +34,7 @@ func TestMigrateCommand(t *testing.T) {
 	if !strings.Contains(out, "--- sentinel.yaml\n+++ sentinel.yaml\n") || !strings.Contains(out, "+  - T1685\n") {
 		t.Errorf("diff:\n%s", out)
 	}
-	if !strings.Contains(errs, "2 references need a human") || !strings.Contains(errs, "would fix 12 findings in 6 files") {
+	if !strings.Contains(errs, "2 references need a human") || !strings.Contains(errs, "would fix 14 findings in 7 files") {
 		t.Errorf("report:\n%s", errs)
 	}
 	for _, e := range ents {
