@@ -94,6 +94,9 @@ func (o LoadOptions) LoadBytes(path string, data []byte) ([]*Rule, []Problem) {
 	case formatYAML:
 		return loadYAML(path, li)
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, []Problem{{Path: path, Message: "empty file: nothing to load"}}
+	}
 	return nil, []Problem{{Path: path, Message: "unrecognised file: expected Sigma or Sentinel YAML (.yml, .yaml), KQL (.kql, .csl, .kusto) or Markdown (.md)"}}
 }
 

@@ -53,3 +53,10 @@ func TestUnknownExtensionSniffed(t *testing.T) {
 		t.Errorf("Sigma in a .sigma file: rules %v, problems %v", rules, problems)
 	}
 }
+
+func TestEmptyUnknownFile(t *testing.T) {
+	_, problems := LoadBytes("notes.txt", []byte(" \n"))
+	if len(problems) != 1 || problems[0].Message != "empty file: nothing to load" {
+		t.Errorf("got %v", problems)
+	}
+}
