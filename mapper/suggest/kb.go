@@ -131,12 +131,12 @@ func (k *kb) match(f *features) map[string]*kbHit {
 	for _, e := range k.entries {
 		for _, p := range e.Process {
 			if _, ok := f.files[p]; ok {
-				hit(e, fmt.Sprintf("process %q", p))
+				hit(e, "process "+quote(p))
 			}
 		}
 		for _, c := range e.Cmdline {
 			if anyContains(f.values, c) {
-				hit(e, fmt.Sprintf("command line %q", c))
+				hit(e, "command line "+quote(c))
 			}
 		}
 		if len(e.Registry) > 0 && regValues == nil {
@@ -147,7 +147,7 @@ func (k *kb) match(f *features) map[string]*kbHit {
 		}
 		for _, r := range e.Registry {
 			if anyContains(regValues, r) {
-				hit(e, fmt.Sprintf("registry %q", r))
+				hit(e, "registry "+quote(r))
 			}
 		}
 		for _, id := range e.EventID {
@@ -170,7 +170,7 @@ func (k *kb) match(f *features) map[string]*kbHit {
 		for _, a := range e.ActionType {
 			for _, v := range f.values {
 				if v == a {
-					hit(e, fmt.Sprintf("action %q", a))
+					hit(e, "action "+quote(a))
 					break
 				}
 			}
@@ -187,7 +187,7 @@ func (k *kb) match(f *features) map[string]*kbHit {
 				have = f.service
 			}
 			if have != "" && have == val {
-				hit(e, fmt.Sprintf("logsource %s %q", kind, val))
+				hit(e, "logsource "+kind+" "+quote(val))
 			}
 		}
 	}
@@ -202,3 +202,7 @@ func anyContains(values []string, frag string) bool {
 	}
 	return false
 }
+
+// quote wraps s in double quotes for evidence, leaving backslashes as they
+// are so that registry paths read as written.
+func quote(s string) string { return `"` + s + `"` }

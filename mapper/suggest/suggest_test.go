@@ -1,0 +1,154 @@
+package suggest
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/huntlint/huntlint/rules"
+)
+
+// sigma builds a Sigma rule in memory.
+func sigma(t testing.TB, name, title string, tags []string, detection string) *rules.Rule {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "title: %s\nid: %s\nstatus: test\ndescription: test rule\n", title, name)
+	if len(tags) > 0 {
+		b.WriteString("tags:\n")
+		for _, tg := range tags {
+			b.WriteString("    - " + tg + "\n")
+		}
+	}
+	b.WriteString("logsource:\n    category: process_creation\n    product: windows\ndetection:\n" + detection + "    condition: selection\nlevel: medium\n")
+	rs, probs := rules.LoadBytes(name+".yml", []byte(b.String()))
+	if len(probs) > 0 || len(rs) != 1 {
+		t.Fatalf("load %s: %v\n%s", name, probs, b.String())
+	}
+	return rs[0]
+}
+
+func TestNamePhrases(t *testing.T) {
+	s, err := New(embedded(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTech := map[string][]string{}
+	for _, p := range s.phrases {
+		byTech[p.tech] = append(byTech[p.tech], p.phrase)
+	}
+	if got := byTech["T1547.001"]; len(got) != 2 || got[0] != " registry run keys " || got[1] != " startup folder " {
+		t.Errorf("T1547.001 phrases %q, want registry run keys and startup folder", got)
+	}
+	if got := byTech["T1564.012"]; len(got) != 1 || got[0] != " file path exclusions " {
+		t.Errorf("T1564.012 phrases %q: a slash without spaces does not split", got)
+	}
+	if got := byTech["T1053.002"]; len(got) != 0 {
+		t.Errorf("the name At must not be a phrase, got %q", got)
+	}
+	f := newFeatures()
+	f.title = "suspicious rundll32 execution"
+	f.descr = "uses mshta"
+	f.values = []string{`\regsvr32.exe`}
+	got := matchNames(s.phrases, f)
+	for tech, want := range map[string]string{
+		"T1218.011": `name "Rundll32" in title`,
+		"T1218.005": `name "Mshta" in description`,
+		"T1218.010": `name "Regsvr32" in detection values`,
+	} {
+		if h := got[tech]; h == nil || h.evidence != want {
+			t.Errorf("%s: got %+v, want %q", tech, h, want)
+		}
+	}
+	if got["T1218.011"].score != nameInTitle || got["T1218.005"].score != nameInDescr || got["T1218.010"].score != nameInBody {
+		t.Errorf("scores by place: %v %v %v", got["T1218.011"].score, got["T1218.005"].score, got["T1218.010"].score)
+	}
+}
+
+func TestModelNeighbours(t *testing.T) {
+	cat := embedded(t)
+	sel := "    selection:\n        Image|endswith: '\\%s'\n        CommandLine|contains: '%s'\n"
+	train := []*rules.Rule{
+		sigma(t, "a", "Certutil Decode", []string{"attack.t1140"}, fmt.Sprintf(sel, "certutil.exe", "-decode")),
+		sigma(t, "b", "Certutil Decode Hex", []string{"attack.t1140"}, fmt.Sprintf(sel, "certutil.exe", "-decodehex")),
+		sigma(t, "c", "Whoami Execution", []string{"attack.t1033"}, fmt.Sprintf(sel, "whoami.exe", "/all")),
+		sigma(t, "d", "Untagged", nil, fmt.Sprintf(sel, "certutil.exe", "-decode")),
+	}
+	s, err := New(cat, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Trained() != 3 {
+		t.Errorf("trained on %d rules, want the 3 tagged ones", s.Trained())
+	}
+	q := sigma(t, "q", "Certutil Decoding A File", nil, fmt.Sprintf(sel, "certutil.exe", "-decode"))
+	votes, conf := s.model.predict(s.features(q), q)
+	if votes["T1140"] == nil || votes["T1033"] != nil && votes["T1033"].score >= votes["T1140"].score {
+		t.Fatalf("votes %+v: want T1140 first", votes)
+	}
+	if conf <= 0 || conf > 1 {
+		t.Errorf("confidence %v outside (0,1]", conf)
+	}
+	if n := votes["T1140"].from[0].doc.title; !strings.HasPrefix(n, "Certutil Decode") {
+		t.Errorf("nearest neighbour %q", n)
+	}
+	// A training rule is never its own neighbour.
+	votes, _ = s.model.predict(s.features(train[2]), train[2])
+	if v := votes["T1033"]; v != nil {
+		t.Errorf("the rule voted for itself: %+v", v)
+	}
+}
+
+func TestCombine(t *testing.T) {
+	w := weights{model: 1, kb: 0.5, name: 0.5}
+	c := &candidate{model: &modelVote{score: 0.5}, kb: &kbHit{score: 0.6}, name: &nameHit{score: 0.4}}
+	// 1 - (1-0.5)(1-0.3)(1-0.2) = 1 - 0.5*0.7*0.8 = 0.72
+	if got := w.combine(c); math.Abs(got-0.72) > 1e-9 {
+		t.Errorf("combine = %v, want 0.72", got)
+	}
+	if got := w.combine(&candidate{kb: &kbHit{score: 0.6}}); math.Abs(got-0.3) > 1e-9 {
+		t.Errorf("kb only = %v, want 0.3", got)
+	}
+	if got := w.combine(&candidate{}); got != 0 {
+		t.Errorf("no signal = %v, want 0", got)
+	}
+}
+
+func TestSuggestEvidenceAndExisting(t *testing.T) {
+	s, err := New(embedded(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := loadOne(t, "testdata/rundll32.yml")
+	if got := s.Existing(r); len(got) != 1 || got[0] != "T1218.011" {
+		t.Fatalf("existing %v", got)
+	}
+	all := s.SuggestFor(r, 5, true)
+	if len(all) == 0 || all[0].Technique != "T1218.011" || all[0].Name != "Rundll32" {
+		t.Fatalf("ignoring existing tags, want T1218.011 first, got %+v", all)
+	}
+	ev := strings.Join(all[0].Evidence, "; ")
+	if !strings.Contains(ev, `process "rundll32.exe"`) || !strings.Contains(ev, `name "Rundll32" in title`) {
+		t.Errorf("evidence %q", ev)
+	}
+	if all[0].Score <= 0 || all[0].Score > 1 {
+		t.Errorf("score %v outside (0,1]", all[0].Score)
+	}
+	for _, sg := range s.Suggest(r, 5) {
+		if sg.Technique == "T1218.011" || sg.Technique == "T1218" {
+			t.Errorf("existing technique (or its parent) suggested again: %+v", sg)
+		}
+	}
+}
+
+func TestRevokedTagsResolve(t *testing.T) {
+	s, err := New(embedded(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// T1150 was revoked by T1647 (Plist File Modification).
+	r := sigma(t, "r", "Plist", []string{"attack.t1150", "attack.t9999", "attack.execution"}, "    selection:\n        Image: x\n")
+	if got := s.Existing(r); len(got) != 1 || got[0] != "T1647" {
+		t.Errorf("existing %v, want [T1647]", got)
+	}
+}
