@@ -82,7 +82,6 @@ func scanKQL(li *lineIndex, first, last int) (lines []kqlLine, comments [][2]int
 func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 	var out []Query
 	var b *mapBuilder
-	pendingBlank := 0
 	var blanks []kqlLine
 	lastCode := ""
 	flush := func() {
@@ -98,7 +97,6 @@ func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 			if b != nil {
 				if strings.HasSuffix(lastCode, ";") {
 					blanks = append(blanks, l)
-					pendingBlank++
 					continue
 				}
 				flush()
@@ -123,7 +121,6 @@ func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 		}
 	}
 	flush()
-	_ = pendingBlank
 	return out
 }
 

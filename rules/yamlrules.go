@@ -156,9 +156,6 @@ func mergeMappings(base, over *yaml.Node) *yaml.Node {
 			} else {
 				v = ov
 			}
-			_ = v
-			out.Content = append(out.Content, k, v)
-			continue
 		}
 		out.Content = append(out.Content, k, v)
 	}
@@ -205,9 +202,6 @@ func sigmaRule(f *yamlFile, m *yaml.Node) *Rule {
 	r.Modified = str(m, "modified")
 	r.References = strList(m, "references")
 	_, ls := lookup(m, "logsource")
-	if r.Kind == KindFilter {
-		_, ls = lookup(m, "logsource")
-	}
 	r.Product = str(ls, "product")
 	r.Category = str(ls, "category")
 	r.Service = str(ls, "service")
