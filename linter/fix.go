@@ -23,7 +23,7 @@ type FixOptions struct {
 	// written.
 	Diff io.Writer
 	// Relint lints the new text of one file and returns all its findings
-	// (load errors as findings without a Rule). ApplyFixes calls it after
+	// (loader problems as load-error findings). ApplyFixes calls it after
 	// each pass to reach a fixed point, as fixes may uncover or conflict with
 	// others, and to prove that the fixed file still loads. Nil means one
 	// pass, trusting the edits.
@@ -159,9 +159,7 @@ func plural(n int, one, many string) string {
 }
 
 // isLoadError reports whether f says its file could not be loaded (fully).
-func isLoadError(f *Finding) bool {
-	return f.Check == LoadErrorID || f.Rule == nil && f.Severity == SeverityError
-}
+func isLoadError(f *Finding) bool { return f.Check == LoadErrorID }
 
 // applicable reports whether fx may be applied under opts.
 func (o *FixOptions) applicable(fx *Fix) bool {
