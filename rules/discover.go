@@ -32,7 +32,9 @@ type DiscoverOptions struct {
 }
 
 // Patterns are doublestar globs matched against slash-separated paths
-// relative to the folder being walked ("windows/process_creation/x.yml").
+// relative to the folder being walked ("windows/process_creation/x.yml") and
+// against the path as walked from the PATH given ("rules/windows/…/x.yml"),
+// so both "deprecated/**" and "rules/deprecated/**" work for PATH "rules".
 
 // skippedDir reports folders Discover never enters unless named
 // explicitly: hidden ones (.git, .github, .venv) and vendored code.
@@ -136,7 +138,8 @@ func (d *discoverer) walk(root, rel string) {
 			}
 			typ = fi.Mode().Type()
 		}
-		if matchAny(d.opts.Exclude, r) {
+		whole := filepath.ToSlash(filepath.Clean(full))
+		if matchAny(d.opts.Exclude, r) || matchAny(d.opts.Exclude, whole) {
 			continue
 		}
 		switch {
@@ -145,7 +148,7 @@ func (d *discoverer) walk(root, rel string) {
 				d.walk(root, r)
 			}
 		case typ.IsRegular():
-			if matchAny(d.include, r) {
+			if matchAny(d.include, r) || matchAny(d.include, whole) {
 				d.add(full)
 			}
 		}

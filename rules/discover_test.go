@@ -73,6 +73,11 @@ func TestDiscoverExplicitAndErrors(t *testing.T) {
 	if len(problems) != 1 || problems[0].Path != filepath.Join(root, "missing.yml") {
 		t.Errorf("want one problem for the missing path, got %v", problems)
 	}
+	// Patterns also match the path as walked from the PATH given.
+	files, _ = Discover([]string{root}, DiscoverOptions{Include: []string{filepath.ToSlash(root) + "/*.txt"}})
+	if got := rel(t, root, files); !reflect.DeepEqual(got, []string{"notes.txt"}) {
+		t.Errorf("include by walked path: got %q", got)
+	}
 	if _, problems := Discover([]string{root}, DiscoverOptions{Exclude: []string{"[x"}}); len(problems) != 1 {
 		t.Errorf("invalid pattern: want one problem, got %v", problems)
 	}
