@@ -15,7 +15,8 @@ var attackMalformedTagDoc = &Doc{
 	Why: "A tag such as attack.t1059.1 or T1059-001 matches nothing in ATT&CK: coverage layers, " +
 		"SIEM mappings and searches silently drop it, so the rule looks untagged to every tool " +
 		"downstream. Technique IDs are T followed by four digits, sub-techniques add a dot and " +
-		"three digits.",
+		"three digits. In free text (KQL comments, Markdown) only technique IDs with a mistyped " +
+		"separator or sub-technique number are reported; other words are not references.",
 	Bad:    "tags:\n  - attack.execution\n  - attack.t1059.1\n",
 	Good:   "tags:\n  - attack.execution\n  - attack.t1059.001\n",
 	Fix:    FixUnsafe,
@@ -32,6 +33,12 @@ func (attackMalformedTag) Run(ctx *Context) {
 			continue
 		}
 		ref := ri.Ref
+		// Free text is full of words that merely sit where a tag could
+		// (Markdown tables of hunting categories such as "Ransomware");
+		// there only a mistyped technique ID is reported.
+		if !ri.Structured() && nearTechnique(ref.Value) == "" {
+			continue
+		}
 		msg := fmt.Sprintf("%q is not an ATT&CK ID or name; expected %s", ref.Text, expectedSpelling(ref.Source))
 		var fix *Fix
 		if near := nearTechnique(ref.Value); near != "" && ctx.Catalog != nil {

@@ -11,7 +11,9 @@ var attackUnknownTacticDoc = &Doc{
 	Summary:  "a tactic that no loaded ATT&CK domain has",
 	Why: "Tactic tags group rules into the columns of the ATT&CK matrix. A misspelt or invented " +
 		"tactic (attack.defence-evasion, attack.pre-attack) puts the rule in no column at all. " +
-		"The message names the nearest tactics of the catalog.",
+		"The message names the nearest tactics of the catalog. In free text only TA#### IDs are " +
+		"checked: other words in tactic tables (Ransomware, Vulnerability) are not ATT&CK tactics " +
+		"and not meant to be.",
 	Bad:  "tags:\n  - attack.defence-evasion\n  - attack.t1027\n",
 	Good: "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
 }
@@ -23,6 +25,11 @@ func (attackUnknownTactic) Doc() *Doc { return attackUnknownTacticDoc }
 func (attackUnknownTactic) Run(ctx *Context) {
 	for _, ri := range ctx.Refs() {
 		if ri.Malformed || ri.Type != mapper.TypeTactic || ri.Object != nil {
+			continue
+		}
+		// A word in free text (a Markdown table row such as "Ransomware") is
+		// no tactic reference; a TA#### ID is.
+		if !ri.Structured() && ri.ID == "" {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, nil, "%q is not a tactic in %s%s", ri.Ref.Text, activeReleaseName(ctx.Catalog),
