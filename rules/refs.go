@@ -53,7 +53,7 @@ func sigmaTagRef(t Tag) (Ref, bool) {
 // underscore directly before or after.
 var (
 	reFreeURL = regexp.MustCompile(`(?i)(?:https?://)?attack\.mitre\.org/(?:(techniques|wiki/technique)/(T\d{4})(?:[/.](\d{3}))?|(tactics|wiki/tactic)/(TA\d{4})|(groups)/(G\d{4})|(software)/(S\d{4})|(campaigns)/(C\d{4})|(mitigations)/(M\d{4})|(datasources)/(DS\d{4}))/?`)
-	reFreeID  = regexp.MustCompile(`(?i)\b(T\d{4})(?:[./](\d{3}))?\b|\b(TA\d{4})\b`)
+	reFreeID  = regexp.MustCompile(`(?i)\b(T\d{4})(?:[./_-](\d{3}))?\b|\b(TA\d{4})\b`)
 	// "Tactic: Execution, Initial Access" / "MITRE Tactics - Persistence".
 	reFreeTactics = regexp.MustCompile(`(?i)\btactics?\b\s*(?:\*\*)?\s*[:=]\s*(?:\*\*)?`)
 	// reListLead is what may precede "Tactics:" on its line: punctuation
