@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/mapper"
 )
 
 func lintSource(t *testing.T, name, src string, ids ...string) []Finding {
@@ -14,6 +16,20 @@ func lintSource(t *testing.T, name, src string, ids ...string) []Finding {
 		t.Fatal(err)
 	}
 	fs, err := RunFiles([]string{p}, testCatalog(t), &Config{}, ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+// lintSourceWith lints a Sigma rule text with every check against cat.
+func lintSourceWith(t *testing.T, cat *mapper.Catalog, src string) []Finding {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "r.yml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := RunFiles([]string{p}, cat, &Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,71 @@
+package linter
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntlint/huntlint/mapper"
+)
+
+// TestNewReleaseFromData lints the same rules against the small v18- and
+// v19-style fixture bundles of mapper/testdata: renamed tactic shortnames,
+// new tactics and new revocations come from the catalog, nothing is typed
+// into the checks.
+func TestNewReleaseFromData(t *testing.T) {
+	load := func(name, release string) *mapper.Catalog {
+		cat, err := mapper.LoadFile(filepath.Join("..", "mapper", "testdata", name), release)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat
+	}
+	v18, v19 := load("mini-18.json", "18.1"), load("mini-19.json", "")
+	rule := strings.Replace(suppressSigma, "%s", "    - attack.stealth\n    - attack.defense-impairment\n    - attack.t1562.001\n    - attack.t1685", 1)
+	rule = strings.Replace(rule, "    - attack.execution\n", "", 1)
+	findings := func(cat *mapper.Catalog) string {
+		fs := lintSourceWith(t, cat, rule)
+		var b strings.Builder
+		for _, f := range fs {
+			if f.Severity >= SeverityWarning {
+				b.WriteString(f.Check + ": " + f.Message + "\n")
+			}
+		}
+		return b.String()
+	}
+	got19 := findings(v19)
+	want19 := "attack-revoked: attack.t1562.001 was revoked in ATT&CK 19.0; use attack.t1685 (Disable or Modify Tools)\n"
+	if got19 != want19 {
+		t.Errorf("v19:\n%s\nwant:\n%s", got19, want19)
+	}
+	got18 := findings(v18)
+	for _, want := range []string{
+		`attack-unknown-tactic: "attack.stealth" is not a tactic in ATT&CK 18.1`,
+		`attack-unknown-tactic: "attack.defense-impairment" is not a tactic in ATT&CK 18.1`,
+		`attack-unknown-technique: "attack.t1685" is not a technique in ATT&CK 18.1`,
+	} {
+		if !strings.Contains(got18, want) {
+			t.Errorf("v18 findings lack %q:\n%s", want, got18)
+		}
+	}
+}
+
+// TestDeterministicOrder: the findings do not depend on --jobs.
+func TestDeterministicOrder(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "attack-*", "bad*"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("fixtures: %v %d", err, len(files))
+	}
+	cat := testCatalog(t)
+	var outs []string
+	for _, jobs := range []int{1, 3, 8} {
+		res, err := Run(files, Options{Catalog: cat, Config: &Config{}, Jobs: jobs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, formatGolden("testdata", res.Findings))
+	}
+	if outs[0] != outs[1] || outs[0] != outs[2] {
+		t.Error("findings differ between --jobs 1, 3 and 8")
+	}
+}
