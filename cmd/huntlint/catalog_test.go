@@ -168,3 +168,28 @@ func TestCatalogUpdateRefusesPlainHTTP(t *testing.T) {
 		t.Errorf("json: exit %d, %q", code, out)
 	}
 }
+
+// TestCatalogV19Bundle runs the catalog commands on a v19-style bundle: a
+// renamed TA0005, a new TA0112 and T1562.001 revoked by T1685, all from data.
+func TestCatalogV19Bundle(t *testing.T) {
+	const v19 = "../../mapper/testdata/mini-19.json"
+	out, errOut, code := runCmd(t, "catalog", "show", "--offline", "--catalog", v19, "T1562.001", "stealth", "DefenseImpairment")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"T1562.001 Impair Defenses: Disable or Modify Tools (technique, enterprise-attack)\n  status:         revoked\n  revoked by:     T1685 Disable or Modify Tools\n",
+		"TA0005 Stealth (tactic, enterprise-attack)\n  status:         active\n  shortname:      stealth\n",
+		"TA0112 Defense Impairment (tactic, enterprise-attack)\n  status:         active\n  shortname:      defense-impairment\n  matrix order:   6\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	// The enterprise v19 bundle has no defense-evasion any more; the
+	// (inactive, embedded 18.1) mobile domain still does.
+	out, _, code = runCmd(t, "catalog", "show", "--offline", "--catalog", v19, "defense-evasion")
+	if code != ExitOK || !strings.HasPrefix(out, "TA0030 Defense Evasion (tactic, mobile-attack)\n") {
+		t.Errorf("defense-evasion in v19: exit %d:\n%s", code, out)
+	}
+}
