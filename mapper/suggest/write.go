@@ -22,9 +22,10 @@ type Edit struct {
 }
 
 // TagEdits returns the edits that add techniques (IDs as the catalog spells
-// them) to r: for Sigma, "attack.<id>" tags plus the technique's tactic tags
-// when the rule has none of its tactics; for Sentinel, relevantTechniques
-// plus the tactics in PascalCase. Everything else in the file is kept byte
+// them) to r: for Sigma, "attack.<id>" tags, for Sentinel relevantTechniques;
+// with each technique, its tactics (Sigma "attack.<shortname>" in the file's
+// hyphen or underscore style, Sentinel PascalCase) when the rule has none of
+// them yet. Techniques already present are skipped. Everything else in the file is kept byte
 // for byte. Other formats cannot carry tags and give an error.
 func (s *Suggester) TagEdits(r *rules.Rule, techs []string) ([]Edit, error) {
 	if r.Doc == nil {
@@ -266,6 +267,10 @@ func (e *editor) sigma(s *Suggester, techs []string) ([]Edit, error) {
 		if t == nil {
 			return nil, fmt.Errorf("unknown technique %q", id)
 		}
+		tag := "attack." + strings.ToLower(t.ID)
+		if have[tag] {
+			continue
+		}
 		hasTactic := false
 		for _, tac := range t.Tactics {
 			if have["attack."+tac] {
@@ -284,11 +289,8 @@ func (e *editor) sigma(s *Suggester, techs []string) ([]Edit, error) {
 				}
 			}
 		}
-		tag := "attack." + strings.ToLower(t.ID)
-		if !have[tag] {
-			have[tag] = true
-			add = append(add, tag)
-		}
+		have[tag] = true
+		add = append(add, tag)
 	}
 	if len(add) == 0 {
 		return nil, nil
@@ -319,19 +321,27 @@ func (e *editor) sentinel(s *Suggester, techs []string) ([]Edit, error) {
 		if t == nil {
 			return nil, fmt.Errorf("unknown technique %q", id)
 		}
+		if haveTech[t.ID] {
+			continue
+		}
+		haveTech[t.ID] = true
+		addTech = append(addTech, t.ID)
+		var tacs []*tactic
+		hasTactic := false
 		for _, short := range t.Tactics {
-			tac := s.ix.tactics[short]
-			if tac == nil {
-				continue
+			if tac := s.ix.tactics[short]; tac != nil {
+				tacs = append(tacs, tac)
+				hasTactic = hasTactic || haveTac[foldTactic(tac.Name)]
 			}
+		}
+		if hasTactic {
+			continue
+		}
+		for _, tac := range tacs {
 			if !haveTac[foldTactic(tac.Name)] {
 				haveTac[foldTactic(tac.Name)] = true
 				addTac = append(addTac, pascal(tac.Name))
 			}
-		}
-		if !haveTech[t.ID] {
-			haveTech[t.ID] = true
-			addTech = append(addTech, t.ID)
 		}
 	}
 	var edits []Edit
