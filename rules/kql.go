@@ -75,53 +75,56 @@ func scanKQL(li *lineIndex, first, last int) (lines []kqlLine, comments [][2]int
 }
 
 // kqlQueries splits KQL lines into queries: runs of non-blank lines, as Kusto
-// Explorer and Log Analytics do. A run of comments only is not a query. A run
-// whose last code ends with ";" (let statements alone) continues into the
-// next run, since a query cannot end with a statement separator. The query
-// text starts at the run's first code line.
+// Explorer and Log Analytics do. A run of comments only is not a query. Two
+// runs are one query when the first one's last code ends with ";" (let
+// statements alone) or the second one's first code starts with "|" (a
+// pipeline cut by a blank line): neither can be a query by itself. A query's
+// text starts at its first code line and ends at its last code line; blank
+// and comment lines in between are part of it.
 func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 	var out []Query
-	var b *mapBuilder
-	var blanks []kqlLine
+	var cur *mapBuilder
+	var pending []kqlLine // blank and comment lines since the last code line
 	lastCode := ""
-	flush := func() {
-		if b != nil {
-			out = append(out, b.query())
-		}
-		b = nil
-		blanks = nil
-		lastCode = ""
-	}
 	for _, l := range lines {
-		if l.blank {
-			if b != nil {
-				if strings.HasSuffix(lastCode, ";") {
-					blanks = append(blanks, l)
-					continue
-				}
-				flush()
+		if l.blank || l.comment {
+			if cur != nil {
+				pending = append(pending, l)
 			}
 			continue
 		}
-		if b == nil {
-			if l.comment {
-				continue
-			}
-			b = &mapBuilder{li: li}
-			b.addLine(l.start, l.end, true)
-		} else {
-			for _, bl := range blanks {
-				b.addLine(bl.start, bl.end, false)
-			}
-			blanks = nil
-			b.addLine(l.start, l.end, false)
+		code := strings.TrimSpace(string(li.src[l.start:l.code]))
+		if cur != nil && hasBlank(pending) && !strings.HasSuffix(lastCode, ";") && !strings.HasPrefix(code, "|") {
+			out = append(out, cur.query())
+			cur, pending = nil, nil
 		}
-		if code := strings.TrimSpace(string(li.src[l.start:l.code])); code != "" {
+		if cur == nil {
+			cur = &mapBuilder{li: li}
+			cur.addLine(l.start, l.end, true)
+		} else {
+			for _, p := range pending {
+				cur.addLine(p.start, p.end, false)
+			}
+			pending = nil
+			cur.addLine(l.start, l.end, false)
+		}
+		if code != "" {
 			lastCode = code
 		}
 	}
-	flush()
+	if cur != nil {
+		out = append(out, cur.query())
+	}
 	return out
+}
+
+func hasBlank(lines []kqlLine) bool {
+	for _, l := range lines {
+		if l.blank {
+			return true
+		}
+	}
+	return false
 }
 
 // loadKQL loads a plain KQL file as one Rule of kind query.
