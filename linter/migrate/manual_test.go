@@ -183,3 +183,11 @@ func TestMigrateNeedsHuman(t *testing.T) {
 		})
 	}
 }
+
+func TestMigrateTacticIDsStay(t *testing.T) {
+	opts := miniOptions(t)
+	got, text := plan(t, opts, "attack.ta0005", "attack.t1070")
+	if len(got) != 0 || text != "  - attack.ta0005\n  - attack.t1070\n" {
+		t.Errorf("findings %v, tags\n%s", got, text)
+	}
+}

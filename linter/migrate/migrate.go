@@ -249,10 +249,14 @@ func (p *planner) tactic(ref *rules.Ref) (tactic, bool) {
 		p.note(ref, "tactic %s (%s) is %s in %s; choose the tactic by hand", cur.ID, cur.Name, cur.Status, p.release(p.to, cur.Domain))
 		return tactic{ref: ref, id: cur.ID}, true
 	}
+	if isTacticID(ref.Value) {
+		// Written as its ID, which does not change.
+		return tactic{ref: ref, id: cur.ID}, true
+	}
 	if cur.Shortname != old.Shortname || cur.Name != old.Name {
 		text := respellTactic(ref, cur)
 		switch {
-		case text == "" && !isTacticID(ref.Value):
+		case text == "":
 			p.note(ref, "tactic %s is renamed from %s to %s in %s; update %q by hand",
 				cur.ID, old.Name, cur.Name, p.release(p.to, cur.Domain), ref.Text)
 		case text != "":
