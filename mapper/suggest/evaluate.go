@@ -59,6 +59,19 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 	if k < 1 {
 		return nil, fmt.Errorf("folds must be at least 1, not %d", k)
 	}
+	// A file given both to evaluate and to learn from is only evaluated:
+	// learning from a held-out rule's twin would leak its tags.
+	evaluated := map[string]bool{}
+	for _, r := range rs {
+		evaluated[ruleKey(r)] = true
+	}
+	var extra []*rules.Rule
+	for _, r := range opts.Train {
+		if !evaluated[ruleKey(r)] {
+			extra = append(extra, r)
+		}
+	}
+	opts.Train = extra
 	s.prime(append(append([]*rules.Rule(nil), rs...), opts.Train...))
 	var tagged []*rules.Rule
 	var gold [][]string
@@ -114,6 +127,15 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 	m.Folds = k
 	m.Trained = trained
 	return m, nil
+}
+
+// ruleKey identifies a rule by its file and document.
+func ruleKey(r *rules.Rule) string {
+	p, err := filepath.Abs(r.Path)
+	if err != nil {
+		p = r.Path
+	}
+	return fmt.Sprintf("%s#%d#%d", p, r.DocIndex, r.Start.Line)
 }
 
 // score computes the metrics of predictions pred (best first) against the
