@@ -12,6 +12,7 @@ type kqlLine struct {
 	blank      bool // only whitespace, outside a multi-line string
 	comment    bool // only a // comment, outside a multi-line string
 	code       int  // byte offset where code ends on the line (start of a // comment, or end)
+	depth      int  // opening minus closing brackets in the line's code
 }
 
 // scanKQL splits file lines first..last into kqlLines and returns the byte
@@ -56,6 +57,10 @@ func scanKQL(li *lineIndex, first, last int) (lines []kqlLine, comments [][2]int
 				comments = append(comments, [2]int{i, e})
 				i = e
 				continue
+			case c == '(' || c == '[' || c == '{':
+				l.depth++
+			case c == ')' || c == ']' || c == '}':
+				l.depth--
 			}
 			if c != ' ' && c != '\t' && l.code == e {
 				nonSpace = true
@@ -78,7 +83,8 @@ func scanKQL(li *lineIndex, first, last int) (lines []kqlLine, comments [][2]int
 // Explorer and Log Analytics do. A run of comments only is not a query. Two
 // runs are one query when the first one's last code ends with ";" (let
 // statements alone) or the second one's first code starts with "|" (a
-// pipeline cut by a blank line): neither can be a query by itself. A query's
+// pipeline cut by a blank line): neither can be a query by itself; so are
+// runs inside an open bracket (a function body with a blank line). A query's
 // text starts at its first code line and ends at its last code line; blank
 // and comment lines in between are part of it.
 func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
@@ -86,6 +92,7 @@ func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 	var cur *mapBuilder
 	var pending []kqlLine // blank and comment lines since the last code line
 	lastCode := ""
+	depth := 0
 	for _, l := range lines {
 		if l.blank || l.comment {
 			if cur != nil {
@@ -94,10 +101,12 @@ func kqlQueries(li *lineIndex, lines []kqlLine) []Query {
 			continue
 		}
 		code := strings.TrimSpace(string(li.src[l.start:l.code]))
-		if cur != nil && hasBlank(pending) && !strings.HasSuffix(lastCode, ";") && !strings.HasPrefix(code, "|") {
+		if cur != nil && hasBlank(pending) && depth <= 0 && !strings.HasSuffix(lastCode, ";") && !strings.HasPrefix(code, "|") {
 			out = append(out, cur.query())
 			cur, pending = nil, nil
+			depth = 0
 		}
+		depth += l.depth
 		if cur == nil {
 			cur = &mapBuilder{li: li}
 			cur.addLine(l.start, l.end, true)

@@ -12,7 +12,8 @@ type mdFence struct {
 }
 
 // loadMarkdown loads a Markdown file as one Rule of kind query: the title
-// from the first ATX heading, one query per KQL code block (see isKQLFence),
+// from the first ATX heading, the queries of each KQL code block (see
+// isKQLFence; split as .kql files are, see kqlQueries),
 // and ATT&CK references from prose, tables, links and the // comments of the
 // KQL blocks. A file with neither queries nor references is documentation,
 // not a rule: it yields no rule and no problem.
@@ -35,9 +36,7 @@ func loadMarkdown(path string, li *lineIndex) ([]*Rule, []Problem) {
 			f.last = m - 1
 			if isKQLFence(li, f) {
 				lines, comments := scanKQL(li, f.first, f.last)
-				if q, ok := fenceQuery(li, lines); ok {
-					r.Queries = append(r.Queries, q)
-				}
+				r.Queries = append(r.Queries, kqlQueries(li, lines)...)
 				for _, c := range comments {
 					r.Attack = append(r.Attack, scanFree(li, c[0], c[1], SourceComment)...)
 				}
@@ -116,29 +115,6 @@ func isKQLFence(li *lineIndex, f mdFence) bool {
 		return true
 	}
 	return false
-}
-
-// fenceQuery makes the block's text one query, from its first code line to
-// its last non-blank line. A block of comments only is no query.
-func fenceQuery(li *lineIndex, lines []kqlLine) (Query, bool) {
-	first, last := -1, -1
-	for i, l := range lines {
-		if l.blank {
-			continue
-		}
-		if first < 0 && !l.comment {
-			first = i
-		}
-		last = i
-	}
-	if first < 0 {
-		return Query{}, false
-	}
-	b := &mapBuilder{li: li}
-	for i := first; i <= last; i++ {
-		b.addLine(lines[i].start, lines[i].end, i == first)
-	}
-	return b.query(), true
 }
 
 func atxHeading(line string) (string, bool) {
