@@ -71,6 +71,12 @@ func TestRealEnterprise181(t *testing.T) {
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("counts = %v, want %v", counts, want)
 	}
+	// catalog info counts, checked independently on the bundle.
+	wantInfo := Counts{Tactics: 14, Techniques: 216, Subtechniques: 475, Revoked: 132, Deprecated: 12, Groups: 172, Software: 784,
+		Campaigns: 52, Mitigations: 44, DataSources: 0, DataComponents: 106, DetectionStrategies: 691, Analytics: 1739}
+	if got := c.Info()[0].Counts; got != wantInfo {
+		t.Errorf("info counts = %+v, want %+v", got, wantInfo)
+	}
 }
 
 func TestRealOtherDomains(t *testing.T) {
