@@ -43,8 +43,8 @@ func (sigmaConditionError) Run(ctx *Context) {
 		return
 	}
 	names := s.searchNames()
-	for _, c := range s.Conditions {
-		refs, err := parseCondition(c.Value)
+	for i, c := range s.Conditions {
+		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.off, min(err.width, len(c.Value)-err.off)),
 				fmt.Sprintf("condition %q: %s", c.Value, err.msg), nil)

@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"sync"
+
 	"github.com/huntlint/huntlint/rules"
 	"gopkg.in/yaml.v3"
 )
@@ -14,6 +16,51 @@ type sigmaSection struct {
 	Values     []*yaml.Node // value nodes, parallel to Searches
 	Conditions []*yaml.Node // condition scalars (one, or a list's items)
 	CondKey    *yaml.Node   // the condition key node, nil when absent
+	// Parsed holds the parse of each condition, parallel to Conditions.
+	Parsed []parsedCondition
+}
+
+// parsedCondition is one condition's references and syntax error.
+type parsedCondition struct {
+	Refs []condRef
+	Err  *condError
+}
+
+// sectionCache keeps the sections of the rules being linted, so that the
+// checks that read a rule's detection share one walk and one condition
+// parse. The runner checks one rule at a time per goroutine, so a few
+// entries suffice; the map is emptied when it grows past sectionCacheSize.
+var sectionCache = struct {
+	sync.Mutex
+	m map[*rules.Rule]*sigmaSection
+}{m: map[*rules.Rule]*sigmaSection{}}
+
+const sectionCacheSize = 256
+
+// sigmaSearchSection returns the detection (or filter) section of a Sigma
+// rule with its conditions parsed, or nil when the rule has none or it is
+// not a mapping.
+func sigmaSearchSection(r *rules.Rule) *sigmaSection {
+	sectionCache.Lock()
+	s, ok := sectionCache.m[r]
+	sectionCache.Unlock()
+	if ok {
+		return s
+	}
+	s = buildSearchSection(r)
+	if s != nil {
+		s.Parsed = make([]parsedCondition, len(s.Conditions))
+		for i, c := range s.Conditions {
+			s.Parsed[i].Refs, s.Parsed[i].Err = parseCondition(c.Value)
+		}
+	}
+	sectionCache.Lock()
+	if len(sectionCache.m) >= sectionCacheSize {
+		clear(sectionCache.m)
+	}
+	sectionCache.m[r] = s
+	sectionCache.Unlock()
+	return s
 }
 
 // sigmaReserved lists the keys of a section that are not search identifiers.
@@ -29,9 +76,8 @@ func sigmaReserved(kind rules.Kind, key string) bool {
 	return false
 }
 
-// sigmaSearchSection returns the detection (or filter) section of a Sigma
-// rule, or nil when the rule has none or it is not a mapping.
-func sigmaSearchSection(r *rules.Rule) *sigmaSection {
+// buildSearchSection walks a rule's detection (or filter) section.
+func buildSearchSection(r *rules.Rule) *sigmaSection {
 	root := docRoot(r)
 	if root == nil {
 		return nil

@@ -35,8 +35,8 @@ func (sigmaThemCondition) Run(ctx *Context) {
 	if s == nil {
 		return
 	}
-	for _, c := range s.Conditions {
-		refs, err := parseCondition(c.Value)
+	for i, c := range s.Conditions {
+		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			continue
 		}

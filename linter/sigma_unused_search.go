@@ -34,8 +34,8 @@ func (sigmaUnusedSearch) Run(ctx *Context) {
 	}
 	names := s.searchNames()
 	used := make(map[string]bool, len(names))
-	for _, c := range s.Conditions {
-		refs, err := parseCondition(c.Value)
+	for i := range s.Conditions {
+		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			return // sigma-condition-error reports it; usage is unknown
 		}
