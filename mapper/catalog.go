@@ -257,7 +257,8 @@ func (c *Catalog) IsActive(d Domain) bool {
 
 // Tactics returns the live tactics of domain d in matrix order (tactics of
 // the domain's live matrices first, then any other live tactic). Deprecated
-// and revoked tactics are in Objects(d, TypeTactic).
+// and revoked tactics are in Objects(d, TypeTactic). The slice and objects
+// are shared: do not modify them.
 func (c *Catalog) Tactics(d Domain) []*Object {
 	if dd, ok := c.byDomain[d]; ok {
 		return dd.tactics
@@ -265,7 +266,8 @@ func (c *Catalog) Tactics(d Domain) []*Object {
 	return nil
 }
 
-// Objects returns every object of type t in domain d (all states), sorted by ID.
+// Objects returns every object of type t in domain d (all states), sorted by
+// ID. The slice and objects are shared: do not modify them.
 func (c *Catalog) Objects(d Domain, t ObjectType) []*Object {
 	if dd, ok := c.byDomain[d]; ok {
 		return dd.byType[t]
