@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
 )
 
 func runCmd(t *testing.T, args ...string) (string, string, int) {
@@ -191,5 +193,30 @@ func TestCatalogV19Bundle(t *testing.T) {
 	out, _, code = runCmd(t, "catalog", "show", "--offline", "--catalog", v19, "defense-evasion")
 	if code != ExitOK || !strings.HasPrefix(out, "TA0030 Defense Evasion (tactic, mobile-attack)\n") {
 		t.Errorf("defense-evasion in v19: exit %d:\n%s", code, out)
+	}
+}
+
+// TestCatalogDiffReal compares MITRE's 17.1 (slim) bundle with the embedded
+// 18.1 catalog; the expected changes were verified on the bundles.
+func TestCatalogDiffReal(t *testing.T) {
+	old := testshared.File(t, "attack/enterprise-attack-17.1-slim.json.gz")
+	out, errOut, code := runCmd(t, "catalog", "diff", old, "embedded")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"enterprise-attack 17.1 -> 18.1\n",
+		"  added techniques (12):\n    T1036.012 Browser Fingerprint\n    T1059.013 Container CLI/API\n",
+		"    T1681 Search Threat Vendor Data\n",
+		"  renamed techniques (2):\n    T1497.003 \"Time Based Evasion\" -> \"Time Based Checks\"\n    T1552.003 \"Bash History\" -> \"Shell History\"\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	for _, absent := range []string{"removed techniques", "newly revoked", "newly deprecated", "tactic changes", "tactics ("} {
+		if strings.Contains(out, absent) {
+			t.Errorf("unexpected %q:\n%s", absent, out)
+		}
 	}
 }
