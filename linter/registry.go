@@ -42,6 +42,7 @@ func Registry() []Check {
 		sigmaThemCondition{},
 		sigmaDuplicateReference{},
 		sigmaUnknownField{},
+		sigmaCorrelationInvalid{},
 
 		// Sentinel structure
 		sentinelMissingField{},

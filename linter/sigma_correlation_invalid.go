@@ -1,0 +1,112 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sigmaCorrelationInvalid reports correlation sections with values the
+// specification does not allow: unknown types, condition operators or
+// timespans, non-numeric thresholds, malformed group-by and generate.
+type sigmaCorrelationInvalid struct{}
+
+// sigmaCorrelationTypes are the correlation types of the specification
+// (event_count, value_count, temporal, temporal_ordered) and the metric
+// types of Sigma 2.1 that pySigma implements.
+var sigmaCorrelationTypes = []string{"event_count", "value_count", "temporal", "temporal_ordered",
+	"value_sum", "value_avg", "value_percentile", "value_median"}
+
+// sigmaCorrelationOperators are the condition keys of a correlation.
+var sigmaCorrelationOperators = []string{"gt", "gte", "lt", "lte", "eq", "neq"}
+
+var sigmaTimespan = regexp.MustCompile(`^\d+[smhdwMy]$`)
+
+var sigmaCorrelationInvalidDoc = &Doc{
+	ID:       "sigma-correlation-invalid",
+	Category: "sigma",
+	Severity: SeverityError,
+	Summary:  "a Sigma correlation has an unknown type, condition operator or timespan, a non-numeric threshold, or a malformed group-by or generate",
+	Why: "Correlation rules are converted into aggregations; every part must be one the specification defines or " +
+		"the converter rejects the rule. Types: event_count, value_count, temporal, temporal_ordered and the " +
+		"Sigma 2.1 metrics value_sum, value_avg, value_percentile, value_median. The condition maps gt, gte, lt, " +
+		"lte, eq or neq to numbers (plus field for value types); timespan is a number and one of s, m, h, d, w, " +
+		"M, y (`90m`); group-by is a list of field names; generate is true or false.",
+	Bad:     "correlation:\n    type: event_counts\n    rules:\n        - failed_logon\n    group-by: TargetUserName, IpAddress\n    timespan: 1 hour\n    condition:\n        greater: ten\n",
+	Good:    "correlation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - TargetUserName\n        - IpAddress\n    timespan: 1h\n    condition:\n        gt: 10\n",
+	Formats: []rules.Format{rules.FormatSigma},
+}
+
+func (sigmaCorrelationInvalid) Doc() *Doc { return sigmaCorrelationInvalidDoc }
+
+func (sigmaCorrelationInvalid) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSigma) || ctx.Rule.Kind != rules.KindCorrelation {
+		return
+	}
+	root := docRoot(ctx.Rule)
+	_, c := mapGet(root, "correlation")
+	c = resolveAlias(c)
+	if c == nil || c.Kind != yaml.MappingNode {
+		return // sigma-missing-field
+	}
+	r, d := ctx.Rule, sigmaCorrelationInvalidDoc
+	bad := func(n *yaml.Node, format string, args ...any) {
+		reportAt(ctx, d, nodeSpan(r, n), fmt.Sprintf(format, args...), nil)
+	}
+	if _, t := mapGet(c, "type"); isScalar(t) {
+		if t = resolveAlias(t); !slices.Contains(sigmaCorrelationTypes, t.Value) {
+			bad(t, "unknown correlation type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaCorrelationTypes), quoteList(sigmaCorrelationTypes))
+		}
+	} else if t != nil && !isNullNode(t) {
+		bad(t, "correlation \"type\" is %s; expected one of %s", nodeKindName(t), quoteList(sigmaCorrelationTypes))
+	}
+	if _, rs := mapGet(c, "rules"); rs != nil && resolveAlias(rs).Kind == yaml.MappingNode {
+		bad(rs, "correlation \"rules\" is a mapping; expected a list of rule ids or names")
+	}
+	for _, key := range []string{"timespan", "timeframe"} {
+		if _, ts := mapGet(c, key); ts != nil && !isNullNode(ts) {
+			if ts = resolveAlias(ts); !isScalar(ts) || !sigmaTimespan.MatchString(ts.Value) {
+				bad(ts, "%s %q is not a time span; write a number and one of s, m, h, d, w, M, y, such as \"90m\" or \"1h\"", key, ts.Value)
+			}
+		}
+	}
+	if _, gb := mapGet(c, "group-by"); gb != nil && !isNullNode(gb) {
+		gb = resolveAlias(gb)
+		if gb.Kind == yaml.MappingNode || (gb.Kind == yaml.SequenceNode && len(scalarList(gb)) != len(gb.Content)) {
+			bad(gb, "\"group-by\" must be a list of field names")
+		}
+	}
+	if _, g := mapGet(c, "generate"); g != nil && !isNullNode(g) {
+		if g = resolveAlias(g); g.Kind != yaml.ScalarNode || g.Tag != "!!bool" {
+			bad(g, "\"generate\" is %q; expected true or false", g.Value)
+		}
+	}
+	_, cond := mapGet(c, "condition")
+	cond = resolveAlias(cond)
+	if cond == nil || isNullNode(cond) {
+		return
+	}
+	if cond.Kind != yaml.MappingNode {
+		bad(cond, "correlation \"condition\" is %s; expected a mapping such as \"gte: 10\"", nodeKindName(cond))
+		return
+	}
+	for i := 0; i+1 < len(cond.Content); i += 2 {
+		k, v := cond.Content[i], resolveAlias(cond.Content[i+1])
+		switch {
+		case k.Value == "field":
+			if v.Kind == yaml.MappingNode {
+				bad(v, "condition \"field\" must name a field (or a list of fields)")
+			}
+		case slices.Contains(sigmaCorrelationOperators, k.Value):
+			if _, err := strconv.ParseFloat(v.Value, 64); !isScalar(v) || err != nil {
+				bad(v, "condition %s %q is not a number", k.Value, v.Value)
+			}
+		default:
+			bad(k, "unknown condition operator %q%s; expected one of %s or field", k.Value, suggestName(k.Value, sigmaCorrelationOperators), quoteList(sigmaCorrelationOperators))
+		}
+	}
+}
