@@ -99,13 +99,10 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		args = []string{"."}
 	}
 	var out io.Writer = a.stdout
-	color := !noColor(a.stdout)
-	if fl.output != "" {
-		color = false
-	}
+	terminal := fl.output == "" && stdoutIsTerminal(a.stdout)
 	rep, err := linter.NewReporter(fl.format, linter.ReportOptions{
-		Color:       color,
-		ShowSource:  fl.showSource || color,
+		Color:       terminal && !noColor(a.stdout),
+		ShowSource:  fl.showSource || terminal,
 		Statistics:  fl.statistics,
 		ToolVersion: version,
 	})
@@ -198,4 +195,15 @@ func (a *app) openLintCatalog(cfg *linter.Config) (*mapper.Catalog, error) {
 		return nil, usageErr(fmt.Errorf("load catalog%s: %w", where, err))
 	}
 	return cat, nil
+}
+
+// stdoutIsTerminal reports whether w is a terminal: lint shows source
+// excerpts there even under NO_COLOR, which only turns colours off.
+func stdoutIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
