@@ -239,7 +239,7 @@ cache and the embedded catalog unless --offline or --catalog is given.`,
 				return err
 			}
 			uo := mapper.UpdateOptions{URLs: urls, Domains: opts.Domains, CacheDir: opts.CacheDir}
-			if isTerminal(a.stderr) && format == "text" {
+			if catalogIsTTY(a.stderr) && format == "text" {
 				uo.Progress = a.progressBar
 			}
 			res, err := mapper.Update(cmd.Context(), uo)
@@ -285,8 +285,8 @@ func (a *app) progressBar(url string, size int64) (io.Writer, func()) {
 	return bar, func() { _ = bar.Finish() }
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
+// catalogIsTTY reports whether w is a terminal (for the progress bar).
+func catalogIsTTY(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
