@@ -7,15 +7,17 @@ import (
 
 // WriteFileAtomic replaces the file at path with data so that a reader sees
 // either the old or the new text, never a mix: it writes a temporary file in
-// the same folder, syncs it, gives it the old file's permissions and renames
-// it over the old one. A symbolic link is followed and its target replaced.
+// the same folder, syncs it, gives it the old file's permissions (and owner,
+// where allowed) and renames it over the old one. A symbolic link is
+// followed and its target replaced.
 func WriteFileAtomic(path string, data []byte) (err error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
 	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
+	old, statErr := os.Stat(path)
+	if statErr == nil {
+		mode = old.Mode().Perm()
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -36,6 +38,9 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	}
 	if err = tmp.Chmod(mode); err != nil {
 		return err
+	}
+	if statErr == nil {
+		keepOwner(tmp, old)
 	}
 	if err = tmp.Sync(); err != nil {
 		return err
