@@ -27,8 +27,11 @@ var sentinelInvalidEntityMappingDoc = &Doc{
 		"identifier, miss the identifiers an entity needs to be resolved (Account needs one of FullName, Sid, Name, " +
 		"AadUserId, PUID or ObjectGuid …), repeat an identifier, hold more than 10 entity mappings or more than 3 " +
 		"field mappings each, or name a column that is not a valid column name.",
-	Bad:     "entityMappings:\n  - entityType: Acount\n    fieldMappings:\n      - identifier: UserName\n        columnName: AccountName\n",
-	Good:    "entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: AccountName\n",
+	Bad:  "entityMappings:\n  - entityType: Acount\n    fieldMappings:\n      - identifier: UserName\n        columnName: AccountName\n",
+	Good: "entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: AccountName\n",
+	Fix:  FixSafe,
+	FixDoc: "an entity type or identifier in the wrong case (`ip`) is written as Sentinel spells it: safe. A misspelt one " +
+		"(`Acount`) is replaced by the nearest name: unsafe, a guess",
 	Formats: []rules.Format{rules.FormatSentinel},
 	Notes:   sentinelEntityMarkdown(),
 }
@@ -94,15 +97,20 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 		if ent, ok = sentinelEntityByType(tn.Value); !ok {
 			types := sentinelEntityTypes()
 			hint := suggestName(tn.Value, types)
+			var fix *Fix
+			if near := nearestName(tn.Value, types); near != "" {
+				fix = valueFix(r, tn, near, FixUnsafe, fmt.Sprintf("replace entityType %q with %q", tn.Value, near))
+			}
 			for _, t := range types {
 				if strings.EqualFold(t, tn.Value) {
 					hint = fmt.Sprintf("; Sentinel spells it %q", t)
+					fix = valueFix(r, tn, t, FixSafe, fmt.Sprintf("write entityType %q as %q", tn.Value, t))
 				}
 			}
 			if hint == "" {
 				hint = "; expected one of " + strings.Join(types, ", ")
 			}
-			reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("unknown entityType %q%s", tn.Value, hint), nil)
+			reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("unknown entityType %q%s", tn.Value, hint), fix)
 		}
 	}
 	fk, fms := mapGet(e, "fieldMappings")
@@ -137,10 +145,18 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 			reportAt(ctx, d, nodeSpan(r, fm), "field mapping has no \"identifier\"; name the entity identifier the column fills", nil)
 		case ent != nil && !slices.Contains(ent.Identifiers, id.Value):
 			hint := suggestName(id.Value, ent.Identifiers)
+			var fix *Fix
+			if near := nearestName(id.Value, ent.Identifiers); near != "" {
+				app := FixUnsafe
+				if strings.EqualFold(near, id.Value) {
+					app = FixSafe
+				}
+				fix = valueFix(r, id, near, app, fmt.Sprintf("replace identifier %q with %q", id.Value, near))
+			}
 			if hint == "" {
 				hint = "; expected one of " + strings.Join(ent.Identifiers, ", ")
 			}
-			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("unknown identifier %q for entity type %q%s", id.Value, ent.Type, hint), nil)
+			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("unknown identifier %q for entity type %q%s", id.Value, ent.Type, hint), fix)
 		case used[id.Value]:
 			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("identifier %q is mapped twice in one entity mapping; Sentinel requires each identifier once", id.Value), nil)
 		default:

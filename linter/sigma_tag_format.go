@@ -41,10 +41,12 @@ var sigmaTagFormatDoc = &Doc{
 		"unknown `detection.` value is invisible to those tools. Formats: `car.YYYY-MM-NNN`, `cve.YYYY-NNNN`, " +
 		"`d3fend.d3-…`/`d3fend.d3f-…` or a D3FEND tactic, `detection.dfir|emerging-threats|threat-hunting`, " +
 		"`stp.` 1–5 with an optional a, u or k, `tlp.red|amber|amber-strict|green|clear`, all lower case.",
-	Bad:     "tags:\n    - attack.execution\n    - tlp.white\n    - cve.CVE-2021-44228\n    - windows\n",
-	Good:    "tags:\n    - attack.execution\n    - tlp.clear\n    - cve.2021-44228\n",
-	Fix:     FixSafe,
-	FixDoc:  "a tag repeated verbatim is removed (the list keeps its first occurrence); the tag set does not change. Repeated attack.* tags are attack-duplicate-tag's",
+	Bad:  "tags:\n    - attack.execution\n    - tlp.white\n    - cve.CVE-2021-44228\n    - windows\n",
+	Good: "tags:\n    - attack.execution\n    - tlp.clear\n    - cve.2021-44228\n",
+	Fix:  FixSafe,
+	FixDoc: "safe: a tag repeated verbatim is removed (the first stays; repeated attack.* tags are attack-duplicate-tag's), " +
+		"tlp.white becomes tlp.clear (TLP 2.0's name for the same level), cve.CVE-… loses its prefix, a namespace in the wrong case " +
+		"is lower-cased. Unsafe: a misspelt detection type is replaced by the nearest one, a guess",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -83,63 +85,71 @@ func (sigmaTagFormat) Run(ctx *Context) {
 			continue
 		}
 		seen[n.Value] = true
-		if msg := sigmaTagProblem(n.Value); msg != "" {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, n), msg, nil)
+		if msg, to, app := sigmaTagProblem(n.Value); msg != "" {
+			var fix *Fix
+			if to != "" {
+				fix = valueFix(ctx.Rule, n, to, app, fmt.Sprintf("replace tag %q with %q", n.Value, to))
+			}
+			reportAt(ctx, d, nodeSpan(ctx.Rule, n), msg, fix)
 		}
 	}
 }
 
-// sigmaTagProblem returns what is wrong with a tag, or "".
-func sigmaTagProblem(tag string) string {
+// sigmaTagProblem returns what is wrong with a tag ("" when nothing), and
+// the tag to write instead with the applicability of that replacement ("" when
+// there is none).
+func sigmaTagProblem(tag string) (msg, to string, app Applicability) {
 	ns, val, ok := strings.Cut(tag, ".")
 	if !ok || ns == "" || val == "" {
-		return fmt.Sprintf("tag %q has no namespace; write namespace.value with a namespace of %s", tag, quoteList(sigmaTagNamespaces))
+		return fmt.Sprintf("tag %q has no namespace; write namespace.value with a namespace of %s", tag, quoteList(sigmaTagNamespaces)), "", FixNone
 	}
 	if strings.EqualFold(ns, "attack") {
-		return "" // attack-* checks
+		return "", "", FixNone // attack-* checks
 	}
 	if !slices.Contains(sigmaTagNamespaces, ns) {
 		if slices.Contains(sigmaTagNamespaces, strings.ToLower(ns)) {
-			return fmt.Sprintf("tag %q: namespace %q must be lower case; write %q", tag, ns, strings.ToLower(ns)+"."+val)
+			to := strings.ToLower(ns) + "." + val
+			return fmt.Sprintf("tag %q: namespace %q must be lower case; write %q", tag, ns, to), to, FixSafe
 		}
-		return fmt.Sprintf("tag %q has unknown namespace %q%s; Sigma defines %s", tag, ns, suggestName(ns, sigmaTagNamespaces), quoteList(sigmaTagNamespaces))
+		return fmt.Sprintf("tag %q has unknown namespace %q%s; Sigma defines %s", tag, ns, suggestName(ns, sigmaTagNamespaces), quoteList(sigmaTagNamespaces)), "", FixNone
 	}
 	switch ns {
 	case "cve":
 		if sigmaCVETag.MatchString(val) {
-			return ""
+			return "", "", FixNone
 		}
 		if v := strings.TrimPrefix(strings.ToLower(val), "cve-"); sigmaCVETag.MatchString(v) {
-			return fmt.Sprintf("tag %q: write the CVE without its prefix, in lower case: %q", tag, "cve."+v)
+			return fmt.Sprintf("tag %q: write the CVE without its prefix, in lower case: %q", tag, "cve."+v), "cve." + v, FixSafe
 		}
-		return fmt.Sprintf("tag %q is not a CVE tag; expected cve.YYYY-NNNN such as \"cve.2021-44228\"", tag)
+		return fmt.Sprintf("tag %q is not a CVE tag; expected cve.YYYY-NNNN such as \"cve.2021-44228\"", tag), "", FixNone
 	case "car":
 		if !sigmaCARTag.MatchString(val) {
-			return fmt.Sprintf("tag %q is not a CAR tag; expected car.YYYY-MM-NNN such as \"car.2016-04-005\"", tag)
+			return fmt.Sprintf("tag %q is not a CAR tag; expected car.YYYY-MM-NNN such as \"car.2016-04-005\"", tag), "", FixNone
 		}
 	case "stp":
 		if !sigmaSTPTag.MatchString(val) {
-			return fmt.Sprintf("tag %q is not a Summiting the Pyramid score; expected stp.N or stp.NX with N from 1 to 5 and X one of a, u, k (\"stp.3k\")", tag)
+			return fmt.Sprintf("tag %q is not a Summiting the Pyramid score; expected stp.N or stp.NX with N from 1 to 5 and X one of a, u, k (\"stp.3k\")", tag), "", FixNone
 		}
 	case "d3fend":
 		if !sigmaD3FENDTag.MatchString(val) {
-			return fmt.Sprintf("tag %q is not a D3FEND tag; expected d3fend.d3-<technique>, d3fend.d3f-<artifact> or a D3FEND tactic (model, harden, detect, isolate, deceive, evict)", tag)
+			return fmt.Sprintf("tag %q is not a D3FEND tag; expected d3fend.d3-<technique>, d3fend.d3f-<artifact> or a D3FEND tactic (model, harden, detect, isolate, deceive, evict)", tag), "", FixNone
 		}
 	case "tlp":
 		if slices.Contains(sigmaTLPTags, val) {
-			return ""
+			return "", "", FixNone
 		}
 		if val == "white" {
-			return fmt.Sprintf("tag %q is a TLP 1.0 level; TLP 2.0 renamed it: write \"tlp.clear\"", tag)
+			return fmt.Sprintf("tag %q is a TLP 1.0 level; TLP 2.0 renamed it: write \"tlp.clear\"", tag), "tlp.clear", FixSafe
 		}
-		return fmt.Sprintf("tag %q is not a TLP level; expected one of %s", tag, quoteList(prefixAll("tlp.", sigmaTLPTags)))
+		return fmt.Sprintf("tag %q is not a TLP level; expected one of %s", tag, quoteList(prefixAll("tlp.", sigmaTLPTags))), "", FixNone
 	case "detection":
 		if !slices.Contains(sigmaDetectionTags, val) {
 			all := prefixAll("detection.", sigmaDetectionTags)
-			return fmt.Sprintf("tag %q is not a detection type%s; expected one of %s", tag, suggestName(tag, all), quoteList(all))
+			return fmt.Sprintf("tag %q is not a detection type%s; expected one of %s", tag, suggestName(tag, all), quoteList(all)),
+				nearestName(tag, all), FixUnsafe
 		}
 	}
-	return ""
+	return "", "", FixNone
 }
 
 // prefixAll returns vs with p prepended to each.

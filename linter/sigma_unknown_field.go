@@ -35,8 +35,11 @@ var sigmaUnknownFieldDoc = &Doc{
 		"makes the rule apply to every log of the product. Keys close to a Sigma field name (a different case, or " +
 		"one or two letters off) are reported; other custom attributes are left alone. pySigma's custom_attributes " +
 		"validator does the same for rule fields.",
-	Bad:     "title: Whoami execution\nrefrences:\n    - https://example.org\nlogsource:\n    categroy: process_creation\n    product: windows\n",
-	Good:    "title: Whoami execution\nreferences:\n    - https://example.org\nlogsource:\n    category: process_creation\n    product: windows\n",
+	Bad:  "title: Whoami execution\nrefrences:\n    - https://example.org\nlogsource:\n    categroy: process_creation\n    product: windows\n",
+	Good: "title: Whoami execution\nreferences:\n    - https://example.org\nlogsource:\n    category: process_creation\n    product: windows\n",
+	Fix:  FixSafe,
+	FixDoc: "renames the key to the field it misspells: safe when only the case differs (`Level`), unsafe when letters differ " +
+		"(`refrences`), since the key could be a deliberate custom attribute",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -64,8 +67,13 @@ func checkKeys(ctx *Context, m *yaml.Node, known []string, what string) {
 			continue
 		}
 		if near := nearField(k.Value, known); near != "" && !slices.Contains(keysOf(m), near) {
+			app := FixUnsafe
+			if strings.EqualFold(k.Value, near) {
+				app = FixSafe
+			}
 			reportAt(ctx, sigmaUnknownFieldDoc, nodeSpan(ctx.Rule, k),
-				fmt.Sprintf("unknown key %q looks like a misspelt %s %q, and Sigma tools ignore it; rename it to %q", k.Value, what, near, near), nil)
+				fmt.Sprintf("unknown key %q looks like a misspelt %s %q, and Sigma tools ignore it; rename it to %q", k.Value, what, near, near),
+				keyFix(ctx.Rule, k, near, app, fmt.Sprintf("rename %q to %q", k.Value, near)))
 		}
 	}
 }

@@ -42,8 +42,11 @@ var sigmaUnknownModifierDoc = &Doc{
 		"is the Sigma 2.1 modifiers appendix: all, startswith, endswith, contains, exists, cased, neq, windash, re " +
 		"(with the sub-modifiers i, m, s, also spelt ignorecase, multiline, dotall), base64, base64offset, utf16le, " +
 		"utf16be, utf16, wide, lt, lte, gt, gte, minute, hour, day, week, month, year, cidr, expand and fieldref.",
-	Bad:     "detection:\n    selection:\n        Image|endwith: '\\whoami.exe'\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\n",
+	Bad:  "detection:\n    selection:\n        Image|endwith: '\\whoami.exe'\n    condition: selection\n",
+	Good: "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\n",
+	Fix:  FixSafe,
+	FixDoc: "a modifier written in the wrong case (`Contains`) is lower-cased: safe, Sigma has only lower-case modifiers. " +
+		"A misspelt modifier (`endwith`) is replaced by the nearest one (`endswith`): unsafe, since the intended modifier is a guess",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -108,10 +111,12 @@ func checkModifiers(ctx *Context, k *yaml.Node) {
 				reportAt(ctx, d, sp, fmt.Sprintf("modifier %q is a sub-modifier of \"re\" and needs it; write \"|re|%s\" or remove it", m, m), nil)
 			}
 		case slices.Contains(sigmaModifiers, strings.ToLower(m)) || slices.Contains(sigmaReFlags, strings.ToLower(m)):
-			reportAt(ctx, d, sp, fmt.Sprintf("modifier %q must be lower case; write %q", m, strings.ToLower(m)), nil)
+			reportAt(ctx, d, sp, fmt.Sprintf("modifier %q must be lower case; write %q", m, strings.ToLower(m)),
+				keyFix(ctx.Rule, k, replaceModifier(parts, m, strings.ToLower(m)), FixSafe, fmt.Sprintf("write modifier %q in lower case", m)))
 		default:
-			if hint := suggestName(m, sigmaModifiers); hint != "" {
-				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q%s", m, hint), nil)
+			if near := nearestName(m, sigmaModifiers); near != "" {
+				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q; did you mean %q", m, near),
+					keyFix(ctx.Rule, k, replaceModifier(parts, m, near), FixUnsafe, fmt.Sprintf("replace modifier %q with %q", m, near)))
 			} else {
 				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q; Sigma defines %s", m, strings.Join(sigmaModifiers, ", ")), nil)
 			}
@@ -140,4 +145,16 @@ func forEachFieldItem(v *yaml.Node, f func(k, val *yaml.Node)) {
 			}
 		}
 	}
+}
+
+// replaceModifier returns the field key parts with modifier old replaced by
+// new.
+func replaceModifier(parts []string, old, new string) string {
+	out := slices.Clone(parts)
+	for i := 1; i < len(out); i++ {
+		if out[i] == old {
+			out[i] = new
+		}
+	}
+	return strings.Join(out, "|")
 }

@@ -338,6 +338,16 @@ func suggestName(s string, known []string) string {
 	return "; did you mean " + strconv.Quote(best)
 }
 
+// nearestName returns the name suggestName would propose, or "".
+func nearestName(s string, known []string) string {
+	h := suggestName(s, known)
+	if h == "" {
+		return ""
+	}
+	v, _ := strconv.Unquote(strings.TrimPrefix(h, "; did you mean "))
+	return v
+}
+
 // levenshtein is the edit distance of a and b in characters.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
@@ -358,4 +368,28 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// valueFix returns a fix that replaces the scalar value n with value, quoted
+// like n; nil when n's text cannot be located exactly.
+func valueFix(r *rules.Rule, n *yaml.Node, value string, app Applicability, desc string) *Fix {
+	flow := false
+	start, end, ok := ScalarExtent(r.Source, n, false)
+	if !ok {
+		// Items of flow sequences ([a, b]) end before "," or "]".
+		if start, end, ok = ScalarExtent(r.Source, n, true); !ok {
+			return nil
+		}
+		flow = true
+	}
+	return &Fix{Applicability: app, Description: desc, Edits: []Edit{{Start: start, End: end, New: quoteLike(n, value, flow)}}}
+}
+
+// keyFix returns a fix that renames the mapping key k to name.
+func keyFix(r *rules.Rule, k *yaml.Node, name string, app Applicability, desc string) *Fix {
+	start, end, ok := keyExtent(r.Source, k)
+	if !ok {
+		return nil
+	}
+	return &Fix{Applicability: app, Description: desc, Edits: []Edit{{Start: start, End: end, New: quoteLike(k, name, false)}}}
 }
