@@ -265,8 +265,13 @@ func (p *parser) primary() node {
 		p.advance()
 		val := unquote(t.text)
 		// adjacent string literals concatenate: "a" "b"
-		for p.tok().kind == tString {
-			val += unquote(p.advance().text)
+		if p.tok().kind == tString {
+			var b strings.Builder
+			b.WriteString(val)
+			for p.tok().kind == tString {
+				b.WriteString(unquote(p.advance().text))
+			}
+			val = b.String()
 		}
 		p.facts.Literals = append(p.facts.Literals, Literal{Value: val, Offset: t.off})
 		return node{kind: nLit, text: val, off: t.off, litIdx: len(p.facts.Literals) - 1}
@@ -303,7 +308,7 @@ func (p *parser) primary() node {
 	case tBad:
 		p.advance()
 	}
-	if t.bad != "" {
+	if t.bad != badNone {
 		p.advance()
 	}
 	p.missing("expression")
@@ -453,8 +458,13 @@ func (p *parser) jsonValue() {
 	case t.kind == tString:
 		p.advance()
 		val := unquote(t.text)
-		for p.tok().kind == tString {
-			val += unquote(p.advance().text)
+		if p.tok().kind == tString {
+			var b strings.Builder
+			b.WriteString(val)
+			for p.tok().kind == tString {
+				b.WriteString(unquote(p.advance().text))
+			}
+			val = b.String()
 		}
 		p.facts.Literals = append(p.facts.Literals, Literal{Value: val, Offset: t.off})
 	case t.kind == tNumber || t.kind == tTimespan || t.kind == tLiteral:
@@ -462,7 +472,7 @@ func (p *parser) jsonValue() {
 	case t.kind == tIdent && (t.text == "true" || t.text == "false" || t.text == "null"):
 		p.advance()
 	default:
-		if t.bad != "" {
+		if t.bad != badNone {
 			p.advance()
 		}
 		p.expected("]")

@@ -29,8 +29,32 @@ type token struct {
 	text string
 	// nl is set when a line break (or comment) precedes the token.
 	nl bool
-	// bad holds the lexer's message for tBad and unterminated strings.
-	bad string
+	// bad is set for tBad tokens and unterminated strings.
+	bad badKind
+}
+
+// badKind says what is wrong with a token.
+type badKind uint8
+
+const (
+	badNone         badKind = iota
+	badChar                 // a character that starts no token
+	badUnterminated         // a string literal without its closing quote
+)
+
+// badMessage returns the message for a bad token, in Kusto's words.
+func badMessage(t *token) string {
+	if t.bad == badChar {
+		return "Unexpected character: '" + t.text + "'"
+	}
+	s := strings.TrimLeft(t.text, "[@hH")
+	switch {
+	case strings.HasPrefix(s, "```"):
+		return "Missing: ```"
+	case strings.HasPrefix(s, "\""):
+		return "Missing: \""
+	}
+	return "Missing: '"
 }
 
 // timespan suffixes, longest first where one is a prefix of another.
@@ -188,7 +212,7 @@ func (l *lexer) next() token {
 	}
 	l.pos += n
 	t := l.tok(tBad, start, nl)
-	t.bad = "Unexpected character: '" + t.text + "'"
+	t.bad = badChar
 	return t
 }
 
@@ -211,18 +235,19 @@ func (l *lexer) prevIsValue() bool {
 	return false
 }
 
-// puncts lists the operators, longest first.
-var puncts = []string{
-	"==", "!=", "<>", "<=", ">=", "=~", "!~", "=>", "..", "<|",
-	"(", ")", "[", "]", "{", "}", ",", ";", ".", "=", "<", ">", "+", "-",
-	"*", "/", "%", "|", ":", "?", "@", "~", "!", "#", "&", "^",
-}
-
+// punct returns the operator at the start of s, or "".
 func punct(s string) string {
-	for _, p := range puncts {
-		if strings.HasPrefix(s, p) {
-			return p
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) >= 2 {
+		switch s[:2] {
+		case "==", "!=", "<>", "<=", ">=", "=~", "!~", "=>", "..", "<|":
+			return s[:2]
 		}
+	}
+	if strings.IndexByte("()[]{},;.=<>+-*/%|:?@~!#&^", s[0]) >= 0 {
+		return s[:1]
 	}
 	return ""
 }
@@ -298,7 +323,7 @@ func (l *lexer) str(start int, nl bool, verbatim bool) token {
 		switch {
 		case c == '\n':
 			t := l.tok(tString, start, nl)
-			t.bad = "Missing: " + string(q)
+			t.bad = badUnterminated
 			return t
 		case c == '\\' && !verbatim:
 			l.pos += 2
@@ -317,7 +342,7 @@ func (l *lexer) str(start int, nl bool, verbatim bool) token {
 		}
 	}
 	t := l.tok(tString, start, nl)
-	t.bad = "Missing: " + string(q)
+	t.bad = badUnterminated
 	return t
 }
 
@@ -326,7 +351,7 @@ func (l *lexer) multiline(start int, nl bool) token {
 	if i < 0 {
 		l.pos = len(l.src)
 		t := l.tok(tString, start, nl)
-		t.bad = "Missing: ```"
+		t.bad = badUnterminated
 		return t
 	}
 	l.pos += 3 + i + 3
@@ -346,7 +371,7 @@ func (l *lexer) bracketIdent(start int, nl bool) token {
 		l.pos++
 	}
 	s := l.str(l.pos, nl, verbatim)
-	if s.bad != "" {
+	if s.bad != badNone {
 		s.off = start
 		s.text = l.src[start:l.pos]
 		return s
@@ -416,7 +441,7 @@ func (l *lexer) ident(start int, nl bool) token {
 	}
 	l.pos = i
 	// datetime(...), guid(...), long(...): the parenthesized text is raw.
-	if literalTypes[word] && i < len(s) {
+	if i < len(s) && (s[i] == '(' || s[i] == ' ' || s[i] == '\t') && literalTypes[word] {
 		k := i
 		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
 			k++

@@ -51,7 +51,7 @@ func TestLexer(t *testing.T) {
 func TestLexerUnterminated(t *testing.T) {
 	for _, in := range []string{"'abc", "\"abc\ndef\"", "```abc", "['abc"} {
 		toks := lex(in)
-		if toks[0].bad == "" {
+		if toks[0].bad == badNone {
 			t.Errorf("lex(%q): first token %q has no error", in, toks[0].text)
 		}
 	}

@@ -24,7 +24,13 @@ type parser struct {
 	facts   Facts
 	sources []sourceRef
 	bound   map[string]bool // let names and function parameters
-	seen    map[string]bool // dedup keys "kind\x00value"
+	seen    map[factKey]bool
+}
+
+// factKey identifies a fact for de-duplication.
+type factKey struct {
+	kind  byte
+	value string
 }
 
 type sourceRef struct {
@@ -32,7 +38,7 @@ type sourceRef struct {
 }
 
 func newParser(src string) *parser {
-	return &parser{src: src, toks: lex(src), bound: map[string]bool{}, seen: map[string]bool{}}
+	return &parser{src: src, toks: lex(src)}
 }
 
 func (p *parser) run() {
@@ -49,7 +55,7 @@ func (p *parser) run() {
 func (p *parser) result() *Result {
 	r := &Result{Facts: p.facts}
 	for _, s := range p.sources {
-		if !p.bound[s.name] {
+		if s.name != "" && !p.bound[s.name] {
 			r.Facts.Tables = appendUnique(r.Facts.Tables, s.name)
 		}
 	}
@@ -57,6 +63,14 @@ func (p *parser) result() *Result {
 		r.Diagnostics = []Diagnostic{*p.diag}
 	}
 	return r
+}
+
+// bind records a name bound by let or a parameter list.
+func (p *parser) bind(name string) {
+	if p.bound == nil {
+		p.bound = map[string]bool{}
+	}
+	p.bound[name] = true
 }
 
 func appendUnique(list []string, s string) []string {
@@ -69,7 +83,10 @@ func appendUnique(list []string, s string) []string {
 }
 
 func (p *parser) addFact(kind byte, list *[]string, v string) {
-	key := string(kind) + v
+	key := factKey{kind, v}
+	if p.seen == nil {
+		p.seen = map[factKey]bool{}
+	}
 	if p.seen[key] {
 		return
 	}
@@ -90,11 +107,11 @@ func (p *parser) peek(n int) *token {
 
 func (p *parser) advance() *token {
 	t := &p.toks[p.i]
-	if t.bad != "" {
-		p.failAt(t.end, 0, t.bad)
+	if t.bad != badNone {
+		p.failAt(t.end, 0, badMessage(t))
 	}
 	if t.kind == tBad {
-		p.failAt(t.off, t.end-t.off, t.bad)
+		p.failAt(t.off, t.end-t.off, badMessage(t))
 	}
 	if p.i < len(p.toks)-1 {
 		p.i++
@@ -146,7 +163,7 @@ func (p *parser) failAt(off, length int, msg string) {
 func (p *parser) expected(what string) {
 	// Kusto points at the token in the way when it is on the same line,
 	// else just after the last token read.
-	if t := p.tok(); t.kind != tEOF && !t.nl && t.bad == "" && t.kind != tBad {
+	if t := p.tok(); t.kind != tEOF && !t.nl && t.bad == badNone && t.kind != tBad {
 		p.failAt(t.off, t.end-t.off, "Expected: "+what)
 	}
 	p.failAt(p.prevEnd(), 0, "Expected: "+what)
@@ -169,7 +186,7 @@ func (p *parser) unexpected() {
 	if t.kind == tEOF {
 		p.missing("expression")
 	}
-	if t.bad != "" || t.kind == tBad {
+	if t.bad != badNone || t.kind == tBad {
 		p.advance()
 	}
 	if startsExpression(t) {
@@ -294,7 +311,7 @@ func (p *parser) skipBalanced(stop func(*token) bool) {
 func (p *parser) letStatement() {
 	p.advance() // let
 	name := p.name()
-	p.bound[name] = true
+	p.bind(name)
 	p.addFact('L', &p.facts.Lets, name)
 	if !p.accept("=") {
 		p.expected("=")
@@ -328,7 +345,7 @@ func (p *parser) lambda() {
 	if !p.isPunct(")") {
 		for {
 			name := p.name()
-			p.bound[name] = true
+			p.bind(name)
 			p.expect(":")
 			p.typeRef()
 			if p.accept("=") {
@@ -436,7 +453,7 @@ func (p *parser) declareStatement() {
 	if !p.isPunct(")") {
 		for {
 			name := p.name()
-			p.bound[name] = true
+			p.bind(name)
 			p.expect(":")
 			p.typeRef()
 			if p.accept("=") {
