@@ -171,7 +171,7 @@ func TestStructureSpansAndFixes(t *testing.T) {
 		{"sigma-invalid-status", 2, 9, 2, 15, strings.Replace(src, "Stable", "stable", 1)},
 		{"sigma-invalid-level", 3, 8, 3, 14, strings.Replace(src, "'High'", "'high'", 1)},
 		{"sigma-invalid-date", 4, 7, 4, 17, strings.Replace(src, "2023/03/14", "2023-03-14", 1)},
-		{"sigma-unknown-modifier", 9, 15, 9, 22, ""},
+		{"sigma-unknown-modifier", 9, 15, 9, 22, strings.Replace(src, "Image|endwith", "Image|endswith", 1)},
 		{"sigma-condition-error", 10, 28, 10, 33, ""},
 		{"sigma-tag-format", 13, 7, 13, 16, strings.Replace(src, "    - tlp.green\n    - tlp.green\n", "    - tlp.green\n", 1)},
 	}
