@@ -160,6 +160,76 @@ func TestFixCorpusSafety(t *testing.T) {
 	t.Logf("%d of %d files unchanged", same, len(orig))
 }
 
+// TestFixCorpusAllChecks runs every check's fixes (safe and unsafe) on a
+// copy of SigmaHQ's rules: each fix changes at most a line or two (nothing
+// is re-serialised), every file still loads, nothing fixable is left and a
+// second run is a no-op.
+func TestFixCorpusAllChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test")
+	}
+	cat, err := mapper.Open(mapper.Options{Offline: true})
+	if err != nil {
+		t.Fatalf("open the embedded catalog: %v", err)
+	}
+	root := testshared.Corpus(t, "sigmahq-2026-04-28")
+	before := snapshot(t, root)
+	opts := Options{Catalog: cat}
+	res, err := Lint([]string{root}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ApplyFixes(res.Findings, FixOptions{Unsafe: true, Relint: Relinter(opts)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("all checks: %d fixes in %d files, %d remaining, %d errors", sum.Fixed(), len(sum.Files), sum.Remaining(), len(sum.Errors))
+	for _, c := range sum.Checks {
+		t.Logf("  %s: fixed %d, remaining %d", c.Check, c.Fixed, c.Remaining)
+	}
+	loadErr := map[string]bool{}
+	for _, f := range res.Findings {
+		if isLoadError(&f) {
+			loadErr[f.Path] = true
+		}
+	}
+	for _, e := range sum.Errors {
+		if !loadErr[e.Path] {
+			t.Errorf("not fixed: %v", e)
+		}
+	}
+	fixes := map[string]int{}
+	for _, fc := range sum.Files {
+		fixes[fc.Path] = fc.Fixes
+	}
+	for p, b := range snapshot(t, root) {
+		a := before[p]
+		if bytes.Equal(a, b) {
+			continue
+		}
+		removed, added := changedLines(a, b)
+		if n := len(removed) + len(added); n > 2*fixes[p]+2 {
+			t.Errorf("%s: %d fixes changed %d lines", p, fixes[p], n)
+		}
+		if _, probs := rules.LoadBytes(p, b); len(probs) > 0 {
+			t.Errorf("%s no longer loads: %v", p, probs[0].Message)
+		}
+	}
+	res2, err := Lint([]string{root}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo := FixOptions{Unsafe: true}
+	for _, f := range res2.Findings {
+		if fo.applicable(f.Fix) {
+			t.Errorf("fixable after fixing: %s", FormatFinding(f))
+		}
+	}
+	if sum2, _ := ApplyFixes(res2.Findings, FixOptions{Unsafe: true, Relint: Relinter(opts)}); len(sum2.Files) != 0 {
+		t.Errorf("second run changed %d files", len(sum2.Files))
+	}
+}
+
 // BenchmarkFixCorpus measures lint plus fix (diff mode, nothing written) of
 // SigmaHQ's rules with the ATT&CK checks.
 func BenchmarkFixCorpus(b *testing.B) {
