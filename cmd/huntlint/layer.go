@@ -28,6 +28,7 @@ type layerFlags struct {
 	minColor, maxColor   string
 	linkBase             string
 	disc                 rules.DiscoverOptions
+	quiet                bool
 }
 
 func (a *app) layerCommand() *cobra.Command {
@@ -47,6 +48,7 @@ Exit status: 0 when the layer was written, 1 when some file could not be loaded
 errors. See docs/layers.md.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.quiet = isQuiet(cmd)
 			return a.runLayer(args, fl)
 		},
 	}
@@ -175,12 +177,16 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 	}
 	a.log.Info().Int("rules", len(cov.Rules)).Int("filtered", cov.Filtered).Int("revoked", len(cov.Revoked)).
 		Int("unknown", len(cov.Unknown)).Int("deprecated", len(cov.Deprecated)).Msg("layer written")
-	return layerProblems(a.stderr, problems)
+	summary := a.stderr
+	if fl.quiet {
+		summary = io.Discard
+	}
+	return layerProblems(a.stderr, summary, problems)
 }
 
-// layerProblems prints load problems as file:line:col: message and turns
-// them into exit status 1.
-func layerProblems(w io.Writer, problems []rules.Problem) error {
+// layerProblems prints load problems as file:line:col: message to w, a
+// count to summary, and turns them into exit status 1.
+func layerProblems(w, summary io.Writer, problems []rules.Problem) error {
 	if len(problems) == 0 {
 		return nil
 	}
@@ -194,7 +200,7 @@ func layerProblems(w io.Writer, problems []rules.Problem) error {
 			fmt.Fprintf(w, "%s: %s\n", p.Path, p.Message)
 		}
 	}
-	fmt.Fprintf(w, "huntlint: %d %s could not be loaded and %s left out of the layer\n",
+	fmt.Fprintf(summary, "huntlint: %d %s could not be loaded and %s left out of the layer\n",
 		len(problems), layerPlural(len(problems), "file or rule", "files or rules"), layerPlural(len(problems), "is", "are"))
 	return &exitError{code: ExitFindings}
 }
@@ -206,16 +212,10 @@ func layerPlural(n int, one, many string) string {
 	return many
 }
 
-// layerWriteOut writes data to path, or to standard output when path is empty.
+// layerWriteOut writes data to path atomically, or to standard output when
+// path is empty or "-".
 func (a *app) layerWriteOut(path string, data []byte) error {
-	if path == "" || path == "-" {
-		_, err := a.stdout.Write(data)
-		return err
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return usageErr(fmt.Errorf("write %s: %w", path, err))
-	}
-	return nil
+	return a.writeOutput(path, data)
 }
 
 // layerReadFile reads and validates one Navigator layer file.

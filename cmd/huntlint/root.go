@@ -97,6 +97,7 @@ func (a *app) rootCommand() *cobra.Command {
 	for _, add := range subcommands {
 		root.AddCommand(add(a))
 	}
+	a.conventions(root)
 	return root
 }
 

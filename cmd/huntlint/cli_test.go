@@ -1,0 +1,330 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// Tests of the conventions every command shares (cliutil.go, completion.go).
+
+const (
+	revokedRule = "../../linter/testdata/attack-revoked/bad.yml"  // two errors
+	cleanRule   = "../../linter/testdata/attack-revoked/good.yml" // clean
+	styleRule   = "../../linter/testdata/attack-tag-style/bad.yml"
+)
+
+// runIn runs the CLI with stdin as standard input.
+func runIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// tree is the command tree as users get it.
+func tree() *cobra.Command {
+	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	return a.rootCommand()
+}
+
+func TestCompletionShells(t *testing.T) {
+	want := map[string]string{
+		"bash":       "# bash completion V2 for huntlint",
+		"zsh":        "#compdef huntlint",
+		"fish":       "complete -c huntlint",
+		"powershell": "Register-ArgumentCompleter -CommandName 'huntlint'",
+	}
+	for shell, marker := range want {
+		for _, extra := range [][]string{nil, {"--no-descriptions"}} {
+			code, out, errs := runIn(t, "", append([]string{"completion", shell}, extra...)...)
+			if code != ExitOK || errs != "" {
+				t.Errorf("completion %s %v: exit %d, stderr %q", shell, extra, code, errs)
+			}
+			if !strings.Contains(out, marker) {
+				t.Errorf("completion %s %v lacks %q", shell, extra, marker)
+			}
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
+		code, _, errs := runIn(t, "", args...)
+		if code != ExitUsage || !strings.Contains(errs, "bash, zsh, fish or powershell") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 naming the shells", args, code, errs)
+		}
+	}
+}
+
+// TestCompletionCompletes asks the completion machinery the shells call for
+// the commands after "l" and the flags of lint.
+func TestCompletionCompletes(t *testing.T) {
+	_, out, _ := runIn(t, "", "__complete", "l")
+	for _, c := range []string{"layer", "lint"} {
+		if !strings.Contains(out, c+"\t") {
+			t.Errorf("completing %q does not offer %s:\n%s", "l", c, out)
+		}
+	}
+	_, out, _ = runIn(t, "", "__complete", "lint", "--fail")
+	if !strings.Contains(out, "--fail-on") {
+		t.Errorf("completing lint --fail does not offer --fail-on:\n%s", out)
+	}
+	_, out, _ = runIn(t, "", "__complete", "completion", "")
+	for _, s := range completionShells {
+		if !strings.Contains(out, s) {
+			t.Errorf("completing completion does not offer %s:\n%s", s, out)
+		}
+	}
+}
+
+func TestUnknownFlagSuggests(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "--formt", "json"}, "unknown flag: --formt; did you mean --format? (see 'huntlint lint --help')"},
+		{[]string{"layer", "diff", "--outptu", "x", "a", "b"}, "did you mean --output? (see 'huntlint layer diff --help')"},
+		{[]string{"lint", "--catalg", "x"}, "did you mean --catalog?"},
+		{[]string{"fix", "--zzzzzz"}, "unknown flag: --zzzzzz (see 'huntlint fix --help')"},
+	}
+	for _, c := range cases {
+		code, out, errs := runIn(t, "", c.args...)
+		if code != ExitUsage || out != "" || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errs, c.want)
+		}
+	}
+	code, _, errs := runIn(t, "", "lnt")
+	if code != ExitUsage || !strings.Contains(errs, "lint") {
+		t.Errorf("unknown command: exit %d, %q", code, errs)
+	}
+}
+
+// pathCommands are the commands whose arguments are paths, with the flags
+// they need to get as far as reading them.
+func pathCommands(t *testing.T) map[string][]string {
+	t.Helper()
+	got := map[string][]string{}
+	walkCommands(tree(), func(c *cobra.Command) {
+		if c.Annotations[pathArgsAnnotation] == "true" {
+			args := strings.Fields(c.CommandPath())[1:]
+			if c.Name() == "migrate" {
+				args = append(args, "--from", "embedded", "--to", "embedded")
+			}
+			got[c.Name()] = args
+		}
+	})
+	for _, want := range []string{"lint", "fix", "inspect", "layer", "tag", "migrate"} {
+		if got[want] == nil {
+			t.Errorf("%s is not marked as taking paths (Use should end in [PATH...])", want)
+		}
+	}
+	return got
+}
+
+func TestMissingPathIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "detections"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	typo := filepath.Join(dir, "detectoins")
+	for name, args := range pathCommands(t) {
+		code, _, errs := runIn(t, "", append(args, typo)...)
+		want := `path "` + typo + `" does not exist; did you mean "` + filepath.Join(dir, "detections") + `"?`
+		if code != ExitUsage || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", name, code, errs, want)
+		}
+	}
+	code, _, errs := runIn(t, "", "lint", filepath.Join(dir, "zzzz"))
+	if code != ExitUsage || strings.Contains(errs, "did you mean") {
+		t.Errorf("no close name: exit %d, %q", code, errs)
+	}
+}
+
+func TestPathsFromStdin(t *testing.T) {
+	// Only the listed file is linted, although its folder holds more.
+	code, out, errs := runIn(t, revokedRule+"\n", "lint", "-")
+	if code != ExitFindings || !strings.Contains(out, "1 file, 1 rule: 2 errors") {
+		t.Errorf("lint -: exit %d\n%s%s", code, out, errs)
+	}
+	// NUL-separated (git diff -z, find -print0) and CR LF lists.
+	for _, list := range []string{revokedRule + "\x00" + cleanRule + "\x00", revokedRule + "\r\n" + cleanRule + "\r\n\r\n"} {
+		code, out, errs = runIn(t, list, "lint", "-")
+		if code != ExitFindings || !strings.Contains(out, "2 files, 2 rules: 2 errors") {
+			t.Errorf("lint - with %q: exit %d\n%s%s", list, code, out, errs)
+		}
+	}
+	// "-" mixes with paths on the command line.
+	code, out, _ = runIn(t, cleanRule+"\n", "lint", styleRule, "-")
+	if code != ExitOK || !strings.Contains(out, "2 files, 2 rules") {
+		t.Errorf("lint path -: exit %d\n%s", code, out)
+	}
+	// Nothing on stdin means nothing to do, not the current folder.
+	code, out, errs = runIn(t, "", "lint", "-")
+	if code != ExitOK || out != "" || !strings.Contains(errs, "no file names on standard input") {
+		t.Errorf("empty stdin: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, _, errs = runIn(t, "x\n", "lint", "-", "-")
+	if code != ExitUsage || !strings.Contains(errs, "may be given once") {
+		t.Errorf("two dashes: exit %d, %q", code, errs)
+	}
+	code, _, errs = runIn(t, "no/such/rule.yml\n", "lint", "-")
+	if code != ExitUsage || !strings.Contains(errs, `path "no/such/rule.yml" does not exist`) {
+		t.Errorf("missing name on stdin: exit %d, %q", code, errs)
+	}
+	// Every path command takes "-".
+	for name, args := range pathCommands(t) {
+		code, _, errs := runIn(t, "", append(args, "-")...)
+		if code != ExitOK || !strings.Contains(errs, "nothing to "+name) {
+			t.Errorf("%s -: exit %d, %q", name, code, errs)
+		}
+	}
+}
+
+func TestFlagsFromEnvironment(t *testing.T) {
+	// A command's own variable.
+	t.Setenv("HUNTLINT_LINT_FAIL_ON", "warning")
+	if code, _, errs := runIn(t, "", "lint", styleRule); code != ExitFindings {
+		t.Errorf("HUNTLINT_LINT_FAIL_ON=warning: exit %d, want 1: %s", code, errs)
+	}
+	// The command line wins.
+	if code, _, errs := runIn(t, "", "lint", "--fail-on", "error", styleRule); code != ExitOK {
+		t.Errorf("--fail-on error over the environment: exit %d: %s", code, errs)
+	}
+	// The command's variable wins over the shared one.
+	t.Setenv("HUNTLINT_FAIL_ON", "never")
+	if code, _, _ := runIn(t, "", "lint", styleRule); code != ExitFindings {
+		t.Errorf("HUNTLINT_LINT_FAIL_ON must win over HUNTLINT_FAIL_ON: exit %d", code)
+	}
+	os.Unsetenv("HUNTLINT_LINT_FAIL_ON")
+	if code, _, _ := runIn(t, "", "lint", revokedRule); code != ExitOK {
+		t.Errorf("HUNTLINT_FAIL_ON=never: exit %d, want 0", code)
+	}
+	// List flags take comma-separated values.
+	t.Setenv("HUNTLINT_LINT_IGNORE", "attack-revoked, attack-platform-mismatch")
+	t.Setenv("HUNTLINT_FAIL_ON", "error")
+	if code, out, _ := runIn(t, "", "lint", revokedRule); code != ExitOK || !strings.Contains(out, "0 errors") {
+		t.Errorf("HUNTLINT_LINT_IGNORE: exit %d\n%s", code, out)
+	}
+	// Bad values name the variable.
+	t.Setenv("HUNTLINT_JOBS", "many")
+	code, _, errs := runIn(t, "", "lint", cleanRule)
+	if code != ExitUsage || !strings.Contains(errs, `HUNTLINT_JOBS="many"`) || !strings.Contains(errs, "--jobs") {
+		t.Errorf("bad HUNTLINT_JOBS: exit %d, %q", code, errs)
+	}
+}
+
+func TestEnvVarNames(t *testing.T) {
+	names := map[string]EnvVar{}
+	for _, v := range EnvVars(tree()) {
+		if !v.Shared {
+			if old, dup := names[v.Name]; dup {
+				t.Errorf("%s sets both %s --%s and %s --%s", v.Name, old.Command, old.Flag, v.Command, v.Flag)
+			}
+			names[v.Name] = v
+		}
+	}
+	for _, want := range []string{"HUNTLINT_LINT_FORMAT", "HUNTLINT_LINT_FAIL_ON", "HUNTLINT_LAYER_DIFF_FORMAT", "HUNTLINT_FIX_UNSAFE_FIXES", "HUNTLINT_CATALOG_SEARCH_LIMIT"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("no variable %s", want)
+		}
+	}
+}
+
+func TestQuiet(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.yml")
+	if err := os.WriteFile(broken, []byte("title: [unclosed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, loud := runIn(t, "", "layer", "-o", filepath.Join(dir, "l.json"), broken)
+	code, _, quiet := runIn(t, "", "layer", "-q", "-o", filepath.Join(dir, "l.json"), broken)
+	if code != ExitFindings || !strings.Contains(quiet, "broken.yml") || strings.Contains(quiet, "left out of the layer") {
+		t.Errorf("layer -q: exit %d, stderr %q; want the problem without the summary", code, quiet)
+	}
+	if !strings.Contains(loud, "left out of the layer") {
+		t.Errorf("layer without -q lacks its summary: %q", loud)
+	}
+	t.Setenv("HUNTLINT_QUIET", "1")
+	if _, _, errs := runIn(t, "", "layer", "-o", filepath.Join(dir, "l.json"), broken); strings.Contains(errs, "left out") {
+		t.Errorf("HUNTLINT_QUIET=1: %q", errs)
+	}
+}
+
+func TestOutputIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "layer.json")
+	if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runIn(t, "", "layer", "-o", out, cleanRule); code != ExitOK {
+		t.Fatalf("layer -o: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(data, []byte("[")) && !bytes.HasPrefix(data, []byte("{")) {
+		t.Errorf("layer -o did not replace the file: %q %v", data, err)
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want the old file's 0600 kept", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left beside the output: %v", entries)
+	}
+	// A folder or a missing folder is a usage error and writes nothing.
+	for _, bad := range []string{dir, filepath.Join(dir, "missing", "layer.json")} {
+		code, _, errs := runIn(t, "", "layer", "-o", bad, cleanRule)
+		if code != ExitUsage || !strings.Contains(errs, "write "+bad) {
+			t.Errorf("layer -o %s: exit %d, %q", bad, code, errs)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("a failed write left files: %v", entries)
+	}
+	if code, stdout, _ := runIn(t, "", "layer", "-o", "-", cleanRule); code != ExitOK || !strings.Contains(stdout, `"techniques"`) {
+		t.Errorf("-o - is standard output: exit %d", code)
+	}
+}
+
+// TestHelpConventions: every command has a short description; every flag a
+// usage text in lower case without a trailing period, and --output always
+// has the -o shorthand.
+func TestHelpConventions(t *testing.T) {
+	walkCommands(tree(), func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		if c.Short == "" {
+			t.Errorf("%s has no short description", c.CommandPath())
+		}
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			u := f.Usage
+			switch {
+			case u == "":
+				t.Errorf("%s --%s has no usage text", c.CommandPath(), f.Name)
+			case strings.HasSuffix(u, "."):
+				t.Errorf("%s --%s: usage ends with a period: %q", c.CommandPath(), f.Name, u)
+			case unicode.IsUpper([]rune(u)[0]) && !strings.HasPrefix(u, "STIX") && !strings.HasPrefix(u, "URL"):
+				t.Errorf("%s --%s: usage starts upper case: %q", c.CommandPath(), f.Name, u)
+			}
+			if f.Name == "output" && f.Shorthand != "o" {
+				t.Errorf("%s --output has no -o shorthand", c.CommandPath())
+			}
+		})
+	})
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"abc", "", 3}, {"format", "formt", 1}, {"exampels", "examples", 2}, {"kitten", "sitting", 3}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}

@@ -1,0 +1,381 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/huntlint/huntlint/linter"
+)
+
+// Conventions every command shares, applied to the whole command tree by
+// conventions:
+//
+//   - every local flag of a command can be set with the environment variable
+//     HUNTLINT_<COMMAND>_<FLAG> (e.g. HUNTLINT_LINT_FAIL_ON), and the flags in
+//     sharedEnvFlags also with HUNTLINT_<FLAG> (e.g. HUNTLINT_CONFIG); the
+//     command line wins over the command's variable, which wins over the
+//     shared one;
+//   - in commands that take PATH arguments, the path "-" stands for the file
+//     names read from standard input (one per line, or NUL-separated), and a
+//     path that does not exist is a usage error (exit 2) that names it;
+//   - --quiet (-q, env HUNTLINT_QUIET) drops summaries and informational
+//     logs: only findings, requested output and errors are printed;
+//   - unknown flags are usage errors that name the command, suggest the
+//     closest flag and point at the command's help.
+
+// sharedEnvFlags are the flags whose meaning is the same in every command
+// that has them, so one HUNTLINT_<FLAG> variable may set them all.
+var sharedEnvFlags = map[string]bool{
+	"config":          true,
+	"jobs":            true,
+	"select":          true,
+	"ignore":          true,
+	"fail-on":         true,
+	"unsafe-fixes":    true,
+	"include":         true,
+	"exclude":         true,
+	"follow-symlinks": true,
+}
+
+// pathArgsAnnotation marks a command whose arguments are paths; set by
+// conventions for commands whose Use ends in [PATH...].
+const pathArgsAnnotation = "huntlint/path-args"
+
+// conventions applies the shared CLI conventions to root and every command
+// below it. Call it once the tree is complete.
+func (a *app) conventions(root *cobra.Command) {
+	root.PersistentFlags().BoolP("quiet", "q", envBool("HUNTLINT_QUIET"), "print only findings, requested output and errors: no summaries or informational logs (env HUNTLINT_QUIET)")
+	root.SetFlagErrorFunc(flagError)
+	walkCommands(root, func(c *cobra.Command) {
+		if c.RunE == nil {
+			return
+		}
+		if strings.Contains(c.Use, "PATH...") {
+			if c.Annotations == nil {
+				c.Annotations = map[string]string{}
+			}
+			c.Annotations[pathArgsAnnotation] = "true"
+		}
+		runE := c.RunE
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
+			if isQuiet(cmd) {
+				a.log = a.log.Level(max(a.log.GetLevel(), zerolog.ErrorLevel))
+			}
+			if cmd.Annotations[pathArgsAnnotation] == "true" {
+				var err error
+				if args, err = a.pathArgs(cmd, args); err != nil {
+					return err
+				}
+			}
+			return runE(cmd, args)
+		}
+	})
+}
+
+// walkCommands calls fn for c and every command below it.
+func walkCommands(c *cobra.Command, fn func(*cobra.Command)) {
+	fn(c)
+	for _, sub := range c.Commands() {
+		walkCommands(sub, fn)
+	}
+}
+
+// isQuiet reports whether --quiet is in effect for cmd.
+func isQuiet(cmd *cobra.Command) bool {
+	q, err := cmd.Flags().GetBool("quiet")
+	return err == nil && q
+}
+
+// summaryWriter is w, or io.Discard under --quiet: where commands write their
+// closing summaries.
+func summaryWriter(cmd *cobra.Command, w io.Writer) io.Writer {
+	if isQuiet(cmd) {
+		return io.Discard
+	}
+	return w
+}
+
+// EnvVar is one environment variable that sets a flag.
+type EnvVar struct {
+	Name    string // HUNTLINT_LINT_FAIL_ON
+	Command string // "huntlint lint"
+	Flag    string // "fail-on"
+	Shared  bool   // HUNTLINT_<FLAG>, for every command with the flag
+}
+
+// commandEnvName is the variable of flag in command path "huntlint a b".
+func commandEnvName(cmd *cobra.Command, flag string) string {
+	parts := strings.Fields(cmd.CommandPath())[1:]
+	parts = append(parts, flag)
+	return envName(strings.Join(parts, "_"))
+}
+
+func envName(s string) string {
+	return "HUNTLINT_" + strings.ToUpper(strings.NewReplacer("-", "_", " ", "_").Replace(s))
+}
+
+// envVarsOf lists the variables that may set the local flags of cmd, most
+// specific first for each flag.
+func envVarsOf(cmd *cobra.Command) []EnvVar {
+	var out []EnvVar
+	cmd.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if f.Name == "help" || cmd == cmd.Root() {
+			return
+		}
+		out = append(out, EnvVar{Name: commandEnvName(cmd, f.Name), Command: cmd.CommandPath(), Flag: f.Name})
+		if sharedEnvFlags[f.Name] {
+			out = append(out, EnvVar{Name: envName(f.Name), Command: cmd.CommandPath(), Flag: f.Name, Shared: true})
+		}
+	})
+	return out
+}
+
+// EnvVars lists every environment variable that sets a command flag, by
+// command and flag (the global flags read theirs in rootCommand).
+func EnvVars(root *cobra.Command) []EnvVar {
+	var out []EnvVar
+	walkCommands(root, func(c *cobra.Command) {
+		if c.Runnable() && !c.Hidden {
+			out = append(out, envVarsOf(c)...)
+		}
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Command != out[j].Command {
+			return out[i].Command < out[j].Command
+		}
+		return out[i].Flag < out[j].Flag
+	})
+	return out
+}
+
+// applyEnv sets the flags of cmd not given on the command line from their
+// environment variables.
+func applyEnv(cmd *cobra.Command) error {
+	var err error
+	seen := map[string]bool{}
+	for _, v := range envVarsOf(cmd) {
+		if err != nil || seen[v.Flag] {
+			continue
+		}
+		f := cmd.Flags().Lookup(v.Flag)
+		if f == nil || f.Changed {
+			continue
+		}
+		val, ok := os.LookupEnv(v.Name)
+		if !ok {
+			continue
+		}
+		seen[v.Flag] = true
+		if err = setFromEnv(f, val); err != nil {
+			err = usageErr(fmt.Errorf("invalid %s=%q for --%s of '%s': %v", v.Name, val, v.Flag, cmd.CommandPath(), err))
+		}
+	}
+	return err
+}
+
+// setFromEnv sets flag f from an environment value; list flags take a
+// comma-separated list.
+func setFromEnv(f *pflag.Flag, val string) error {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		var items []string
+		for _, s := range strings.Split(val, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				items = append(items, s)
+			}
+		}
+		if err := sv.Replace(items); err != nil {
+			return err
+		}
+	} else if err := f.Value.Set(strings.TrimSpace(val)); err != nil {
+		return err
+	}
+	f.Changed = true
+	return nil
+}
+
+// pathArgs replaces a "-" argument by the file names on standard input and
+// refuses paths that do not exist.
+func (a *app) pathArgs(cmd *cobra.Command, args []string) ([]string, error) {
+	var out []string
+	dashes := 0
+	for _, arg := range args {
+		if arg != "-" {
+			out = append(out, arg)
+			continue
+		}
+		if dashes++; dashes > 1 {
+			return nil, usageErr(fmt.Errorf("'-' (file names from standard input) may be given once"))
+		}
+		names, err := readPathList(a.stdin)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("read file names from standard input: %w", err))
+		}
+		if len(names) == 0 && len(args) == 1 {
+			// Nothing staged, nothing changed: nothing to do, rather than
+			// falling back to the current folder.
+			fmt.Fprintf(summaryWriter(cmd, a.stderr), "huntlint: no file names on standard input; nothing to %s\n", cmd.Name())
+			return nil, &exitError{code: ExitOK}
+		}
+		out = append(out, names...)
+	}
+	for _, p := range out {
+		if _, err := os.Lstat(p); err != nil {
+			return nil, usageErr(missingPath(p, err))
+		}
+	}
+	return out, nil
+}
+
+// readPathList reads file names, one per line (CR LF accepted), or
+// NUL-separated when the input holds a NUL byte (find -print0, git -z).
+func readPathList(r io.Reader) ([]string, error) {
+	if r == nil {
+		return nil, nil
+	}
+	data, err := io.ReadAll(bufio.NewReader(r))
+	if err != nil {
+		return nil, err
+	}
+	sep := []byte("\n")
+	if bytes.IndexByte(data, 0) >= 0 {
+		sep = []byte{0}
+	}
+	var out []string
+	for _, b := range bytes.Split(data, sep) {
+		s := strings.TrimSuffix(string(b), "\r")
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// missingPath explains a path that cannot be used, suggesting a close name
+// in the same folder.
+func missingPath(p string, err error) error {
+	if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("path %q: %w", p, unwrapPathError(err))
+	}
+	msg := fmt.Sprintf("path %q does not exist", p)
+	if near := closestSibling(p); near != "" {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	}
+	return errors.New(msg)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// closestSibling is the name in p's folder closest to p's base name (at most
+// one edit apart per four characters, at least one), joined to the folder,
+// or "".
+func closestSibling(p string) string {
+	dir, base := filepath.Split(filepath.Clean(p))
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	best, bestD := "", max(1, len(base)/4)+1
+	for _, e := range entries {
+		if d := editDistance(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
+			best, bestD = e.Name(), d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	if dir == "." && !strings.HasPrefix(p, "."+string(filepath.Separator)) {
+		return best
+	}
+	return filepath.Join(dir, best)
+}
+
+// editDistance is the Levenshtein distance of a and b, by bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// flagError turns a flag parsing error into a usage error that names the
+// command, suggests the closest flag and points at the command's help.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		if near := closestFlag(cmd, name); near != "" {
+			msg += fmt.Sprintf("; did you mean --%s?", near)
+		}
+	}
+	return usageErr(fmt.Errorf("%s (see '%s --help')", msg, cmd.CommandPath()))
+}
+
+// closestFlag is the flag of cmd closest to name (at most two edits, or a
+// prefix of it), or "".
+func closestFlag(cmd *cobra.Command, name string) string {
+	best, bestD := "", 3
+	visit := func(f *pflag.Flag) {
+		d := editDistance(name, f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
+			d = min(d, 1)
+		}
+		if d < bestD || d == bestD && f.Name < best {
+			best, bestD = f.Name, d
+		}
+	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	return best
+}
+
+// writeOutput writes data to path atomically (a temporary file in the same
+// folder, synced, then renamed), or to standard output when path is "" or
+// "-". A failed write leaves any earlier file at path untouched.
+func (a *app) writeOutput(path string, data []byte) error {
+	if path == "" || path == "-" {
+		_, err := a.stdout.Write(data)
+		return err
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageErr(fmt.Errorf("write %s: is a folder; give a file name", path))
+	}
+	if err := linter.WriteFileAtomic(path, data); err != nil {
+		return usageErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
+	}
+	return nil
+}
