@@ -53,6 +53,7 @@ type condRef struct {
 type condError struct {
 	off, width int
 	msg        string
+	lower      bool // the error is a keyword in the wrong case: lower-casing it fixes it
 }
 
 // condParser parses one condition string.
@@ -108,7 +109,7 @@ func parseCondition(s string) ([]condRef, *condError) {
 	}
 	p := &condParser{toks: toks}
 	if p.peek().kind == condEOF {
-		return nil, &condError{0, 1, "the condition is empty; write an expression over the search identifiers, such as \"selection and not filter\""}
+		return nil, &condError{off: 0, width: 1, msg: "the condition is empty; write an expression over the search identifiers, such as \"selection and not filter\""}
 	}
 	p.expr()
 	if p.err == nil && p.peek().kind == condPipe {
@@ -119,6 +120,7 @@ func parseCondition(s string) ([]condRef, *condError) {
 		t := p.peek()
 		if l := strings.ToLower(t.text); t.kind == condWord && (l == "and" || l == "or") {
 			p.fail(t, fmt.Sprintf("keyword %q must be lower case: write %q", t.text, l))
+			p.err.lower = true
 		}
 		p.fail(t, fmt.Sprintf("unexpected %s; expected \"and\", \"or\" or the end of the condition", describeTok(t)))
 	}
@@ -141,7 +143,7 @@ func (p *condParser) fail(t condTok, msg string) {
 		if w == 0 {
 			w = 1
 		}
-		p.err = &condError{t.off, w, msg}
+		p.err = &condError{off: t.off, width: w, msg: msg}
 	}
 	// Skip to the end so callers unwind.
 	p.pos = len(p.toks) - 1
@@ -208,6 +210,7 @@ func (p *condParser) primary() {
 		if isKeyword(t.text) || strings.EqualFold(t.text, "and") || strings.EqualFold(t.text, "or") || strings.EqualFold(t.text, "not") {
 			if !isKeyword(t.text) {
 				p.fail(t, fmt.Sprintf("keyword %q must be lower case: write %q", t.text, strings.ToLower(t.text)))
+				p.err.lower = true
 				return
 			}
 			p.fail(t, fmt.Sprintf("unexpected keyword %q; expected a search identifier, \"not\", \"(\" or \"1 of\"/\"all of\"", t.text))

@@ -22,6 +22,8 @@ var sigmaConditionErrorDoc = &Doc{
 		"pattern like `filter_*` that matches nothing makes the rule fail to convert or silently drop the intended logic.",
 	Bad:     "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filters_*\n",
 	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filter_*\n",
+	Fix:     FixSafe,
+	FixDoc:  "a keyword in the wrong case (`AND`) is lower-cased, one per run; Sigma keywords are lower case, so the meaning is the one intended",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -46,8 +48,13 @@ func (sigmaConditionError) Run(ctx *Context) {
 	for i, c := range s.Conditions {
 		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
+			var fix *Fix
+			if err.lower {
+				v := c.Value[:err.off] + strings.ToLower(c.Value[err.off:err.off+err.width]) + c.Value[err.off+err.width:]
+				fix = valueFix(ctx.Rule, c, v, FixSafe, fmt.Sprintf("write %q in lower case", c.Value[err.off:err.off+err.width]))
+			}
 			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.off, min(err.width, len(c.Value)-err.off)),
-				fmt.Sprintf("condition %q: %s", c.Value, err.msg), nil)
+				fmt.Sprintf("condition %q: %s", c.Value, err.msg), fix)
 			continue
 		}
 		for _, ref := range refs {
