@@ -220,3 +220,15 @@ func TestCatalogDiffReal(t *testing.T) {
 		}
 	}
 }
+
+func TestCatalogReleaseFlag(t *testing.T) {
+	const mini = "../../mapper/testdata/mini-18.json"
+	out, _, code := runCmd(t, "version", "--offline", "--catalog", mini)
+	if code != ExitOK || !strings.Contains(out, "enterprise-attack unknown (path ") {
+		t.Errorf("no release: exit %d:\n%s", code, out)
+	}
+	out, _, code = runCmd(t, "version", "--offline", "--catalog", mini, "--catalog-release", "18.1")
+	if code != ExitOK || !strings.Contains(out, "enterprise-attack 18.1 (path ") {
+		t.Errorf("--catalog-release: exit %d:\n%s", code, out)
+	}
+}

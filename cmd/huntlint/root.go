@@ -44,6 +44,7 @@ type app struct {
 	logLevel  string
 	logFormat string
 	catalogs  []string
+	release   string
 	domains   []string
 	offline   bool
 
@@ -87,6 +88,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringVar(&a.logLevel, "log-level", envOr("HUNTLINT_LOG_LEVEL", "warn"), "log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)")
 	f.StringVar(&a.logFormat, "log-format", envOr("HUNTLINT_LOG_FORMAT", "console"), "log format on stderr: console or json (env HUNTLINT_LOG_FORMAT)")
 	f.StringArrayVar(&a.catalogs, "catalog", envList("HUNTLINT_CATALOG"), "STIX bundle (.json or .json.gz) to use instead of the default catalog; repeatable (env HUNTLINT_CATALOG, comma-separated)")
+	f.StringVar(&a.release, "catalog-release", os.Getenv("HUNTLINT_CATALOG_RELEASE"), "release name (e.g. 18.1) for --catalog bundles whose content and file name give none (env HUNTLINT_CATALOG_RELEASE)")
 	f.StringArrayVar(&a.domains, "domain", envList("HUNTLINT_DOMAIN"), "active ATT&CK domain: enterprise-attack (default), mobile-attack, ics-attack; repeatable (env HUNTLINT_DOMAIN)")
 	f.BoolVar(&a.offline, "offline", envBool("HUNTLINT_OFFLINE"), "use only the embedded catalog (or --catalog), never the download cache (env HUNTLINT_OFFLINE)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
@@ -125,7 +127,7 @@ func (a *app) setup() error {
 
 // catalogOptions turns the global flags into catalog options.
 func (a *app) catalogOptions() (mapper.Options, error) {
-	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline}
+	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline, Release: a.release}
 	for _, d := range a.domains {
 		for _, s := range strings.Split(d, ",") {
 			s = strings.TrimSpace(s)
