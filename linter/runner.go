@@ -264,6 +264,9 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 		src, _ = os.ReadFile(path)
 	}
 	fr.sup = parseSuppressions(path, src)
+	if fr.sup != nil {
+		fr.sup.loaded = len(rs) > 0
+	}
 	for _, r := range rs {
 		ctx := &Context{Rule: r, Catalog: opts.Catalog, Config: opts.Config, Suggest: opts.Suggest}
 		for _, c := range checks {

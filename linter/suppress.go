@@ -33,6 +33,9 @@ type suppression struct {
 type suppressions struct {
 	path string
 	list []*suppression
+	// loaded is false when the file yielded no rule: then only load-error
+	// ran on it, and suppressions of other checks are not judged unused.
+	loaded bool
 }
 
 var reDirective = regexp.MustCompile(`(#|//|<!--)\s*huntlint:(ignore-file|ignore)\b([^\n]*)`)
@@ -140,7 +143,7 @@ func (s *suppressions) filter(fs []Finding, enabled map[string]bool, cfg *Config
 			switch {
 			case !known[id]:
 				report(sup, fmt.Sprintf("%s names unknown check %q%s", directive, id, didYouMean(id, CheckIDs(Registry()))))
-			case enabled[id] && !sup.used[id]:
+			case enabled[id] && !sup.used[id] && (s.loaded || id == LoadErrorID):
 				var where string
 				if sup.file {
 					where = "in this file"

@@ -100,3 +100,18 @@ func TestSuppressionKQL(t *testing.T) {
 		t.Errorf("line above: got %s", formatGolden("", fs))
 	}
 }
+
+// TestSuppressionInBrokenFile: a file that does not load ran no check but
+// load-error, so its other suppressions are not reported as unused, and
+// load-error itself can be suppressed.
+func TestSuppressionInBrokenFile(t *testing.T) {
+	src := "title: Broken\n# huntlint:ignore attack-revoked -- kept\ntags: [attack.t1086\n"
+	fs := lintSource(t, "r.yml", src)
+	if len(fs) != 1 || fs[0].Check != LoadErrorID {
+		t.Errorf("got %s", formatGolden("", fs))
+	}
+	src = "# huntlint:ignore-file load-error -- a deliberately broken fixture\ntitle: Broken\ntags: [attack.t1086\n"
+	if fs := lintSource(t, "r.yml", src); len(fs) != 0 {
+		t.Errorf("got %s", formatGolden("", fs))
+	}
+}
