@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -59,7 +60,8 @@ var (
 	// reListLead is what may precede "Tactics:" on its line: punctuation
 	// (comment slashes, list bullets, table bars, bold) and the words MITRE
 	// and ATT&CK.
-	reListLead = regexp.MustCompile(`(?i)^[\s/#*>|_\-]*(?:(?:mitre|att&ck|attack)[\s:*_\-]*)*$`)
+	maxListLead = 40 // longest lead before "Tactics:" that is looked at
+	reListLead  = regexp.MustCompile(`(?i)^[\s/#*>|_\-]*(?:(?:mitre|att&ck|attack)[\s:*_\-]*)*$`)
 )
 
 // scanFree finds ATT&CK references in free text: the file bytes [start, end)
@@ -97,12 +99,9 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		masked = append(masked, [2]int{m[0], m[1]})
 	}
 	inMask := func(a, b int) bool {
-		for _, r := range masked {
-			if a < r[1] && b > r[0] {
-				return true
-			}
-		}
-		return false
+		// masked is sorted; find the first link ending after a.
+		i := sort.Search(len(masked), func(i int) bool { return masked[i][1] > a })
+		return i < len(masked) && masked[i][0] < b
 	}
 	for _, m := range reFreeID.FindAllStringSubmatchIndex(text, -1) {
 		a := m[0]
@@ -126,8 +125,9 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		refs = append(refs, ref)
 	}
 	for _, m := range reFreeTactics.FindAllStringIndex(text, -1) {
-		lineStart := strings.LastIndexByte(text[:m[0]], '\n') + 1
-		if !reListLead.MatchString(text[lineStart:m[0]]) {
+		lo := max(0, m[0]-maxListLead-1)
+		lineStart := strings.LastIndexByte(text[lo:m[0]], '\n') + 1 + lo
+		if lineStart == lo && lo > 0 || !reListLead.MatchString(text[lineStart:m[0]]) {
 			continue // "the tactic: …" inside a sentence is no list
 		}
 		lineEnd := strings.IndexByte(text[m[1]:], '\n')
@@ -233,10 +233,5 @@ func standsAlone(text string, a, b int) bool {
 }
 
 func sortRefs(refs []Ref) {
-	// insertion sort: lists are short and mostly sorted
-	for i := 1; i < len(refs); i++ {
-		for j := i; j > 0 && refs[j].Span.StartOffset < refs[j-1].Span.StartOffset; j-- {
-			refs[j], refs[j-1] = refs[j-1], refs[j]
-		}
-	}
+	sort.SliceStable(refs, func(i, j int) bool { return refs[i].Span.StartOffset < refs[j].Span.StartOffset })
 }

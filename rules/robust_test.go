@@ -60,3 +60,30 @@ func TestEmptyUnknownFile(t *testing.T) {
 		t.Errorf("got %v", problems)
 	}
 }
+
+// TestHostileLongLines loads one-line files of about 1 MB full of
+// references: every conversion must stay linear (a quadratic one would make
+// this test run for hours).
+func TestHostileLongLines(t *testing.T) {
+	n := 40000
+	tags := "title: é\nlogsource: {}\ndetection: {s: {a: 1}, condition: s}\ntags: [" + strings.Repeat("attack.t1059, ", n) + "é]\n"
+	prose := "# t\n" + strings.Repeat("T1059 https://attack.mitre.org/techniques/T1055/011 é ", n/2) + "\n"
+	comment := "// Tactics: " + strings.Repeat("tactics: Execution, ", n) + "\nT\n"
+	for _, c := range []struct {
+		name, text string
+		refs       int
+	}{
+		{"tags.yml", tags, n},
+		{"prose.md", prose, n},
+		{"comment.kql", comment, 0},
+	} {
+		rules, problems := LoadBytes(c.name, []byte(c.text))
+		if len(problems) > 0 || len(rules) != 1 {
+			t.Fatalf("%s: %d rules, problems %v", c.name, len(rules), problems)
+		}
+		if c.refs > 0 && len(rules[0].Attack) != c.refs {
+			t.Errorf("%s: %d refs, want %d", c.name, len(rules[0].Attack), c.refs)
+		}
+		checkPositions(t, rules[0])
+	}
+}
