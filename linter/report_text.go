@@ -120,11 +120,14 @@ func summaryLine(rep *Report) string {
 		plural(res.Count(SeverityError), "error", "errors"),
 		plural(res.Count(SeverityWarning), "warning", "warnings"),
 		plural(res.Count(SeverityInfo), "info", "infos"))
-	if n := fixable(res.Findings, FixSafe); n > 0 {
-		s += fmt.Sprintf("; %d fixable with huntlint fix", n)
-	}
-	if n := fixable(res.Findings, FixUnsafe); n > 0 {
-		s += fmt.Sprintf(" (%d more with --unsafe-fixes)", n)
+	safe, unsafe := fixable(res.Findings, FixSafe), fixable(res.Findings, FixUnsafe)
+	switch {
+	case safe > 0 && unsafe > 0:
+		s += fmt.Sprintf("; %d fixable with huntlint fix (%d more with --unsafe-fixes)", safe, unsafe)
+	case safe > 0:
+		s += fmt.Sprintf("; %d fixable with huntlint fix", safe)
+	case unsafe > 0:
+		s += fmt.Sprintf("; %d fixable with huntlint fix --unsafe-fixes", unsafe)
 	}
 	if cat := releasesText(rep); cat != "" {
 		s += " (" + cat + ")"
