@@ -145,12 +145,14 @@ func isSentinel(m *yaml.Node) bool {
 // shared, so positions stay those of the file.
 func mergeMappings(base, over *yaml.Node) *yaml.Node {
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: over.Tag, Line: over.Line, Column: over.Column, Style: over.Style}
+	overVals := keyIndex(over)
+	baseVals := keyIndex(base)
 	for i := 0; i+1 < len(base.Content); i += 2 {
-		if base.Content[i].Value == "action" {
+		k, v := base.Content[i], base.Content[i+1]
+		if k.Value == "action" {
 			continue
 		}
-		k, v := base.Content[i], base.Content[i+1]
-		if _, ov := lookup(over, k.Value); ov != nil {
+		if ov, ok := overVals[k.Value]; ok {
 			if v.Kind == yaml.MappingNode && ov.Kind == yaml.MappingNode {
 				v = mergeMappings(v, ov)
 			} else {
@@ -161,14 +163,23 @@ func mergeMappings(base, over *yaml.Node) *yaml.Node {
 	}
 	for i := 0; i+1 < len(over.Content); i += 2 {
 		k := over.Content[i]
-		if k.Value == "action" {
-			continue
-		}
-		if _, bv := lookup(base, k.Value); bv == nil {
+		if _, ok := baseVals[k.Value]; !ok && k.Value != "action" {
 			out.Content = append(out.Content, k, over.Content[i+1])
 		}
 	}
 	return out
+}
+
+// keyIndex maps the keys of mapping m to their values (the first of
+// duplicates, as lookup does).
+func keyIndex(m *yaml.Node) map[string]*yaml.Node {
+	idx := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if _, dup := idx[m.Content[i].Value]; !dup {
+			idx[m.Content[i].Value] = m.Content[i+1]
+		}
+	}
+	return idx
 }
 
 func joinedList(m *yaml.Node, key string) string {
