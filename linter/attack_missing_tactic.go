@@ -44,7 +44,11 @@ func (attackMissingTactic) Run(ctx *Context) {
 			fix = insertTacticFix(ctx, ri.Ref, own[0], app)
 			added = fix != nil
 		}
-		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) is listed without its tactic; add %s",
-			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style))
+		which := "its tactic"
+		if len(own) > 1 {
+			which = "one of its tactics"
+		}
+		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) is listed without its tactic; add %s (%s in %s)",
+			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style), which, releaseName(ctx.Catalog, o.Domain))
 	}
 }

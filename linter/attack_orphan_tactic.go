@@ -40,7 +40,7 @@ func (attackOrphanTactic) Run(ctx *Context) {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, deleteRefFix(ctx.Rule, ri.Ref, FixUnsafe),
-			"%s (%s) is listed, but none of the rule's techniques belongs to it; add a technique of this tactic or remove it",
-			ri.Ref.Text, t.Name)
+			"%s (%s) is listed, but none of the rule's techniques belongs to it in %s; add a technique of this tactic or remove it",
+			ri.Ref.Text, t.Name, releaseName(ctx.Catalog, t.Domain))
 	}
 }
