@@ -68,6 +68,9 @@ type FileChange struct {
 	Path          string
 	Before, After []byte
 	Fixes         int // fixes applied, over all passes
+	// Applied are the findings whose fixes were applied, in pass order;
+	// positions are in the text of their pass (the original for the first).
+	Applied []Finding
 }
 
 // FileError is a file that was left alone, and why.
@@ -176,6 +179,7 @@ type fixResult struct {
 	after    []byte // nil when unchanged
 	fixed    map[string]int
 	nfixes   int
+	applied  []Finding
 	findings []Finding
 	err      error
 }
@@ -261,7 +265,7 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 			sum.Errors = append(sum.Errors, FileError{Path: r.path, Err: r.err})
 		}
 		if r.after != nil {
-			sum.Files = append(sum.Files, FileChange{Path: r.path, Before: r.before, After: r.after, Fixes: r.nfixes})
+			sum.Files = append(sum.Files, FileChange{Path: r.path, Before: r.before, After: r.after, Fixes: r.nfixes, Applied: r.applied})
 		}
 		for id, n := range r.fixed {
 			count(id).Fixed += n
@@ -318,6 +322,7 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 	cur, curFs := src, fs
 	fixed := map[string]int{}
 	nfixes := 0
+	var applied []Finding
 	for pass := 0; ; pass++ {
 		var fixes []*Fix
 		var idx []int
@@ -346,10 +351,17 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 		done := map[int]bool{}
 		for _, p := range picked {
 			done[idx[p]] = true
-			fixed[curFs[idx[p]].Check]++
-			nfixes++
+		}
+		// Counted once the pass is kept.
+		keep := func() {
+			for _, p := range picked {
+				fixed[curFs[idx[p]].Check]++
+				nfixes++
+				applied = append(applied, curFs[idx[p]])
+			}
 		}
 		if opts.Relint == nil {
+			keep()
 			var left []Finding
 			for i := range curFs {
 				if !done[i] {
@@ -376,12 +388,14 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 			res.err = fmt.Errorf("fixes by %s undone: %w", strings.Join(uniqueSorted(checks), ", "), err)
 			break
 		}
+		keep()
 		cur, curFs = out, nfs
 	}
 	if !bytes.Equal(cur, src) {
 		res.after = cur
 		res.fixed = fixed
 		res.nfixes = nfixes
+		res.applied = applied
 	}
 	res.findings = curFs
 	return res

@@ -226,6 +226,25 @@ func TestApplyFixesNeverWritesBrokenFiles(t *testing.T) {
 	if readFile(t, b) != src || len(sum.Errors) != 1 || !strings.Contains(sum.Errors[0].Err.Error(), "bad-fix") {
 		t.Errorf("breaking fix: %q, %+v", readFile(t, b), sum.Errors)
 	}
+	if sum.Fixed() != 0 || sum.Remaining() != 1 {
+		t.Errorf("breaking fix counted as fixed: %+v", sum.Checks)
+	}
+	// A pass that breaks the file after a good one: the good one is kept.
+	src = "XX BROKE\n"
+	b2 := writeTemp(t, dir, "b2.yml", src, 0o644)
+	breakAfterY := func(path string, text []byte) ([]Finding, error) {
+		fs := toyLint(path, text)
+		if strings.HasPrefix(string(text), "YY") {
+			r := toyRule(path, text)
+			fs = append(fs, Finding{Check: "bad-fix", Path: path, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 8, End: 8, New: "N"}}}})
+		}
+		return fs, nil
+	}
+	fs, _ = breakAfterY(b2, []byte(src))
+	sum, _ = ApplyFixes(fs, FixOptions{Relint: breakAfterY})
+	if got := readFile(t, b2); got != "YY BROKE\n" || len(sum.Errors) != 1 || sum.Fixed() != 2 || len(sum.Files) != 1 || len(sum.Files[0].Applied) != 2 {
+		t.Errorf("good pass then bad pass: %q, fixed %d, %+v", got, sum.Fixed(), sum.Files)
+	}
 	// A file changed since it was read is not overwritten.
 	c := writeTemp(t, dir, "c.yml", "X\n", 0o644)
 	fs = lintPaths(t, c)

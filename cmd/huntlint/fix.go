@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ func init() { subcommands = append(subcommands, (*app).fixCommand) }
 type fixFlags struct {
 	unsafe    bool
 	diff      bool
+	showFixes bool
 	selectIDs []string
 	ignoreIDs []string
 	jobs      int
@@ -39,6 +41,7 @@ func (a *app) fixCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "also apply fixes that change meaning beyond a 1:1 replacement (one of several tactics, orphan tactic removal)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the fixes (for patch -p0 or git apply -p0) and write nothing")
+	f.BoolVar(&fl.showFixes, "show-fixes", false, "list each fix applied: path:line:col: [check] what was done")
 	f.StringSliceVar(&fl.selectIDs, "select", nil, "fix only the findings of these checks or categories")
 	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
 	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
@@ -72,6 +75,17 @@ func (a *app) runFix(args []string, fl fixFlags) error {
 	sum, err := linter.ApplyFixes(res.Findings, fo)
 	if err != nil {
 		return usageErr(err)
+	}
+	if fl.showFixes {
+		for _, fc := range sum.Files {
+			for _, f := range fc.Applied {
+				what := f.Fix.Description
+				if what == "" {
+					what = f.Message
+				}
+				fmt.Fprintf(summaryOut, "%s:%d:%d: [%s] %s\n", f.Path, f.Span.Start.Line, f.Span.Start.Column, f.Check, what)
+			}
+		}
 	}
 	if err := sum.WriteText(summaryOut, fl.diff); err != nil {
 		return usageErr(err)

@@ -71,9 +71,12 @@ func TestFixCommand(t *testing.T) {
 	}
 
 	// fix writes the files and exits 0.
-	code, out, errs = runFixCmd("fix", "--offline", dir)
+	code, out, errs = runFixCmd("fix", "--offline", "--show-fixes", dir)
 	if code != ExitOK {
 		t.Fatalf("fix: exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, filepath.Join(dir, "sigma-block.yml")+":20:7: [attack-revoked] remove attack.t1086\n") {
+		t.Errorf("--show-fixes:\n%s", out)
 	}
 	if !strings.Contains(out, "attack-tag-style: fixed 4\n") || !strings.Contains(out, "fixed 7 findings in 2 files (1 more with --unsafe-fixes)\n") {
 		t.Errorf("summary:\n%s", out)
