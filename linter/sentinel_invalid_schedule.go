@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/huntlint/huntlint/rules"
@@ -34,13 +35,16 @@ var sentinelInvalidScheduleDoc = &Doc{
 	ID:       "sentinel-invalid-schedule",
 	Category: "sentinel",
 	Severity: SeverityError,
-	Summary:  "a Sentinel rule's schedule or trigger is invalid (durations 5m to 14d, period at least the frequency, operator, threshold 0 to 10000)",
+	Summary:  "a Sentinel rule's kind, schedule or trigger is invalid (Scheduled or NRT, durations 5m to 14d, period at least the frequency, operator, threshold 0 to 10000)",
 	Why: "Sentinel refuses a scheduled rule whose queryFrequency or queryPeriod is not a duration of minutes, hours " +
 		"or days (`5m`, `1h`, `14d`) between 5 minutes and 14 days, whose queryPeriod is shorter than its " +
 		"queryFrequency (events would fall between runs), or whose period of 2 days or more runs more often than " +
-		"hourly. triggerOperator must be gt, lt, eq or ne and triggerThreshold a whole number from 0 to 10000.",
+		"hourly. triggerOperator must be gt, lt, eq or ne and triggerThreshold a whole number from 0 to 10000; kind is " +
+		"Scheduled or NRT, spelt so.",
 	Bad:     "queryFrequency: 1h\nqueryPeriod: 30m\ntriggerOperator: greater\ntriggerThreshold: -1\n",
 	Good:    "queryFrequency: 1h\nqueryPeriod: 1h\ntriggerOperator: gt\ntriggerThreshold: 0\n",
+	Fix:     FixSafe,
+	FixDoc:  "a kind in the wrong case (`scheduled`) is written as Sentinel spells it; the meaning does not change",
 	Formats: []rules.Format{rules.FormatSentinel},
 }
 
@@ -62,6 +66,19 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 		case period >= sentinelLongPeriod && freq < sentinelLongPeriodMin:
 			reportAt(ctx, d, nodeSpan(ctx.Rule, freqNode), fmt.Sprintf("queryFrequency %q is too frequent for queryPeriod %q; Sentinel requires a frequency of 1h or more when the period is 2d or longer",
 				freqNode.Value, periodNode.Value), nil)
+		}
+	}
+	if _, v := mapGet(root, "kind"); v != nil && !isNullNode(v) && ctx.Rule.Kind == rules.KindAnalytic {
+		v = resolveAlias(v)
+		kinds := []string{"Scheduled", "NRT"}
+		if !isScalar(v) || !slices.Contains(kinds, v.Value) {
+			var fix *Fix
+			for _, k := range kinds {
+				if strings.EqualFold(k, v.Value) {
+					fix = valueFix(ctx.Rule, v, k, FixSafe, fmt.Sprintf("write kind %q as %q", v.Value, k))
+				}
+			}
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("kind %q is not \"Scheduled\" or \"NRT\"", v.Value), fix)
 		}
 	}
 	if _, v := mapGet(root, "triggerOperator"); v != nil && !isNullNode(v) {
