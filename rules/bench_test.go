@@ -97,3 +97,16 @@ func reportCPU(b *testing.B) func() {
 		}
 	}
 }
+
+// BenchmarkLoadKQLCorpora loads the 462 .kql files of reprise99 and the 276
+// Markdown files of m365-defender-hunting-queries.
+func BenchmarkLoadKQLCorpora(b *testing.B) {
+	files := walkExt(b, testshared.Corpus(b, "reprise99-sentinel-queries"), ".kql")
+	files = append(files, walkExt(b, testshared.Corpus(b, "m365-defender-hunting-queries"), ".md")...)
+	defer reportCPU(b)()
+	for b.Loop() {
+		if _, problems := LoadAll(files, 1); len(problems) > 0 {
+			b.Fatal(problems)
+		}
+	}
+}

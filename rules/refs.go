@@ -71,7 +71,11 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 	text := string(li.src[start:end])
 	var refs []Ref
 	var masked [][2]int
-	for _, m := range reFreeURL.FindAllStringSubmatchIndex(text, -1) {
+	var urls [][]int
+	if containsFold(text, "mitre.org") {
+		urls = reFreeURL.FindAllStringSubmatchIndex(text, -1)
+	}
+	for _, m := range urls {
 		ref := Ref{Text: text[m[0]:m[1]], Source: SourceURL, Span: li.span(start+m[0], start+m[1])}
 		ref.Text = strings.TrimSuffix(ref.Text, "/")
 		ref.Span = li.span(start+m[0], start+m[0]+len(ref.Text))
@@ -103,7 +107,11 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		i := sort.Search(len(masked), func(i int) bool { return masked[i][1] > a })
 		return i < len(masked) && masked[i][0] < b
 	}
-	for _, m := range reFreeID.FindAllStringSubmatchIndex(text, -1) {
+	var ids [][]int
+	if strings.ContainsAny(text, "0123456789") {
+		ids = reFreeID.FindAllStringSubmatchIndex(text, -1)
+	}
+	for _, m := range ids {
 		a := m[0]
 		if a >= 7 && strings.EqualFold(text[a-7:a], "attack.") {
 			a -= 7 // Sigma style in prose: attack.t1059.001
@@ -124,7 +132,11 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 		}
 		refs = append(refs, ref)
 	}
-	for _, m := range reFreeTactics.FindAllStringIndex(text, -1) {
+	var lists [][]int
+	if containsFold(text, "tactic") {
+		lists = reFreeTactics.FindAllStringIndex(text, -1)
+	}
+	for _, m := range lists {
 		lo := max(0, m[0]-maxListLead-1)
 		lineStart := strings.LastIndexByte(text[lo:m[0]], '\n') + 1 + lo
 		if lineStart == lo && lo > 0 || !reListLead.MatchString(text[lineStart:m[0]]) {
@@ -234,4 +246,19 @@ func standsAlone(text string, a, b int) bool {
 
 func sortRefs(refs []Ref) {
 	sort.SliceStable(refs, func(i, j int) bool { return refs[i].Span.StartOffset < refs[j].Span.StartOffset })
+}
+
+// containsFold reports whether text contains the lower-case ASCII word sub
+// in any case, without allocating.
+func containsFold(text, sub string) bool {
+	for i := 0; i+len(sub) <= len(text); i++ {
+		j := 0
+		for j < len(sub) && text[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
