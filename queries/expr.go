@@ -102,43 +102,74 @@ func (p *parser) and() node {
 	return n
 }
 
-// compare parses the comparison and string-operator level.
+// Comparisons take three precedence levels, lowest first, and none of them
+// chains ("a == 1 == 2" is an error), as in Kusto:
+//
+//	equality:   == != <> in !in in~ !in~ has_any has_all between !between
+//	relational: < <= > >=
+//	string:     =~ !~ has contains startswith endswith hasprefix hassuffix
+//	            like matches regex, their _cs and negated forms
+var relationalOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true}
+
+var equalityOps = map[string]bool{"==": true, "!=": true, "<>": true}
+
+// compare parses the equality level.
 func (p *parser) compare() node {
-	n := p.additive()
-	for {
-		t := p.tok()
-		switch {
-		case t.kind == tPunct && compareOps[t.text], t.kind == tIdent && compareOps[t.text]:
-			p.advance()
-			r := p.additive()
-			p.relate(n, t.text, r)
-		case t.kind == tIdent && t.text == "matches":
-			p.advance()
-			if !p.isWord("regex") {
-				p.expected("regex")
-			}
-			p.advance()
-			r := p.additive()
-			p.relate(n, "matches regex", r)
-		case t.kind == tIdent && listOps[t.text]:
-			p.advance()
-			p.list(n, t.text)
-		case t.kind == tIdent && (t.text == "between" || t.text == "!between"):
-			p.advance()
-			p.expect("(")
-			p.additive()
-			p.expect("..")
-			p.additive()
-			p.expect(")")
-		case p.allowColon && t.kind == tPunct && t.text == ":":
-			p.advance()
-			r := p.additive()
-			p.relate(n, ":", r)
-		default:
-			return n
-		}
-		n = other()
+	n := p.relational()
+	t := p.tok()
+	switch {
+	case t.kind == tPunct && equalityOps[t.text]:
+		p.advance()
+		p.relate(n, t.text, p.relational())
+	case t.kind == tIdent && listOps[t.text]:
+		p.advance()
+		p.list(n, t.text)
+	case t.kind == tIdent && (t.text == "between" || t.text == "!between"):
+		p.advance()
+		p.expect("(")
+		p.additive()
+		p.expect("..")
+		p.additive()
+		p.expect(")")
+	case p.allowColon && t.kind == tPunct && t.text == ":":
+		p.advance()
+		p.relate(n, ":", p.relational())
+	default:
+		return n
 	}
+	return other()
+}
+
+// relational parses the relational level.
+func (p *parser) relational() node {
+	n := p.stringOp()
+	if t := p.tok(); t.kind == tPunct && relationalOps[t.text] {
+		p.advance()
+		p.relate(n, t.text, p.stringOp())
+		return other()
+	}
+	return n
+}
+
+// stringOp parses the string-operator level.
+func (p *parser) stringOp() node {
+	n := p.additive()
+	t := p.tok()
+	switch {
+	case t.kind == tIdent && compareOps[t.text], t.kind == tPunct && (t.text == "=~" || t.text == "!~"):
+		p.advance()
+		p.relate(n, t.text, p.additive())
+	case t.kind == tIdent && t.text == "matches":
+		p.advance()
+		if !p.isWord("regex") {
+			p.expected("regex")
+		}
+		p.advance()
+		p.relate(n, "matches regex", p.additive())
+	default:
+		return n
+	}
+	return other()
 }
 
 // relate records a literal compared to a plain column.
@@ -289,13 +320,6 @@ func (p *parser) primary() node {
 		case "(":
 			p.advance()
 			n := p.pipeExpr()
-			if p.isPunct(",") {
-				// a tuple, as in (a, b) = f(x) or union (T), (S) lists
-				for p.accept(",") {
-					p.expr()
-				}
-				n = other()
-			}
 			p.expect(")")
 			if n.kind == nName {
 				n = other()
@@ -352,7 +376,7 @@ func (p *parser) identExpr(t *token) node {
 		p.advance()
 		return other()
 	}
-	if reserved[t.text] {
+	if reserved[t.text] || hyphenated[t.text] {
 		p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' needs to be bracketed as ['"+t.text+"'] to be used in this context.")
 	}
 	p.advance()

@@ -146,6 +146,15 @@ func (l *lexer) skipSpace() bool {
 		case c == '\n':
 			nl = true
 			l.pos++
+		case c == '#' && len(l.toks) == 0:
+			// a client directive line (#connect ...) before the query
+			nl = true
+			i := strings.IndexByte(l.src[l.pos:], '\n')
+			if i < 0 {
+				l.pos = len(l.src)
+			} else {
+				l.pos += i
+			}
 		case c == '/' && l.peekByte(1) == '/':
 			nl = true
 			i := strings.IndexByte(l.src[l.pos:], '\n')

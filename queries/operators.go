@@ -66,13 +66,20 @@ func (p *parser) operatorBody(op string) {
 		p.optionalList()
 	case "extend", "print":
 		p.namedList()
-	case "project-away", "project-keep", "distinct":
+	case "project-away", "project-keep":
 		p.params(nil)
+		p.columnList(false)
+	case "distinct":
+		p.params(nil)
+		if p.atOperatorEnd() {
+			p.missing("expression")
+		}
 		p.columnList(false)
 	case "project-reorder":
 		p.columnList(true)
 	case "project-rename":
-		p.renameList()
+		// Kusto reads the items as expressions and judges them later.
+		p.optionalList()
 	case "summarize":
 		p.summarize()
 	case "join", "lookup":
@@ -93,7 +100,7 @@ func (p *parser) operatorBody(op string) {
 		p.makeSeries()
 	case "top":
 		p.params(nil)
-		p.expr()
+		p.namedExpr()
 		if !p.isWord("by") {
 			p.expected("by")
 		}
@@ -111,7 +118,7 @@ func (p *parser) operatorBody(op string) {
 		}
 	case "take", "limit", "sample":
 		p.params(nil)
-		p.expr()
+		p.namedExpr()
 	case "sample-distinct":
 		p.expr()
 		p.expectWord("of")
@@ -132,6 +139,9 @@ func (p *parser) operatorBody(op string) {
 		p.params(nil)
 		p.name()
 	case "invoke":
+		if t := p.tok(); t.kind != tIdent || p.peek(1).text != "(" {
+			p.missing("expression")
+		}
 		p.expr()
 	case "search":
 		p.search()
@@ -340,17 +350,6 @@ func (p *parser) columnPattern() {
 	p.namedExpr()
 }
 
-func (p *parser) renameList() {
-	for {
-		p.name()
-		p.expect("=")
-		p.name()
-		if !p.accept(",") {
-			return
-		}
-	}
-}
-
 func (p *parser) summarize() {
 	p.params(nil)
 	if !p.isWord("by") && !p.atOperatorEnd() {
@@ -389,7 +388,7 @@ func (p *parser) tabularOperand() {
 		p.expect(")")
 		return
 	}
-	n := p.postfix()
+	n := p.expr()
 	if n.kind == nName {
 		p.sources = append(p.sources, sourceRef{name: n.text})
 	}
@@ -412,11 +411,34 @@ func (p *parser) union() {
 			p.columnPattern()
 			p.sources = append(p.sources, sourceRef{name: t.text + "*"})
 		} else {
-			p.tabularOperand()
+			p.unionOperand()
 		}
 		if !p.accept(",") {
 			return
 		}
+	}
+}
+
+// unionOperand parses a union operand: a parenthesized query, or a table
+// reference (a name, a call, database("d").T), not an arbitrary expression.
+func (p *parser) unionOperand() {
+	switch p.tok().kind {
+	case tIdent, tBracket:
+	case tPunct:
+		if p.isPunct("(") {
+			p.tabularOperand()
+			return
+		}
+		if p.isPunct("*") {
+			p.advance() // every table
+			return
+		}
+		p.missing("expression")
+	default:
+		p.missing("expression")
+	}
+	if n := p.postfix(); n.kind == nName {
+		p.sources = append(p.sources, sourceRef{name: n.text})
 	}
 }
 

@@ -265,6 +265,13 @@ func (p *parser) statement() {
 	if t.kind == tPunct && t.text == "|" {
 		p.failAt(t.off, t.end-t.off, "The incomplete fragment is unexpected.")
 	}
+	// A statement may start with a reserved operator applied to an
+	// implicit input ("where x > 1"); other operator names (extend) are
+	// names there.
+	if t.kind == tIdent && knownOperator[t.text] && (reserved[t.text] || hyphenated[t.text]) && !startOperator[t.text] && !p.looksLikeExpressionStart() {
+		p.opChainOrQuery()
+		return
+	}
 	p.tableOrQuery()
 }
 
@@ -530,3 +537,7 @@ func (p *parser) enter() {
 }
 
 func (p *parser) leave() { p.depth-- }
+
+// startOperator are the operators that begin a tabular expression.
+var startOperator = map[string]bool{"union": true, "print": true, "find": true, "search": true,
+	"range": true, "evaluate": true, "datatable": true, "externaldata": true}
