@@ -113,17 +113,24 @@ func (s *FixSummary) UnsafeRemaining() int {
 // remaining counts, then the totals, e.g.
 //
 //	attack-revoked: fixed 3
-//	attack-duplicate: fixed 1, 1 remaining
+//	attack-duplicate-tag: fixed 1, 1 remaining
 //	fixed 4 findings in 2 files, 1 remaining (1 more with --unsafe-fixes)
 func (s *FixSummary) WriteText(w io.Writer, dryRun bool) error {
+	return s.WriteTextAs(w, dryRun, "fixed", "would fix", "finding", "findings")
+}
+
+// WriteTextAs is WriteText with other words for the totals line: done and
+// wouldDo are the verbs ("migrated", "would migrate"), one and many the noun
+// ("reference", "references").
+func (s *FixSummary) WriteTextAs(w io.Writer, dryRun bool, done, wouldDo, one, many string) error {
+	verb := done
+	if dryRun {
+		verb = wouldDo
+	}
 	var b strings.Builder
 	for _, c := range s.Checks {
 		var parts []string
 		if c.Fixed > 0 {
-			verb := "fixed"
-			if dryRun {
-				verb = "would fix"
-			}
 			parts = append(parts, fmt.Sprintf("%s %d", verb, c.Fixed))
 		}
 		if c.Remaining > 0 {
@@ -137,11 +144,7 @@ func (s *FixSummary) WriteText(w io.Writer, dryRun bool) error {
 	for _, e := range s.Errors {
 		fmt.Fprintf(&b, "%s: not fixed: %v\n", e.Path, e.Err)
 	}
-	verb := "fixed"
-	if dryRun {
-		verb = "would fix"
-	}
-	fmt.Fprintf(&b, "%s %d %s in %d %s", verb, s.Fixed(), plural(s.Fixed(), "finding", "findings"),
+	fmt.Fprintf(&b, "%s %d %s in %d %s", verb, s.Fixed(), plural(s.Fixed(), one, many),
 		len(s.Files), plural(len(s.Files), "file", "files"))
 	if r := s.Remaining(); r > 0 {
 		fmt.Fprintf(&b, ", %d remaining", r)

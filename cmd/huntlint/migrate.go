@@ -119,7 +119,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 		}
 		fmt.Fprintln(out, linter.FormatFinding(f))
 	}
-	if err := sum.WriteText(out, fl.diff); err != nil {
+	if err := sum.WriteTextAs(out, fl.diff, "migrated", "would migrate", "reference", "references"); err != nil {
 		return usageErr(err)
 	}
 	if human > 0 {

@@ -34,7 +34,7 @@ func TestMigrateCommand(t *testing.T) {
 	if !strings.Contains(out, "--- sentinel.yaml\n+++ sentinel.yaml\n") || !strings.Contains(out, "+  - T1685\n") {
 		t.Errorf("diff:\n%s", out)
 	}
-	if !strings.Contains(errs, "2 references need a human") || !strings.Contains(errs, "would fix 14 findings in 7 files") {
+	if !strings.Contains(errs, "2 references need a human") || !strings.Contains(errs, "would migrate 14 references in 7 files") {
 		t.Errorf("report:\n%s", errs)
 	}
 	for _, e := range ents {
@@ -59,12 +59,12 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	// Again: nothing to change, the same questions for a human.
 	code, out, _ = runFixCmd("migrate", "--from", from, "--to", to, ".")
-	if code != ExitFindings || !strings.Contains(out, "fixed 0 findings in 0 files\n2 references need a human\n") {
+	if code != ExitFindings || !strings.Contains(out, "migrated 0 references in 0 files\n2 references need a human\n") {
 		t.Errorf("second run: exit %d\n%s", code, out)
 	}
 	// The same release on both sides changes nothing and needs nobody.
 	code, out, _ = runFixCmd("migrate", "--from", to, "--to", to, ".")
-	if code != ExitOK || !strings.Contains(out, "fixed 0 findings in 0 files\n") {
+	if code != ExitOK || !strings.Contains(out, "migrated 0 references in 0 files\n") {
 		t.Errorf("same release: exit %d\n%s", code, out)
 	}
 }

@@ -102,7 +102,7 @@ func TestMigrateMini(t *testing.T) {
 		t.Fatalf("errors: %v", sum.Errors)
 	}
 	var text bytes.Buffer
-	_ = sum.WriteText(&text, false)
+	_ = sum.WriteTextAs(&text, false, "migrated", "would migrate", "reference", "references")
 	report.WriteString("--\n" + text.String())
 	golden(t, filepath.Join("testdata", "mini.golden"), []byte(report.String()))
 	for _, p := range files {
