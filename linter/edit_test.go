@@ -88,6 +88,9 @@ func TestDeleteSeqItem(t *testing.T) {
 		{"flow multiline", "tags: [\n  a,\n  b\n]\n", 1, "tags: [\n  a\n]\n"},
 		{"flow multiline first", "tags: [\n  a,\n  b\n]\n", 0, "tags: [\n  b\n]\n"},
 		{"flow crlf", "tags: [a, b]\r\nlevel: x\r\n", 0, "tags: [b]\r\nlevel: x\r\n"},
+		{"block tab before comment", "tags:\n  - a\t# c\n  - b\t# d\n", 0, "tags:\n  - b\t# d\n"},
+		{"flow tabs", "tags: [a,\tb,\tc]\n", 1, "tags: [a,\tc]\n"},
+		{"flow trailing comma only item", "tags: [a,]\n", 0, "tags: []\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +169,8 @@ func TestInsertSeqItemBefore(t *testing.T) {
 		{"flow single", "tags: [a]\n", 0, "x", "tags: [x, a]\n"},
 		{"flow quoted", "tags: [\"a\"]\n", 0, "x", "tags: [\"x\", \"a\"]\n"},
 		{"flow multiline", "tags: [\n  a,\n  b\n]\n", 1, "x", "tags: [\n  a,\n  x,\n  b\n]\n"},
+		{"block tab before comment", "tags:\n  - a\t# c\n", 0, "x", "tags:\n  - x\n  - a\t# c\n"},
+		{"flow tabs", "tags: [a,\tb]\n", 1, "x", "tags: [a,\tx,\tb]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
