@@ -78,20 +78,20 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 					fix = valueFix(ctx.Rule, v, k, FixSafe, fmt.Sprintf("write kind %q as %q", v.Value, k))
 				}
 			}
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("kind %q is not \"Scheduled\" or \"NRT\"", v.Value), fix)
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("kind must be \"Scheduled\" or \"NRT\", not %s", valueDesc(v)), fix)
 		}
 	}
 	if _, v := mapGet(root, "triggerOperator"); v != nil && !isNullNode(v) {
 		v = resolveAlias(v)
 		if !isScalar(v) || !slices.Contains(sentinelTriggerOperators, v.Value) {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerOperator %q is not one of \"gt\", \"lt\", \"eq\" or \"ne\"%s", v.Value, suggestName(v.Value, sentinelTriggerOperators[:4])), nil)
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerOperator must be \"gt\", \"lt\", \"eq\" or \"ne\", not %s%s", valueDesc(v), suggestName(v.Value, sentinelTriggerOperators[:4])), nil)
 		}
 	}
 	if _, v := mapGet(root, "triggerThreshold"); v != nil && !isNullNode(v) {
 		v = resolveAlias(v)
 		n, err := strconv.Atoi(v.Value)
 		if !isScalar(v) || err != nil || n < 0 || n > sentinelMaxThreshold {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerThreshold %q is not a whole number from 0 to %d", v.Value, sentinelMaxThreshold), nil)
+			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerThreshold must be a whole number from 0 to %d, not %s", sentinelMaxThreshold, valueDesc(v)), nil)
 		}
 	}
 }
@@ -106,7 +106,7 @@ func sentinelInterval(ctx *Context, root *yaml.Node, field string) (time.Duratio
 	d := sentinelInvalidScheduleDoc
 	m := sentinelDuration.FindStringSubmatch(v.Value)
 	if !isScalar(v) || m == nil {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is not a duration; write a number and m, h or d, such as \"5m\", \"1h\" or \"14d\"", field, v.Value), nil)
+		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s must be a duration such as \"5m\", \"1h\" or \"14d\" (a number and m, h or d), not %s", field, valueDesc(v)), nil)
 		return 0, nil, false
 	}
 	n, err := strconv.Atoi(m[1])

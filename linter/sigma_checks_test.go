@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -159,5 +161,51 @@ func TestPySigmaParity(t *testing.T) {
 	}
 	if em := sentinelEntityMarkdown(); !strings.Contains(em, "| FileHash | Algorithm, Value | Algorithm + Value |") {
 		t.Errorf("entity table renders unexpectedly:\n%s", em)
+	}
+}
+
+// TestStructureOddShapes runs every structure check over rules whose fields
+// have unexpected shapes (lists for scalars, mappings for lists, nulls,
+// aliases): no panic, and every finding has a position.
+func TestStructureOddShapes(t *testing.T) {
+	docs := []string{
+		"title: [a]\nid: {x: 1}\nstatus: [test]\nlevel: {a: b}\ndate: [2020-01-01]\nmodified: ~\ntags: x\nrelated: {id: 1}\nreferences: {a: b}\nlogsource: [a]\ndetection: [a]\n",
+		"title: t\nlogsource: ~\ndetection:\n    condition: [1, [2], {a: b}]\n    sel: ~\n    sel2: 5\n    sel3: [[a], {F|contains|all: ~}]\n",
+		"title: t\nlogsource: {product: x}\ndetection:\n    sel: &a {F|re: x}\n    sel2: *a\n    condition: 1 of sel*\ntags: [&t tlp.red, *t]\n",
+		"title: t\ncorrelation: [a]\n",
+		"title: t\ncorrelation:\n    type: [x]\n    rules: {a: b}\n    timespan: [1]\n    group-by: {a: b}\n    condition: [gte]\n",
+		"title: t\nlogsource: {product: x}\nfilter:\n    rules: 5\n    condition: ~\n",
+		"title: t\nlogsource: {product: x}\nfilter:\n    rules: [a]\n    condition: not sel\n    sel: {}\n",
+		"id: [x]\nname: n\nquery: T | take 1\ntactics: {}\nrelevantTechniques: x\nseverity: [High]\nversion: {a: 1}\nkind: [NRT]\nqueryFrequency: [1h]\nqueryPeriod: {}\ntriggerOperator: [gt]\ntriggerThreshold: [1]\nentityMappings: {a: b}\nrequiredDataConnectors: x\n",
+		"id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\nname: n\nquery: T\nkind: Scheduled\nentityMappings:\n  - ~\n  - entityType: [Account]\n    fieldMappings: {a: b}\n  - entityType: Account\n    fieldMappings: [~, {identifier: [Name], columnName: {}}]\nrequiredDataConnectors:\n  - connectorId: X\n    dataTypes: [T]\n",
+	}
+	dir := t.TempDir()
+	var files []string
+	for i, d := range docs {
+		p := filepath.Join(dir, fmt.Sprintf("odd%d.yml", i))
+		if err := os.WriteFile(p, []byte(d), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	var all []Finding
+	for _, f := range files {
+		rs, _ := rules.Load(f)
+		if len(rs) == 0 {
+			continue
+		}
+		all = append(all, lintFiles(t, structureChecks(), []string{f})...)
+	}
+	if len(all) == 0 {
+		t.Fatal("odd shapes produce no finding")
+	}
+	for _, f := range all {
+		t.Log(FormatFinding(f))
+		if f.Span.Start.Line < 1 || f.Span.Start.Column < 1 {
+			t.Errorf("finding without a position: %s", FormatFinding(f))
+		}
+		if strings.Contains(f.Message, `""`) {
+			t.Errorf("finding quotes an empty value: %s", FormatFinding(f))
+		}
 	}
 }

@@ -64,13 +64,10 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 	} else if t != nil && !isNullNode(t) {
 		bad(t, "correlation \"type\" is %s; expected one of %s", nodeKindName(t), quoteList(sigmaCorrelationTypes))
 	}
-	if _, rs := mapGet(c, "rules"); rs != nil && resolveAlias(rs).Kind == yaml.MappingNode {
-		bad(rs, "correlation \"rules\" is a mapping; expected a list of rule ids or names")
-	}
 	for _, key := range []string{"timespan", "timeframe"} {
 		if _, ts := mapGet(c, key); ts != nil && !isNullNode(ts) {
 			if ts = resolveAlias(ts); !isScalar(ts) || !sigmaTimespan.MatchString(ts.Value) {
-				bad(ts, "%s %q is not a time span; write a number and one of s, m, h, d, w, M, y, such as \"90m\" or \"1h\"", key, ts.Value)
+				bad(ts, "%s must be a time span such as \"90m\" or \"1h\" (a number and one of s, m, h, d, w, M, y), not %s", key, valueDesc(ts))
 			}
 		}
 	}
@@ -82,7 +79,7 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 	}
 	if _, g := mapGet(c, "generate"); g != nil && !isNullNode(g) {
 		if g = resolveAlias(g); g.Kind != yaml.ScalarNode || g.Tag != "!!bool" {
-			bad(g, "\"generate\" is %q; expected true or false", g.Value)
+			bad(g, "generate must be true or false, not %s", valueDesc(g))
 		}
 	}
 	_, cond := mapGet(c, "condition")
@@ -103,7 +100,7 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 			}
 		case slices.Contains(sigmaCorrelationOperators, k.Value):
 			if _, err := strconv.ParseFloat(v.Value, 64); !isScalar(v) || err != nil {
-				bad(v, "condition %s %q is not a number", k.Value, v.Value)
+				bad(v, "condition %s must be a number, not %s", k.Value, valueDesc(v))
 			}
 		default:
 			bad(k, "unknown condition operator %q%s; expected one of %s or field", k.Value, suggestName(k.Value, sigmaCorrelationOperators), quoteList(sigmaCorrelationOperators))

@@ -63,6 +63,15 @@ func (sigmaMissingField) Run(ctx *Context) {
 		}
 		return k, v, true
 	}
+	// notMapping reports a section that is absent, or present but not a
+	// mapping.
+	notMapping := func(k, v *yaml.Node, ok bool, field, hint string) {
+		if !ok {
+			missing(nil, field, hint)
+			return
+		}
+		reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("%q is %s; expected a mapping: %s", field, nodeKindName(v), hint), nil)
+	}
 	if _, _, ok := present(root, "title"); !ok {
 		missing(nil, "title", "add a short title that says what the rule detects")
 	}
@@ -70,7 +79,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 	case rules.KindCorrelation:
 		k, v, ok := present(root, "correlation")
 		if !ok || v.Kind != yaml.MappingNode {
-			missing(nil, "correlation", "a correlation rule needs a correlation mapping with type, rules, timespan and condition")
+			notMapping(k, v, ok, "correlation", "a correlation rule needs a correlation mapping with type, rules, timespan and condition")
 			return
 		}
 		typ := ""
@@ -101,7 +110,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 		sigmaRequireLogsource(ctx, root, missing, present)
 		k, v, ok := present(root, "filter")
 		if !ok || v.Kind != yaml.MappingNode {
-			missing(nil, "filter", "a filter rule needs a filter mapping with rules, a selection and a condition")
+			notMapping(k, v, ok, "filter", "a filter rule needs a filter mapping with rules, a selection and a condition")
 			return
 		}
 		if _, _, ok := present(v, "rules"); !ok {
@@ -114,7 +123,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 		sigmaRequireLogsource(ctx, root, missing, present)
 		k, v, ok := present(root, "detection")
 		if !ok || v.Kind != yaml.MappingNode {
-			missing(nil, "detection", "add a detection mapping with search identifiers and a condition")
+			notMapping(k, v, ok, "detection", "add a detection mapping with search identifiers and a condition")
 			return
 		}
 		if _, _, ok := present(v, "condition"); !ok {
@@ -132,8 +141,12 @@ func sigmaRequireLogsource(ctx *Context, root *yaml.Node,
 	missing func(*yaml.Node, string, string),
 	present func(*yaml.Node, string) (*yaml.Node, *yaml.Node, bool)) {
 	k, v, ok := present(root, "logsource")
-	if !ok || v.Kind != yaml.MappingNode {
+	if !ok {
 		missing(nil, "logsource", "add a logsource with category, product or service")
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		reportAt(ctx, sigmaMissingFieldDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"logsource\" is %s; expected a mapping with category, product or service", nodeKindName(v)), nil)
 		return
 	}
 	for _, f := range []string{"category", "product", "service"} {

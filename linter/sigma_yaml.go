@@ -393,3 +393,13 @@ func keyFix(r *rules.Rule, k *yaml.Node, name string, app Applicability, desc st
 	}
 	return &Fix{Applicability: app, Description: desc, Edits: []Edit{{Start: start, End: end, New: quoteLike(k, name, false)}}}
 }
+
+// valueDesc describes a node for messages: a scalar's quoted value, or its
+// kind ("a list").
+func valueDesc(n *yaml.Node) string {
+	n = resolveAlias(n)
+	if n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return strconv.Quote(n.Value)
+	}
+	return nodeKindName(n)
+}
