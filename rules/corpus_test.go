@@ -54,11 +54,15 @@ func TestSigmaHQCorpus(t *testing.T) {
 		kinds[r.Kind]++
 		if _, err := r.DecodeSigma(); err != nil {
 			nosigma++
-			t.Logf("sigma-go rejects %s: %v", r.Path, err)
 		}
 		checkPositions(t, r)
 	}
-	t.Logf("kinds %v; detection rules sigma-go rejected: %d", kinds, nosigma)
+	// sigma-go v0.6.6 cannot lex patterns with a digit before "*"
+	// ("all of selection_1_*") in 12 rules; those load from the node walk.
+	if nosigma != 12 {
+		t.Errorf("sigma-go rejected %d rules, want 12", nosigma)
+	}
+	t.Logf("kinds %v", kinds)
 
 	// deprecated/ and unsupported/ load without problems too. Their 254
 	// files hold 256 rules: unsupported/ has three legacy "action: global"
