@@ -2,6 +2,7 @@ package linter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/huntlint/huntlint/mapper"
@@ -17,7 +18,7 @@ var sigmaCorrelationReferenceDoc = &Doc{
 	ID:       "sigma-correlation-reference",
 	Category: "sigma",
 	Severity: SeverityError,
-	Summary:  "a correlation or filter rule refers to a rule (by id or name) that is not in the set",
+	Summary:  "a correlation or filter rule refers to a rule (by id or name) that is not in the set, or to a name two rules share",
 	Why: "A correlation combines the rules it lists and a filter applies to the rules it lists; both find them by " +
 		"`id` or `name`. A reference to a rule that is not there (a typo, a renamed rule, a deleted file) makes the " +
 		"correlation fail to convert, or the filter silently tune nothing. Lint the folder that holds the referenced rules too.",
@@ -34,6 +35,7 @@ func (sigmaCorrelationReference) Run(*Context) {}
 func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
 	ids := map[string]bool{}
 	names := map[string]bool{}
+	nameAt := map[string][]string{} // name -> "path:line" of each rule defining it
 	var all []string
 	for _, r := range rs {
 		if r.Format != rules.FormatSigma || r.Doc == nil {
@@ -44,8 +46,13 @@ func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *
 			ids[strings.ToLower(resolveAlias(v).Value)] = true
 		}
 		if _, v := mapGet(root, "name"); isScalar(v) {
-			names[resolveAlias(v).Value] = true
-			all = append(all, resolveAlias(v).Value)
+			v = resolveAlias(v)
+			at := fmt.Sprintf("%s:%d", r.Path, v.Line)
+			if !slices.Contains(nameAt[v.Value], at) { // rules of one Sigma 1 collection share nodes
+				nameAt[v.Value] = append(nameAt[v.Value], at)
+			}
+			names[v.Value] = true
+			all = append(all, v.Value)
 		}
 	}
 	d := sigmaCorrelationReferenceDoc
@@ -75,6 +82,11 @@ func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *
 		}
 		for _, n := range scalarList(list) {
 			v := n.Value
+			if at := nameAt[v]; len(at) > 1 && !ids[strings.ToLower(v)] {
+				report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, n), Rule: r,
+					Message: fmt.Sprintf("%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))})
+				continue
+			}
 			if ids[strings.ToLower(v)] || names[v] {
 				continue
 			}
