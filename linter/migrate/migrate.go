@@ -185,7 +185,7 @@ func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
 	old, inOld := p.from.Get(typ, ref.Value)
 	cur, inNew := p.to.Get(typ, ref.Value)
 	if !inNew {
-		if inOld {
+		if inOld && p.covers(old.Domain) {
 			p.note(ref, "%s (%s) is not in %s; choose its successor by hand", ref.Text, old.Name, p.release(p.to, old.Domain))
 		}
 		return tech{}, false
@@ -218,6 +218,13 @@ func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
 	return tech{ref: ref, old: old, new: final}, true
 }
 
+// covers reports whether the new release has data for domain d at all: a
+// migration of the enterprise domain says nothing about mobile references.
+func (p *planner) covers(d mapper.Domain) bool {
+	_, ok := p.to.Release(d)
+	return ok
+}
+
 func chainText(chain []*mapper.Object) string {
 	var ids []string
 	for _, o := range chain {
@@ -242,7 +249,9 @@ func (p *planner) tactic(ref *rules.Ref) (tactic, bool) {
 		cur, ok = p.to.Get(mapper.TypeTactic, old.ID)
 	}
 	if !ok {
-		p.note(ref, "tactic %s (%s) is not in %s; choose the tactic by hand", old.ID, old.Name, p.release(p.to, old.Domain))
+		if p.covers(old.Domain) {
+			p.note(ref, "tactic %s (%s) is not in %s; choose the tactic by hand", old.ID, old.Name, p.release(p.to, old.Domain))
+		}
 		return tactic{}, false
 	}
 	if cur.Status != mapper.StatusActive {
