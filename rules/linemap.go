@@ -2,13 +2,15 @@ package rules
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
 // LineMap is the OffsetMap of a query: it is made of segments, each a run of
 // query text copied unchanged from one file line. Offsets between segments
-// (a line break, or a space that YAML folding put in place of one) map to the
-// end of the segment before them.
+// map to the end of the segment before them (a space that YAML folding put in
+// place of a line break), or, past a line break, to the following line (a
+// blank line of the query).
 type LineMap struct {
 	text  string
 	segs  []segment
@@ -26,6 +28,16 @@ func (m *LineMap) Position(off int) Pos {
 	s, ok := m.find(off)
 	if !ok {
 		return m.start
+	}
+	if off > s.textEnd && off <= len(m.text) {
+		// In a gap after the segment: a blank line of a block scalar or a
+		// .kql block maps to that line, text after a line break to its
+		// column there.
+		gap := m.text[s.textEnd:off]
+		if nl := strings.Count(gap, "\n"); nl > 0 {
+			last := strings.LastIndexByte(gap, '\n')
+			return Pos{Line: s.pos.Line + nl, Column: 1 + utf8.RuneCountInString(gap[last+1:])}
+		}
 	}
 	end := min(off, s.textEnd)
 	if end < s.textStart {
