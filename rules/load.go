@@ -56,6 +56,9 @@ func (o LoadOptions) Load(path string) ([]*Rule, []Problem) {
 	if fi.IsDir() {
 		return nil, []Problem{{Path: path, Message: "is a directory, not a file"}}
 	}
+	if !fi.Mode().IsRegular() {
+		return nil, []Problem{{Path: path, Message: "not a regular file (a device, pipe or socket); not read"}}
+	}
 	if fi.Size() > o.maxSize() {
 		return nil, []Problem{tooBig(path, fi.Size(), o.maxSize())}
 	}

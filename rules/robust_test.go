@@ -20,6 +20,7 @@ func TestLoadRefusals(t *testing.T) {
 	}{
 		{"missing", func() ([]*Rule, []Problem) { return Load(filepath.Join(dir, "nope.yml")) }, "cannot read file: no such file or directory"},
 		{"directory", func() ([]*Rule, []Problem) { return Load(dir) }, "is a directory, not a file"},
+		{"device", func() ([]*Rule, []Problem) { return Load(os.DevNull) }, "not a regular file"},
 		{"oversized", func() ([]*Rule, []Problem) { return LoadOptions{MaxSize: 50}.Load(big) }, "file is 108 bytes, larger than the 50 byte limit; not loaded"},
 		{"utf16", func() ([]*Rule, []Problem) { return LoadBytes("a.yml", []byte{0xFF, 0xFE, 't', 0}) }, "file is UTF-16 encoded; save it as UTF-8"},
 		{"deep flow", func() ([]*Rule, []Problem) {
