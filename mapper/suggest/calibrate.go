@@ -19,7 +19,7 @@ func calKey(tech, ev string) string { return tech + "|" + ev }
 // learnCalibration counts, over training rules with their gold techniques,
 // how often each evidence fired and how often its technique (or its parent)
 // was among the rule's.
-func learnCalibration(s *Suggester, fs []*features, docs []*doc) *calibration {
+func learnCalibration(fs []*features, docs []*doc) *calibration {
 	cal := &calibration{seen: map[string]*calCount{}}
 	for i, f := range fs {
 		gold := set(docs[i].labels)
@@ -38,12 +38,12 @@ func learnCalibration(s *Suggester, fs []*features, docs []*doc) *calibration {
 				c.right += 0.5
 			}
 		}
-		for tech, h := range s.kb.match(f) {
+		for tech, h := range f.kbHits {
 			for _, ev := range h.evidence {
 				note(tech, ev)
 			}
 		}
-		for tech, h := range matchNames(s.phrases, f) {
+		for tech, h := range f.nameHits {
 			note(tech, h.evidence)
 		}
 	}

@@ -87,6 +87,18 @@ func (ix *index) resolve(id string) *technique {
 	return t
 }
 
+// tactic finds a tactic by ID, shortname or name in any spelling
+// ("TA0005", "defense_evasion", "Defense Evasion", "DefenseEvasion").
+func (ix *index) tactic(s string) *tactic {
+	f := foldTactic(strings.TrimPrefix(strings.ToLower(s), "attack."))
+	for _, t := range ix.tactics {
+		if f == foldTactic(t.Shortname) || f == foldTactic(t.Name) || strings.EqualFold(s, t.ID) {
+			return t
+		}
+	}
+	return nil
+}
+
 // parentOf returns the parent technique ID of id, or id itself.
 func parentOf(id string) string {
 	if i := strings.IndexByte(id, '.'); i >= 0 {

@@ -36,6 +36,12 @@ type Metrics struct {
 	ParentTop3Recall    float64            `json:"parent_top3_recall"`
 	Coverage            float64            `json:"coverage"`          // rules with any suggestion
 	PerTacticRecall     map[string]float64 `json:"per_tactic_recall"` // top-3 recall of the techniques of each tactic
+
+	// Tactic level, for rules that name tactics (most KQL hunting queries
+	// name tactics only): the share of a rule's tactics that the tactics of
+	// its top 3 suggestions cover, averaged over those rules.
+	TacticRules      int     `json:"tactic_rules"`
+	TacticTop3Recall float64 `json:"tactic_top3_recall"`
 }
 
 // Evaluate runs K-fold cross-validation over the tagged rules among rs: each
@@ -73,31 +79,43 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 	}
 	opts.Train = extra
 	s.prime(append(append([]*rules.Rule(nil), rs...), opts.Train...))
-	var tagged []*rules.Rule
-	var gold [][]string
+	// Rules tagged with techniques are scored on techniques; rules tagged
+	// with tactics (Markdown tactic tables, Sentinel tactics) also on
+	// tactics. Only technique-tagged rules are learned from.
+	var items []*rules.Rule
+	var gold, goldTac [][]string
+	ntagged := 0
 	for _, r := range rs {
-		if g := s.Existing(r); len(g) > 0 {
-			tagged = append(tagged, r)
-			gold = append(gold, g)
+		g, gt := s.Existing(r), s.existingTactics(r)
+		if len(g) == 0 && len(gt) == 0 {
+			continue
 		}
+		if len(g) > 0 {
+			ntagged++
+		}
+		items = append(items, r)
+		gold = append(gold, g)
+		goldTac = append(goldTac, gt)
 	}
-	if k > 1 && len(tagged) < k {
-		return nil, fmt.Errorf("%d tagged rules are too few for %d folds", len(tagged), k)
+	if k > 1 && ntagged < k {
+		return nil, fmt.Errorf("%d tagged rules are too few for %d folds", ntagged, k)
 	}
-	fold := make([]int, len(tagged))
-	for i, r := range tagged {
+	fold := make([]int, len(items))
+	for i, r := range items {
 		h := fnv.New32a()
 		fmt.Fprintf(h, "%s#%d#%s", filepath.Base(r.Path), r.DocIndex, r.ID)
 		fold[i] = int(h.Sum32() % uint32(k))
 	}
-	pred := make([][]string, len(tagged))
+	pred := make([][]string, len(items))
 	trained := 0
 	for f := 0; f < k; f++ {
 		train := append([]*rules.Rule(nil), opts.Train...)
 		var test []int
-		for i, r := range tagged {
+		for i, r := range items {
 			if k > 1 && fold[i] != f {
-				train = append(train, r)
+				if len(gold[i]) > 0 {
+					train = append(train, r)
+				}
 			} else {
 				test = append(test, i)
 			}
@@ -107,7 +125,7 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		parallel(len(test), func(j int) {
 			i := test[j]
 			var ids []string
-			for _, sg := range s.SuggestFor(tagged[i], 3, true) {
+			for _, sg := range s.SuggestFor(items[i], 3, true) {
 				if sg.Score >= opts.MinScore {
 					ids = append(ids, sg.Technique)
 				}
@@ -118,15 +136,55 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 			break
 		}
 	}
-	m := score(gold, pred, func(id string) []string {
+	tacticsOf := func(id string) []string {
 		if t := s.ix.resolve(id); t != nil {
 			return t.Tactics
 		}
 		return nil
-	})
+	}
+	var tg, tp, cg, cp [][]string
+	for i := range items {
+		if len(gold[i]) > 0 {
+			tg, tp = append(tg, gold[i]), append(tp, pred[i])
+		}
+		if len(goldTac[i]) > 0 {
+			cg, cp = append(cg, goldTac[i]), append(cp, pred[i])
+		}
+	}
+	m := score(tg, tp, tacticsOf)
+	m.TacticRules, m.TacticTop3Recall = tacticScore(cg, cp, tacticsOf)
 	m.Folds = k
 	m.Trained = trained
 	return m, nil
+}
+
+// tacticScore returns the number of rules with tactics and their mean
+// tactic recall by the top 3 suggestions.
+func tacticScore(gold, pred [][]string, tacticsOf func(string) []string) (int, float64) {
+	if len(gold) == 0 {
+		return 0, 0
+	}
+	var sum float64
+	for i, g := range gold {
+		p := pred[i]
+		if len(p) > 3 {
+			p = p[:3]
+		}
+		got := map[string]bool{}
+		for _, id := range p {
+			for _, t := range tacticsOf(id) {
+				got[t] = true
+			}
+		}
+		hit := 0
+		for _, t := range g {
+			if got[t] {
+				hit++
+			}
+		}
+		sum += float64(hit) / float64(len(g))
+	}
+	return len(gold), round3(sum / float64(len(gold)))
 }
 
 // ruleKey identifies a rule by its file and document.
@@ -240,7 +298,7 @@ func (s *Suggester) prime(rs []*rules.Rule) {
 		}
 	}
 	fs := make([]*features, len(todo))
-	parallel(len(todo), func(i int) { fs[i] = extract(todo[i]) })
+	parallel(len(todo), func(i int) { fs[i] = s.analyse(todo[i]) })
 	for i, r := range todo {
 		s.cache[r] = fs[i]
 	}

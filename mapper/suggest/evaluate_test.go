@@ -51,6 +51,12 @@ func TestScoreArithmetic(t *testing.T) {
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("score:\n got %+v\nwant %+v", m, want)
 	}
+	// Tactic level: r1 names execution (covered by T1059.001), r4 names
+	// persistence and discovery (T1112 covers persistence only): (1 + 0.5) / 2.
+	n, rec := tacticScore([][]string{{"execution"}, {"persistence", "discovery"}}, [][]string{pred[0], pred[3]}, func(id string) []string { return tactics[id] })
+	if n != 2 || rec != 0.75 {
+		t.Errorf("tacticScore = %d, %v; want 2, 0.75", n, rec)
+	}
 	if empty := score(nil, nil, nil); empty.Rules != 0 || empty.Top1Precision != 0 {
 		t.Errorf("empty score %+v", empty)
 	}

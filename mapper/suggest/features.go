@@ -29,6 +29,10 @@ type features struct {
 	category string            // Sigma logsource, lower case
 	product  string
 	service  string
+
+	// Knowledge-base and name matches, which depend on the rule only.
+	kbHits   map[string]*kbHit
+	nameHits map[string]*nameHit
 }
 
 var (

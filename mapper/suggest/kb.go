@@ -112,7 +112,10 @@ func (h *kbHit) rescore(tech string, cal *calibration) {
 // match returns the techniques the rule's observables point to.
 func (k *kb) match(f *features) map[string]*kbHit {
 	out := map[string]*kbHit{}
-	var regValues []string
+	// One string of all values separated by NUL, so that each fragment is
+	// one search; a fragment never spans two values.
+	all := strings.Join(f.values, "\x00")
+	var reg string
 	hit := func(e *kbEntry, ev string) {
 		h := out[e.Technique]
 		if h == nil {
@@ -135,18 +138,15 @@ func (k *kb) match(f *features) map[string]*kbHit {
 			}
 		}
 		for _, c := range e.Cmdline {
-			if anyContains(f.values, c) {
+			if strings.Contains(all, c) {
 				hit(e, "command line "+quote(c))
 			}
 		}
-		if len(e.Registry) > 0 && regValues == nil {
-			regValues = make([]string, len(f.values))
-			for i, v := range f.values {
-				regValues[i] = normRegistry(v)
-			}
+		if len(e.Registry) > 0 && reg == "" {
+			reg = normRegistry(all)
 		}
 		for _, r := range e.Registry {
-			if anyContains(regValues, r) {
+			if strings.Contains(reg, r) {
 				hit(e, "registry "+quote(r))
 			}
 		}
@@ -192,15 +192,6 @@ func (k *kb) match(f *features) map[string]*kbHit {
 		}
 	}
 	return out
-}
-
-func anyContains(values []string, frag string) bool {
-	for _, v := range values {
-		if strings.Contains(v, frag) {
-			return true
-		}
-	}
-	return false
 }
 
 // quote wraps s in double quotes for evidence, leaving backslashes as they

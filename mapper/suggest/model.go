@@ -116,26 +116,43 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	if len(q) == 0 {
 		return nil, 0
 	}
-	acc := map[int32]float64{}
+	acc := make([]float64, len(m.docs))
+	var touched []int32
 	for _, p := range q {
 		for _, d := range m.post[p.term] {
+			if acc[d.term] == 0 {
+				touched = append(touched, d.term)
+			}
 			acc[d.term] += float64(p.w) * float64(d.w)
 		}
 	}
-	nb := make([]neighbour, 0, len(acc))
-	for d, s := range acc {
-		if s > 0 && (self == nil || m.docs[d].key != self) {
-			nb = append(nb, neighbour{m.docs[d], s})
+	// keep the k best in nb, sorted, by insertion
+	nb := make([]neighbour, 0, m.k+1)
+	better := func(a, b neighbour) bool {
+		if a.sim != b.sim {
+			return a.sim > b.sim
+		}
+		return a.doc.path < b.doc.path
+	}
+	for _, d := range touched {
+		sim := acc[d]
+		if sim <= 0 || self != nil && m.docs[d].key == self {
+			continue
+		}
+		n := neighbour{m.docs[d], sim}
+		if len(nb) == m.k && !better(n, nb[len(nb)-1]) {
+			continue
+		}
+		at := sort.Search(len(nb), func(i int) bool { return better(n, nb[i]) })
+		nb = append(nb, neighbour{})
+		copy(nb[at+1:], nb[at:])
+		nb[at] = n
+		if len(nb) > m.k {
+			nb = nb[:m.k]
 		}
 	}
-	sort.Slice(nb, func(i, j int) bool {
-		if nb[i].sim != nb[j].sim {
-			return nb[i].sim > nb[j].sim
-		}
-		return nb[i].doc.path < nb[j].doc.path
-	})
-	if len(nb) > m.k {
-		nb = nb[:m.k]
+	if len(nb) == 0 {
+		return nil, 0
 	}
 	var total float64
 	for _, n := range nb {

@@ -13,6 +13,7 @@ type namePhrase struct {
 	phrase string // lower case, words joined by one space, with spaces around
 	shown  string
 	share  float64 // 1 / number of live techniques with this phrase
+	first  string  // the phrase's first word
 }
 
 var (
@@ -42,7 +43,7 @@ func namePhrases(ix *index) []namePhrase {
 			if len(words) == 1 && (len(words[0]) < 3 || stopwords[words[0]]) {
 				continue
 			}
-			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part)})
+			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part), first: words[0]})
 		}
 	}
 	// A phrase shared by several techniques ("Malware", "Domains") says
@@ -77,8 +78,17 @@ func matchNames(phrases []namePhrase, f *features) map[string]*nameHit {
 	title := normText(f.title)
 	descr := normText(f.descr)
 	body := normText(strings.Join(f.values, " "))
+	words := map[string]bool{}
+	for _, t := range []string{title, descr, body} {
+		for _, w := range strings.Fields(t) {
+			words[w] = true
+		}
+	}
 	out := map[string]*nameHit{}
 	for _, p := range phrases {
+		if !words[p.first] {
+			continue
+		}
 		var score float64
 		var where string
 		switch {

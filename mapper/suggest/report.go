@@ -183,6 +183,9 @@ func WriteMetricsText(w io.Writer, m *Metrics) error {
 	fmt.Fprintf(w, "parent_top1_precision  %.3f\n", m.ParentTop1Precision)
 	fmt.Fprintf(w, "parent_top3_recall     %.3f\n", m.ParentTop3Recall)
 	fmt.Fprintf(w, "coverage               %.3f\n", m.Coverage)
+	if m.TacticRules > 0 {
+		fmt.Fprintf(w, "tactic_top3_recall     %.3f (%d rules naming tactics)\n", m.TacticTop3Recall, m.TacticRules)
+	}
 	fmt.Fprintf(w, "per_tactic_recall\n")
 	for _, t := range sortedKeys(m.PerTacticRecall) {
 		fmt.Fprintf(w, "  %-22s %.3f\n", t, m.PerTacticRecall[t])

@@ -80,7 +80,16 @@ func (s *Suggester) features(r *rules.Rule) *features {
 	if f, ok := s.cache[r]; ok {
 		return f
 	}
-	return extract(r)
+	return s.analyse(r)
+}
+
+// analyse extracts r's features and matches them against the knowledge
+// base and technique names.
+func (s *Suggester) analyse(r *rules.Rule) *features {
+	f := extract(r)
+	f.kbHits = s.kb.match(f)
+	f.nameHits = matchNames(s.phrases, f)
+	return f
 }
 
 // train (re)builds the learned model from the tagged rules among rs.
@@ -97,7 +106,7 @@ func (s *Suggester) train(rs []*rules.Rule) {
 	}
 	s.model = train(fs, docs, s.p.k, s.p.power)
 	if s.p.calibrate {
-		s.cal = learnCalibration(s, fs, docs)
+		s.cal = learnCalibration(fs, docs)
 	} else {
 		s.cal = nil
 	}
@@ -143,6 +152,24 @@ func (s *Suggester) Existing(r *rules.Rule) []string {
 			if m := tagTechRe.FindStringSubmatch(t.Text); m != nil {
 				add(m[1])
 			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// existingTactics returns the shortnames of the tactics r names (any
+// spelling the catalog knows), sorted, without duplicates.
+func (s *Suggester) existingTactics(r *rules.Rule) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, ref := range r.Attack {
+		if ref.Kind != rules.RefTactic {
+			continue
+		}
+		if t := s.ix.tactic(ref.Value); t != nil && !seen[t.Shortname] {
+			seen[t.Shortname] = true
+			out = append(out, t.Shortname)
 		}
 	}
 	sort.Strings(out)
@@ -211,16 +238,18 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 			c.model = v
 		}
 	}
-	for id, h := range s.kb.match(f) {
+	for id, h := range f.kbHits {
 		if c := get(id); c != nil {
+			h := *h // the cached hit is shared: calibrate a copy
 			h.rescore(id, s.cal)
-			c.kb = h
+			c.kb = &h
 		}
 	}
-	for id, h := range matchNames(s.phrases, f) {
+	for id, h := range f.nameHits {
 		if c := get(id); c != nil {
+			h := *h
 			h.score = s.cal.weight(id, h.evidence, h.prior)
-			c.name = h
+			c.name = &h
 		}
 	}
 	list := make([]*candidate, 0, len(cands))
