@@ -189,7 +189,10 @@ func (p *parser) list(l node, op string) {
 		p.expected("(")
 	}
 	p.advance()
-	if !p.isPunct(")") {
+	if p.isPunct(")") {
+		p.missing("expression")
+	}
+	{
 		// The first element may be a query (x in (T | project y)); the
 		// elements of a list are scalar.
 		r := p.pipeExpr()
@@ -349,7 +352,7 @@ func (p *parser) identExpr(t *token) node {
 			return other()
 		}
 		p.failAt(t.off, t.end-t.off, "The name 'dynamic' needs to be bracketed as ['dynamic'] to be used in this context.")
-	case "toscalar", "materialize":
+	case "toscalar":
 		p.advance()
 		if !p.isPunct("(") {
 			p.expected("(")

@@ -191,8 +191,6 @@ func (l *lexer) next() token {
 	switch {
 	case c >= '0' && c <= '9':
 		return l.number(start, nl)
-	case c == '.' && l.peekByte(1) >= '0' && l.peekByte(1) <= '9' && !l.prevIsValue():
-		return l.number(start, nl)
 	case c == '\'' || c == '"':
 		return l.str(start, nl, false)
 	case c == '@' && (l.peekByte(1) == '\'' || l.peekByte(1) == '"'):
@@ -223,25 +221,6 @@ func (l *lexer) next() token {
 	t := l.tok(tBad, start, nl)
 	t.bad = badChar
 	return t
-}
-
-// prevIsValue reports whether the previous token ends a value, so that ".5"
-// after it is member access or a range rather than a number.
-func (l *lexer) prevIsValue() bool {
-	if len(l.toks) == 0 {
-		return false
-	}
-	t := l.toks[len(l.toks)-1]
-	if t.end != l.pos {
-		return false
-	}
-	switch t.kind {
-	case tIdent, tBracket, tNumber, tTimespan, tString, tLiteral:
-		return true
-	case tPunct:
-		return t.text == ")" || t.text == "]"
-	}
-	return false
 }
 
 // punct returns the operator at the start of s, or "".

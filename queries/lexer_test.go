@@ -19,7 +19,7 @@ func TestLexer(t *testing.T) {
 		{"['a b'] [\"c\"] [@'d']", "bracket:['a b'] bracket:[\"c\"] bracket:[@'d']"},
 		{"x['k']", "ident:x bracket:['k']"},
 		{"1d 2h 30m 1.5s 10ms 100microseconds 1tick 5min", "timespan:1d timespan:2h timespan:30m timespan:1.5s timespan:10ms timespan:100microseconds timespan:1tick timespan:5min"},
-		{"1 1.5 1e5 1.5e-3 0x1F .5", "number:1 number:1.5 number:1e5 number:1.5e-3 number:0x1F number:.5"},
+		{"1 1.5 1e5 1.5e-3 0x1F .5", "number:1 number:1.5 number:1e5 number:1.5e-3 number:0x1F punct:. number:5"},
 		{"5Minutebin", "ident:5Minutebin"},
 		{`'a\'b' "c\"d" @'e''f' @"g\"`, `string:'a\'b' string:"c\"d" string:@'e''f' string:@"g\"`},
 		{"h'secret' H\"x\" h@'y'", "string:h'secret' string:H\"x\" string:h@'y'"},

@@ -523,7 +523,6 @@ func (p *parser) parse() {
 	p.params(parseParams)
 	p.expr()
 	p.expectWord("with")
-	n := 0
 	for {
 		t := p.tok()
 		switch {
@@ -540,12 +539,8 @@ func (p *parser) parse() {
 			p.advance()
 			continue
 		default:
-			if n == 0 {
-				p.missing("expression")
-			}
 			return
 		}
-		n++
 	}
 }
 
@@ -657,6 +652,7 @@ func (p *parser) topNested() {
 		if !p.accept(",") {
 			return
 		}
+		p.accept("top-nested")
 	}
 }
 
@@ -742,7 +738,9 @@ func (p *parser) search() {
 func (p *parser) find() {
 	p.params(nil)
 	p.inTables()
-	p.expectWord("where")
+	if p.isWord("where") {
+		p.advance()
+	}
 	p.expr()
 	if p.isWord("project-smart") {
 		p.advance()

@@ -57,7 +57,7 @@ func corpusItems(t testing.TB) []item {
 	add := func(prefix, root string) {
 		var files []string
 		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".out") {
 				files = append(files, p)
 			}
 			return nil
@@ -321,3 +321,47 @@ func TestOracleAgreement(t *testing.T) {
 }
 
 var _ = utf8.RuneError
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden diagnostics of testdata/fixtures")
+
+// TestGoldenDiagnostics parses every query of testdata/fixtures/*.kql, as
+// huntlint loads them, and compares the diagnostics, mapped to file
+// positions, with X.out next to X.kql.
+func TestGoldenDiagnostics(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "fixtures", "*.kql"))
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, f := range files {
+		rs, problems := rules.Load(f)
+		if len(problems) > 0 {
+			t.Fatalf("%s: %v", f, problems)
+		}
+		var b strings.Builder
+		for _, r := range rs {
+			for _, q := range r.Queries {
+				res := Parse(q.Text)
+				if res.OK() {
+					continue
+				}
+				d := res.Diagnostics[0]
+				pos := q.Map.Position(d.Offset)
+				fmt.Fprintf(&b, "%s:%d:%d: %s\n", filepath.Base(f), pos.Line, pos.Column, d.Message)
+			}
+		}
+		golden := strings.TrimSuffix(f, ".kql") + ".out"
+		if *updateGolden {
+			if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (regenerate with go test ./queries -run TestGoldenDiagnostics -update)", err)
+		}
+		if string(want) != b.String() {
+			t.Errorf("%s differs:\n--- want\n%s--- got\n%s", golden, want, b.String())
+		}
+	}
+}

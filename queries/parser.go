@@ -220,10 +220,13 @@ func startsExpression(t *token) bool {
 // query parses statements separated by ';'.
 func (p *parser) query() {
 	for {
-		for p.accept(";") {
-		}
 		if p.tok().kind == tEOF {
 			return
+		}
+		if p.isPunct(";") {
+			// an empty statement: ";T" or "T;;S"
+			t := p.tok()
+			p.failAt(t.off, t.end-t.off, "The incomplete fragment is unexpected.")
 		}
 		p.statement()
 		if p.tok().kind == tEOF {
@@ -232,6 +235,7 @@ func (p *parser) query() {
 		if !p.isPunct(";") {
 			p.unexpected()
 		}
+		p.advance()
 	}
 }
 
@@ -240,8 +244,10 @@ func (p *parser) statement() {
 	if t.kind == tIdent {
 		switch t.text {
 		case "let":
-			p.letStatement()
-			return
+			if p.peek(1).kind != tEOF {
+				p.letStatement()
+				return
+			}
 		case "set":
 			p.setStatement()
 			return
@@ -330,6 +336,16 @@ func (p *parser) letStatement() {
 	}
 	if p.isPunct("(") && p.looksLikeParams() {
 		p.lambda()
+		return
+	}
+	if p.isWord("materialize") && p.peek(1).text == "(" {
+		// materialize() is allowed only as the value of a let
+		t := p.advance()
+		p.call(t.text, t.off)
+		for p.isPunct("|") {
+			p.advance()
+			p.operator()
+		}
 		return
 	}
 	p.tableOrQuery()
