@@ -31,7 +31,9 @@ func corpusYAML(t testing.TB, dir string) []string {
 
 // TestSigmaHQCorpus runs the Sigma structure checks over SigmaHQ's rules:
 // the rules* folders pass SigmaHQ's own CI, so no error may be reported
-// there. Counts per check and folder are logged for the record.
+// there. Every finding is compared with testdata/sigma-corpus/sigmahq.golden,
+// reviewed line by line (regenerate with -update and review the diff);
+// counts per check and folder are logged for the record.
 func TestSigmaHQCorpus(t *testing.T) {
 	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
 	files := corpusYAML(t, dir)
@@ -55,6 +57,12 @@ func TestSigmaHQCorpus(t *testing.T) {
 			t.Errorf("%s:%d:%d: %s [%s]", rel, f.Span.Start.Line, f.Span.Start.Column, f.Message, f.Check)
 		}
 	}
+	// Every finding, reviewed: testdata/sigma-corpus/sigmahq.golden.
+	for i := range fs {
+		fs[i].Message = strings.ReplaceAll(fs[i].Message, dir+string(filepath.Separator), "")
+	}
+	SortFindings(fs)
+	checkGolden(t, filepath.Join("testdata", "sigma-corpus", "sigmahq.golden"), formatGolden(dir, fs))
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)

@@ -10,22 +10,19 @@ import (
 )
 
 // sigmaSuspiciousValue reports detection values that are probably not what
-// the author meant: doubled wildcards, control characters, numbers written
-// as strings.
+// the author meant: doubled wildcards and control characters.
 type sigmaSuspiciousValue struct{}
 
 var sigmaSuspiciousValueDoc = &Doc{
 	ID:       "sigma-suspicious-value",
 	Category: "sigma",
 	Severity: SeverityWarning,
-	Summary:  "a Sigma value holds a doubled wildcard, a control character, or a number written as a string",
+	Summary:  "a Sigma value holds a doubled wildcard or a control character",
 	Why: "A doubled wildcard (`**`) matches the same as one but usually marks a botched edit. A tab or newline " +
 		"inside a value mostly comes from a double-quoted Windows path (`\"C:\\temp\"` holds a tab), so the " +
-		"rule never matches. A number in quotes (`EventID: '4688'`) makes backends compare strings instead of " +
-		"numbers, which breaks on typed fields. pySigma's double_wildcard, control_character and number_as_string " +
-		"validators report the same.",
-	Bad:     "detection:\n    selection:\n        EventID: '4688'\n        CommandLine|contains: \"C:\\temp\\**\"\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        EventID: 4688\n        CommandLine|contains: 'C:\\temp\\*'\n    condition: selection\n",
+		"rule never matches. pySigma's double_wildcard and control_character validators report the same.",
+	Bad:     "detection:\n    selection:\n        CommandLine|contains: \"C:\\temp\\\\tools**\"\n    condition: selection\n",
+	Good:    "detection:\n    selection:\n        CommandLine|contains: 'C:\\temp\\tools*'\n    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 
@@ -47,26 +44,18 @@ func (sigmaSuspiciousValue) Run(ctx *Context) {
 		if v.Kind == yaml.SequenceNode || v.Kind == yaml.ScalarNode {
 			// Keyword list: plain values without a field.
 			for _, n := range scalarList(v) {
-				checkSuspiciousValue(ctx, "", n)
+				checkSuspiciousValue(ctx, n)
 			}
 		}
 		forEachFieldItem(v, func(k, val *yaml.Node) {
-			// A list mixing numbers in quotes with other strings is a string
-			// field (user agents, hashes): its quoted numbers are meant.
-			field := k.Value
 			for _, n := range scalarList(val) {
-				if n.Tag == "!!str" && !isDecimal(n.Value) {
-					field = ""
-				}
-			}
-			for _, n := range scalarList(val) {
-				checkSuspiciousValue(ctx, field, n)
+				checkSuspiciousValue(ctx, n)
 			}
 		})
 	}
 }
 
-func checkSuspiciousValue(ctx *Context, field string, n *yaml.Node) {
+func checkSuspiciousValue(ctx *Context, n *yaml.Node) {
 	r, d := ctx.Rule, sigmaSuspiciousValueDoc
 	v := n.Value
 	if n.Tag == "!!str" {
@@ -79,21 +68,6 @@ func checkSuspiciousValue(ctx *Context, field string, n *yaml.Node) {
 				break
 			}
 		}
-		if field != "" && !strings.Contains(field, "|") && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 && isDecimal(v) {
-			reportAt(ctx, d, nodeSpan(r, n), fmt.Sprintf("number %s is written as a string; write it without quotes so backends compare it as a number", v), nil)
-		}
-	}
-}
 
-// isDecimal reports whether s is a plain decimal integer.
-func isDecimal(s string) bool {
-	if s == "" || len(s) > 1 && s[0] == '0' {
-		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
