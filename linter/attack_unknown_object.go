@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"strings"
+
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -25,7 +27,7 @@ func (attackUnknownObject) Run(ctx *Context) {
 		if ri.Malformed || ri.Object != nil || ri.Type == mapper.TypeTechnique || ri.Type == mapper.TypeTactic {
 			continue
 		}
-		ctx.Reportf(ri.Ref.Span, nil, "%q is not a %s in %s%s", ri.Ref.Text, typeName(ri.Type), activeReleaseName(ctx.Catalog),
+		ctx.Reportf(ri.Ref.Span, nil, "%q is not %s in %s%s", ri.Ref.Text, withArticle(typeName(ri.Type)), activeReleaseName(ctx.Catalog),
 			didYouMeanObjects(ctx, ri.Ref, ri.Type, ri.ID))
 	}
 }
@@ -41,4 +43,12 @@ func typeName(t mapper.ObjectType) string {
 		return "detection strategy"
 	}
 	return string(t)
+}
+
+// withArticle prefixes a noun with "a" or "an".
+func withArticle(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -22,7 +22,7 @@ func (attackWrongDomain) Run(ctx *Context) {
 		if o == nil || ctx.Catalog.IsActive(o.Domain) {
 			continue
 		}
-		ctx.Reportf(ri.Ref.Span, nil, "%s (%s) is a %s of %s, not of %s; check the ID, or lint with --domain %s if the rule is meant for that domain",
-			ri.Ref.Text, displayName(ctx.Catalog, o), typeName(o.Type), releaseName(ctx.Catalog, o.Domain), activeReleaseName(ctx.Catalog), o.Domain)
+		ctx.Reportf(ri.Ref.Span, nil, "%s (%s) is %s of %s, not of %s; check the ID, or lint with --domain %s if the rule is meant for that domain",
+			ri.Ref.Text, displayName(ctx.Catalog, o), withArticle(typeName(o.Type)), releaseName(ctx.Catalog, o.Domain), activeReleaseName(ctx.Catalog), o.Domain)
 	}
 }

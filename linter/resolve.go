@@ -58,7 +58,7 @@ func (ri *RefInfo) Live() *mapper.Object {
 
 var (
 	reTechnique = regexp.MustCompile(`^[Tt][0-9]{4}(\.[0-9]{3})?$`)
-	reOtherID   = regexp.MustCompile(`^(?i)(ta|ds|g|s|c|m)[0-9]{4}$`)
+	reOtherID   = regexp.MustCompile(`^(?i)(ta|ds|dc|det|an|g|s|c|m)[0-9]{4}$`)
 	reName      = regexp.MustCompile(`^[A-Za-z][A-Za-z _-]*[A-Za-z]$`)
 	// reNearTechnique is a technique ID with a mistyped separator or
 	// sub-technique number: T1059.1, T1059-001, T1059,001, t1059_001.
@@ -66,12 +66,15 @@ var (
 )
 
 var prefixTypes = map[string]mapper.ObjectType{
-	"ta": mapper.TypeTactic,
-	"ds": mapper.TypeDataSource,
-	"g":  mapper.TypeGroup,
-	"s":  mapper.TypeSoftware,
-	"c":  mapper.TypeCampaign,
-	"m":  mapper.TypeMitigation,
+	"ta":  mapper.TypeTactic,
+	"ds":  mapper.TypeDataSource,
+	"dc":  mapper.TypeDataComponent,
+	"det": mapper.TypeDetectionStrategy,
+	"an":  mapper.TypeAnalytic,
+	"g":   mapper.TypeGroup,
+	"s":   mapper.TypeSoftware,
+	"c":   mapper.TypeCampaign,
+	"m":   mapper.TypeMitigation,
 }
 
 // resolveRef classifies ref by its spelling and looks it up in cat.
