@@ -10,7 +10,7 @@ var attackUnknownObjectDoc = &Doc{
 	ID:       "attack-unknown-object",
 	Category: "attack",
 	Severity: SeverityWarning,
-	Summary:  "a group, software, campaign, mitigation or data source ID that the catalog does not have",
+	Summary:  "a group, software, campaign, mitigation, data source, data component, detection strategy or analytic ID that the catalog does not have",
 	Why: "Sigma rules may tag the threat groups (attack.g0016), software (attack.s0002) and " +
 		"campaigns they detect. An ID the catalog does not know links the rule to no actor; it is " +
 		"usually a typo or an ID from another knowledge base.",
