@@ -135,6 +135,12 @@ func checkPositions(t *testing.T, r *Rule) {
 		}
 		for _, s := range m.segs {
 			text := q.Text[s.textStart:s.textEnd]
+			if s.escape {
+				if r.Source[s.fileOff] != '\\' || q.Map.Position(s.textStart) != li.pos(s.fileOff) {
+					t.Errorf("%s: query %d: escape segment %q not at a backslash", r.Path, i+1, text)
+				}
+				continue
+			}
 			if got := string(r.Source[s.fileOff : s.fileOff+len(text)]); got != text {
 				t.Errorf("%s: query %d: segment %q maps to file text %q", r.Path, i+1, text, got)
 			}

@@ -31,6 +31,12 @@ func fuzzLoad(t *testing.T, name string, data []byte) {
 		for _, q := range r.Queries {
 			m := q.Map.(*LineMap)
 			for _, sg := range m.segs {
+				if sg.escape {
+					if sg.fileOff < 0 || sg.fileOff >= len(data) || data[sg.fileOff] != '\\' {
+						t.Fatalf("escape segment not at a backslash")
+					}
+					continue
+				}
 				if sg.fileOff < 0 || sg.fileOff+sg.textEnd-sg.textStart > len(data) {
 					t.Fatalf("segment outside the file")
 				}

@@ -18,9 +18,10 @@ type LineMap struct {
 }
 
 type segment struct {
-	textStart, textEnd int // byte range in the query text
-	fileOff            int // byte offset of textStart in the file
-	pos                Pos // file position of textStart
+	textStart, textEnd int  // byte range in the query text
+	fileOff            int  // byte offset of textStart in the file
+	pos                Pos  // file position of textStart
+	escape             bool // the text is a decoded escape sequence found at pos
 }
 
 // Position returns the file position of byte offset off of the query text.
@@ -28,6 +29,9 @@ func (m *LineMap) Position(off int) Pos {
 	s, ok := m.find(off)
 	if !ok {
 		return m.start
+	}
+	if s.escape && off < s.textEnd {
+		return s.pos
 	}
 	if off > s.textEnd && off <= len(m.text) {
 		// In a gap after the segment: a blank line of a block scalar or a
@@ -53,6 +57,9 @@ func (m *LineMap) FileOffset(off int) int {
 	s, ok := m.find(off)
 	if !ok {
 		return 0
+	}
+	if s.escape {
+		return s.fileOff
 	}
 	end := min(off, s.textEnd)
 	if end < s.textStart {
@@ -145,3 +152,95 @@ func alignScalar(li *lineIndex, value string, from, limit int) *LineMap {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// alignDoubleQuoted maps a double-quoted YAML scalar's value back to the
+// file bytes [from, limit) between its quotes: each line is cut into runs
+// of plain text, copied unchanged, and escape sequences, whose decoded
+// text maps to the backslash. Line folding (a space or line break in the
+// value) is skipped between lines.
+func alignDoubleQuoted(li *lineIndex, value string, from, limit int) *LineMap {
+	m := &LineMap{text: value}
+	v := 0
+	line := li.pos(from).Line
+	start := from
+	for start < limit && line <= li.lines() {
+		s, e := start, min(li.lineEnd(line), limit)
+		if line != li.pos(from).Line {
+			for s < e && (li.src[s] == ' ' || li.src[s] == '\t') {
+				s++
+			}
+		}
+		if e < limit {
+			for e > s && (li.src[e-1] == ' ' || li.src[e-1] == '\t') {
+				e--
+			}
+		}
+		first := true
+		for i := s; i < e; {
+			var tok, text string
+			esc := li.src[i] == '\\'
+			j := i
+			if esc {
+				j, text = yamlEscape(li.src, i, e)
+				tok = text
+			} else {
+				for j < e && li.src[j] != '\\' {
+					j++
+				}
+				tok = string(li.src[i:j])
+			}
+			at := v
+			for first && !strings.HasPrefix(value[at:], tok) && at < len(value) && (value[at] == ' ' || value[at] == '\n') {
+				at++ // the folding between lines
+			}
+			if !strings.HasPrefix(value[at:], tok) {
+				break // cannot follow this line; the rest maps before it
+			}
+			if tok != "" {
+				m.segs = append(m.segs, segment{textStart: at, textEnd: at + len(tok), fileOff: i, pos: li.pos(i), escape: esc})
+			}
+			v = at + len(tok)
+			first = false
+			i = j
+		}
+		line++
+		start = li.lineStart(line)
+	}
+	return m
+}
+
+// yamlEscapes are YAML's one-character escape sequences.
+var yamlEscapes = map[byte]string{'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", '\t': "\t", 'n': "\n", 'v': "\v",
+	'f': "\f", 'r': "\r", 'e': "\x1b", ' ': " ", '"': "\"", '/': "/", '\\': "\\",
+	'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029"}
+
+// yamlEscape decodes the YAML double-quoted escape sequence at src[i] (a
+// backslash) and returns the offset after it and its text. An escaped line
+// break (a backslash at the end of the line) has no text.
+func yamlEscape(src []byte, i, end int) (int, string) {
+	if i+1 >= end {
+		return end, ""
+	}
+	c := src[i+1]
+	if t, ok := yamlEscapes[c]; ok {
+		return i + 2, t
+	}
+	n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+	if n == 0 || i+2+n > end {
+		return i + 2, string(src[i : i+2])
+	}
+	var r rune
+	for _, h := range src[i+2 : i+2+n] {
+		switch {
+		case h >= '0' && h <= '9':
+			r = r<<4 | rune(h-'0')
+		case h >= 'a' && h <= 'f':
+			r = r<<4 | rune(h-'a'+10)
+		case h >= 'A' && h <= 'F':
+			r = r<<4 | rune(h-'A'+10)
+		default:
+			return i + 2, string(src[i : i+2])
+		}
+	}
+	return i + 2 + n, string(r)
+}

@@ -253,7 +253,12 @@ func scalarQuery(li *lineIndex, n *yaml.Node) Query {
 		sp := scalarSpan(li, n)
 		from, limit = sp.StartOffset, sp.EndOffset
 	}
-	m := alignScalar(li, n.Value, from, limit)
+	var m *LineMap
+	if n.Style&yaml.DoubleQuotedStyle != 0 {
+		m = alignDoubleQuoted(li, n.Value, from, limit)
+	} else {
+		m = alignScalar(li, n.Value, from, limit)
+	}
 	m.start = li.pos(from)
 	q := Query{Text: n.Value, Map: m}
 	if len(m.segs) > 0 {
