@@ -60,6 +60,43 @@ func TestSigmaHQEvaluation(t *testing.T) {
 	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	t.Logf("%d rules loaded\n%s", len(rs), b)
+	// Floors just under the measured figures (docs/tag.md), so that a change
+	// that makes suggestions worse fails here. The targets are
+	// parent_top3_recall 0.80, top3_recall 0.65, parent_top1_precision 0.70.
+	for _, c := range []struct {
+		name       string
+		got, floor float64
+	}{
+		{"top1_precision", m.Top1Precision, 0.56},
+		{"top3_recall", m.Top3Recall, 0.65},
+		{"parent_top1_precision", m.ParentTop1Precision, 0.60},
+		{"parent_top3_recall", m.ParentTop3Recall, 0.74},
+		{"coverage", m.Coverage, 0.99},
+	} {
+		if c.got < c.floor {
+			t.Errorf("%s %.3f fell below %.2f", c.name, c.got, c.floor)
+		}
+	}
+	if m.Rules < 2700 {
+		t.Errorf("only %d tagged rules evaluated; the loader lost rules or tags", m.Rules)
+	}
+}
+
+func TestCrossFormatEvaluation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus evaluation")
+	}
+	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
+	m365 := loadTree(t, testshared.Corpus(t, "m365-defender-hunting-queries"))
+	m, err := Evaluate(catalog18(t), m365, EvalOptions{Folds: 1, Train: sigma})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	t.Logf("trained on SigmaHQ, evaluated on m365-defender-hunting-queries:\n%s", b)
+	if m.TacticRules < 200 || m.TacticTop3Recall < 0.6 {
+		t.Errorf("tactic level: %d rules, recall %.3f; want at least 200 rules and 0.6", m.TacticRules, m.TacticTop3Recall)
+	}
 }
 
 // TestTune prints the figures of parameter variants (HUNTLINT_TUNE=1).
