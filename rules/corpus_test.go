@@ -136,7 +136,7 @@ func checkPositions(t *testing.T, r *Rule) {
 		for _, s := range m.segs {
 			text := q.Text[s.textStart:s.textEnd]
 			if s.escape {
-				if r.Source[s.fileOff] != '\\' || q.Map.Position(s.textStart) != li.pos(s.fileOff) {
+				if c := r.Source[s.fileOff]; c != '\\' && c != '\'' || q.Map.Position(s.textStart) != li.pos(s.fileOff) {
 					t.Errorf("%s: query %d: escape segment %q not at a backslash", r.Path, i+1, text)
 				}
 				continue

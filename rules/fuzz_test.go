@@ -32,7 +32,7 @@ func fuzzLoad(t *testing.T, name string, data []byte) {
 			m := q.Map.(*LineMap)
 			for _, sg := range m.segs {
 				if sg.escape {
-					if sg.fileOff < 0 || sg.fileOff >= len(data) || data[sg.fileOff] != '\\' {
+					if sg.fileOff < 0 || sg.fileOff >= len(data) || data[sg.fileOff] != '\\' && data[sg.fileOff] != '\'' {
 						t.Fatalf("escape segment not at a backslash")
 					}
 					continue

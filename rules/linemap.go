@@ -153,12 +153,13 @@ func alignScalar(li *lineIndex, value string, from, limit int) *LineMap {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// alignDoubleQuoted maps a double-quoted YAML scalar's value back to the
-// file bytes [from, limit) between its quotes: each line is cut into runs
-// of plain text, copied unchanged, and escape sequences, whose decoded
-// text maps to the backslash. Line folding (a space or line break in the
-// value) is skipped between lines.
-func alignDoubleQuoted(li *lineIndex, value string, from, limit int) *LineMap {
+// alignQuoted maps a quoted YAML scalar's value back to the file bytes
+// [from, limit) between its quotes: each line is cut into runs of plain
+// text, copied unchanged, and escape sequences, whose decoded text maps to
+// their first byte. escByte starts an escape: a backslash in double-quoted
+// scalars, a quote in single-quoted ones (where '' stands for '). Line
+// folding (a space or line break in the value) is skipped between lines.
+func alignQuoted(li *lineIndex, value string, from, limit int, escByte byte) *LineMap {
 	m := &LineMap{text: value}
 	v := 0
 	line := li.pos(from).Line
@@ -178,13 +179,16 @@ func alignDoubleQuoted(li *lineIndex, value string, from, limit int) *LineMap {
 		first := true
 		for i := s; i < e; {
 			var tok, text string
-			esc := li.src[i] == '\\'
+			esc := li.src[i] == escByte
 			j := i
-			if esc {
+			switch {
+			case esc && escByte == '\'':
+				j, tok = min(i+2, e), "'"
+			case esc:
 				j, text = yamlEscape(li.src, i, e)
 				tok = text
-			} else {
-				for j < e && li.src[j] != '\\' {
+			default:
+				for j < e && li.src[j] != escByte {
 					j++
 				}
 				tok = string(li.src[i:j])

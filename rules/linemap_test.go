@@ -50,3 +50,13 @@ func TestQueryPositions(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleQuotedPositions(t *testing.T) {
+	rules, _ := Load("testdata/golden/sentinel_single_quoted.yaml")
+	q := rules[0].Queries[0]
+	for text, want := range map[string]Pos{"adm": {5, 24}, "'adm": {5, 22}, "Path": {5, 34}, "C:": {5, 46}, "take": {6, 5}} {
+		if got := q.Map.Position(strings.Index(q.Text, text)); got != want {
+			t.Errorf("%q at %d:%d, want %d:%d", text, got.Line, got.Column, want.Line, want.Column)
+		}
+	}
+}

@@ -254,9 +254,12 @@ func scalarQuery(li *lineIndex, n *yaml.Node) Query {
 		from, limit = sp.StartOffset, sp.EndOffset
 	}
 	var m *LineMap
-	if n.Style&yaml.DoubleQuotedStyle != 0 {
-		m = alignDoubleQuoted(li, n.Value, from, limit)
-	} else {
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		m = alignQuoted(li, n.Value, from, limit, '\\')
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		m = alignQuoted(li, n.Value, from, limit, '\'')
+	default:
 		m = alignScalar(li, n.Value, from, limit)
 	}
 	m.start = li.pos(from)
