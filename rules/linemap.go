@@ -157,7 +157,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // [from, limit) between its quotes: each line is cut into runs of plain
 // text, copied unchanged, and escape sequences, whose decoded text maps to
 // their first byte. escByte starts an escape: a backslash in double-quoted
-// scalars, a quote in single-quoted ones (where ” stands for '). Line
+// scalars, a quote in single-quoted ones (where two quotes stand for one). Line
 // folding (a space or line break in the value) is skipped between lines.
 func alignQuoted(li *lineIndex, value string, from, limit int, escByte byte) *LineMap {
 	m := &LineMap{text: value}
