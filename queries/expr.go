@@ -329,8 +329,11 @@ func (p *parser) primary() node {
 			}
 			return n
 		case "*":
-			p.advance()
-			return other()
+			// "* has x": a predicate over every column
+			if p.isStarPredicate() {
+				p.advance()
+				return other()
+			}
 		}
 	case tBad:
 		p.advance()
@@ -340,6 +343,12 @@ func (p *parser) primary() node {
 	}
 	p.missing("expression")
 	return other()
+}
+
+// isStarPredicate reports whether the current "*" starts "* has x".
+func (p *parser) isStarPredicate() bool {
+	n := p.peek(1)
+	return n.kind == tIdent && compareOps[n.text] || n.kind == tPunct && (compareOps[n.text] || equalityOps[n.text])
 }
 
 // identExpr parses an expression that starts with an identifier.
@@ -421,6 +430,12 @@ func (p *parser) argument(tabular bool) {
 	if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).kind == tPunct && p.peek(1).text == "=" && !reserved[t.text] {
 		p.advance()
 		p.advance()
+	}
+	if t.kind == tPunct && t.text == "*" {
+		if n := p.peek(1); n.kind == tPunct && (n.text == "," || n.text == ")") {
+			p.advance() // arg_max(x, *), bag_pack(*)
+			return
+		}
 	}
 	if tabular {
 		p.pipeExpr()

@@ -1,5 +1,7 @@
 package queries
 
+import "strings"
+
 // source parses the start of a tabular expression: a starting operator
 // (union, print, range, find, search, evaluate, datatable, externaldata) or
 // any scalar expression (a table name, a call, a parenthesized query).
@@ -238,14 +240,25 @@ var paramNames = map[string]bool{
 	"datascope": true, "with_match_id": true, "with_step_name": true,
 }
 
+// declarable are the reserved words Kusto accepts as the declared name of
+// "name = expr" (extend where = 1), though not as a reference.
+var declarable = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`by where title to of as in has contains set print datatable
+		externaldata sample search find invoke materialize toscalar accumulate`) {
+		declarable[w] = true
+	}
+}
+
 // namedExpr parses [name =] expr.
 func (p *parser) namedExpr() node {
 	t := p.tok()
 	if (t.kind == tIdent || t.kind == tBracket) && p.peek(1).kind == tPunct && p.peek(1).text == "=" {
-		if t.kind == tIdent && paramNames[t.text] {
+		if t.kind == tIdent && (paramNames[t.text] || reserved[t.text] && !declarable[t.text]) {
 			p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' needs to be bracketed as ['"+t.text+"'] to be used in this context.")
 		}
-		p.name()
+		p.advance()
 		p.advance()
 		return p.expr()
 	}
@@ -667,6 +680,9 @@ func (p *parser) render() {
 		p.expect("(")
 		if !p.isPunct(")") {
 			for {
+				if t := p.tok(); reserved[t.text] && t.text != "title" {
+					p.failAt(p.prevEnd(), 0, "Missing parameter")
+				}
 				p.dottedName()
 				p.expect("=")
 				p.renderValue()
@@ -680,6 +696,9 @@ func (p *parser) render() {
 	}
 	// legacy properties: render timechart kind=stacked title="x"
 	for p.tok().kind == tIdent && p.peek(1).text == "=" {
+		if t := p.tok(); reserved[t.text] && t.text != "title" {
+			p.failAt(t.off, t.end-t.off, "Missing parameter")
+		}
 		p.advance()
 		p.advance()
 		p.renderValue()
@@ -729,6 +748,10 @@ func (p *parser) inTables() {
 func (p *parser) search() {
 	p.params(nil)
 	p.inTables()
+	if p.isPunct("*") && !p.isStarPredicate() {
+		p.advance() // search *: every row
+		return
+	}
 	save := p.allowColon
 	p.allowColon = true
 	p.expr()

@@ -244,7 +244,7 @@ func (p *parser) statement() {
 	if t.kind == tIdent {
 		switch t.text {
 		case "let":
-			if p.peek(1).kind != tEOF {
+			if n := p.peek(1); n.kind == tIdent || n.kind == tBracket {
 				p.letStatement()
 				return
 			}
@@ -263,7 +263,17 @@ func (p *parser) statement() {
 			}
 		case "restrict":
 			if p.peek(1).text == "access" {
-				p.skipStatement()
+				p.advance()
+				p.advance()
+				p.expectWord("to")
+				p.expect("(")
+				for {
+					p.expr()
+					if !p.accept(",") {
+						break
+					}
+				}
+				p.expect(")")
 				return
 			}
 		}
