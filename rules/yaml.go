@@ -115,7 +115,7 @@ func checkYAMLSize(path string, doc *yaml.Node) (Problem, bool) {
 	return Problem{}, true
 }
 
-// mapping returns the mapping node of a document, or nil.
+// docMapping returns the mapping node of a document, or nil.
 func docMapping(doc *yaml.Node) *yaml.Node {
 	n := doc
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {

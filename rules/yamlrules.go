@@ -8,7 +8,7 @@ import (
 
 // loadYAML loads every document of a YAML file as a Sigma rule or a Sentinel
 // query, judged by its keys. Legacy Sigma collections (a first document with
-// "action: global") are merged as Sigma 1 did: see mergeCollection.
+// "action: global") are merged as Sigma 1 did: see mergeMappings.
 func loadYAML(path string, li *lineIndex) ([]*Rule, []Problem) {
 	f, probs := parseYAML(path, li.src, li)
 	if probs != nil {
