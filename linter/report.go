@@ -34,6 +34,8 @@ type ReportOptions struct {
 	ShowSource bool
 	// Statistics adds counts per check (text).
 	Statistics bool
+	// NoSummary drops the closing summary line (text; --quiet).
+	NoSummary bool
 	// SrcRoot is the folder that SARIF URIs are relative to (%SRCROOT%);
 	// "" means the working folder.
 	SrcRoot string

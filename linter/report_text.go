@@ -72,7 +72,9 @@ func (t *textReporter) Report(w io.Writer, rep *Report) error {
 			fmt.Fprintf(&b, "%6d  %s\n", counts[id], id)
 		}
 	}
-	fmt.Fprintf(&b, "%s\n", summaryLine(rep))
+	if !t.opts.NoSummary {
+		fmt.Fprintf(&b, "%s\n", summaryLine(rep))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -31,6 +31,7 @@ type lintFlags struct {
 	fix        bool
 	unsafe     bool
 	suggest    bool
+	quiet      bool
 }
 
 func (a *app) lintCommand() *cobra.Command {
@@ -43,6 +44,7 @@ func (a *app) lintCommand() *cobra.Command {
 			"Exit status: 0 when no finding is at or above --fail-on, 1 otherwise, 2 on usage,\n" +
 			"configuration or catalog errors.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.quiet = isQuiet(cmd)
 			return a.runLint(args, fl)
 		},
 	}
@@ -104,6 +106,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Color:       terminal && !noColor(a.stdout),
 		ShowSource:  fl.showSource || terminal,
 		Statistics:  fl.statistics,
+		NoSummary:   fl.quiet,
 		ToolVersion: version,
 	})
 	if err != nil {
@@ -139,7 +142,11 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		if err != nil {
 			return usageErr(err)
 		}
-		if err := sum.WriteText(a.stderr, false); err != nil {
+		var sumOut io.Writer = a.stderr
+		if fl.quiet {
+			sumOut = io.Discard
+		}
+		if err := sum.WriteText(sumOut, false); err != nil {
 			return usageErr(err)
 		}
 		if sum.Fixed() > 0 {

@@ -169,3 +169,11 @@ func TestLintFix(t *testing.T) {
 		t.Errorf("--unsafe-fixes without --fix: exit %d", code)
 	}
 }
+
+func TestLintQuiet(t *testing.T) {
+	bad := filepath.Join(lintTestdata, "attack-revoked", "bad.yml")
+	code, out, _ := runCLI(t, "lint", "--quiet", bad)
+	if code != ExitFindings || !strings.Contains(out, "[attack-revoked]") || strings.Contains(out, "checked against") {
+		t.Errorf("--quiet: exit %d, want findings without the summary line:\n%s", code, out)
+	}
+}
