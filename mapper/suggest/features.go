@@ -6,6 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/huntlint/huntlint/queries"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -24,7 +25,7 @@ type features struct {
 	values   []string          // lower-case detection values and KQL string literals
 	files    map[string]string // lower-case file name -> as written ("rundll32.exe")
 	eventIDs map[string]bool   // Windows event IDs the rule selects
-	idents   map[string]bool   // lower-case KQL identifiers
+	tables   map[string]bool   // lower-case KQL source tables
 	sysmon   bool              // the rule reads Sysmon events
 	category string            // Sigma logsource, lower case
 	product  string
@@ -39,8 +40,6 @@ var (
 	attackIDRe = regexp.MustCompile(`(?i)\b(?:attack[.\-_])?(?:t\d{4}(?:[./]\d{3})?|ta\d{4})\b`)
 	fileRe     = regexp.MustCompile(`[a-z0-9_\-$]+\.(?:exe|dll|ps1|psm1|bat|cmd|vbs|vbe|js|jse|hta|sys|lnk|msi|cpl|scr|ocx|wsf|sh|py|xll|iso|dmp|plist|so|dylib|service|timer|job)\b`)
 	wordRe     = regexp.MustCompile(`[a-z][a-z0-9]+`)
-	identRe    = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-	eventIDKQL = regexp.MustCompile(`(?i)\bEvent_?I[dD]\s*(?:==|=|in\s*\(|has_any\s*\()\s*([0-9][0-9,\s"']*)`)
 	digitsRe   = regexp.MustCompile(`[0-9]+`)
 )
 
@@ -76,7 +75,7 @@ func newFeatures() *features {
 		terms:    map[string]float64{},
 		files:    map[string]string{},
 		eventIDs: map[string]bool{},
-		idents:   map[string]bool{},
+		tables:   map[string]bool{},
 	}
 }
 
@@ -230,28 +229,36 @@ func (f *features) addWords(s string, w float64) {
 // tables, comments are description words, and numbers compared to an EventID
 // column are event IDs.
 func (f *features) kql(text string) {
-	code, lits, comments := splitKQL(text)
+	_, _, comments := splitKQL(text)
 	for _, c := range comments {
 		f.addWords(strings.ToLower(stripIDs(c)), 1)
 	}
-	for _, m := range eventIDKQL.FindAllStringSubmatch(code, -1) {
-		for _, d := range digitsRe.FindAllString(m[1], -1) {
-			f.eventIDs[d] = true
-			f.terms["eid:"+d]++
-		}
+	facts := queries.Parse(text).Facts
+	for _, t := range facts.Tables {
+		lt := strings.ToLower(t)
+		f.tables[lt] = true
+		f.terms["t:"+lt]++
 	}
-	for _, lit := range lits {
-		if strings.Contains(strings.ToLower(lit), "sysmon") {
+	for _, fn := range facts.Functions {
+		f.terms["fn:"+strings.ToLower(fn)] += 0.5
+	}
+	for _, lit := range facts.Literals {
+		col := strings.ToLower(lit.Column)
+		if col != "" {
+			f.terms["f:"+col] += 0.5
+		}
+		if strings.Contains(strings.ToLower(lit.Value), "sysmon") {
 			f.sysmon = true
 		}
-		f.value(lit, "")
-	}
-	for _, id := range identRe.FindAllString(code, -1) {
-		lid := strings.ToLower(id)
-		f.idents[lid] = true
-		if len(lid) > 2 && !stopwords[lid] {
-			f.terms["k:"+lid] += 0.5
+		field := col
+		switch {
+		case col == "eventid" || col == "eventcode" || col == "event_id":
+			field = "eventid"
+		case strings.HasPrefix(col, "initiatingprocessparent"), strings.HasPrefix(col, "parent"):
+			// the parent of the process a query looks at
+			field = "parent" + col
 		}
+		f.value(lit.Value, field)
 	}
 }
 

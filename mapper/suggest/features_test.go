@@ -71,7 +71,7 @@ func TestSplitKQL(t *testing.T) {
 	if !reflect.DeepEqual(ids, []string{"4698", "4702"}) {
 		t.Errorf("event IDs %v, want [4698 4702] (code %q)", ids, code)
 	}
-	if !f.idents["securityevent"] || f.terms["scheduled"] == 0 {
+	if !f.tables["securityevent"] || f.terms["scheduled"] == 0 {
 		t.Errorf("table identifier or comment words missing: %v", f.terms)
 	}
 	if f.terms["t1053"] != 0 {

@@ -163,7 +163,7 @@ func (k *kb) match(f *features) map[string]*kbHit {
 			}
 		}
 		for _, t := range e.Table {
-			if f.idents[strings.ToLower(t)] {
+			if f.tables[strings.ToLower(t)] {
 				hit(e, "table "+t)
 			}
 		}
