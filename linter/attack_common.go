@@ -182,7 +182,11 @@ func insertTacticFix(ctx *Context, tech *rules.Ref, t *mapper.Object, app Applic
 // ruleSpan is where rule-level findings point: the tags key (Sigma), the
 // relevantTechniques or tactics key (Sentinel), else the rule's first line.
 func ruleSpan(r *rules.Rule) rules.Span {
-	for _, key := range []string{"tags", "relevantTechniques", "tactics"} {
+	keys := []string{"tags"}
+	if r.Format == rules.FormatSentinel {
+		keys = []string{"relevantTechniques", "tactics"}
+	}
+	for _, key := range keys {
 		if k, _ := mappingValue(r.Doc, key); k != nil {
 			start := rules.Pos{Line: k.Line, Column: k.Column}
 			end := rules.Pos{Line: k.Line, Column: k.Column + len([]rune(k.Value))}
