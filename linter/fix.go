@@ -175,6 +175,9 @@ func (o *FixOptions) applicable(fx *Fix) bool {
 	return fx.Applicability == FixSafe || fx.Applicability == FixUnsafe && o.Unsafe
 }
 
+// writers is the least number of files written at once.
+const writers = 8
+
 // fixResult is the outcome of fixing one file.
 type fixResult struct {
 	path     string
@@ -241,23 +244,49 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 		}
 		return c
 	}
-	// Write (or diff) the changed files.
+	// Write the changed files, several at once (each write waits for the
+	// disk), or diff them in order. A file is written even when a later
+	// pass failed: the passes before it were proven good.
+	werrs := make([]error, len(results))
+	if opts.Diff == nil && !opts.DryRun {
+		written := make([]string, len(results))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < max(jobs, writers); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					written[i], werrs[i] = writeFixed(results[i].path, results[i].before, results[i].after)
+				}
+			}()
+		}
+		for i := range results {
+			if results[i].after != nil {
+				next <- i
+			}
+		}
+		close(next)
+		wg.Wait()
+		// Make the renames durable: each folder once.
+		dirs := map[string]bool{}
+		for _, p := range written {
+			if p != "" {
+				dirs[filepath.Dir(p)] = true
+			}
+		}
+		for d := range dirs {
+			syncDir(d)
+		}
+	}
 	var diffErr error
 	for i := range results {
 		r := &results[i]
 		if r.after != nil {
-			// Written even when a later pass failed: the passes before it
-			// were proven good.
-			var werr error
-			switch {
-			case opts.Diff != nil:
-				if diffErr == nil {
-					diffErr = WriteUnifiedDiff(opts.Diff, diffName(r.path), r.before, r.after)
-				}
-			case !opts.DryRun:
-				werr = writeFixed(r.path, r.before, r.after)
+			if opts.Diff != nil && diffErr == nil {
+				diffErr = WriteUnifiedDiff(opts.Diff, diffName(r.path), r.before, r.after)
 			}
-			if werr != nil {
+			if werr := werrs[i]; werr != nil {
 				r.err = werr
 				r.after = nil
 				r.fixed = nil
@@ -456,17 +485,18 @@ func diffName(path string) string {
 }
 
 // writeFixed replaces the file at path with after, provided it still holds
-// before (someone may have edited it since it was read).
-func writeFixed(path string, before, after []byte) error {
+// before (someone may have edited it since it was read); it returns the path
+// written. The caller syncs its folder.
+func writeFixed(path string, before, after []byte) (string, error) {
 	if path == "" || path == "-" {
-		return fmt.Errorf("cannot write fixes to standard input; use --diff")
+		return "", fmt.Errorf("cannot write fixes to standard input; use --diff")
 	}
 	now, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !bytes.Equal(now, before) {
-		return fmt.Errorf("the file changed while it was being fixed; run again")
+		return "", fmt.Errorf("the file changed while it was being fixed; run again")
 	}
-	return WriteFileAtomic(path, after)
+	return writeAtomic(path, after)
 }
