@@ -183,6 +183,17 @@ func (s *Suggester) Suggest(r *rules.Rule, n int) []Suggestion {
 	return s.SuggestFor(r, n, false)
 }
 
+// Best returns the catalog object of r's top suggestion when it scores at
+// least DefaultMinScore. Its signature is linter.TechniqueSuggester's, so that
+// attack-missing-technique can name it: Options.Suggest = s.Best.
+func (s *Suggester) Best(r *rules.Rule, cat *mapper.Catalog) (*mapper.Object, bool) {
+	sg := s.Suggest(r, 1)
+	if len(sg) == 0 || sg[0].Score < DefaultMinScore {
+		return nil, false
+	}
+	return cat.Get(mapper.TypeTechnique, sg[0].Technique)
+}
+
 // SuggestFor is Suggest; with ignoreExisting it predicts as if r had no tags
 // (and does not learn from r itself).
 func (s *Suggester) SuggestFor(r *rules.Rule, n int, ignoreExisting bool) []Suggestion {

@@ -152,3 +152,20 @@ func TestRevokedTagsResolve(t *testing.T) {
 		t.Errorf("existing %v, want [T1647]", got)
 	}
 }
+
+func TestBest(t *testing.T) {
+	cat := embedded(t)
+	s, err := New(cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sigma(t, "b", "Rundll32 Without Arguments", nil, "    selection:\n        Image|endswith: '\\rundll32.exe'\n")
+	o, ok := s.Best(r, cat)
+	if !ok || o.ID != "T1218.011" {
+		t.Errorf("Best = %v, %v; want T1218.011", o, ok)
+	}
+	none := sigma(t, "n", "Nothing Here", nil, "    selection:\n        Foo: 'zzqq'\n")
+	if o, ok := s.Best(none, cat); ok {
+		t.Errorf("Best on a rule without signal = %v", o.ID)
+	}
+}
