@@ -43,6 +43,7 @@ func Registry() []Check {
 		sigmaDuplicateReference{},
 		sigmaUnknownField{},
 		sigmaCorrelationInvalid{},
+		sigmaValueHint{},
 
 		// Sentinel structure
 		sentinelMissingField{},
