@@ -196,7 +196,7 @@ func Run(files []string, opts Options) (*Result, error) {
 			continue
 		}
 		d := c.Doc()
-		sc.RunSet(all, opts.Catalog, opts.Config, func(f Finding) {
+		err := runSet(sc, d, all, opts.Catalog, opts.Config, func(f Finding) {
 			f = complete(f, d, opts.Config)
 			if fr := byPath[f.Path]; fr != nil {
 				fr.findings = append(fr.findings, f)
@@ -204,6 +204,9 @@ func Run(files []string, opts Options) (*Result, error) {
 				res.Findings = append(res.Findings, f)
 			}
 		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	for i := range results {
 		fr := &results[i]
@@ -233,6 +236,17 @@ func dedupe(fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// runSet runs one cross-file check, turning a panic into an error.
+func runSet(sc SetChecker, d *Doc, rs []*rules.Rule, cat *mapper.Catalog, cfg *Config, report func(Finding)) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in check %s: %v; please report it", d.ID, p)
+		}
+	}()
+	sc.RunSet(rs, cat, cfg, report)
+	return nil
 }
 
 // defaultLoad is the loader used when Options.Load is nil.
