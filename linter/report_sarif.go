@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -105,7 +106,18 @@ func fingerprintKey(f Finding, loc *sarif.ArtifactLocation) string {
 	if f.Rule != nil {
 		rule = f.Rule.ID + "\x00" + f.Rule.Title
 	}
-	return strings.Join([]string{f.Check, uri, rule, f.Message}, "\x00")
+	return strings.Join([]string{f.Check, uri, rule, withoutLines(f.Message)}, "\x00")
+}
+
+var (
+	messageLineRE = regexp.MustCompile(`\bline \d+(, column \d+)?`)
+	messagePathRE = regexp.MustCompile(`(\.(?:ya?ml|kql|csl|kusto|md|txt)):\d+(:\d+)?`)
+)
+
+// withoutLines drops the line numbers a message names ("(line 9)",
+// "rules/x.yml:12"), which move when lines are added above.
+func withoutLines(msg string) string {
+	return messagePathRE.ReplaceAllString(messageLineRE.ReplaceAllString(msg, "line"), "$1")
 }
 
 // helpText is a check's documentation as plain text.
