@@ -41,7 +41,7 @@ func (kqlSyntaxError) Run(ctx *Context) {
 			continue
 		}
 		d := res.Diagnostics[0]
-		reportAt(ctx, kqlSyntaxErrorDoc, querySpan(q, d.Offset, d.Length), kqlMessage(q.Text, d), nil)
+		reportAt(ctx, kqlSyntaxErrorDoc, querySpan(q, d.Offset, d.Length), kqlMessage(q, d), nil)
 	}
 }
 
@@ -71,7 +71,8 @@ func querySpan(q rules.Query, off, length int) rules.Span {
 
 // kqlMessage turns a parser diagnostic, worded as Kusto.Language words it,
 // into a huntlint message: lower case, quoting the offending text.
-func kqlMessage(text string, d queries.Diagnostic) string {
+func kqlMessage(q rules.Query, d queries.Diagnostic) string {
+	text := q.Text
 	m := strings.TrimSuffix(d.Message, ".")
 	found := ""
 	if d.Length > 0 && d.Offset+d.Length <= len(text) {
@@ -86,10 +87,15 @@ func kqlMessage(text string, d queries.Diagnostic) string {
 			}
 			return "the statement ends here but text follows; separate statements with \";\" or join them with \"|\""
 		}
-		if found != "" {
-			return fmt.Sprintf("expected %q, found %q", want, clip(found))
+		closes := ""
+		if d.Open >= 0 && d.Open < len(text) && q.Map != nil {
+			p := q.Map.Position(d.Open)
+			closes = fmt.Sprintf(" to close the %q at line %d, column %d", text[d.Open:d.Open+1], p.Line, p.Column)
 		}
-		return fmt.Sprintf("expected %q", want)
+		if found != "" {
+			return fmt.Sprintf("expected %q%s, found %q", want, closes, clip(found))
+		}
+		return fmt.Sprintf("expected %q%s", want, closes)
 	case strings.HasPrefix(m, "Missing: "):
 		return fmt.Sprintf("unterminated string literal; add the closing %s", strings.TrimPrefix(m, "Missing: "))
 	case strings.HasPrefix(m, "Missing "):

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/huntlint/huntlint/internal/testshared"
@@ -25,6 +26,7 @@ var (
 	updateVerdicts = flag.Bool("update-verdicts", false, "rerun the Kusto.Language oracle and rewrite testdata/verdicts")
 	oracleScript   = flag.String("oracle", "/tmp/kusto-oracle/oracle.js", "path of the kusto-oracle oracle.js (with its node_modules)")
 	showDisagree   = flag.Bool("disagreements", false, "print every disagreement with the oracle")
+	oracleInput    = flag.String("oracle-input", "", "write the real queries as the oracle's JSON lines input to this file (to time the oracle)")
 )
 
 // kqlCorpora are the shared corpora that hold KQL queries.
@@ -105,9 +107,15 @@ func runOracle(t testing.TB, items []item) []verdict {
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
+	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("run oracle %s: %v", *oracleScript, err)
 	}
+	size := 0
+	for _, it := range items {
+		size += len(it.text)
+	}
+	t.Logf("oracle: %d queries, %d bytes in %v (with Node.js start-up)", len(items), size, time.Since(start))
 	byID := map[string]verdict{}
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
@@ -269,6 +277,16 @@ func pct(n, d int) float64 {
 func TestOracleAgreement(t *testing.T) {
 	real := corpusItems(t)
 	muts := mutantItems(real)
+	if *oracleInput != "" {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for _, it := range real {
+			enc.Encode(map[string]string{"id": it.id, "text": it.text})
+		}
+		if err := os.WriteFile(*oracleInput, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if *updateVerdicts {
 		writeVerdicts(t, "real", runOracle(t, real))
 		writeVerdicts(t, "mutants", runOracle(t, muts))

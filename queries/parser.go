@@ -20,6 +20,8 @@ type parser struct {
 
 	// allowColon enables the search predicate form Column:"value".
 	allowColon bool
+	// open holds the offsets of the brackets read and not yet closed.
+	open []int
 
 	facts   Facts
 	sources []sourceRef
@@ -113,6 +115,16 @@ func (p *parser) advance() *token {
 	if t.kind == tBad {
 		p.failAt(t.off, t.end-t.off, badMessage(t))
 	}
+	if t.kind == tPunct {
+		switch t.text {
+		case "(", "[", "{":
+			p.open = append(p.open, t.off)
+		case ")", "]", "}":
+			if len(p.open) > 0 {
+				p.open = p.open[:len(p.open)-1]
+			}
+		}
+	}
 	if p.i < len(p.toks)-1 {
 		p.i++
 	}
@@ -154,7 +166,13 @@ func (p *parser) accept(text string) bool {
 
 func (p *parser) failAt(off, length int, msg string) {
 	if p.diag == nil {
-		p.diag = &Diagnostic{Offset: off, Length: length, Message: msg}
+		p.diag = &Diagnostic{Offset: off, Length: length, Message: msg, Open: -1}
+		switch msg {
+		case "Expected: )", "Expected: ]", "Expected: }":
+			if len(p.open) > 0 {
+				p.diag.Open = p.open[len(p.open)-1]
+			}
+		}
 	}
 	panic(bailout{})
 }

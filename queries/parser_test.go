@@ -159,3 +159,21 @@ func TestParseNeverPanics(t *testing.T) {
 		Parse(q)
 	}
 }
+
+func TestDiagnosticOpen(t *testing.T) {
+	tests := []struct {
+		in   string
+		open int
+	}{
+		{"T | where (x == 1", 10},
+		{"T | where f(g(x), (y)", 11},
+		{"print dynamic([1, 2)", 14},
+		{"T | where x ==", -1},
+	}
+	for _, tt := range tests {
+		r := Parse(tt.in)
+		if r.OK() || r.Diagnostics[0].Open != tt.open {
+			t.Errorf("Parse(%q) = %+v, want Open %d", tt.in, r.Diagnostics, tt.open)
+		}
+	}
+}

@@ -24,6 +24,9 @@ func (r *Result) OK() bool { return len(r.Diagnostics) == 0 }
 type Diagnostic struct {
 	Offset, Length int
 	Message        string // Kusto's wording where sensible: "Expected: )"
+	// Open is the byte offset of the bracket left open when the error is a
+	// missing ")", "]" or "}", and -1 otherwise.
+	Open int
 }
 
 // Facts are what a query uses, in first-seen order without duplicates
