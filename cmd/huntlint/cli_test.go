@@ -228,6 +228,13 @@ func TestEnvVarNames(t *testing.T) {
 			names[v.Name] = v
 		}
 	}
+	// No command variable may be read as a global flag's variable too.
+	root := tree()
+	root.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if v, ok := names[envName(f.Name)]; ok {
+			t.Errorf("%s is both global --%s and %s --%s", v.Name, f.Name, v.Command, v.Flag)
+		}
+	})
 	for _, want := range []string{"HUNTLINT_LINT_FORMAT", "HUNTLINT_LINT_FAIL_ON", "HUNTLINT_LAYER_DIFF_FORMAT", "HUNTLINT_FIX_UNSAFE_FIXES", "HUNTLINT_CATALOG_SEARCH_LIMIT"} {
 		if _, ok := names[want]; !ok {
 			t.Errorf("no variable %s", want)
