@@ -112,14 +112,20 @@ func TestTune(t *testing.T) {
 	}
 	variants := map[string]params{}
 	base := defaultParams
-	for _, cal := range []bool{false, true} {
-		for _, w := range []float64{0.2, 0.5, 0.8} {
-			p := base
-			p.calibrate = cal
-			p.wKB, p.wName = w, w
-			variants[fmt.Sprintf("cal %v w%.1f", cal, w)] = p
-		}
+	variants["default"] = base
+	for _, k := range []int{12, 30} {
+		p := base
+		p.k = k
+		variants[fmt.Sprintf("k%d", k)] = p
 	}
+	for _, pw := range []float64{1.5, 3} {
+		p := base
+		p.power = pw
+		variants[fmt.Sprintf("power %.1f", pw)] = p
+	}
+	p := base
+	p.wKB, p.wName = 0.3, 0.1
+	variants["kb0.3 n0.1"] = p
 	for _, name := range sortedKeys(variants) {
 		s.p = variants[name]
 		m, err := s.evaluate(rs, EvalOptions{Folds: 5})

@@ -22,8 +22,9 @@ type posting struct {
 }
 
 // model is the learned signal: TF-IDF vectors of tagged rules, queried by
-// cosine k-nearest neighbours. Naive Bayes was measured against it and lost
-// (see docs/tag.md); naiveBayes below is kept for the evaluation.
+// cosine k-nearest neighbours. Rocchio centroids and naive Bayes
+// (learners.go) were measured against it and lost (docs/tag.md); they stay
+// selectable through params for re-measuring.
 type model struct {
 	vocab map[string]int32
 	idf   []float32
@@ -35,9 +36,6 @@ type model struct {
 	nb    *bayes
 	mix   float64 // share of the centroid or Bayes score in the vote
 }
-
-// knnK is the number of neighbours that vote.
-const knnK = 12
 
 // train builds the model from the features and labels of tagged rules.
 func train(fs []*features, docs []*doc, k int, power float64) *model {
