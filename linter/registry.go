@@ -54,6 +54,7 @@ func Registry() []Check {
 		sentinelInvalidSchedule{},
 		sentinelInvalidEntityMapping{},
 		sentinelConnectorMismatch{},
+		sentinelInvalidCustomDetails{},
 
 		// KQL
 		kqlSyntaxError{},

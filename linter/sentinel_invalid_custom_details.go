@@ -1,0 +1,70 @@
+package linter
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/huntlint/huntlint/rules"
+	"gopkg.in/yaml.v3"
+)
+
+// sentinelInvalidCustomDetails reports customDetails that Sentinel rejects.
+type sentinelInvalidCustomDetails struct{}
+
+// Sentinel's limits on custom details.
+const (
+	sentinelMaxCustomDetails  = 20
+	sentinelMaxCustomKeyChars = 20
+)
+
+var sentinelCustomKey = regexp.MustCompile(`^[a-zA-Z]+\w*$`)
+
+var sentinelInvalidCustomDetailsDoc = &Doc{
+	ID:       "sentinel-invalid-custom-details",
+	Category: "sentinel",
+	Severity: SeverityError,
+	Summary:  "Sentinel customDetails with a bad key or column, or more than 20 entries",
+	Why: "customDetails surface query columns in the alert. Sentinel rejects the rule when there are more than 20, " +
+		"when a key is longer than 20 characters or does not start with a letter followed by letters, digits and " +
+		"underscores, or when a value is not a column name (a letter or underscore, then letters, digits and " +
+		"underscores). Azure-Sentinel's CI applies the same limits.",
+	Bad:     "customDetails:\n  Process-Name: FileName\n  CommandLine: 'ProcessCommandLine | tolower'\n",
+	Good:    "customDetails:\n  ProcessName: FileName\n  CommandLine: ProcessCommandLine\n",
+	Formats: []rules.Format{rules.FormatSentinel},
+}
+
+func (sentinelInvalidCustomDetails) Doc() *Doc { return sentinelInvalidCustomDetailsDoc }
+
+func (sentinelInvalidCustomDetails) Run(ctx *Context) {
+	if !isFormat(ctx, rules.FormatSentinel) {
+		return
+	}
+	_, m := mapGet(docRoot(ctx.Rule), "customDetails")
+	m = resolveAlias(m)
+	if m == nil || isNullNode(m) {
+		return
+	}
+	r, d := ctx.Rule, sentinelInvalidCustomDetailsDoc
+	if m.Kind != yaml.MappingNode {
+		reportAt(ctx, d, nodeSpan(r, m), fmt.Sprintf("\"customDetails\" is %s; expected a mapping of detail names to query columns", nodeKindName(m)), nil)
+		return
+	}
+	if n := len(m.Content) / 2; n > sentinelMaxCustomDetails {
+		reportAt(ctx, d, nodeSpan(r, m.Content[2*sentinelMaxCustomDetails]), fmt.Sprintf("%d custom details; Sentinel allows at most %d: remove them from here on", n, sentinelMaxCustomDetails), nil)
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], resolveAlias(m.Content[i+1])
+		switch {
+		case len(k.Value) > sentinelMaxCustomKeyChars:
+			reportAt(ctx, d, nodeSpan(r, k), fmt.Sprintf("custom detail name %q is %d characters long; Sentinel allows at most %d", k.Value, len(k.Value), sentinelMaxCustomKeyChars), nil)
+		case !sentinelCustomKey.MatchString(k.Value):
+			reportAt(ctx, d, nodeSpan(r, k), fmt.Sprintf("custom detail name %q must start with a letter and hold only letters, digits and underscores", k.Value), nil)
+		}
+		switch {
+		case !isScalar(v):
+			reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("custom detail %q is %s; expected the name of a query column", k.Value, nodeKindName(v)), nil)
+		case len(v.Value) > sentinelMaxColumnName || !sentinelColumnName.MatchString(v.Value):
+			reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("custom detail %q maps to %q, which is not a column name; name a column the query outputs (extend one for an expression)", k.Value, v.Value), nil)
+		}
+	}
+}
