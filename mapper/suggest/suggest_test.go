@@ -169,3 +169,51 @@ func TestBest(t *testing.T) {
 		t.Errorf("Best on a rule without signal = %v", o.ID)
 	}
 }
+
+func TestCalibration(t *testing.T) {
+	// "process a.exe" fired on 6 rules: right on 1, a sibling on 1, wrong on 4.
+	fs := make([]*features, 6)
+	docs := make([]*doc, 6)
+	for i := range fs {
+		fs[i] = newFeatures()
+		fs[i].kbHits = map[string]*kbHit{"T1218.011": {evidence: []string{`process "a.exe"`}, weights: []float64{0.8}}}
+		docs[i] = &doc{labels: []string{"T1105"}}
+	}
+	docs[0].labels = []string{"T1218.011"}
+	docs[1].labels = []string{"T1218.005"}
+	cal := learnCalibration(fs, docs)
+	// (1 + 0.5 + 4*0.8) / (6 + 4) = 0.47
+	if got := cal.weight("T1218.011", `process "a.exe"`, 0.8); math.Abs(got-0.47) > 1e-9 {
+		t.Errorf("calibrated weight %v, want 0.47", got)
+	}
+	if got := cal.weight("T1218.011", "unseen", 0.6); got != 0.6 {
+		t.Errorf("unseen evidence keeps its prior, got %v", got)
+	}
+	var none *calibration
+	if got := none.weight("T1", "x", 0.3); got != 0.3 {
+		t.Errorf("no calibration keeps the prior, got %v", got)
+	}
+	h := &kbHit{evidence: []string{`process "a.exe"`, "other"}, weights: []float64{0.8, 0.5}}
+	h.rescore("T1218.011", cal)
+	// 1 - (1-0.47)(1-0.5) = 0.735
+	if math.Abs(h.score-0.735) > 1e-9 {
+		t.Errorf("rescored %v, want 0.735", h.score)
+	}
+}
+
+func TestDiversify(t *testing.T) {
+	mk := func(ids ...string) []*candidate {
+		var out []*candidate
+		for _, id := range ids {
+			out = append(out, &candidate{tech: &technique{ID: id}})
+		}
+		return out
+	}
+	var got []string
+	for _, c := range diversify(mk("T1078.004", "T1078", "T1098", "T1136.003", "T1098.001")) {
+		got = append(got, c.tech.ID)
+	}
+	if want := "T1078.004 T1098 T1136.003 T1078 T1098.001"; strings.Join(got, " ") != want {
+		t.Errorf("diversify = %v, want %s", got, want)
+	}
+}
