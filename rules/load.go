@@ -62,7 +62,21 @@ func (o LoadOptions) Load(path string) ([]*Rule, []Problem) {
 	if fi.Size() > o.maxSize() {
 		return nil, []Problem{tooBig(path, fi.Size(), o.maxSize())}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, o.maxSize()+1))
+	// Read what Stat promised, then anything a growing file added.
+	data := make([]byte, fi.Size())
+	n, err := io.ReadFull(f, data)
+	data = data[:n]
+	switch err {
+	case io.ErrUnexpectedEOF, io.EOF: // the file shrank
+		err = nil
+	case nil:
+		var probe [1]byte
+		if k, _ := f.Read(probe[:]); k > 0 {
+			var rest []byte
+			rest, err = io.ReadAll(io.LimitReader(f, o.maxSize()-int64(n)))
+			data = append(append(data, probe[0]), rest...)
+		}
+	}
 	if err != nil {
 		return nil, []Problem{{Path: path, Message: "cannot read file: " + describeErr(err)}}
 	}
