@@ -86,6 +86,9 @@ func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 			AddLocation(sarif.NewLocationWithPhysicalLocation(
 				sarif.NewPhysicalLocation().WithArtifactLocation(loc).WithRegion(region)))
 		res.PartialFingerprints = map[string]string{"huntlint/v1": hex.EncodeToString(sum[:16])}
+		if fx := sarifFix(f, loc); fx != nil {
+			res.Fixes = append(res.Fixes, fx)
+		}
 	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {
@@ -93,6 +96,23 @@ func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// sarifFix describes a finding's fix as byte-range replacements of the
+// original file; the description says whether huntlint applies it by
+// default (safe) or only with --unsafe-fixes.
+func sarifFix(f Finding, loc *sarif.ArtifactLocation) *sarif.Fix {
+	if f.Fix == nil || f.Fix.Applicability == FixNone || len(f.Fix.Edits) == 0 {
+		return nil
+	}
+	change := sarif.NewArtifactChange().WithArtifactLocation(loc)
+	for _, e := range f.Fix.Edits {
+		change.Replacements = append(change.Replacements, sarif.NewReplacement().
+			WithDeletedRegion(sarif.NewRegion().WithByteOffset(e.Start).WithByteLength(e.End-e.Start)).
+			WithInsertedContent(sarif.NewArtifactContent().WithText(e.New)))
+	}
+	desc := fmt.Sprintf("%s (%s fix)", f.Fix.Description, f.Fix.Applicability)
+	return sarif.NewFix().WithDescription(sarif.NewTextMessage(desc)).AddArtifactChange(change)
 }
 
 // fingerprintKey identifies a finding independently of its line, so that a

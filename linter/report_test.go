@@ -165,4 +165,17 @@ func TestSARIFReporter(t *testing.T) {
 	if fp := r0.PartialFingerprints["huntlint/v1"]; len(fp) != 32 {
 		t.Errorf("fingerprint %q", fp)
 	}
+	// The revoked tag's fix: replace the bytes of attack.t1150 with attack.t1647.
+	if len(r0.Fixes) != 1 || len(r0.Fixes[0].ArtifactChanges) != 1 {
+		t.Fatalf("fixes: %+v", r0.Fixes)
+	}
+	rp := r0.Fixes[0].ArtifactChanges[0].Replacements[0]
+	src, err := os.ReadFile(filepath.Join("testdata", "attack-revoked", "bad.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, n := rp.DeletedRegion.ByteOffset, *rp.DeletedRegion.ByteLength
+	if got := string(src[off : off+n]); got != "attack.t1150" || *rp.InsertedContent.Text != "attack.t1647" {
+		t.Errorf("replacement %q -> %q", got, *rp.InsertedContent.Text)
+	}
 }
