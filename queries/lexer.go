@@ -45,7 +45,7 @@ const (
 // badMessage returns the message for a bad token, in Kusto's words.
 func badMessage(t *token) string {
 	if t.bad == badChar {
-		return "Unexpected character: '" + t.text + "'"
+		return "Unexpected: " + t.text
 	}
 	s := strings.TrimLeft(t.text, "[@hH")
 	switch {
@@ -98,14 +98,14 @@ var negatable = map[string]bool{
 	"in": true, "between": true, "has_all": true, "has_any": true, "matches": true,
 }
 
+// Kusto names are ASCII: letters, digits and "_" ("$left" too); other
+// characters must be written in a bracketed name (['Größe']).
 func isIdentStart(r rune) bool {
-	return r == '_' || r == '$' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') ||
-		(r >= utf8.RuneSelf && unicode.IsLetter(r))
+	return r == '_' || r == '$' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')
 }
 
 func isIdentPart(r rune) bool {
-	return r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') ||
-		(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+	return r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
 }
 
 // lexer turns a query text into tokens.

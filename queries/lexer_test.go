@@ -33,6 +33,7 @@ func TestLexer(t *testing.T) {
 		{"1..2", "number:1 punct:.. number:2"},
 		{"x\u202fy", "ident:x ident:y"},
 		{"a § b", "ident:a bad:§ ident:b"},
+		{"Größe", "ident:Gr bad:ö bad:ß ident:e"},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -342,22 +342,16 @@ func (p *parser) columnList(order bool) {
 // or, failing that, an expression.
 func (p *parser) columnPattern() {
 	t := p.tok()
-	if t.kind == tPunct && t.text == "*" {
+	isStar := func(t *token) bool { return t.kind == tPunct && t.text == "*" }
+	if isStar(t) || t.kind == tIdent && !reserved[t.text] && isStar(p.peek(1)) && p.peek(1).off == t.end {
+		// a wildcard pattern: *, Col*, *_s, Col*Name*, written without spaces
 		p.advance()
-		return
-	}
-	if t.kind == tIdent && !reserved[t.text] {
-		n := p.peek(1)
-		if n.kind == tPunct && n.text == "*" && n.off == t.end {
-			p.advance()
-			p.advance()
-			for p.tok().kind == tIdent && p.tok().off == p.prevEnd() {
-				p.advance()
-				if p.isPunct("*") && p.tok().off == p.prevEnd() {
-					p.advance()
-				}
+		for {
+			n := p.tok()
+			if n.off != p.prevEnd() || !(isStar(n) || n.kind == tIdent || n.kind == tNumber) {
+				return
 			}
-			return
+			p.advance()
 		}
 	}
 	p.namedExpr()
