@@ -32,7 +32,7 @@ type sarifLog struct {
 			} `json:"driver"`
 		} `json:"tool"`
 		Results []struct {
-			RuleID    string `json:"ruleId"`
+			RuleID    string                `json:"ruleId"`
 			Message   struct{ Text string } `json:"message"`
 			Locations []struct {
 				PhysicalLocation struct {
