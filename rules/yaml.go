@@ -28,6 +28,21 @@ type yamlFile struct {
 // Problem at the line yaml.v3 names.
 func parseYAML(path string, src []byte, li *lineIndex) (*yamlFile, []Problem) {
 	f := &yamlFile{path: path, src: src, li: li}
+	if !multiDoc(src) {
+		// One document: parse from memory, faster than the stream decoder.
+		var doc yaml.Node
+		if err := yaml.Unmarshal(src, &doc); err != nil {
+			return nil, []Problem{yamlProblem(path, err)}
+		}
+		if doc.Kind == 0 {
+			return f, nil // empty
+		}
+		if p, ok := checkYAMLSize(path, &doc); !ok {
+			return nil, []Problem{p}
+		}
+		f.docs = append(f.docs, &doc)
+		return f, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for {
 		var doc yaml.Node
@@ -44,6 +59,25 @@ func parseYAML(path string, src []byte, li *lineIndex) (*yamlFile, []Problem) {
 		f.docs = append(f.docs, &doc)
 	}
 	return f, nil
+}
+
+// multiDoc reports whether src may hold several YAML documents: a line
+// starting with a "---" or "..." marker, or a directive.
+func multiDoc(src []byte) bool {
+	for _, m := range [][]byte{[]byte("---"), []byte("..."), []byte("%")} {
+		for i := 0; ; {
+			j := bytes.Index(src[i:], m)
+			if j < 0 {
+				break
+			}
+			j += i
+			if j == 0 || src[j-1] == '\n' || src[j-1] == '\r' || j == 3 && hasBOM(src) {
+				return true
+			}
+			i = j + 1
+		}
+	}
+	return false
 }
 
 // yamlProblem turns a yaml.v3 error ("yaml: line 3: mapping values are not
