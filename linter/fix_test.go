@@ -375,3 +375,23 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Error("write into a missing folder succeeded")
 	}
 }
+
+func TestApplyFixesDryRun(t *testing.T) {
+	dir := t.TempDir()
+	a := writeTemp(t, dir, "a.yml", "XX\n", 0o644)
+	sum, err := ApplyFixes(lintPaths(t, a), FixOptions{Relint: toyRelint, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readFile(t, a) != "XX\n" {
+		t.Error("a dry run wrote the file")
+	}
+	if len(sum.Files) != 1 || string(sum.Files[0].After) != "Z\n" || sum.Fixed() != 3 {
+		t.Errorf("dry run summary: %+v", sum)
+	}
+	var out bytes.Buffer
+	_ = sum.WriteText(&out, true)
+	if !strings.HasSuffix(out.String(), "would fix 3 findings in 1 file\n") {
+		t.Errorf("dry run text:\n%s", out.String())
+	}
+}
