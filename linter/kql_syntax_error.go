@@ -99,7 +99,17 @@ func kqlMessage(q rules.Query, d queries.Diagnostic) string {
 	case strings.HasPrefix(m, "Missing: "):
 		return fmt.Sprintf("unterminated string literal; add the closing %s", strings.TrimPrefix(m, "Missing: "))
 	case strings.HasPrefix(m, "Missing "):
-		return "missing " + strings.TrimPrefix(m, "Missing ")
+		what := strings.TrimPrefix(m, "Missing ")
+		if i := strings.IndexByte(what, ':'); i >= 0 {
+			what = what[:i]
+		}
+		if next := nextWord(text, d.Offset); next != "" {
+			return fmt.Sprintf("missing %s before %q", what, next)
+		}
+		if d.Offset >= len(strings.TrimRight(text, " \t\r\n")) {
+			return fmt.Sprintf("missing %s at the end of the query", what)
+		}
+		return "missing " + what
 	case m == "Query operator expected":
 		if found != "" {
 			return fmt.Sprintf("%q is not a query operator; expected one such as where, project, extend or summarize", clip(found))
@@ -113,6 +123,19 @@ func kqlMessage(q rules.Query, d queries.Diagnostic) string {
 		return fmt.Sprintf("%q is a KQL keyword here; write it as ['%s'] to use it as a name", name, name)
 	}
 	return strings.ToLower(m[:1]) + m[1:]
+}
+
+// nextWord returns the text that follows off on the same line, up to the
+// next space, or "" when the line ends there.
+func nextWord(text string, off int) string {
+	rest := strings.TrimLeft(text[min(off, len(text)):], " \t")
+	if rest == "" || rest[0] == '\n' || rest[0] == '\r' || strings.HasPrefix(rest, "//") {
+		return ""
+	}
+	if i := strings.IndexAny(rest, " \t\r\n"); i >= 0 {
+		rest = rest[:i]
+	}
+	return clip(rest)
 }
 
 // clip shortens a quoted fragment for a message.
