@@ -314,10 +314,15 @@ func (l *lexer) str(start int, nl bool, verbatim bool) token {
 			t.bad = badUnterminated
 			return t
 		case c == '\\' && !verbatim:
-			l.pos += 2
-			if l.pos > len(l.src) {
-				l.pos = len(l.src)
+			n := escapeLen(l.src[l.pos:])
+			if n == 0 {
+				// an invalid escape ends the literal: Kusto reports the
+				// string as unterminated at the backslash
+				t := l.tok(tString, start, nl)
+				t.bad = badUnterminated
+				return t
 			}
+			l.pos += n
 		case c == q:
 			if verbatim && l.peekByte(1) == q {
 				l.pos += 2
@@ -332,6 +337,43 @@ func (l *lexer) str(start int, nl bool, verbatim bool) token {
 	t := l.tok(tString, start, nl)
 	t.bad = badUnterminated
 	return t
+}
+
+// escapeLen returns the length of the escape sequence at the start of s
+// (which starts with a backslash), or 0 when it is not one Kusto accepts:
+// \\ \' \" \a \b \f \n \r \t \v, a digit, \xH.., \uHHHH, \UHHHHHHHH.
+func escapeLen(s string) int {
+	if len(s) < 2 {
+		return 0
+	}
+	switch c := s[1]; {
+	case strings.IndexByte("\\'\"abfnrtv", c) >= 0, c >= '0' && c <= '9':
+		return 2
+	case c == 'x':
+		n := 2
+		for n < len(s) && n < 4 && isHex(s[n]) {
+			n++
+		}
+		if n == 2 {
+			return 0
+		}
+		return n
+	case c == 'u' || c == 'U':
+		want := 4
+		if c == 'U' {
+			want = 8
+		}
+		if len(s) < 2+want {
+			return 0
+		}
+		for i := 2; i < 2+want; i++ {
+			if !isHex(s[i]) {
+				return 0
+			}
+		}
+		return 2 + want
+	}
+	return 0
 }
 
 func (l *lexer) multiline(start int, nl bool) token {
