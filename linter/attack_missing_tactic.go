@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"github.com/huntlint/huntlint/rules"
+
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -13,10 +15,11 @@ var attackMissingTacticDoc = &Doc{
 		"field drives the MITRE view of the workspace. Without the tactic, tools that group by tactic " +
 		"(the Sentinel MITRE blade, tactic-level reports) miss the rule. When the rule lists some " +
 		"tactics but not the technique's, attack-tactic-mismatch reports it.",
-	Bad:    "tags:\n  - attack.t1003.001\n",
-	Good:   "tags:\n  - attack.credential-access\n  - attack.t1003.001\n",
-	Fix:    FixSafe,
-	FixDoc: "Adds the technique's tactic (Sigma: a tag right before the first technique tag, same indentation and quoting; Sentinel: an item of tactics). Safe when the technique has exactly one tactic; when it has several the fix adds the first in matrix order and is unsafe.",
+	Bad:     "tags:\n  - attack.t1003.001\n",
+	Good:    "tags:\n  - attack.credential-access\n  - attack.t1003.001\n",
+	Fix:     FixSafe,
+	FixDoc:  "Adds the technique's tactic (Sigma: a tag right before the first technique tag, same indentation and quoting; Sentinel: an item of tactics). Safe when the technique has exactly one tactic; when it has several the fix adds the first in matrix order and is unsafe.",
+	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},
 }
 
 type attackMissingTactic struct{}

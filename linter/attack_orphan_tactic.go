@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"github.com/huntlint/huntlint/rules"
+
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -13,10 +15,11 @@ var attackOrphanTacticDoc = &Doc{
 		"replaced, or stands for a technique that was forgotten. Coverage reports then count the " +
 		"rule under a tactic it does not detect. Rules without any technique are left alone (see " +
 		"attack-missing-technique).",
-	Bad:    "tags:\n  - attack.execution\n  - attack.persistence\n  - attack.t1059.001\n",
-	Good:   "tags:\n  - attack.execution\n  - attack.t1059.001\n",
-	Fix:    FixUnsafe,
-	FixDoc: "Removes the tactic's list item. Unsafe: the tactic may stand for a technique that should be added instead.",
+	Bad:     "tags:\n  - attack.execution\n  - attack.persistence\n  - attack.t1059.001\n",
+	Good:    "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Fix:     FixUnsafe,
+	FixDoc:  "Removes the tactic's list item. Unsafe: the tactic may stand for a technique that should be added instead.",
+	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},
 }
 
 type attackOrphanTactic struct{}

@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"github.com/huntlint/huntlint/rules"
+
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -15,10 +17,11 @@ var attackTacticMismatchDoc = &Doc{
 		"tactics come from the loaded catalog, never from a built-in map, so a new ATT&CK release " +
 		"that moves a technique is judged correctly. Rules that list no tactic at all are reported " +
 		"by attack-missing-tactic instead.",
-	Bad:    "tags:\n  - attack.execution\n  - attack.t1059.001\n  - attack.t1105\n",
-	Good:   "tags:\n  - attack.execution\n  - attack.command-and-control\n  - attack.t1059.001\n  - attack.t1105\n",
-	Fix:    FixUnsafe,
-	FixDoc: "Adds the technique's tactic (Sigma: a tag right before the first technique tag; Sentinel: the first item of tactics). Unsafe even when the technique has a single tactic: the technique itself may be the mistake.",
+	Bad:     "tags:\n  - attack.execution\n  - attack.t1059.001\n  - attack.t1105\n",
+	Good:    "tags:\n  - attack.execution\n  - attack.command-and-control\n  - attack.t1059.001\n  - attack.t1105\n",
+	Fix:     FixUnsafe,
+	FixDoc:  "Adds the technique's tactic (Sigma: a tag right before the first technique tag; Sentinel: the first item of tactics). Unsafe even when the technique has a single tactic: the technique itself may be the mistake.",
+	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},
 }
 
 type attackTacticMismatch struct{}

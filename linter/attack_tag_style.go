@@ -18,10 +18,11 @@ var attackTagStyleDoc = &Doc{
 		"backends, Sentinel's schema validation, grep) miss the other spellings. The Sigma tactic " +
 		"style is configurable (sigma { tactic_style = \"hyphen\" | \"underscore\" | \"any\" }). Free " +
 		"text (comments, Markdown) is never style-checked.",
-	Bad:    "tags:\n  - attack.defense_evasion\n  - attack.T1027\n",
-	Good:   "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
-	Fix:    FixSafe,
-	FixDoc: "Rewrites the reference in the canonical spelling; it names the same object, so the fix is safe.",
+	Bad:     "tags:\n  - attack.defense_evasion\n  - attack.T1027\n",
+	Good:    "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
+	Fix:     FixSafe,
+	FixDoc:  "Rewrites the reference in the canonical spelling; it names the same object, so the fix is safe.",
+	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},
 }
 
 type attackTagStyle struct{}
