@@ -60,3 +60,27 @@ func TestSingleQuotedPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestFileOffset checks that every offset of every query text outside
+// escape sequences and line folding maps to the same byte in the file.
+func TestFileOffset(t *testing.T) {
+	for _, f := range []string{"sentinel_hunting.yaml", "sentinel_analytic_crlf.yaml", "sentinel_unicode.yaml",
+		"sentinel_escapes.yaml", "queries.kql", "crlf.kql", "hunting.md", "crlf.md"} {
+		rules, _ := Load("testdata/golden/" + f)
+		for _, q := range rules[0].Queries {
+			m := q.Map.(*LineMap)
+			checked := 0
+			for _, s := range m.segs {
+				for off := s.textStart; off < s.textEnd && !s.escape; off++ {
+					if got := rules[0].Source[m.FileOffset(off)]; got != q.Text[off] {
+						t.Fatalf("%s: offset %d holds %q in the query, %q in the file", f, off, q.Text[off], got)
+					}
+					checked++
+				}
+			}
+			if checked == 0 {
+				t.Errorf("%s: nothing checked", f)
+			}
+		}
+	}
+}

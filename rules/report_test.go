@@ -32,3 +32,43 @@ testdata/golden/bad_syntax.yml:2:1: invalid YAML: did not find expected ',' or '
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestReportJSON(t *testing.T) {
+	rules, problems := Load("testdata/golden/crlf.md")
+	var b bytes.Buffer
+	if err := NewReport(rules, problems, nil).WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "rules": [
+    {
+      "path": "testdata/golden/crlf.md",
+      "format": "markdown",
+      "kind": "query",
+      "id": "",
+      "title": "CRLF markdown",
+      "line": 1,
+      "attack": [
+        {
+          "text": "attack.mitre.org/groups/G0016",
+          "line": 7,
+          "column": 7,
+          "type": "group",
+          "id": ""
+        }
+      ],
+      "queries": [
+        {
+          "line": 4,
+          "column": 1
+        }
+      ]
+    }
+  ],
+  "errors": []
+}
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
