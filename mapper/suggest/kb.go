@@ -28,6 +28,8 @@ type kbEntry struct {
 	ActionType []string `yaml:"actiontype"` // Defender ActionType values and other event names
 	Logsource  []string `yaml:"logsource"`  // Sigma logsource "category:x", "service:x", "product:x"
 	Line       int      `yaml:"-"`
+
+	actionShown []string // ActionType values as written, for evidence
 }
 
 // kb is the parsed knowledge base.
@@ -70,6 +72,7 @@ func parseKB(data []byte) (*kb, error) {
 			return nil, fmt.Errorf("knowledge base line %d: weight %v is outside [0,1]", n.Line, e.Weight)
 		}
 		e.Technique = strings.ToUpper(e.Technique)
+		e.actionShown = append([]string(nil), e.ActionType...)
 		for _, l := range [][]string{e.Process, e.Cmdline, e.Registry, e.ActionType, e.Logsource} {
 			for i := range l {
 				l[i] = strings.ToLower(l[i])
@@ -167,10 +170,10 @@ func (k *kb) match(f *features) map[string]*kbHit {
 				hit(e, "table "+t)
 			}
 		}
-		for _, a := range e.ActionType {
+		for i, a := range e.ActionType {
 			for _, v := range f.values {
 				if v == a {
-					hit(e, "action "+quote(a))
+					hit(e, "action "+quote(e.actionShown[i]))
 					break
 				}
 			}

@@ -110,7 +110,7 @@ func TestKBMatchKinds(t *testing.T) {
 		"T3": `registry "\currentversion\run"`,
 		"T4": "event ID 4698",
 		"T6": "table DeviceProcessEvents",
-		"T7": `action "scheduledtaskcreated"`,
+		"T7": `action "ScheduledTaskCreated"`,
 		"T8": `logsource category "wmi_event"`,
 	}
 	for tech, ev := range want {
