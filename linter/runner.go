@@ -157,7 +157,11 @@ func Run(files []string, opts Options) (*Result, error) {
 	}
 	enabled := map[string]bool{}
 	for _, c := range checks {
-		enabled[c.Doc().ID] = true
+		d := c.Doc()
+		enabled[d.ID] = true
+		if d.Category == "attack" && opts.Catalog == nil {
+			return nil, fmt.Errorf("check %s needs an ATT&CK catalog", d.ID)
+		}
 	}
 	jobs := opts.Jobs
 	if jobs <= 0 {
