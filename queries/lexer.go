@@ -117,7 +117,12 @@ type lexer struct {
 
 // lex returns every token of src, ending with one tEOF token.
 func lex(src string) []token {
-	l := &lexer{src: src, toks: make([]token, 0, len(src)/4+1)}
+	return lexInto(src, make([]token, 0, len(src)/5+1))
+}
+
+// lexInto is lex appending to buf[:0].
+func lexInto(src string, buf []token) []token {
+	l := &lexer{src: src, toks: buf[:0]}
 	for {
 		t := l.next()
 		l.toks = append(l.toks, t)

@@ -39,10 +39,6 @@ type sourceRef struct {
 	name string
 }
 
-func newParser(src string) *parser {
-	return &parser{src: src, toks: lex(src)}
-}
-
 func (p *parser) run() {
 	defer func() {
 		if r := recover(); r != nil {

@@ -7,6 +7,8 @@
 // Parse never panics and runs in time linear in the length of its input.
 package queries
 
+import "sync"
+
 // Result is what Parse returns for one query text.
 type Result struct {
 	// Diagnostics holds the first syntax error of the query, if any. It is a
@@ -63,7 +65,26 @@ type Literal struct {
 // Parse parses one KQL query text (one or more statements separated by ';')
 // and returns its first syntax error, if any, and its facts.
 func Parse(text string) *Result {
-	p := newParser(text)
+	bp := tokenPool.Get().(*[]token)
+	buf := *bp
+	if want := len(text)/5 + 1; cap(buf) < want {
+		buf = make([]token, 0, want)
+	}
+	p := &parser{src: text, toks: lexInto(text, buf)}
 	p.run()
-	return p.result()
+	r := p.result()
+	if cap(p.toks) <= 1<<16 {
+		// Results hold no token: the slice can serve the next query
+		// (cleared, so that it keeps no query text alive).
+		clear(p.toks)
+		*bp = p.toks[:0]
+		tokenPool.Put(bp)
+	}
+	return r
 }
+
+// tokenPool recycles token slices between queries.
+var tokenPool = sync.Pool{New: func() any {
+	s := make([]token, 0, 256)
+	return &s
+}}
