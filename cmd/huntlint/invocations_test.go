@@ -277,6 +277,9 @@ func markdownInvocations(t *testing.T, path string) []invocation {
 			fence = ""
 			continue
 		}
+		if lang == "console" && !strings.HasPrefix(trimmed, "$ ") {
+			continue // output, not a command
+		}
 		if shellish[lang] {
 			line = strings.TrimPrefix(strings.TrimSpace(line), "$ ")
 			line = regexp.MustCompile(`^(-\s+)?(run|entry):\s*`).ReplaceAllString(line, "")
