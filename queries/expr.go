@@ -174,6 +174,17 @@ func (p *parser) stringOp() node {
 
 // relate records a literal compared to a plain column.
 func (p *parser) relate(l node, op string, r node) {
+	if l.kind == nName && r.kind == nName {
+		// Col has_any (terms), where let terms = dynamic([...])
+		if span, ok := p.letLits[r.text]; ok {
+			for i := span[0]; i < span[1]; i++ {
+				if lit := &p.facts.Literals[i]; lit.Column == "" {
+					lit.Column, lit.Operator = l.text, op
+				}
+			}
+		}
+		return
+	}
 	if l.kind == nName && r.kind == nLit && r.litIdx >= 0 {
 		lit := &p.facts.Literals[r.litIdx]
 		lit.Column, lit.Operator = l.text, op

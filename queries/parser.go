@@ -22,6 +22,10 @@ type parser struct {
 	allowColon bool
 	// open holds the offsets of the brackets read and not yet closed.
 	open []int
+	// letLits maps a let name to the range of Facts.Literals its value
+	// holds (let terms = dynamic(["a", "b"])), so that "Col has_any (terms)"
+	// relates them to Col.
+	letLits map[string][2]int
 
 	facts   Facts
 	sources []sourceRef
@@ -360,6 +364,17 @@ func (p *parser) letStatement() {
 	}
 	if p.isPunct("(") && p.looksLikeParams() {
 		p.lambda()
+		return
+	}
+	if p.isWord("dynamic") && p.peek(1).text == "(" {
+		from := len(p.facts.Literals)
+		p.tableOrQuery()
+		if to := len(p.facts.Literals); to > from {
+			if p.letLits == nil {
+				p.letLits = map[string][2]int{}
+			}
+			p.letLits[name] = [2]int{from, to}
+		}
 		return
 	}
 	if p.isWord("materialize") && p.peek(1).text == "(" {

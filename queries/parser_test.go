@@ -144,7 +144,7 @@ DeviceProcessEvents
 			t.Errorf("literal %q: offset %d does not point at it", l.Value, l.Offset)
 		}
 	}
-	want := []string{"  admin", "  root", "ProcessCommandLine has vssadmin", "FileName in~ a.exe", "FileName in~ b.exe",
+	want := []string{"AccountName !in admin", "AccountName !in root", "ProcessCommandLine has vssadmin", "FileName in~ a.exe", "FileName in~ b.exe",
 		"ProcessId == 4", "EventID == 4688", "  -"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Literals =\n%q\nwant\n%q", got, want)
@@ -175,5 +175,21 @@ func TestDiagnosticOpen(t *testing.T) {
 		if r.OK() || r.Diagnostics[0].Open != tt.open {
 			t.Errorf("Parse(%q) = %+v, want Open %d", tt.in, r.Diagnostics, tt.open)
 		}
+	}
+}
+
+func TestFactsLetList(t *testing.T) {
+	q := `let tools = dynamic(["vssadmin", "wbadmin"]);
+let n = 5;
+DeviceProcessEvents
+| where FileName in~ (tools) and ProcessCommandLine has_any (tools)`
+	r := Parse(q)
+	var got []string
+	for _, l := range r.Facts.Literals {
+		got = append(got, l.Column+" "+l.Operator+" "+l.Value)
+	}
+	want := []string{"FileName in~ vssadmin", "FileName in~ wbadmin", "  5"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Literals = %q, want %q", got, want)
 	}
 }
