@@ -22,6 +22,21 @@ func lintSource(t *testing.T, name, src string, ids ...string) []Finding {
 	return fs
 }
 
+// lintSourceCfg lints a Sigma rule text with the test catalog, cfg and the
+// checks ids (all when empty).
+func lintSourceCfg(t *testing.T, cfg *Config, src string, ids ...string) []Finding {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "r.yml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := RunFiles([]string{p}, testCatalog(t), cfg, ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
 // lintSourceWith lints a Sigma rule text with every check against cat.
 func lintSourceWith(t *testing.T, cat *mapper.Catalog, src string) []Finding {
 	t.Helper()
