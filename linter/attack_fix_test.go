@@ -1,6 +1,9 @@
 package linter
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,6 +65,55 @@ func TestAttackFixes(t *testing.T) {
 			}
 			want := strings.Replace(suppressSigma, "    - attack.execution\n%s\n", c.want, 1)
 			if string(out) != want {
+				t.Errorf("fixed:\n%s\nwant:\n%s", out, want)
+			}
+		})
+	}
+}
+
+const fixSentinel = `id: 7c4b2e1a-9d8f-4a6b-b3c2-1e0f9a8b7c6d
+name: Processes Opening LSASS
+description: |
+  Finds processes that open lsass.exe.
+requiredDataConnectors:
+  - connectorId: MicrosoftThreatProtection
+    dataTypes:
+      - DeviceEvents
+tactics:
+%s
+relevantTechniques:
+%s
+query: |
+  DeviceEvents
+  | where FileName =~ "lsass.exe"
+`
+
+func TestAttackFixesSentinel(t *testing.T) {
+	cases := []struct{ name, check, tactics, techs, wantTactics, wantTechs string }{
+		{"style", "attack-tag-style", "  - Credential Access", "  - T1003.001", "  - CredentialAccess", "  - T1003.001"},
+		{"technique style", "attack-tag-style", "  - CredentialAccess", "  - t1003.001", "  - CredentialAccess", "  - T1003.001"},
+		{"mismatch adds tactic", "attack-tactic-mismatch", "  - Execution", "  - T1003.001", "  - CredentialAccess\n  - Execution", "  - T1003.001"},
+		{"revoked", "attack-revoked", "  - Execution", "  - T1086", "  - Execution", "  - T1059.001"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "hunt.yaml")
+			src := fmt.Sprintf(fixSentinel, c.tactics, c.techs)
+			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fs, err := RunFiles([]string{p}, testCatalog(t), &Config{}, c.check)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != 1 || fs[0].Fix == nil {
+				t.Fatalf("want one fixable finding, got:\n%s", formatGolden("", fs))
+			}
+			out, err := ApplyEdits([]byte(src), fs[0].Fix.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf(fixSentinel, c.wantTactics, c.wantTechs); string(out) != want {
 				t.Errorf("fixed:\n%s\nwant:\n%s", out, want)
 			}
 		})
