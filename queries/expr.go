@@ -399,6 +399,11 @@ func (p *parser) identExpr(t *token) node {
 		p.advance()
 		return other()
 	}
+	if t.text == "kind" && p.peek(1).text == "(" {
+		// "kind" names a column, but kind(...) is a parameter gone wrong
+		p.advance()
+		p.failAt(p.tok().end, 1, "Expected: ,")
+	}
 	if reserved[t.text] || hyphenated[t.text] {
 		p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' needs to be bracketed as ['"+t.text+"'] to be used in this context.")
 	}

@@ -205,6 +205,9 @@ func (p *parser) params(allowed map[string]bool) {
 			}
 			name = "hint." + p.peek(2).text
 			n = 3
+			if eq := p.peek(n); eq.kind == tPunct && eq.text == "==" {
+				p.failAt(t.off, eq.off-t.off, "The name '"+name+"' needs to be bracketed as ['"+name+"'] to be used in this context.")
+			}
 		} else if !paramNames[name] && !allowed[name] {
 			return
 		}
