@@ -219,7 +219,7 @@ func TestActionRunsOnPullRequest(t *testing.T) {
 
 	newRun := func(inputs map[string]string) *actionRun {
 		r := &actionRun{t: t, inputs: map[string]string{}, outputs: map[string]map[string]string{},
-			github: map[string]string{"action_path": repoRoot(t), "token": "", "event.pull_request.base.sha": base},
+			github:  map[string]string{"action_path": repoRoot(t), "token": "", "event.pull_request.base.sha": base},
 			workdir: work, temp: t.TempDir(), binDir: binDir}
 		for name, in := range a.Inputs {
 			r.inputs[name] = in.Default
