@@ -19,6 +19,7 @@ func (a *app) tagCommand() *cobra.Command {
 		write    bool
 		evaluate bool
 		folds    int
+		keepTac  bool
 		disc     rules.DiscoverOptions
 	)
 	cmd := &cobra.Command{
@@ -76,7 +77,7 @@ learns from --train only. See docs/tag.md.`,
 				if cmd.Flags().Changed("min-score") {
 					minScore = opts.MinScore
 				}
-				m, err := suggest.Evaluate(cat, loaded, suggest.EvalOptions{Folds: folds, Train: trainRules, MinScore: minScore})
+				m, err := suggest.Evaluate(cat, loaded, suggest.EvalOptions{Folds: folds, Train: trainRules, MinScore: minScore, KeepTactics: keepTac})
 				if err != nil {
 					return usageErr(fmt.Errorf("evaluate: %w", err))
 				}
@@ -126,6 +127,7 @@ learns from --train only. See docs/tag.md.`,
 	f.BoolVar(&write, "write", false, "add the suggestions to the files (Sigma tags, Sentinel relevantTechniques and tactics)")
 	f.BoolVar(&evaluate, "evaluate", false, "cross-validate on the tagged rules and print figures instead of suggestions")
 	f.IntVar(&folds, "folds", 5, "folds for --evaluate; 1 learns from --train only")
+	f.BoolVar(&keepTac, "keep-tactics", false, "with --evaluate, hide only the techniques of each rule, not the tactics it names")
 	f.StringArrayVar(&disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
 	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")

@@ -2,7 +2,6 @@ package suggest
 
 import (
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,28 +110,16 @@ func TestTune(t *testing.T) {
 		t.Fatal(err)
 	}
 	variants := map[string]params{}
-	base := defaultParams
-	variants["default"] = base
-	for _, k := range []int{12, 30} {
-		p := base
-		p.k = k
-		variants[fmt.Sprintf("k%d", k)] = p
-	}
-	for _, pw := range []float64{1.5, 3} {
-		p := base
-		p.power = pw
-		variants[fmt.Sprintf("power %.1f", pw)] = p
-	}
-	p := base
-	p.wKB, p.wName = 0.3, 0.1
-	variants["kb0.3 n0.1"] = p
-	for _, name := range sortedKeys(variants) {
-		s.p = variants[name]
-		m, err := s.evaluate(rs, EvalOptions{Folds: 5})
-		if err != nil {
-			t.Fatal(err)
+	variants["default"] = defaultParams
+	for _, keep := range []bool{false, true} {
+		for _, name := range sortedKeys(variants) {
+			s.p = variants[name]
+			m, err := s.evaluate(rs, EvalOptions{Folds: 5, KeepTactics: keep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%-12s tactics %-5v top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", name, keep, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 		}
-		t.Logf("%-12s top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", name, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 	}
 }
 

@@ -22,6 +22,9 @@ type EvalOptions struct {
 	Train []*rules.Rule
 	// MinScore drops suggestions scoring below it.
 	MinScore float64
+	// KeepTactics hides only the techniques of each rule, not the tactics
+	// it names: the situation of rules tagged with tactics only.
+	KeepTactics bool
 }
 
 // Metrics are the figures of an evaluation. A sub-technique counts at
@@ -125,7 +128,11 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		parallel(len(test), func(j int) {
 			i := test[j]
 			var ids []string
-			for _, sg := range s.SuggestFor(items[i], 3, true) {
+			var tactics []string
+			if opts.KeepTactics {
+				tactics = goldTac[i]
+			}
+			for _, sg := range s.rank(s.features(items[i]), items[i], 3, nil, tactics) {
 				if sg.Score >= opts.MinScore {
 					ids = append(ids, sg.Technique)
 				}

@@ -205,8 +205,16 @@ func (s *Suggester) SuggestFor(r *rules.Rule, n int, ignoreExisting bool) []Sugg
 			skip[parentOf(id)] = true
 		}
 	}
-	return s.rank(s.features(r), r, n, skip)
+	var tactics []string
+	if !ignoreExisting {
+		tactics = s.existingTactics(r)
+	}
+	return s.rank(s.features(r), r, n, skip, tactics)
 }
+
+// offTactic scales the score of a technique none of whose tactics the rule
+// names, when the rule names tactics.
+const offTactic = 0.1
 
 // candidate collects the signals for one technique.
 type candidate struct {
@@ -216,9 +224,27 @@ type candidate struct {
 	name  *nameHit
 	score float64
 	rank  float64 // score plus family support, the sort key
+	// tactic is the first tactic of the technique the rule names, when the
+	// rule names tactics.
+	tactic string
 }
 
-func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]bool) []Suggestion {
+// sharedTactic returns the first of have that is in want, or "".
+func sharedTactic(have, want []string) string {
+	for _, h := range have {
+		for _, w := range want {
+			if h == w {
+				return h
+			}
+		}
+	}
+	return ""
+}
+
+// rank scores the candidates for features f. skip lists techniques not to
+// suggest; tactics, when not empty, are the tactics the rule names: other
+// techniques score offTactic times less.
+func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]bool, tactics []string) []Suggestion {
 	cands := map[string]*candidate{}
 	get := func(id string) *candidate {
 		c := cands[id]
@@ -269,6 +295,12 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 			continue
 		}
 		c.score = w.combine(c)
+		if len(tactics) > 0 {
+			c.tactic = sharedTactic(c.tech.Tactics, tactics)
+			if c.tactic == "" {
+				c.score *= offTactic
+			}
+		}
 		if c.score > 0 {
 			list = append(list, c)
 		}
@@ -359,6 +391,9 @@ func evidence(c *candidate) []string {
 	}
 	if c.name != nil {
 		ev = append(ev, c.name.evidence)
+	}
+	if c.tactic != "" {
+		ev = append(ev, "tactic "+c.tactic+" named by the rule")
 	}
 	if c.model != nil {
 		for i, n := range c.model.from {

@@ -217,3 +217,30 @@ func TestDiversify(t *testing.T) {
 		t.Errorf("diversify = %v, want %s", got, want)
 	}
 }
+
+func TestNamedTacticsSteer(t *testing.T) {
+	s, err := New(embedded(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// reg.exe adding a Run key: persistence (T1547.001) and defense evasion
+	// (T1112) both fit; the tactic the rule names decides.
+	det := "    selection:\n        Image|endswith: '\\reg.exe'\n        CommandLine|contains: '\\CurrentVersion\\Run'\n"
+	evasion := sigma(t, "e", "Registry Change", []string{"attack.defense-evasion"}, det)
+	got := s.Suggest(evasion, 1)
+	if len(got) != 1 || got[0].Technique != "T1112" {
+		t.Fatalf("with defense-evasion named: %+v, want T1112", got)
+	}
+	if ev := strings.Join(got[0].Evidence, "; "); !strings.Contains(ev, "tactic defense-evasion named by the rule") {
+		t.Errorf("evidence %q", ev)
+	}
+	persistence := sigma(t, "p", "Registry Change", []string{"attack.persistence"}, det)
+	if got := s.Suggest(persistence, 1); len(got) != 1 || got[0].Technique != "T1547.001" {
+		t.Errorf("with persistence named: %+v, want T1547.001", got)
+	}
+	// --ignore-existing ignores named tactics too.
+	a, b := s.SuggestFor(evasion, 3, true), s.SuggestFor(persistence, 3, true)
+	if len(a) == 0 || len(b) == 0 || a[0].Technique != b[0].Technique || a[0].Score != b[0].Score {
+		t.Errorf("ignoring existing tags, the named tactic still counted: %+v vs %+v", a, b)
+	}
+}
