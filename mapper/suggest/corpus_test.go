@@ -79,6 +79,15 @@ func TestSigmaHQEvaluation(t *testing.T) {
 	if m.Rules < 2700 {
 		t.Errorf("only %d tagged rules evaluated; the loader lost rules or tags", m.Rules)
 	}
+	// Knowing the tactics each rule names (rules tagged with tactics only).
+	m, err = Evaluate(cat, rs, EvalOptions{Folds: 5, KeepTactics: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("knowing the tactics: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
+	if m.Top3Recall < 0.70 || m.ParentTop1Precision < 0.73 || m.ParentTop3Recall < 0.81 {
+		t.Errorf("knowing the tactics: top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.70, 0.73, 0.81", m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
+	}
 }
 
 func TestCrossFormatEvaluation(t *testing.T) {
@@ -96,6 +105,12 @@ func TestCrossFormatEvaluation(t *testing.T) {
 	if m.TacticRules < 200 || m.TacticTop3Recall < 0.6 {
 		t.Errorf("tactic level: %d rules, recall %.3f; want at least 200 rules and 0.6", m.TacticRules, m.TacticTop3Recall)
 	}
+	m, err = Evaluate(catalog18(t), m365, EvalOptions{Folds: 1, Train: sigma, KeepTactics: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the same, knowing the tactics each query names: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f coverage %.3f",
+		m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 }
 
 // TestTune prints the figures of parameter variants (HUNTLINT_TUNE=1).
