@@ -213,6 +213,16 @@ func (l *lexer) next() token {
 		return l.bracketIdent(start, nl)
 	case c == '!':
 		return l.bang(start, nl)
+	case c == '{':
+		// a client parameter placeholder: {TimeRange}
+		j := l.pos + 1
+		for j < len(l.src) && isIdentPartByte(l.src[j]) {
+			j++
+		}
+		if j > l.pos+1 && j < len(l.src) && l.src[j] == '}' && !(l.src[l.pos+1] >= '0' && l.src[l.pos+1] <= '9') {
+			l.pos = j + 1
+			return l.tok(tLiteral, start, nl)
+		}
 	}
 	r, n := utf8.DecodeRuneInString(l.src[l.pos:])
 	if isIdentStart(r) {

@@ -134,7 +134,12 @@ func (p *parser) operatorBody(op string) {
 				break
 			}
 		}
-	case "count", "getschema", "project-smart":
+	case "count":
+		if p.isWord("as") {
+			p.advance()
+			p.name()
+		}
+	case "getschema", "project-smart":
 	case "render":
 		p.render()
 	case "as":
@@ -541,7 +546,7 @@ func (p *parser) parse() {
 		case t.kind == tPunct && t.text == "*":
 			p.advance()
 		case t.kind == tIdent || t.kind == tBracket:
-			p.name()
+			p.declName()
 			if p.accept(":") {
 				p.typeRef()
 			}
@@ -691,7 +696,11 @@ func (p *parser) render() {
 		p.expect(")")
 		return
 	}
-	// legacy properties: render timechart kind=stacked title="x"
+	// legacy forms: render piechart by x, render timechart kind=stacked title="x"
+	if p.isWord("by") {
+		p.advance()
+		p.exprList()
+	}
 	for p.tok().kind == tIdent && p.peek(1).text == "=" {
 		if t := p.tok(); reserved[t.text] && t.text != "title" {
 			p.failAt(t.off, t.end-t.off, "Missing parameter")

@@ -406,7 +406,7 @@ func (p *parser) lambda() {
 	p.expect("(")
 	if !p.isPunct(")") {
 		for {
-			name := p.name()
+			name := p.declName()
 			p.bind(name)
 			p.expect(":")
 			p.typeRef()
@@ -467,7 +467,8 @@ func (p *parser) typeRef() {
 	p.missing("type")
 }
 
-// schemaBody parses "name:type, ... )" after "(".
+// schemaBody parses "name:type, ... )" after "("; a trailing comma is
+// allowed.
 func (p *parser) schemaBody() {
 	if p.accept(")") {
 		return
@@ -476,15 +477,25 @@ func (p *parser) schemaBody() {
 		if p.isPunct("*") {
 			p.advance()
 		} else {
-			p.name()
+			p.declName()
 			p.expect(":")
 			p.typeRef()
 		}
-		if !p.accept(",") {
+		if !p.accept(",") || p.isPunct(")") {
 			break
 		}
 	}
 	p.expect(")")
+}
+
+// declName parses a declared name (a column of a schema, a parse pattern),
+// where Kusto also accepts some keywords (title, by).
+func (p *parser) declName() string {
+	if t := p.tok(); t.kind == tIdent && declarable[t.text] {
+		p.advance()
+		return t.text
+	}
+	return p.name()
 }
 
 // schema parses "(name:type, ...)".
