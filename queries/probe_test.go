@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/rules"
 )
 
 // TestProbe compares huntlint's verdicts with the oracle's on ad-hoc
@@ -71,4 +75,53 @@ func TestProbe(t *testing.T) {
 		i++
 	}
 	fmt.Printf("%d probed\n", i)
+}
+
+// TestProbeDir compares huntlint's verdicts with the oracle's on every
+// query of the files under $PROBE_DIR, loaded as huntlint loads them, and
+// prints the disagreements: a differential test on any collection of rules,
+// run as
+//
+//	PROBE_DIR=path/to/queries go test ./queries -run TestProbeDir -v
+func TestProbeDir(t *testing.T) {
+	root := os.Getenv("PROBE_DIR")
+	if root == "" {
+		t.Skip()
+	}
+	var items []item
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rs, _ := rules.Load(p)
+		for _, r := range rs {
+			for i, q := range r.Queries {
+				items = append(items, item{id: fmt.Sprintf("%s#%d", p, i), text: q.Text})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := runOracle(t, items)
+	same, bad := 0, 0
+	for i, it := range items {
+		r := Parse(it.text)
+		if !vs[i].OK {
+			bad++
+		}
+		if r.OK() == vs[i].OK {
+			same++
+			continue
+		}
+		if r.OK() {
+			o := vs[i].Offset
+			fmt.Printf("MISSED %s: oracle line %d near %q\n", it.id, lineOf(it.text, o), it.text[max(0, o-40):min(len(it.text), o+30)])
+		} else {
+			d := r.Diagnostics[0]
+			fmt.Printf("FALSE %s: %s line %d near %q\n", it.id, d.Message, lineOf(it.text, d.Offset), it.text[max(0, d.Offset-40):min(len(it.text), d.Offset+30)])
+		}
+	}
+	fmt.Printf("%d queries, %d oracle errors, same %d\n", len(items), bad, same)
 }
