@@ -335,3 +335,53 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionValues: flag values complete from the flags' own usage
+// texts, the check registry and the catalog's domains.
+func TestCompletionValues(t *testing.T) {
+	cases := []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"lint", "--format", ""}, []string{"text", "json", "sarif", "github"}, ""},
+		{[]string{"lint", "--fail-on", "w"}, []string{"warning"}, "error"},
+		{[]string{"lint", "--select", "attack-rev"}, []string{"attack-revoked"}, "sigma"},
+		{[]string{"lint", "--ignore", "attack-revoked,sig"}, []string{"attack-revoked,sigma", "attack-revoked,sigma-invalid-id"}, "attack-revoked,attack"},
+		{[]string{"layer", "--format", ""}, []string{"navigator", "csv", "markdown", "svg", "html"}, ""},
+		{[]string{"layer", "merge", "--op", ""}, []string{"max", "sum", "min"}, ""},
+		{[]string{"--domain", ""}, []string{"enterprise-attack", "mobile-attack", "ics-attack"}, ""},
+		{[]string{"--log-level", ""}, []string{"trace", "debug", "info", "warn", "error"}, ""},
+		{[]string{"checks", "attack-unknown-t"}, []string{"attack-unknown-technique", "attack-unknown-tactic"}, "attack-revoked"},
+	}
+	for _, c := range cases {
+		_, out, _ := runIn(t, "", append([]string{"__complete"}, c.args...)...)
+		got := map[string]bool{}
+		for _, l := range strings.Split(out, "\n") {
+			got[strings.SplitN(l, "\t", 2)[0]] = true
+		}
+		for _, w := range c.want {
+			if !got[w] {
+				t.Errorf("completing %q does not offer %q:\n%s", c.args, w, out)
+			}
+		}
+		if c.not != "" && got[c.not] {
+			t.Errorf("completing %q offers %q", c.args, c.not)
+		}
+	}
+}
+
+func TestFlagValues(t *testing.T) {
+	for usage, want := range map[string]string{
+		"output format: text, json, sarif or github":                                                "text json sarif github",
+		"output format: text or json":                                                               "text json",
+		"log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)":                       "trace debug info warn error",
+		"keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)": "sigma sentinel kql markdown",
+		"glob of files to take from folders, replacing the defaults; repeatable":                    "",
+		"write the report to FILE instead of standard output":                                       "",
+	} {
+		if got := strings.Join(flagValues(usage), " "); got != want {
+			t.Errorf("flagValues(%q) = %q, want %q", usage, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/mapper"
 )
 
 // Conventions every command shares, applied to the whole command tree by
@@ -57,6 +59,7 @@ const pathArgsAnnotation = "huntlint/path-args"
 func (a *app) conventions(root *cobra.Command) {
 	root.PersistentFlags().BoolP("quiet", "q", envBool("HUNTLINT_QUIET"), "print only findings, requested output and errors: no summaries or informational logs (env HUNTLINT_QUIET)")
 	root.SetFlagErrorFunc(flagError)
+	registerCompletions(root)
 	walkCommands(root, func(c *cobra.Command) {
 		if c.RunE == nil {
 			return
@@ -378,4 +381,82 @@ func (a *app) writeOutput(path string, data []byte) error {
 		return usageErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
 	}
 	return nil
+}
+
+// valueListRE finds the values a flag's usage lists after a colon:
+// "output format: text, json, sarif or github".
+var valueListRE = regexp.MustCompile(`:\s+([a-z][\w.-]*(?:, [a-z][\w.-]*)+(?: or [a-z][\w.-]*)?|[a-z][\w.-]* or [a-z][\w.-]*)(?:[\s;(]|$)`)
+
+// flagValues are the values a flag's usage text lists, or nil.
+func flagValues(usage string) []string {
+	m := valueListRE.FindStringSubmatch(usage)
+	if m == nil {
+		return nil
+	}
+	return strings.FieldsFunc(strings.ReplaceAll(m[1], " or ", ", "), func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// registerCompletions adds shell completion of flag values: the values a
+// flag's usage lists, check IDs and categories for --select and --ignore,
+// ATT&CK domains for --domain, and check IDs for `huntlint checks`.
+func registerCompletions(root *cobra.Command) {
+	// fixed completes one of values; in a comma-separated list, the item
+	// after the last comma.
+	fixed := func(values []string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			done, part := "", toComplete
+			if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+				done, part = toComplete[:i+1], toComplete[i+1:]
+			}
+			var out []string
+			for _, v := range values {
+				if strings.HasPrefix(v, part) {
+					out = append(out, done+v)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	var checks []string
+	seen := map[string]bool{}
+	for _, c := range linter.Registry() {
+		d := c.Doc()
+		checks = append(checks, d.ID)
+		if !seen[d.Category] && d.Category != "" {
+			seen[d.Category] = true
+			checks = append(checks, d.Category)
+		}
+	}
+	var domains []string
+	for _, d := range mapper.AllDomains {
+		domains = append(domains, string(d))
+	}
+	_ = root.RegisterFlagCompletionFunc("domain", fixed(domains))
+	walkCommands(root, func(c *cobra.Command) {
+		c.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+			if _, ok := c.GetFlagCompletionFunc(f.Name); ok {
+				return
+			}
+			switch {
+			case f.Name == "select" || f.Name == "ignore":
+				_ = c.RegisterFlagCompletionFunc(f.Name, fixed(checks))
+			case f.Value.Type() == "string" || f.Value.Type() == "stringSlice":
+				if vals := flagValues(f.Usage); vals != nil {
+					_ = c.RegisterFlagCompletionFunc(f.Name, fixed(vals))
+				}
+			}
+		})
+		if c.Name() == "checks" && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 {
+			ids := checks[:0:0]
+			for _, ch := range linter.Registry() {
+				ids = append(ids, ch.Doc().ID)
+			}
+			c.ValidArgs = ids
+		}
+	})
+	for _, f := range []string{"log-level", "log-format"} {
+		if fl := root.PersistentFlags().Lookup(f); fl != nil {
+			_ = root.RegisterFlagCompletionFunc(f, fixed(flagValues(fl.Usage)))
+		}
+	}
 }
