@@ -168,6 +168,8 @@ func (p *parser) operatorBody(op string) {
 		p.expr()
 		p.expectWord("step")
 		p.expr()
+	case "scan":
+		p.scan()
 	case "datatable":
 		p.datatable()
 	case "externaldata":
@@ -777,6 +779,50 @@ func (p *parser) find() {
 		p.advance()
 		p.columnList(false)
 	}
+}
+
+var scanParams = map[string]bool{"with_match_id": true, "with_step_name": true}
+
+// scan parses [params] [declare (schema)] with (step name [output=x]:
+// predicate [=> assignments]; ...).
+func (p *parser) scan() {
+	p.params(scanParams)
+	if p.isWord("declare") {
+		p.advance()
+		p.expect("(")
+		if !p.isPunct(")") {
+			for {
+				p.declName()
+				p.expect(":")
+				p.typeRef()
+				if p.accept("=") {
+					p.expr()
+				}
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+		p.expect(")")
+	}
+	p.expectWord("with")
+	p.expect("(")
+	for !p.isPunct(")") {
+		p.expectWord("step")
+		p.declName()
+		if p.isWord("output") {
+			p.advance()
+			p.expect("=")
+			p.advance()
+		}
+		p.expect(":")
+		p.expr()
+		if p.accept("=>") {
+			p.namedList()
+		}
+		p.expect(";")
+	}
+	p.expect(")")
 }
 
 func (p *parser) facet() {

@@ -22,7 +22,7 @@ import (
 func TestProbe(t *testing.T) {
 	f := os.Getenv("PROBE_FILE")
 	if f == "" {
-		t.Skip()
+		t.Skip("set PROBE_FILE to a file of queries, one per line, to compare with the oracle")
 	}
 	data, err := os.ReadFile(f)
 	if err != nil {
@@ -86,7 +86,7 @@ func TestProbe(t *testing.T) {
 func TestProbeDir(t *testing.T) {
 	root := os.Getenv("PROBE_DIR")
 	if root == "" {
-		t.Skip()
+		t.Skip("set PROBE_DIR to a folder of queries to compare with the oracle")
 	}
 	var items []item
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
