@@ -33,6 +33,7 @@ type actionRun struct {
 	temp     string
 	binDir   string
 	lastExit int
+	install  bool // run the install step too
 }
 
 var (
@@ -104,7 +105,7 @@ func (r *actionRun) run(a action) {
 			r.used = append(r.used, s.Uses)
 			continue
 		}
-		if s.Name == "Install huntlint" {
+		if s.Name == "Install huntlint" && !r.install {
 			r.ran = append(r.ran, s.Name)
 			continue // the test's binary is on PATH already
 		}
@@ -288,4 +289,109 @@ func TestActionRunsOnPullRequest(t *testing.T) {
 	if r.summary != "" {
 		t.Errorf("no layer asked, yet a summary:\n%s", r.summary)
 	}
+}
+
+// TestActionInstallsRelease runs the install step with a release version:
+// it downloads the archive for this machine and checksums.txt with gh (here
+// a stand-in serving files the test made in goreleaser's layout), verifies
+// the checksum, unpacks huntlint and puts it on PATH; a wrong checksum fails.
+func TestActionInstallsRelease(t *testing.T) {
+	if _, err := exec.LookPath("tar"); err != nil {
+		t.Skip("tar is not installed")
+	}
+	if _, err := exec.LookPath("sha256sum"); err != nil {
+		t.Skip("sha256sum is not installed")
+	}
+	var a action
+	decodeStrict(t, "action.yml", &a)
+	tmp := t.TempDir()
+	osName := strings.ToLower(strings.TrimSpace(mustOutput(t, "uname", "-s")))
+	arch := map[string]string{"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}[strings.TrimSpace(mustOutput(t, "uname", "-m"))]
+	if arch == "" || (osName != "linux" && osName != "darwin") {
+		t.Skipf("no release archive for %s/%s", osName, arch)
+	}
+	// The release: an archive holding a huntlint that says who it is.
+	rel := filepath.Join(tmp, "release")
+	stage := filepath.Join(tmp, "stage")
+	for _, d := range []string{rel, stage} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(stage, "huntlint"), []byte("#!/bin/sh\necho released huntlint \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	archive := fmt.Sprintf("huntlint_9.9.9_%s_%s.tar.gz", osName, arch)
+	mustOutput(t, "tar", "-czf", filepath.Join(rel, archive), "-C", stage, "huntlint")
+	sum := strings.Fields(mustOutput(t, "sha256sum", filepath.Join(rel, archive)))[0]
+	writeSums := func(sum string) {
+		if err := os.WriteFile(filepath.Join(rel, "checksums.txt"), []byte(sum+"  "+archive+"\n0000  other.zip\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// gh release download TAG --repo R --pattern P... --dir D
+	fake := filepath.Join(tmp, "fakebin")
+	if err := os.MkdirAll(fake, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gh := `#!/bin/bash
+set -e
+[ "$1 $2 $3" = "release download v9.9.9" ] || { echo "unexpected gh $*" >&2; exit 1; }
+shift 3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repo) [ "$2" = huntlint/huntlint ] || exit 1; shift 2;;
+    --pattern) pats+=("$2"); shift 2;;
+    --dir) dir="$2"; shift 2;;
+    *) echo "unexpected $1" >&2; exit 1;;
+  esac
+done
+for p in "${pats[@]}"; do cp "$RELEASE/$p" "$dir/"; done
+`
+	if err := os.WriteFile(filepath.Join(fake, "gh"), []byte(gh), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	newRun := func() *actionRun {
+		r := &actionRun{t: t, inputs: map[string]string{}, outputs: map[string]map[string]string{},
+			github: map[string]string{"action_path": repoRoot(t), "token": "x"}, workdir: tmp, temp: t.TempDir(),
+			binDir: fake, install: true}
+		for name, in := range a.Inputs {
+			r.inputs[name] = in.Default
+		}
+		r.inputs["version"] = "v9.9.9"
+		r.inputs["upload-sarif"] = "false"
+		return r
+	}
+	t.Setenv("RELEASE", rel)
+	writeSums(sum)
+	r := newRun()
+	r.run(a)
+	logs := r.logs.String()
+	path, err := os.ReadFile(filepath.Join(r.temp, "path"))
+	if err != nil {
+		t.Fatalf("GITHUB_PATH not written: %v\n%s", err, logs)
+	}
+	bin := filepath.Join(strings.TrimSpace(string(path)), "huntlint")
+	if out := mustOutput(t, bin, "version"); !strings.Contains(out, "released huntlint version") {
+		t.Errorf("installed huntlint: %q", out)
+	}
+	if !strings.Contains(strings.Join(r.ran, ","), "Install huntlint") || strings.Contains(strings.Join(r.used, ","), "setup-go") {
+		t.Errorf("steps run %q, used %q: a release install needs no Go", r.ran, r.used)
+	}
+	// A checksum that does not match stops the job at the install step.
+	writeSums(strings.Repeat("0", 64))
+	r = newRun()
+	r.run(a)
+	if !r.failed || len(r.ran) != 1 {
+		t.Errorf("a bad checksum did not stop the job: failed %v, ran %q\n%s", r.failed, r.ran, r.logs.String())
+	}
+}
+
+func mustOutput(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
 }

@@ -395,8 +395,13 @@ func TestReleaseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(action), `huntlint_${v}_${os}_${arch}.tar.gz`) {
+	if !strings.Contains(string(action), `archive="huntlint_${v}_${os}_${arch}.${ext}"`) {
 		t.Error("action.yml does not download the archive name .goreleaser.yaml writes")
+	}
+	for _, o := range ar.FormatOverrides {
+		if o.Goos == "windows" && !slices.Equal(o.Formats, []string{"zip"}) || o.Goos != "windows" {
+			t.Errorf("format override %+v: action.yml expects zip on windows only", o)
+		}
 	}
 }
 
