@@ -38,6 +38,9 @@ func (s *Suggester) TagEdits(r *rules.Rule, techs []string) ([]Edit, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s:%d: the document is not a mapping; cannot add tags", r.Path, root.Line)
 	}
+	if root.Style&yaml.FlowStyle != 0 {
+		return nil, fmt.Errorf("%s:%d:%d: the rule is one flow mapping ({…}); cannot add tags to it", r.Path, root.Line, root.Column)
+	}
 	e := &editor{src: r.Source, root: root, path: r.Path}
 	e.index()
 	switch r.Format {
@@ -59,9 +62,21 @@ type editor struct {
 }
 
 func (e *editor) index() {
+	// Line breaks as YAML counts them: LF, CRLF, CR, NEL, LS and PS.
 	e.lines = []int{0}
-	for i, b := range e.src {
-		if b == '\n' {
+	src := e.src
+	for i := 0; i < len(src); i++ {
+		switch {
+		case src[i] == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			i++
+			e.lines = append(e.lines, i+1)
+		case src[i] == '\n' || src[i] == '\r':
+			e.lines = append(e.lines, i+1)
+		case src[i] == 0xC2 && i+1 < len(src) && src[i+1] == 0x85:
+			i++
+			e.lines = append(e.lines, i+1)
+		case src[i] == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9):
+			i += 2
 			e.lines = append(e.lines, i+1)
 		}
 	}
@@ -77,12 +92,20 @@ func (e *editor) offset(line, col int) int {
 	if line < 1 || line > len(e.lines) {
 		return len(e.src)
 	}
-	off := e.lines[line-1]
-	for c := 1; c < col && off < len(e.src) && e.src[off] != '\n'; c++ {
+	off := e.lineStart(line)
+	for c := 1; c < col && off < len(e.src) && e.src[off] != '\n' && e.src[off] != '\r'; c++ {
 		_, size := utf8.DecodeRune(e.src[off:])
 		off += size
 	}
 	return off
+}
+
+// lineStart returns the offset of line (1-based), or the end of the file.
+func (e *editor) lineStart(line int) int {
+	if line < 1 || line > len(e.lines) {
+		return len(e.src)
+	}
+	return e.lines[line-1]
 }
 
 // lineEnd returns the offset just after the newline ending line (1-based),
@@ -111,8 +134,11 @@ func (e *editor) itemIndent(def string) string {
 		v := e.root.Content[i]
 		if v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 {
 			it := v.Content[0]
-			start := e.lines[it.Line-1]
-			prefix := string(e.src[start:e.offset(it.Line, it.Column)])
+			start, end := e.lineStart(it.Line), e.offset(it.Line, it.Column)
+			if end < start {
+				continue
+			}
+			prefix := string(e.src[start:end])
 			if strings.TrimLeft(prefix, " ") == "- " || strings.TrimLeft(prefix, " ") == "-  " {
 				return prefix
 			}
@@ -127,15 +153,19 @@ func (e *editor) appendItems(name string, values []string, beforeKeys []string, 
 	k, v := e.key(name)
 	if k == nil {
 		var b strings.Builder
-		b.WriteString(name + ":" + e.nl)
-		prefix := e.itemIndent(defIndent)
+		indent := ""
+		if len(e.root.Content) > 0 {
+			indent = strings.Repeat(" ", max(e.root.Content[0].Column-1, 0))
+		}
+		b.WriteString(indent + name + ":" + e.nl)
+		prefix := e.itemIndent(indent + defIndent)
 		for _, x := range values {
 			b.WriteString(prefix + x + e.nl)
 		}
 		at := e.docEnd()
 		for _, bk := range beforeKeys {
 			if kn, _ := e.key(bk); kn != nil {
-				at = e.lines[kn.Line-1]
+				at = e.lineStart(kn.Line)
 				break
 			}
 		}
@@ -180,10 +210,15 @@ func (e *editor) appendItems(name string, values []string, beforeKeys []string, 
 		return Edit{}, fmt.Errorf("%s:%d:%d: empty %s list", e.path, v.Line, v.Column, name)
 	}
 	last := v.Content[len(v.Content)-1]
-	start := e.lines[last.Line-1]
-	prefix := string(e.src[start:e.offset(last.Line, last.Column)])
+	start, end := e.lineStart(last.Line), e.offset(last.Line, last.Column)
+	if end < start {
+		return Edit{}, fmt.Errorf("%s:%d:%d: cannot locate the last %s item", e.path, last.Line, last.Column, name)
+	}
+	prefix := string(e.src[start:end])
 	if strings.TrimSpace(prefix) != "-" {
 		prefix = e.itemIndent(defIndent)
+	} else if !strings.HasSuffix(prefix, " ") {
+		prefix += " " // the last item is empty ("-")
 	}
 	at := e.lineEnd(lastLine(last))
 	var b strings.Builder
@@ -203,7 +238,7 @@ func (e *editor) docEnd() int {
 	// skip the rest of the last node's lines (block scalars)
 	end := e.lineEnd(last)
 	for l := last + 1; l <= len(e.lines); l++ {
-		off := e.lines[l-1]
+		off := e.lineStart(l)
 		rest := e.src[off:e.lineEnd(l)]
 		if len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
 			end = e.lineEnd(l)
