@@ -818,7 +818,14 @@ func (p *parser) scan() {
 		p.expect(":")
 		p.expr()
 		if p.accept("=>") {
-			p.namedList()
+			for {
+				p.declName()
+				p.expect("=")
+				p.expr()
+				if !p.accept(",") {
+					break
+				}
+			}
 		}
 		p.expect(";")
 	}
