@@ -4,7 +4,8 @@
 # HEAD (pre-commit clones it and builds huntlint with `go install`), then
 #   1. a staged rule with a revoked technique (attack.t1086) blocks the commit;
 #   2. the corrected rule commits;
-#   3. huntlint-fix rewrites a revoked tag in a staged rule to its replacement.
+#   3. huntlint-fix rewrites a revoked tag in a staged rule to its replacement;
+#   4. huntlint-system (the huntlint on PATH) refuses a revoked tag too.
 #
 # Usage: scripts/test-precommit.sh [REPO]   (REPO defaults to this repository)
 # Exit status: 0 passed, 1 failed, 77 skipped (pre-commit, git or go missing
@@ -124,4 +125,18 @@ grep -q "attack.t1086" rules/encoded_powershell_2.yml && fail "attack.t1086 is s
 git add rules/encoded_powershell_2.yml
 git commit -m "add another rule" >"$work/out4" 2>&1 || { cat "$work/out4" >&2; fail "the fixed rule was refused"; }
 
-echo "PASS: pre-commit hooks huntlint and huntlint-fix at $rev" >&2
+echo "--- 4. huntlint-system uses the huntlint on PATH" >&2
+built=$(find "$PRE_COMMIT_HOME" -path '*/bin/huntlint' -type f | head -n 1)
+[ -n "$built" ] || fail "no huntlint built by pre-commit under $PRE_COMMIT_HOME"
+config huntlint-system
+git commit -q --no-verify -m "use huntlint-system"
+rule rules/encoded_powershell_3.yml 7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d attack.t1086
+git add rules/encoded_powershell_3.yml
+if PATH="$(dirname "$built"):$PATH" git commit -m "add a third rule" >"$work/out5" 2>&1; then
+	cat "$work/out5" >&2
+	fail "huntlint-system let a rule tagged attack.t1086 through"
+fi
+cat "$work/out5" >&2
+grep -q "rules/encoded_powershell_3.yml:9:7: error \[attack-revoked\]" "$work/out5" || fail "huntlint-system did not report the revoked tag"
+
+echo "PASS: pre-commit hooks huntlint, huntlint-fix and huntlint-system at $rev" >&2

@@ -242,15 +242,26 @@ func TestPreCommitHooksFile(t *testing.T) {
 	for _, h := range hooks {
 		byID[h.ID] = h
 	}
-	want := map[string]string{"huntlint": "huntlint lint", "huntlint-fix": "huntlint fix"}
-	for id, entry := range want {
+	want := map[string][2]string{
+		"huntlint":        {"huntlint lint", "golang"},
+		"huntlint-fix":    {"huntlint fix", "golang"},
+		"huntlint-system": {"huntlint lint", "system"},
+	}
+	if len(hooks) != len(want) {
+		t.Errorf("%d hooks, want %d", len(hooks), len(want))
+	}
+	for id, w := range want {
+		entry, lang := w[0], w[1]
 		h, ok := byID[id]
 		if !ok {
 			t.Errorf("hook %q is missing", id)
 			continue
 		}
-		if h.Language != "golang" || h.Entry != entry || h.Name == "" || h.Description == "" {
-			t.Errorf("hook %q: language %q, entry %q; want golang and %q, with a name and description", id, h.Language, h.Entry, entry)
+		if h.Language != lang || h.Entry != entry || h.Name == "" || h.Description == "" {
+			t.Errorf("hook %q: language %q, entry %q; want %s and %q, with a name and description", id, h.Language, h.Entry, lang, entry)
+		}
+		if h.Files != byID["huntlint"].Files {
+			t.Errorf("hook %q: files %q differ from huntlint's %q", id, h.Files, byID["huntlint"].Files)
 		}
 		if h.PassFilenames != nil && !*h.PassFilenames {
 			t.Errorf("hook %q does not pass file names", id)
