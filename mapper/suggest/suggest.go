@@ -44,10 +44,11 @@ type Suggestion struct {
 	Technique string   `json:"technique"` // "T1059.001"
 	Name      string   `json:"name"`
 	Score     float64  `json:"score"`    // in [0,1]
-	Evidence  []string `json:"evidence"` // why, strongest signal first
+	Evidence  []string `json:"evidence"` // why: indicators, names, then similar tagged rules
 }
 
-// Suggester proposes techniques. It is safe for concurrent use once built.
+// Suggester proposes techniques. Suggest, SuggestFor, Best and Tag are safe
+// for concurrent use once it is built.
 type Suggester struct {
 	ix      *index
 	kb      *kb
@@ -59,9 +60,19 @@ type Suggester struct {
 }
 
 // New builds a suggester over the catalog's active domains, learning from
-// the tagged rules among train (untagged ones are ignored).
+// the tagged rules among train (untagged ones are ignored). A file loaded
+// twice (as a PATH and under --train) is learned from once, the first time,
+// so that a rule is never its own neighbour.
 func New(cat *mapper.Catalog, train []*rules.Rule) (*Suggester, error) {
-	return newSuggester(indexFromCatalog(cat), train)
+	seen := map[string]bool{}
+	var uniq []*rules.Rule
+	for _, r := range train {
+		if k := ruleKey(r); !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, r)
+		}
+	}
+	return newSuggester(indexFromCatalog(cat), uniq)
 }
 
 func newSuggester(ix *index, train []*rules.Rule) (*Suggester, error) {

@@ -244,3 +244,23 @@ func TestNamedTacticsSteer(t *testing.T) {
 		t.Errorf("ignoring existing tags, the named tactic still counted: %+v vs %+v", a, b)
 	}
 }
+
+func TestNewLearnsAFileOnce(t *testing.T) {
+	cat := embedded(t)
+	a := loadOne(t, "testdata/rundll32.yml")
+	twin := loadOne(t, "testdata/rundll32.yml")
+	s, err := New(cat, []*rules.Rule{a, twin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Trained() != 1 {
+		t.Errorf("trained on %d rules, want 1", s.Trained())
+	}
+	for _, sg := range s.SuggestFor(a, 5, true) {
+		for _, ev := range sg.Evidence {
+			if strings.Contains(ev, "similar tagged rule") {
+				t.Errorf("the rule learned from its own twin: %v", ev)
+			}
+		}
+	}
+}
