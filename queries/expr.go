@@ -1,6 +1,10 @@
 package queries
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
 
 // node says what an expression was, as far as facts need to know.
 type node struct {
@@ -583,6 +587,20 @@ func unquote(s string) string {
 			b.WriteByte('\t')
 		case 'r':
 			b.WriteByte('\r')
+		case 'x', 'u', 'U':
+			// \xHH, \uHHHH, \UHHHHHHHH
+			n := escapeLen(body[i-1:]) - 2
+			if n <= 0 {
+				b.WriteByte(body[i])
+				continue
+			}
+			v, err := strconv.ParseUint(body[i+1:i+1+n], 16, 32)
+			if err != nil || v > unicode.MaxRune {
+				b.WriteString(body[i-1 : i+1+n])
+			} else {
+				b.WriteRune(rune(v))
+			}
+			i += n
 		default:
 			b.WriteByte(body[i])
 		}

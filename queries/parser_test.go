@@ -193,3 +193,15 @@ DeviceProcessEvents
 		t.Errorf("Literals = %q, want %q", got, want)
 	}
 }
+
+func TestUnquote(t *testing.T) {
+	for in, want := range map[string]string{
+		`'a'`: "a", `"a\"b"`: `a"b`, `'a\'b'`: "a'b", `@'a''b'`: "a'b", `@"c:\x"`: `c:\x`,
+		`"a\nb"`: "a\nb", `"\x41\u0042\U00000043"`: "ABC", `h'secret'`: "secret", "```a\nb```": "a\nb",
+		`"\\"`: `\`,
+	} {
+		if got := unquote(in); got != want {
+			t.Errorf("unquote(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
