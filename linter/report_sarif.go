@@ -39,6 +39,9 @@ func sarifLevel(s Severity) string {
 func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("huntlint", "https://github.com/huntlint/huntlint")
+	// Columns count characters (code points); without this, consumers such
+	// as code scanning read them as UTF-16 code units.
+	run.WithColumnKind("unicodeCodePoints")
 	if s.version != "" {
 		run.Tool.Driver.WithVersion(s.version)
 	}

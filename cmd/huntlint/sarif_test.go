@@ -19,7 +19,8 @@ import (
 
 type sarifLog struct {
 	Runs []struct {
-		Tool struct {
+		ColumnKind string `json:"columnKind"`
+		Tool       struct {
 			Driver struct {
 				Rules []struct {
 					ID   string `json:"id"`
@@ -186,6 +187,9 @@ func TestSARIFForCodeScanning(t *testing.T) {
 	t.Chdir(filepath.Dir(examples))
 	raw, log := lintSARIF(t, "examples")
 	run := log.Runs[0]
+	if run.ColumnKind != "unicodeCodePoints" {
+		t.Errorf("columnKind %q: huntlint's columns count code points, and SARIF's default is UTF-16 code units", run.ColumnKind)
+	}
 	if len(run.Results) == 0 {
 		t.Fatal("no results on the examples, which carry tag problems")
 	}
