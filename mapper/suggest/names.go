@@ -14,6 +14,7 @@ type namePhrase struct {
 	shown  string
 	share  float64 // 1 / number of live techniques with this phrase
 	first  string  // the phrase's first word
+	single bool    // the phrase is one word
 }
 
 var (
@@ -43,17 +44,31 @@ func namePhrases(ix *index) []namePhrase {
 			if len(words) == 1 && (len(words[0]) < 3 || stopwords[words[0]]) {
 				continue
 			}
-			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part), first: words[0]})
+			out = append(out, namePhrase{tech: t.ID, phrase: p, shown: strings.TrimSpace(part), first: words[0], single: len(words) == 1})
 		}
 	}
-	// A phrase shared by several techniques ("Malware", "Domains") says
-	// less about each.
+	// A phrase shared by several techniques ("Malware", "Domains"), or a
+	// one-word name that other names contain too ("PowerShell" in
+	// "PowerShell Profile"), says less about each.
+	names := make([]string, 0, len(ix.live))
+	for _, t := range ix.live {
+		names = append(names, normText(parenRe.ReplaceAllString(t.Name, " ")))
+	}
 	count := map[string]int{}
 	for _, p := range out {
 		count[p.phrase]++
 	}
 	for i := range out {
-		out[i].share = 1 / float64(count[out[i].phrase])
+		n := count[out[i].phrase]
+		if out[i].single {
+			n = 0
+			for _, name := range names {
+				if strings.Contains(name, out[i].phrase) {
+					n++
+				}
+			}
+		}
+		out[i].share = 1 / float64(max(n, 1))
 	}
 	return out
 }
@@ -94,6 +109,10 @@ func matchNames(phrases []namePhrase, f *features) map[string]*nameHit {
 		switch {
 		case strings.Contains(title, p.phrase):
 			score, where = nameInTitle, "title"
+		case p.single:
+			// one-word names ("Tool", "Proxy") are ordinary words outside
+			// a title
+			continue
 		case strings.Contains(descr, p.phrase):
 			score, where = nameInDescr, "description"
 		case strings.Contains(body, p.phrase):

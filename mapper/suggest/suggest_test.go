@@ -48,20 +48,27 @@ func TestNamePhrases(t *testing.T) {
 	}
 	f := newFeatures()
 	f.title = "suspicious rundll32 execution"
-	f.descr = "uses mshta"
-	f.values = []string{`\regsvr32.exe`}
+	f.descr = "creates a scheduled task with mshta"
+	f.values = []string{`windows management instrumentation`}
 	got := matchNames(s.phrases, f)
 	for tech, want := range map[string]string{
 		"T1218.011": `name "Rundll32" in title`,
-		"T1218.005": `name "Mshta" in description`,
-		"T1218.010": `name "Regsvr32" in detection values`,
+		"T1053.005": `name "Scheduled Task" in description`,
+		"T1047":     `name "Windows Management Instrumentation" in detection values`,
 	} {
 		if h := got[tech]; h == nil || h.evidence != want {
 			t.Errorf("%s: got %+v, want %q", tech, h, want)
 		}
 	}
-	if got["T1218.011"].score != nameInTitle || got["T1218.005"].score != nameInDescr || got["T1218.010"].score != nameInBody {
-		t.Errorf("scores by place: %v %v %v", got["T1218.011"].score, got["T1218.005"].score, got["T1218.010"].score)
+	if got["T1218.011"].score != nameInTitle || got["T1053.005"].score != nameInDescr || got["T1047"].score != nameInBody {
+		t.Errorf("scores by place: %v %v %v", got["T1218.011"].score, got["T1053.005"].score, got["T1047"].score)
+	}
+	if h := got["T1218.005"]; h != nil {
+		t.Errorf("a one-word name outside the title matched: %+v", h)
+	}
+	f.title = "powershell download cradle"
+	if h := matchNames(s.phrases, f)["T1059.001"]; h == nil || h.score != nameInTitle/2 {
+		t.Errorf("PowerShell is also in PowerShell Profile: want half the title score, got %+v", h)
 	}
 }
 
