@@ -31,7 +31,7 @@ var reserved = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`by where project title to of as and or in has contains between
 		asc desc first last union set print datatable externaldata sample search find invoke
-		withsource isfuzzy bagexpansion with_itemindex dynamic datetime int long string real
+		isfuzzy bagexpansion with_itemindex dynamic datetime int long string real
 		timespan decimal materialize toscalar accumulate anomalychart areachart barchart callout
 		card columnchart containscs contains_cs datascope decodeblocks flags hasprefix hassuffix
 		hasprefix_cs hassuffix_cs has_all has_any has_cs ladderchart like linechart notcontains
@@ -40,7 +40,7 @@ func init() {
 		timepivot treemap with_match_id with_step_name time date uint ulong double float int64
 		in~ !in !in~ !has !contains !between !startswith !endswith !hasprefix !hassuffix
 		!has_cs !contains_cs !startswith_cs !endswith_cs !hasprefix_cs !hassuffix_cs
-		matches_regex`) {
+		boolean int8 int16 uint8 uint16 char uniqueid byte uint32 uint64 int32`) {
 		reserved[w] = true
 	}
 }

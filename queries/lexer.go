@@ -73,9 +73,8 @@ var timespanSuffixes = map[string]bool{
 // "(": datetime(2024-01-01), guid(...), long(-1), timespan(1d).
 var literalTypes = map[string]bool{
 	"datetime": true, "date": true, "time": true, "timespan": true, "guid": true,
-	"int": true, "int64": true, "long": true, "real": true, "double": true,
-	"decimal": true, "bool": true, "boolean": true, "uint": true, "ulong": true,
-	"float": true,
+	"int": true, "int32": true, "int64": true, "long": true, "real": true, "double": true,
+	"decimal": true, "bool": true,
 }
 
 // hyphenated are the keywords spelled with a hyphen.

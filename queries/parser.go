@@ -460,11 +460,22 @@ func (p *parser) typeRef() {
 		p.schemaBody()
 		return
 	}
+	if t.kind == tIdent && !scalarTypes[t.text] {
+		p.failAt(t.off, t.end-t.off, "The name '"+t.text+"' is not a valid type name that can be used here.")
+	}
 	if t.kind == tIdent || t.kind == tLiteral {
 		p.advance()
 		return
 	}
-	p.missing("type")
+	p.missing("type name")
+}
+
+// scalarTypes are the type names of schemas, parameters and typeof().
+var scalarTypes = map[string]bool{
+	"bool": true, "boolean": true, "datetime": true, "date": true, "dynamic": true,
+	"guid": true, "uniqueid": true, "int": true, "int8": true, "long": true, "int64": true,
+	"real": true, "double": true, "string": true, "timespan": true, "time": true,
+	"decimal": true,
 }
 
 // schemaBody parses "name:type, ... )" after "("; a trailing comma is
