@@ -125,8 +125,15 @@ func TestTune(t *testing.T) {
 		t.Fatal(err)
 	}
 	variants := map[string]params{}
-	variants["default"] = defaultParams
-	for _, keep := range []bool{false, true} {
+	only := defaultParams
+	only.wKB, only.wName, only.wKBFull, only.wNameFull, only.calibrate = 0, 0, 0, 0, false
+	variants["knn"] = only
+	for _, l := range []string{"centroid", "bayes"} {
+		p := only
+		p.learner, p.mix = l, 1
+		variants[l] = p
+	}
+	for _, keep := range []bool{false} {
 		for _, name := range sortedKeys(variants) {
 			s.p = variants[name]
 			m, err := s.evaluate(rs, EvalOptions{Folds: 5, KeepTactics: keep})
