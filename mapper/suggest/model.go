@@ -3,6 +3,7 @@ package suggest
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // doc is one training rule for the learned model.
@@ -27,6 +28,7 @@ type posting struct {
 // selectable through params for re-measuring.
 type model struct {
 	vocab map[string]int32
+	terms []string // term by ID
 	idf   []float32
 	docs  []*doc
 	post  [][]posting // term -> (doc, weight) of the docs containing it
@@ -47,6 +49,7 @@ func train(fs []*features, docs []*doc, k int, power float64) *model {
 			if !ok {
 				id = int32(len(df))
 				m.vocab[t] = id
+				m.terms = append(m.terms, t)
 				df = append(df, 0)
 			}
 			df[id]++
@@ -93,8 +96,9 @@ func (m *model) vector(f *features) []posting {
 
 // neighbour is a training rule similar to the query.
 type neighbour struct {
-	doc *doc
-	sim float64
+	doc    *doc
+	sim    float64
+	shared []string // the terms that weigh most in the similarity, readable
 }
 
 // modelVote is the learned evidence for one technique.
@@ -137,7 +141,7 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 		if sim <= 0 || self != nil && m.docs[d].key == self {
 			continue
 		}
-		n := neighbour{m.docs[d], sim}
+		n := neighbour{doc: m.docs[d], sim: sim}
 		if len(nb) == m.k && !better(n, nb[len(nb)-1]) {
 			continue
 		}
@@ -151,6 +155,9 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	}
 	if len(nb) == 0 {
 		return nil, 0
+	}
+	for i := range nb {
+		nb[i].shared = m.shared(q, nb[i].doc.vec, 3)
 	}
 	var total float64
 	for _, n := range nb {
@@ -207,4 +214,62 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 		v.score = math.Min(v.score, 1)
 	}
 	return out, conf
+}
+
+// shared returns up to n terms that contribute most to the dot product of
+// the sorted vectors a and b, as people read them.
+func (m *model) shared(a, b []posting, n int) []string {
+	type contrib struct {
+		term int32
+		w    float32
+	}
+	var cs []contrib
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].term < b[j].term:
+			i++
+		case a[i].term > b[j].term:
+			j++
+		default:
+			cs = append(cs, contrib{a[i].term, a[i].w * b[j].w})
+			i++
+			j++
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].w != cs[j].w {
+			return cs[i].w > cs[j].w
+		}
+		return cs[i].term < cs[j].term
+	})
+	var out []string
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, readableTerm(m.terms[c.term]))
+	}
+	return out
+}
+
+// readableTerm turns a model term into words: "f:commandline" -> "field
+// commandline", "ls:category:process_creation" -> "category
+// process_creation".
+func readableTerm(t string) string {
+	kind, rest, ok := strings.Cut(t, ":")
+	if !ok {
+		return t
+	}
+	switch kind {
+	case "f":
+		return "field " + rest
+	case "m":
+		return "modifier " + rest
+	case "ls":
+		return strings.Replace(rest, ":", " ", 1)
+	case "t":
+		return "table " + rest
+	case "eid":
+		return "event ID " + rest
+	case "fn":
+		return "function " + rest
+	}
+	return t
 }

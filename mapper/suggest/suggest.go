@@ -411,7 +411,11 @@ func evidence(c *candidate) []string {
 			if i == 2 {
 				break
 			}
-			ev = append(ev, fmt.Sprintf("similar tagged rule %q (similarity %.2f)", strings.TrimSpace(n.doc.title), n.sim))
+			e := fmt.Sprintf("similar tagged rule %q (similarity %.2f", strings.TrimSpace(n.doc.title), n.sim)
+			if len(n.shared) > 0 {
+				e += "; shared: " + strings.Join(n.shared, ", ")
+			}
+			ev = append(ev, e+")")
 		}
 	}
 	return ev

@@ -271,3 +271,17 @@ func TestNewLearnsAFileOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedTerms(t *testing.T) {
+	m := &model{terms: []string{"certutil", "f:commandline", "ls:category:process_creation", "decode", "eid:4688"}}
+	a := []posting{{0, 0.5}, {1, 0.1}, {2, 0.3}, {3, 0.6}}
+	b := []posting{{0, 0.4}, {1, 0.9}, {2, 0.2}, {4, 0.9}}
+	// contributions: certutil 0.20, commandline 0.09, category 0.06; decode and the event ID are not shared
+	got := strings.Join(m.shared(a, b, 3), ", ")
+	if want := "certutil, field commandline, category process_creation"; got != want {
+		t.Errorf("shared = %q, want %q", got, want)
+	}
+	if got := readableTerm("eid:4688"); got != "event ID 4688" {
+		t.Errorf("readableTerm = %q", got)
+	}
+}
