@@ -8,11 +8,10 @@ import (
 
 // node says what an expression was, as far as facts need to know.
 type node struct {
-	kind    nodeKind
-	text    string // the name, or the literal as written
-	off     int
-	litIdx  int // index into facts.Literals for literals, -1 otherwise
-	tabular bool
+	kind   nodeKind
+	text   string // the name, or the literal as written
+	off    int
+	litIdx int // index into facts.Literals for literals, -1 otherwise
 }
 
 type nodeKind uint8
@@ -76,7 +75,7 @@ func (p *parser) pipeExpr() node {
 	for p.isPunct("|") {
 		p.advance()
 		p.operator()
-		n = node{kind: nOther, tabular: true, litIdx: -1}
+		n = node{kind: nOther, litIdx: -1}
 	}
 	return n
 }
@@ -386,11 +385,11 @@ func (p *parser) identExpr(t *token) node {
 	case "datatable":
 		p.advance()
 		p.datatable()
-		return node{kind: nOther, tabular: true, litIdx: -1}
+		return node{kind: nOther, litIdx: -1}
 	case "externaldata":
 		p.advance()
 		p.externaldata()
-		return node{kind: nOther, tabular: true, litIdx: -1}
+		return node{kind: nOther, litIdx: -1}
 	case "typeof":
 		if p.peek(1).text == "(" {
 			p.advance()

@@ -14,13 +14,13 @@ func (p *parser) source() node {
 			p.advance()
 			p.addFact('O', &p.facts.Operators, t.text)
 			p.operatorBody(t.text)
-			return node{kind: nOther, tabular: true, litIdx: -1}
+			return node{kind: nOther, litIdx: -1}
 		case "range", "evaluate":
 			if next.kind == tIdent || next.kind == tBracket {
 				p.advance()
 				p.addFact('O', &p.facts.Operators, t.text)
 				p.operatorBody(t.text)
-				return node{kind: nOther, tabular: true, litIdx: -1}
+				return node{kind: nOther, litIdx: -1}
 			}
 		}
 	}
