@@ -179,7 +179,11 @@ func (e *editor) appendItems(name string, values []string, beforeKeys []string, 
 		// "tags:" with nothing: items go on the following lines.
 		start, end := e.offset(v.Line, v.Column), e.offset(v.Line, v.Column)+len(v.Value)
 		if v.Value == "" {
-			start = e.offset(k.Line, k.Column) + len(k.Value) + 1
+			// at the end of the key's line, after any comment
+			start = e.offset(k.Line, k.Column)
+			for start < len(e.src) && e.src[start] != '\n' && e.src[start] != '\r' {
+				start++
+			}
 			end = start
 		}
 		var b strings.Builder

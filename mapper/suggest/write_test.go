@@ -17,6 +17,7 @@ var writeCases = map[string][][]string{
 	"block.yml":            {{"T1218.011"}},              // tactic present: technique only
 	"nokey.yml":            {{"T1033"}},                  // tags created before logsource
 	"flow.yml":             {{"T1059.001", "T1027"}},     // flow list; T1027 already there
+	"emptycomment.yml":     {{"T1033"}},                  // quoted empty key with a comment
 	"empty.yml":            {{"T1053.005"}},              // "tags:" with no value
 	"crlf.yml":             {{"T1140"}},                  // CRLF kept
 	"underscore.yml":       {{"T1003.002"}},              // credential_access present
