@@ -55,11 +55,25 @@ func querySpan(q rules.Query, off, length int) rules.Span {
 		sp.End = q.Start
 		return sp
 	}
-	sp.Start = q.Map.Position(off)
-	sp.End = q.Map.Position(end)
-	if fo, ok := q.Map.(interface{ FileOffset(int) int }); ok {
-		sp.StartOffset = fo.FileOffset(off)
-		sp.EndOffset = fo.FileOffset(end)
+	fo, hasOffsets := q.Map.(interface{ FileOffset(int) int })
+	if length == 0 && off > 0 && !isKQLSpace(q.Text[off-1]) {
+		// "missing ..." just after a token: anchor on the token's last
+		// byte, so that a folded YAML line break does not move the
+		// position to the next line
+		sp.Start = q.Map.Position(off - 1)
+		sp.Start.Column++
+		sp.End = sp.Start
+		if hasOffsets {
+			sp.StartOffset = fo.FileOffset(off-1) + 1
+			sp.EndOffset = sp.StartOffset
+		}
+	} else {
+		sp.Start = q.Map.Position(off)
+		sp.End = q.Map.Position(end)
+		if hasOffsets {
+			sp.StartOffset = fo.FileOffset(off)
+			sp.EndOffset = fo.FileOffset(end)
+		}
 	}
 	if sp.End == sp.Start {
 		// an empty range ("missing ...") still marks one character
@@ -68,6 +82,8 @@ func querySpan(q rules.Query, off, length int) rules.Span {
 	}
 	return sp
 }
+
+func isKQLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // kqlMessage turns a parser diagnostic, worded as Kusto.Language words it,
 // into a huntlint message: lower case, quoting the offending text.
