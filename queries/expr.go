@@ -394,6 +394,11 @@ func (p *parser) identExpr(t *token) node {
 		if p.peek(1).text == "(" {
 			p.advance()
 			p.advance()
+			// typeof(string), or a schema: typeof(*), typeof(a:string, b:long)
+			if p.isPunct("*") || p.peek(1).kind == tPunct && p.peek(1).text == ":" {
+				p.schemaBody()
+				return other()
+			}
 			p.typeRef()
 			p.expect(")")
 			return other()

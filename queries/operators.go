@@ -46,14 +46,14 @@ var knownOperator = map[string]bool{}
 
 func init() {
 	for _, w := range []string{"where", "filter", "project", "project-away", "project-keep",
-		"project-rename", "project-reorder", "project-smart", "extend", "summarize", "join",
+		"project-rename", "project-reorder", "extend", "summarize", "join",
 		"lookup", "union", "mv-expand", "mvexpand", "mv-apply", "parse", "parse-where", "parse-kv",
 		"evaluate", "make-series", "top", "top-nested", "top-hitters", "take", "limit", "sort",
 		"order", "distinct", "count", "render", "as", "invoke", "serialize", "sample",
 		"sample-distinct", "getschema", "search", "find", "facet", "fork", "partition", "scan",
 		"consume", "reduce", "extend", "print", "range", "make-graph", "graph-match",
 		"graph-merge", "graph-to-table", "graph-shortest-paths", "graph-mark-components",
-		"assert-schema", "macro-expand", "execute", "externaldata", "datatable", "lookup"} {
+		"assert-schema", "macro-expand", "externaldata", "datatable", "lookup"} {
 		knownOperator[w] = true
 	}
 }
@@ -139,7 +139,7 @@ func (p *parser) operatorBody(op string) {
 			p.advance()
 			p.name()
 		}
-	case "getschema", "project-smart":
+	case "getschema":
 	case "render":
 		p.render()
 	case "as":
