@@ -170,6 +170,35 @@ func (p *parser) operatorBody(op string) {
 		p.expr()
 	case "scan":
 		p.scan()
+	case "reduce":
+		// reduce [kind=source] by expr [with name=value, ...]
+		p.params(nil)
+		p.expectWord("by")
+		p.expr()
+		if p.isWord("with") {
+			p.advance()
+			for {
+				p.name()
+				p.expect("=")
+				p.expr()
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+	case "assert-schema":
+		p.expect("(")
+		if !p.isPunct(")") {
+			for {
+				p.declName()
+				p.expect(":")
+				p.typeRef()
+				if !p.accept(",") {
+					break
+				}
+			}
+		}
+		p.expect(")")
 	case "datatable":
 		p.datatable()
 	case "externaldata":
