@@ -177,7 +177,7 @@ func (p *parser) operatorBody(op string) {
 		p.expr()
 		if p.isWord("with") {
 			p.advance()
-			for {
+			for !p.atOperatorEnd() {
 				p.name()
 				p.expect("=")
 				p.expr()
