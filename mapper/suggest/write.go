@@ -175,7 +175,7 @@ func (e *editor) appendItems(name string, values []string, beforeKeys []string, 
 		return Edit{at, at, b.String()}, nil
 	}
 	switch {
-	case v.Kind == yaml.ScalarNode && v.Tag == "!!null" && (v.Value == "" || v.Value == "~" || v.Value == "null"):
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Style&yaml.TaggedStyle == 0 && v.Anchor == "" && v.Line == k.Line && (v.Value == "" || v.Value == "~" || v.Value == "null"):
 		// "tags:" with nothing: items go on the following lines.
 		start, end := e.offset(v.Line, v.Column), e.offset(v.Line, v.Column)+len(v.Value)
 		if v.Value == "" {
