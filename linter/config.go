@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/huntlint/huntlint/internal/textdist"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -297,7 +299,7 @@ func didYouMean(s string, known []string) string {
 	cands := append([]string(nil), known...)
 	sort.Strings(cands)
 	for _, k := range cands {
-		if d := editDistance(s, k); d < bestD {
+		if d := textdist.Levenshtein(s, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -305,28 +307,6 @@ func didYouMean(s string, known []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q", best)
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // errNoConfig is returned by ResolveConfig when an explicit file is missing.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/rules"
 	"gopkg.in/yaml.v3"
 )
@@ -89,7 +90,7 @@ func nearField(s string, known []string) string {
 		if len(k) < 5 {
 			continue
 		}
-		if d := levenshtein(strings.ToLower(s), k); d < bestD {
+		if d := textdist.Levenshtein(strings.ToLower(s), k); d < bestD {
 			best, bestD = k, d
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/rules"
 	"gopkg.in/yaml.v3"
 )
@@ -327,7 +328,7 @@ func suggestName(s string, known []string) string {
 		if k == s {
 			continue
 		}
-		d := levenshtein(strings.ToLower(s), strings.ToLower(k))
+		d := textdist.Levenshtein(strings.ToLower(s), strings.ToLower(k))
 		if d < bestD || (d == bestD && best != "" && k < best) {
 			best, bestD = k, d
 		}
@@ -346,28 +347,6 @@ func nearestName(s string, known []string) string {
 	}
 	v, _ := strconv.Unquote(strings.TrimPrefix(h, "; did you mean "))
 	return v
-}
-
-// levenshtein is the edit distance of a and b in characters.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // valueFix returns a fix that replaces the scalar value n with value, quoted

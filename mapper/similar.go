@@ -3,6 +3,8 @@ package mapper
 import (
 	"sort"
 	"strings"
+
+	"github.com/huntlint/huntlint/internal/textdist"
 )
 
 // scored is a candidate with a score; lower is better.
@@ -57,7 +59,7 @@ func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object {
 				if o.ID == id {
 					continue
 				}
-				dist := levenshtein(id, o.ID)
+				dist := textdist.Levenshtein(id, o.ID)
 				if o.ID == padded {
 					dist = 0 // "T1059.1" means T1059.001
 				}
@@ -100,7 +102,7 @@ func nameScore(q string, o *Object) (float64, bool) {
 		case strings.HasPrefix(f, q) && len(q) >= 4:
 			s = 1 + float64(len(f)-len(q))/float64(len(f))
 		default:
-			dist := levenshtein(q, f)
+			dist := textdist.Levenshtein(q, f)
 			limit := (max(len(q), len(f)) + 2) / 3
 			if dist > limit {
 				continue
@@ -206,7 +208,7 @@ func searchScore(o *Object, id, lower, fold string, words []string, idShaped boo
 	if idShaped {
 		// An ID-like query ("T1059.01") is matched with IDs a typing
 		// error away, never with names that merely look alike ("TA505").
-		if d := levenshtein(id, o.ID); d == 1 {
+		if d := textdist.Levenshtein(id, o.ID); d == 1 {
 			return 5, true
 		}
 		return 0, false
@@ -215,36 +217,6 @@ func searchScore(o *Object, id, lower, fold string, words []string, idShaped boo
 		return 5 + s, true
 	}
 	return 0, false
-}
-
-// levenshtein returns the edit distance between a and b (bytes).
-func levenshtein(a, b string) int {
-	if a == b {
-		return 0
-	}
-	if len(a) == 0 {
-		return len(b)
-	}
-	if len(b) == 0 {
-		return len(a)
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // padSubtechnique writes a sub-technique number with three digits:
