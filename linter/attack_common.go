@@ -94,29 +94,6 @@ func orList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
-// parentSeq returns the sequence node holding item in doc, or nil.
-func parentSeq(doc, item *yaml.Node) *yaml.Node {
-	if doc == nil || item == nil {
-		return nil
-	}
-	var found *yaml.Node
-	var walk func(n *yaml.Node, depth int)
-	walk = func(n *yaml.Node, depth int) {
-		if found != nil || n == nil || depth > 64 {
-			return
-		}
-		for _, ch := range n.Content {
-			if n.Kind == yaml.SequenceNode && ch == item {
-				found = n
-				return
-			}
-			walk(ch, depth+1)
-		}
-	}
-	walk(doc, 0)
-	return found
-}
-
 // mappingValue returns the value of key in the top mapping of doc.
 func mappingValue(doc *yaml.Node, key string) (k, v *yaml.Node) {
 	m := doc
@@ -136,7 +113,7 @@ func mappingValue(doc *yaml.Node, key string) (k, v *yaml.Node) {
 
 // deleteRefFix returns a fix removing a structured reference's list item.
 func deleteRefFix(r *rules.Rule, ref *rules.Ref, app Applicability) *Fix {
-	seq := parentSeq(r.Doc, ref.Node)
+	seq := ParentSeq(r.Doc, ref.Node)
 	if seq == nil {
 		return nil
 	}
@@ -161,7 +138,7 @@ func insertTacticFix(ctx *Context, tech *rules.Ref, t *mapper.Object, app Applic
 				break
 			}
 		}
-		seq = parentSeq(r.Doc, before)
+		seq = ParentSeq(r.Doc, before)
 	case rules.SourceSentinelTechnique:
 		_, seq = mappingValue(r.Doc, "tactics")
 		if seq != nil && seq.Kind == yaml.SequenceNode && len(seq.Content) > 0 {

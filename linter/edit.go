@@ -580,3 +580,26 @@ func InsertSeqItemBefore(src []byte, seq, before *yaml.Node, text string) []Edit
 	line := string(src[ls:dash+1]) + string(src[dash+1:start]) + quoteLike(before, text, false) + eol
 	return []Edit{{Start: ls, End: ls, New: line}}
 }
+
+// ParentSeq returns the sequence node that holds item in doc, or nil.
+func ParentSeq(doc, item *yaml.Node) *yaml.Node {
+	if doc == nil || item == nil {
+		return nil
+	}
+	var found *yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if found != nil || n == nil || depth > 64 {
+			return
+		}
+		for _, ch := range n.Content {
+			if n.Kind == yaml.SequenceNode && ch == item {
+				found = n
+				return
+			}
+			walk(ch, depth+1)
+		}
+	}
+	walk(doc, 0)
+	return found
+}

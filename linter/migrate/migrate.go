@@ -439,7 +439,7 @@ func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics [
 				break
 			}
 		}
-		seq = parentSeq(p.r.Doc, before)
+		seq = linter.ParentSeq(p.r.Doc, before)
 		// Follow the rule's own style: "attack." as written, underscores
 		// when its tactic tags use them.
 		prefix, under := "attack.", false
@@ -457,7 +457,7 @@ func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics [
 	case rules.SourceSentinelTechnique:
 		for _, tc := range tactics {
 			if tc.ref.Source == rules.SourceSentinelTactic && tc.ref.Node != nil {
-				seq = parentSeq(p.r.Doc, tc.ref.Node)
+				seq = linter.ParentSeq(p.r.Doc, tc.ref.Node)
 				break
 			}
 		}
@@ -472,29 +472,6 @@ func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics [
 	return seq, before, text
 }
 
-// parentSeq returns the sequence node holding item in doc, or nil.
-func parentSeq(doc, item *yaml.Node) *yaml.Node {
-	if doc == nil || item == nil {
-		return nil
-	}
-	var found *yaml.Node
-	var walk func(n *yaml.Node, depth int)
-	walk = func(n *yaml.Node, depth int) {
-		if found != nil || n == nil || depth > 64 {
-			return
-		}
-		for _, ch := range n.Content {
-			if n.Kind == yaml.SequenceNode && ch == item {
-				found = n
-				return
-			}
-			walk(ch, depth+1)
-		}
-	}
-	walk(doc, 0)
-	return found
-}
-
 func (p *planner) findings() []linter.Finding {
 	var out []linter.Finding
 	var refs []*rules.Ref
@@ -505,7 +482,7 @@ func (p *planner) findings() []linter.Finding {
 	for _, ref := range refs {
 		text, why := p.text[ref], p.why[ref]
 		if p.remove[ref] {
-			if seq := parentSeq(p.r.Doc, ref.Node); seq != nil {
+			if seq := linter.ParentSeq(p.r.Doc, ref.Node); seq != nil {
 				if edits := linter.DeleteSeqItem(p.r.Source, seq, ref.Node); edits != nil {
 					out = append(out, linter.Finding{
 						Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.r,
