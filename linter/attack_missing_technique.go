@@ -14,7 +14,7 @@ var attackMissingTechniqueDoc = &Doc{
 	Summary:  "a rule or query that names no ATT&CK technique at all",
 	Why: "Coverage layers count techniques. A rule without a technique cannot appear on an " +
 		"ATT&CK Navigator layer, so the detection it provides is invisible in every coverage " +
-		"review. Tag the technique the rule detects (huntlint suggest proposes one). Sigma filter " +
+		"review. Tag the technique the rule detects (huntlint tag proposes one). Sigma filter " +
 		"rules, which only modify other rules, are exempt.",
 	Bad:  "title: Suspicious Encoded PowerShell\ntags:\n  - attack.execution\n",
 	Good: "title: Suspicious Encoded PowerShell\ntags:\n  - attack.execution\n  - attack.t1059.001\n",
@@ -41,7 +41,7 @@ func (attackMissingTechnique) Run(ctx *Context) {
 	if ctx.Suggest != nil {
 		if o, ok := ctx.Suggest(r, ctx.Catalog); ok && o != nil {
 			ref := &rules.Ref{Source: techniqueSource(r.Format)}
-			hint = fmt.Sprintf("add the technique it detects, such as %s (the best match by huntlint suggest)", describe(ctx.Catalog, ref, o, ctx.TacticStyle()))
+			hint = fmt.Sprintf("add the technique it detects, such as %s (the best match by huntlint tag)", describe(ctx.Catalog, ref, o, ctx.TacticStyle()))
 		}
 	}
 	what := "rule"

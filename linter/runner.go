@@ -30,6 +30,10 @@ type Options struct {
 	Load LoadFunc
 	// Suggest proposes techniques for attack-missing-technique; may be nil.
 	Suggest TechniqueSuggester
+	// SuggestFor, when set and Suggest is nil, builds Suggest from every
+	// rule loaded (so that a suggester can learn from the tagged rules being
+	// linted): all files are loaded first, then linted.
+	SuggestFor func(all []*rules.Rule) TechniqueSuggester
 }
 
 // Result is the outcome of a lint run.
@@ -167,6 +171,9 @@ func Run(files []string, opts Options) (*Result, error) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	if opts.SuggestFor != nil && opts.Suggest == nil {
+		load, opts.Suggest = preload(files, load, jobs, opts.SuggestFor)
+	}
 	results := make([]lintedFile, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -223,6 +230,53 @@ func Run(files []string, opts Options) (*Result, error) {
 	SortFindings(res.Findings)
 	res.Findings = dedupe(res.Findings)
 	return res, nil
+}
+
+// preload loads every file in parallel, builds the suggester from all the
+// rules, and returns a loader that serves the loaded files (a file whose
+// loading panicked is loaded again by lintFile, which reports the panic).
+func preload(files []string, load LoadFunc, jobs int, suggestFor func([]*rules.Rule) TechniqueSuggester) (LoadFunc, TechniqueSuggester) {
+	type loaded struct {
+		rs    []*rules.Rule
+		probs []rules.Problem
+		ok    bool
+	}
+	out := make([]loaded, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(jobs, max(len(files), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				func() {
+					defer func() { _ = recover() }()
+					rs, probs := load(files[i])
+					out[i] = loaded{rs, probs, true}
+				}()
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	byPath := make(map[string]*loaded, len(files))
+	var all []*rules.Rule
+	for i := range out {
+		if out[i].ok {
+			byPath[files[i]] = &out[i]
+			all = append(all, out[i].rs...)
+		}
+	}
+	cached := func(path string) ([]*rules.Rule, []rules.Problem) {
+		if l := byPath[path]; l != nil {
+			return l.rs, l.probs
+		}
+		return load(path)
+	}
+	return cached, suggestFor(all)
 }
 
 // dedupe drops findings identical to the one before (same file, position,
