@@ -118,17 +118,26 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Jobs: fl.jobs,
 	}
 	if fl.suggest {
-		s, err := suggest.New(cat, nil)
-		if err != nil {
-			return usageErr(fmt.Errorf("build tag suggester: %w", err))
-		}
-		opts.Suggest = func(r *rules.Rule, cat *mapper.Catalog) (*mapper.Object, bool) {
-			best := s.Suggest(r, 1)
-			if len(best) == 0 {
-				return nil, false
+		// The suggester learns from the tagged rules being linted; it is
+		// built once, and re-lints after --fix reuse it.
+		var built linter.TechniqueSuggester
+		var buildErr error
+		opts.SuggestFor = func(all []*rules.Rule) linter.TechniqueSuggester {
+			if built == nil && buildErr == nil {
+				s, err := suggest.New(cat, all)
+				if err != nil {
+					buildErr = err
+					return nil
+				}
+				built = s.Best
 			}
-			return cat.Get(mapper.TypeTechnique, best[0].Technique)
+			return built
 		}
+		defer func() {
+			if buildErr != nil {
+				fmt.Fprintf(a.stderr, "huntlint: tag suggester not built: %v\n", buildErr)
+			}
+		}()
 	}
 	if fl.unsafe && !fl.fix {
 		return usageErr(fmt.Errorf("--unsafe-fixes needs --fix"))

@@ -48,9 +48,15 @@ type featureWeights struct {
 	title, descr, value, field float64
 	titleNS                    float64 // title words again, in their own namespace
 	bigrams                    float64 // title word pairs
+	refs                       float64 // words of the references' URLs
+	fp                         float64 // words of the false positives
+	level                      float64 // the rule's level
+	split                      float64 // command-line flags and the last path element of values
+	pairs                      float64 // field=value pairs
+	ls                         float64 // logsource category, product and service
 }
 
-var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1}
+var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
 
 // stopwords are words that carry no technique signal.
 var stopwords = map[string]bool{}
@@ -106,8 +112,16 @@ func extract(r *rules.Rule) *features {
 	f.service = strings.ToLower(r.Service)
 	for _, ls := range [][2]string{{"category", f.category}, {"product", f.product}, {"service", f.service}} {
 		if ls[1] != "" {
-			f.terms["ls:"+ls[0]+":"+ls[1]]++
+			f.terms["ls:"+ls[0]+":"+ls[1]] += fx.ls
 		}
+	}
+	if fx.refs > 0 {
+		for _, ref := range r.References {
+			f.addWords(urlWords(ref), fx.refs)
+		}
+	}
+	if fx.level > 0 && r.Level != "" {
+		f.terms["lv:"+strings.ToLower(r.Level)] += fx.level
 	}
 	if f.service == "sysmon" {
 		f.sysmon = true
@@ -119,6 +133,13 @@ func extract(r *rules.Rule) *features {
 		}
 		if det := mapValue(root, "detection"); det != nil {
 			f.detection(det)
+		}
+		if fp := mapValue(root, "falsepositives"); fp != nil && fx.fp > 0 {
+			for _, n := range append([]*yaml.Node{fp}, fp.Content...) {
+				if n.Kind == yaml.ScalarNode {
+					f.addWords(strings.ToLower(stripIDs(n.Value)), fx.fp)
+				}
+			}
 		}
 	}
 	for _, q := range r.Queries {
@@ -212,6 +233,31 @@ func (f *features) value(v, field string) {
 		f.terms[m]++
 	}
 	f.addWords(lv, fx.value)
+	if fx.split > 0 {
+		for _, tok := range strings.Fields(lv) {
+			if len(tok) > 1 && len(tok) <= 24 && (tok[0] == '-' || tok[0] == '/') && wordRe.MatchString(tok) && !strings.ContainsAny(tok[1:], "/\\") {
+				f.terms["cl:"+strings.TrimLeft(tok, "-/")] += fx.split
+			}
+		}
+		if i := strings.LastIndexAny(lv, "\\/"); i >= 0 && i+1 < len(lv) {
+			if leaf := strings.TrimSpace(lv[i+1:]); len(leaf) > 2 && !strings.ContainsAny(leaf, " ") {
+				f.terms["leaf:"+leaf] += fx.split
+			}
+		}
+	}
+	if fx.pairs > 0 && field != "" && len(lv) <= 80 {
+		f.terms["fv:"+field+"="+strings.Trim(lv, "*\\ ")] += fx.pairs
+	}
+}
+
+// urlWords returns the words of a reference URL after its ATT&CK IDs, scheme
+// and "www." are removed, in lower case.
+func urlWords(u string) string {
+	u = strings.ToLower(stripIDs(u))
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		u = rest
+	}
+	return strings.TrimPrefix(u, "www.")
 }
 
 // addWords adds the words of lower-case text s with weight w.

@@ -37,7 +37,7 @@ type params struct {
 	calibrate          bool    // learn evidence weights from the tagged rules
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, diverse: true, calibrate: true}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.3, diverse: true, calibrate: true}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {

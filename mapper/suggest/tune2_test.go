@@ -1,0 +1,65 @@
+package suggest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+)
+
+// TestTuneFeatures prints the figures of feature and ranking variants
+// (HUNTLINT_TUNE2=name,name... or "all").
+func TestTuneFeatures(t *testing.T) {
+	want := os.Getenv("HUNTLINT_TUNE2")
+	if want == "" {
+		t.Skip("set HUNTLINT_TUNE2 to measure variants")
+	}
+	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
+	rs := loadTree(t, filepath.Join(dir, "rules"))
+	cat := catalog18(t)
+	type variant struct {
+		name string
+		fx   featureWeights
+		p    params
+	}
+	base := variant{"base", fx, defaultParams}
+	vs := []variant{base}
+	add := func(name string, f func(v *variant)) {
+		v := base
+		v.name = name
+		f(&v)
+		vs = append(vs, v)
+	}
+	add("combo", func(v *variant) {
+		v.p.learner = "centroid"
+		v.p.mix = 0.1
+		v.fx.descr = 1.5
+		v.p.wKB = 0.4
+		v.p.wName = 0.4
+	})
+	add("cent10", func(v *variant) { v.p.learner = "centroid"; v.p.mix = 0.1 })
+	add("d15wkb4", func(v *variant) { v.fx.descr = 1.5; v.p.wKB = 0.4; v.p.wName = 0.4 })
+	saved := fx
+	defer func() { fx = saved }()
+	for _, v := range vs {
+		if want != "all" && !strings.Contains(","+want+",", ","+v.name+",") {
+			continue
+		}
+		fx = v.fx
+		s, err := New(cat, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.p = v.p
+		m, err := s.evaluate(rs, EvalOptions{Folds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%-12s top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", v.name, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
+	}
+}
+
+func ftoa(f float64) string { return fmt.Sprint(f) }
