@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -60,7 +61,7 @@ func (a *app) lintCommand() *cobra.Command {
 	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
 	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
-	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings (slower: builds the tag suggester)")
+	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 4x lint CPU on SigmaHQ)")
 	return cmd
 }
 
@@ -118,20 +119,25 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Jobs: fl.jobs,
 	}
 	if fl.suggest {
-		// The suggester learns from the tagged rules being linted; it is
-		// built once, and re-lints after --fix reuse it.
-		var built linter.TechniqueSuggester
+		// The suggester learns from the tagged rules being linted. It is
+		// built when the first rule without a technique asks for it (never
+		// when every rule has one), once: re-lints after --fix reuse it.
+		var once sync.Once
+		var s *suggest.Suggester
 		var buildErr error
-		opts.SuggestFor = func(all []*rules.Rule) linter.TechniqueSuggester {
-			if built == nil && buildErr == nil {
-				s, err := suggest.New(cat, all)
-				if err != nil {
-					buildErr = err
-					return nil
-				}
-				built = s.Best
+		var all []*rules.Rule
+		best := func(r *rules.Rule, cat *mapper.Catalog) (*mapper.Object, bool) {
+			once.Do(func() { s, buildErr = suggest.New(cat, all) })
+			if buildErr != nil {
+				return nil, false
 			}
-			return built
+			return s.Best(r, cat)
+		}
+		opts.SuggestFor = func(rs []*rules.Rule) linter.TechniqueSuggester {
+			if all == nil {
+				all = rs
+			}
+			return best
 		}
 		defer func() {
 			if buildErr != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/mapper"
 )
 
 // TestTuneFeatures prints the figures of feature and ranking variants
@@ -63,3 +64,25 @@ func TestTuneFeatures(t *testing.T) {
 }
 
 func ftoa(f float64) string { return fmt.Sprint(f) }
+
+// BenchmarkSuggesterSigmaHQEmbedded measures building the suggester from
+// every SigmaHQ rule with the embedded catalog and naming the best
+// suggestion for each rule, as lint --suggest does; loading excluded.
+func BenchmarkSuggesterSigmaHQEmbedded(b *testing.B) {
+	dir := testshared.Corpus(b, "sigmahq-2026-04-28")
+	rs := loadTree(b, dir)
+	cat, err := mapper.Open(mapper.Options{Offline: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		s, err := New(cat, rs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rs {
+			s.Best(r, cat)
+		}
+	}
+}
