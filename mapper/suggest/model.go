@@ -36,12 +36,19 @@ type model struct {
 	power float64 // a neighbour's vote is its similarity to this power
 	cent  *centroids
 	nb    *bayes
-	mix   float64 // share of the centroid or Bayes score in the vote
+	lin   *linear
+	keys  map[any]bool // the training rules' keys
+	mix   float64      // share of the centroid or Bayes score in the vote
 }
 
 // train builds the model from the features and labels of tagged rules.
 func train(fs []*features, docs []*doc, k int, power float64) *model {
-	m := &model{vocab: map[string]int32{}, docs: docs, k: k, power: power}
+	m := &model{vocab: map[string]int32{}, docs: docs, k: k, power: power, keys: map[any]bool{}}
+	for _, d := range docs {
+		if d.key != nil {
+			m.keys[d.key] = true
+		}
+	}
 	df := []int{}
 	for _, f := range fs {
 		for t := range f.terms {
@@ -184,7 +191,10 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	for _, v := range out {
 		v.score *= conf
 	}
-	if m.mix > 0 {
+	// The learners mixed in are trained on every training rule: a rule that
+	// is one of them gets the neighbours' vote only, so that it never
+	// learns its own tags.
+	if m.mix > 0 && (self == nil || !m.keys[self]) {
 		var alt map[string]float64
 		if m.cent != nil {
 			alt = m.centroidScores(q)
@@ -197,6 +207,8 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 			}
 		} else if m.nb != nil {
 			alt = m.bayesScores(f)
+		} else if m.lin != nil {
+			alt = m.linearScores(q)
 		}
 		for _, v := range out {
 			v.score *= 1 - m.mix

@@ -37,7 +37,7 @@ type params struct {
 	calibrate          bool    // learn evidence weights from the tagged rules
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.3, diverse: true, calibrate: true}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.6, diverse: true, calibrate: true, learner: "linear", mix: 0.4}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -127,6 +127,9 @@ func (s *Suggester) train(rs []*rules.Rule) {
 		s.model.mix = s.p.mix
 	case "bayes":
 		s.model.trainBayes(fs)
+		s.model.mix = s.p.mix
+	case "linear":
+		s.model.trainLinear()
 		s.model.mix = s.p.mix
 	}
 }
@@ -324,7 +327,11 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 			family[parentOf(c.tech.ID)] += c.score
 		}
 		for _, c := range list {
-			c.rank = c.score + s.p.parentBoost*(family[parentOf(c.tech.ID)]-c.score)
+			if s.p.parentBoost == 1 {
+				c.rank = family[parentOf(c.tech.ID)]
+			} else {
+				c.rank = c.score + s.p.parentBoost*(family[parentOf(c.tech.ID)]-c.score)
+			}
 		}
 	} else {
 		for _, c := range list {
@@ -334,6 +341,9 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	sort.Slice(list, func(i, j int) bool {
 		if list[i].rank != list[j].rank {
 			return list[i].rank > list[j].rank
+		}
+		if list[i].score != list[j].score {
+			return list[i].score > list[j].score
 		}
 		return list[i].tech.ID < list[j].tech.ID
 	})

@@ -34,15 +34,38 @@ func TestTuneFeatures(t *testing.T) {
 		f(&v)
 		vs = append(vs, v)
 	}
-	add("combo", func(v *variant) {
-		v.p.learner = "centroid"
-		v.p.mix = 0.1
-		v.fx.descr = 1.5
-		v.p.wKB = 0.4
-		v.p.wName = 0.4
-	})
-	add("cent10", func(v *variant) { v.p.learner = "centroid"; v.p.mix = 0.1 })
-	add("d15wkb4", func(v *variant) { v.fx.descr = 1.5; v.p.wKB = 0.4; v.p.wName = 0.4 })
+	type linv struct {
+		name string
+		e    int
+		r    float32
+		mix  float64
+	}
+	lins := map[string]linv{}
+	for _, l := range []linv{{"fam06", 20, 5, 0.4}, {"l10r5", 10, 5, 0.4}, {"l10r8", 10, 8, 0.4}} {
+		lins[l.name] = l
+		add(l.name, func(v *variant) {
+			v.p.learner = "linear"
+			v.p.mix = l.mix
+			switch l.name {
+			case "pairs":
+				v.p.parentBoost = 0.6
+				v.fx.pairs = 1
+			case "split":
+				v.p.parentBoost = 0.6
+				v.fx.split = 1
+			case "fp":
+				v.p.parentBoost = 0.6
+				v.fx.fp = 1
+			case "ttl3":
+				v.p.parentBoost = 0.6
+				v.fx.title = 3
+			case "fam06", "l10r5", "l10r8":
+				v.p.parentBoost = 0.6
+			case "fam08":
+				v.p.parentBoost = 0.8
+			}
+		})
+	}
 	saved := fx
 	defer func() { fx = saved }()
 	for _, v := range vs {
@@ -50,6 +73,9 @@ func TestTuneFeatures(t *testing.T) {
 			continue
 		}
 		fx = v.fx
+		if l, ok := lins[v.name]; ok {
+			linearEpochs, linearRate = l.e, l.r
+		}
 		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,125 @@
+package suggest
+
+import (
+	"math"
+	"sort"
+)
+
+// linear is a multinomial logistic regression over the model's TF-IDF
+// vectors, one class per technique (a rule with several techniques spreads
+// its target over them), trained by stochastic gradient descent.
+type linear struct {
+	labels []string
+	w      []float32 // term*L + label
+	b      []float32
+}
+
+// linearEpochs and linearRate are the SGD settings.
+var (
+	linearEpochs = 10
+	linearRate   = float32(5)
+)
+
+func (m *model) trainLinear() {
+	idx := map[string]int{}
+	lin := &linear{}
+	for _, d := range m.docs {
+		for _, l := range d.labels {
+			if _, ok := idx[l]; !ok {
+				idx[l] = len(lin.labels)
+				lin.labels = append(lin.labels, l)
+			}
+		}
+	}
+	nl := len(lin.labels)
+	if nl == 0 {
+		m.lin = lin
+		return
+	}
+	lin.w = make([]float32, len(m.idf)*nl)
+	lin.b = make([]float32, nl)
+	z := make([]float32, nl)
+	y := make([]float32, nl)
+	order := make([]int, len(m.docs))
+	for i := range order {
+		order[i] = i
+	}
+	seed := uint32(2463534242)
+	for e := 0; e < linearEpochs; e++ {
+		// deterministic shuffle (xorshift)
+		for i := len(order) - 1; i > 0; i-- {
+			seed ^= seed << 13
+			seed ^= seed >> 17
+			seed ^= seed << 5
+			j := int(seed % uint32(i+1))
+			order[i], order[j] = order[j], order[i]
+		}
+		rate := linearRate / float32(1+e)
+		for _, di := range order {
+			d := m.docs[di]
+			lin.scores(d.vec, z)
+			for i := range y {
+				y[i] = 0
+			}
+			for _, l := range d.labels {
+				y[idx[l]] += 1 / float32(len(d.labels))
+			}
+			for l := range z {
+				g := z[l] - y[l]
+				if g > -1e-4 && g < 1e-4 {
+					continue
+				}
+				g *= rate
+				lin.b[l] -= g
+				for _, p := range d.vec {
+					lin.w[int(p.term)*nl+l] -= g * p.w
+				}
+			}
+		}
+	}
+	m.lin = lin
+}
+
+// scores writes the softmax probabilities of every label for vector v to z.
+func (lin *linear) scores(v []posting, z []float32) {
+	nl := len(lin.labels)
+	copy(z, lin.b)
+	for _, p := range v {
+		row := lin.w[int(p.term)*nl : int(p.term)*nl+nl]
+		for l, w := range row {
+			z[l] += w * p.w
+		}
+	}
+	best := float32(math.Inf(-1))
+	for _, s := range z {
+		best = max(best, s)
+	}
+	var sum float32
+	for l, s := range z {
+		z[l] = float32(math.Exp(float64(s - best)))
+		sum += z[l]
+	}
+	for l := range z {
+		z[l] /= sum
+	}
+}
+
+// linearScores returns the probabilities of the 20 likeliest techniques.
+func (m *model) linearScores(q []posting) map[string]float64 {
+	lin := m.lin
+	if len(lin.labels) == 0 {
+		return nil
+	}
+	z := make([]float32, len(lin.labels))
+	lin.scores(q, z)
+	order := make([]int, len(z))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return z[order[i]] > z[order[j]] })
+	out := map[string]float64{}
+	for _, i := range order[:min(20, len(order))] {
+		out[lin.labels[i]] = float64(z[i])
+	}
+	return out
+}
