@@ -54,6 +54,7 @@ type featureWeights struct {
 	split                      float64 // command-line flags and the last path element of values
 	pairs                      float64 // field=value pairs
 	ls                         float64 // logsource category, product and service
+	kbTerms                    float64 // knowledge-base and name matches as terms
 }
 
 var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}

@@ -100,6 +100,16 @@ func (s *Suggester) analyse(r *rules.Rule) *features {
 	f := extract(r)
 	f.kbHits = s.kb.match(f)
 	f.nameHits = matchNames(s.phrases, f)
+	if fx.kbTerms > 0 {
+		// what the knowledge base and the names point to, as terms of the
+		// learned models, which learn how far to trust each
+		for id, h := range f.kbHits {
+			f.terms["kb:"+id] += fx.kbTerms * h.score
+		}
+		for id, h := range f.nameHits {
+			f.terms["nm:"+id] += fx.kbTerms * h.score
+		}
+	}
 	return f
 }
 

@@ -41,7 +41,7 @@ func TestTuneFeatures(t *testing.T) {
 		mix  float64
 	}
 	lins := map[string]linv{}
-	for _, l := range []linv{{"fam06", 20, 5, 0.4}, {"l10r5", 10, 5, 0.4}, {"l10r8", 10, 8, 0.4}} {
+	for _, l := range []linv{{"kbt1", 10, 5, 0.4}, {"kbt2", 10, 5, 0.4}, {"kbt05", 10, 5, 0.4}} {
 		lins[l.name] = l
 		add(l.name, func(v *variant) {
 			v.p.learner = "linear"
@@ -59,8 +59,12 @@ func TestTuneFeatures(t *testing.T) {
 			case "ttl3":
 				v.p.parentBoost = 0.6
 				v.fx.title = 3
-			case "fam06", "l10r5", "l10r8":
-				v.p.parentBoost = 0.6
+			case "kbt1":
+				v.fx.kbTerms = 1
+			case "kbt2":
+				v.fx.kbTerms = 2
+			case "kbt05":
+				v.fx.kbTerms = 0.5
 			case "fam08":
 				v.p.parentBoost = 0.8
 			}
