@@ -3,7 +3,8 @@
 //
 // Three signals are combined: a knowledge base of observable indicators
 // (kb.yaml), a model learned from already-tagged rules (TF-IDF cosine
-// nearest neighbours), and technique names found in the rule's text. Each
+// nearest neighbours mixed with a logistic regression), and technique names
+// found in the rule's text. Each
 // gives a score s in [0,1] per technique; they combine as
 // 1 - (1-wm*model)(1-wk*kb)(1-wn*name), so agreeing signals reinforce each
 // other and none alone reaches 1.
