@@ -20,11 +20,19 @@ var (
 	linearRate   = float32(5)
 )
 
-func (m *model) trainLinear() {
+func (m *model) trainLinear() { m.lin = m.fitLinear(func(d *doc) []string { return d.labels }) }
+
+// trainFamilies trains the regression on parent techniques (families).
+func (m *model) trainFamilies() {
+	m.fam = m.fitLinear(func(d *doc) []string { return parents(d.labels) })
+}
+
+// fitLinear trains a regression on the labels that labelsOf gives each doc.
+func (m *model) fitLinear(labelsOf func(*doc) []string) *linear {
 	idx := map[string]int{}
 	lin := &linear{}
 	for _, d := range m.docs {
-		for _, l := range d.labels {
+		for _, l := range labelsOf(d) {
 			if _, ok := idx[l]; !ok {
 				idx[l] = len(lin.labels)
 				lin.labels = append(lin.labels, l)
@@ -33,8 +41,7 @@ func (m *model) trainLinear() {
 	}
 	nl := len(lin.labels)
 	if nl == 0 {
-		m.lin = lin
-		return
+		return lin
 	}
 	lin.w = make([]float32, len(m.idf)*nl)
 	lin.b = make([]float32, nl)
@@ -61,8 +68,9 @@ func (m *model) trainLinear() {
 			for i := range y {
 				y[i] = 0
 			}
-			for _, l := range d.labels {
-				y[idx[l]] += 1 / float32(len(d.labels))
+			ls := labelsOf(d)
+			for _, l := range ls {
+				y[idx[l]] += 1 / float32(len(ls))
 			}
 			for l := range z {
 				g := z[l] - y[l]
@@ -77,7 +85,7 @@ func (m *model) trainLinear() {
 			}
 		}
 	}
-	m.lin = lin
+	return lin
 }
 
 // scores writes the softmax probabilities of every label for vector v to z.
@@ -105,8 +113,10 @@ func (lin *linear) scores(v []posting, z []float32) {
 }
 
 // linearScores returns the probabilities of the 20 likeliest techniques.
-func (m *model) linearScores(q []posting) map[string]float64 {
-	lin := m.lin
+func (m *model) linearScores(q []posting) map[string]float64 { return m.lin.top(q) }
+
+// top returns the probabilities of the 20 likeliest labels for q.
+func (lin *linear) top(q []posting) map[string]float64 {
 	if len(lin.labels) == 0 {
 		return nil
 	}

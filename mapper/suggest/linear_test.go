@@ -51,3 +51,33 @@ func TestLinearLearns(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyRegression: the family regression learns parent techniques,
+// pooling the sub-techniques of a family, and is not consulted for a
+// training rule.
+func TestFamilyRegression(t *testing.T) {
+	cat := embedded(t)
+	sel := "    selection:\n        Image|endswith: '\\%s'\n        CommandLine|contains: '%s'\n"
+	train := []*rules.Rule{
+		sigma(t, "a", "Task Create", []string{"attack.t1053.005"}, fmt.Sprintf(sel, "schtasks.exe", "/create")),
+		sigma(t, "b", "Task Create At", []string{"attack.t1053.002"}, fmt.Sprintf(sel, "schtasks.exe", "/sc")),
+		sigma(t, "c", "Whoami Execution", []string{"attack.t1033"}, fmt.Sprintf(sel, "whoami.exe", "/all")),
+	}
+	s, err := New(cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.p.famHead = 1
+	s.train(train)
+	if got := s.model.fam.labels; len(got) != 2 {
+		t.Fatalf("family labels %v, want T1053 and T1033", got)
+	}
+	q := sigma(t, "q", "Task Change", nil, fmt.Sprintf(sel, "schtasks.exe", "/change"))
+	got := s.model.familyScores(s.features(q), q)
+	if got["T1053"] <= got["T1033"] {
+		t.Errorf("family scores %v: want T1053 first", got)
+	}
+	if got := s.model.familyScores(s.features(train[0]), train[0]); got != nil {
+		t.Errorf("family scores for a training rule: %v", got)
+	}
+}

@@ -37,6 +37,7 @@ type model struct {
 	cent  *centroids
 	nb    *bayes
 	lin   *linear
+	fam   *linear      // regression over families (parent techniques), or nil
 	keys  map[any]bool // the training rules' keys
 	mix   float64      // share of the centroid or Bayes score in the vote
 }
@@ -226,6 +227,15 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 		v.score = math.Min(v.score, 1)
 	}
 	return out, conf
+}
+
+// familyScores returns the family regression's probabilities for f, nil
+// when there is none or self is a training rule.
+func (m *model) familyScores(f *features, self any) map[string]float64 {
+	if m == nil || m.fam == nil || self != nil && m.keys[self] {
+		return nil
+	}
+	return m.fam.top(m.vector(f))
 }
 
 // shared returns up to n terms that contribute most to the dot product of

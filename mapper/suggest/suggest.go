@@ -36,9 +36,10 @@ type params struct {
 	learner            string  // "" (neighbours only), "centroid" or "bayes", mixed in
 	mix                float64 // share of that learner in the model's score
 	calibrate          bool    // learn evidence weights from the tagged rules
+	famHead            float64 // weight of a family regression in family support
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.6, diverse: true, calibrate: true, learner: "linear", mix: 0.4}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -142,6 +143,9 @@ func (s *Suggester) train(rs []*rules.Rule) {
 	case "linear":
 		s.model.trainLinear()
 		s.model.mix = s.p.mix
+	}
+	if s.p.famHead > 0 {
+		s.model.trainFamilies()
 	}
 }
 
@@ -314,6 +318,10 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 			c.name = &h
 		}
 	}
+	var famScores map[string]float64
+	if s.p.famHead > 0 {
+		famScores = s.model.familyScores(f, key)
+	}
 	list := make([]*candidate, 0, len(cands))
 	for id, c := range cands {
 		if skip[id] {
@@ -336,6 +344,21 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		family := map[string]float64{}
 		for _, c := range list {
 			family[parentOf(c.tech.ID)] += c.score
+		}
+		if s.p.famHead > 0 {
+			// the family regression knows nothing of named tactics: it
+			// supports only families with a technique of those tactics
+			onTactic := map[string]bool{}
+			for _, c := range list {
+				if len(tactics) == 0 || c.tactic != "" {
+					onTactic[parentOf(c.tech.ID)] = true
+				}
+			}
+			for p, v := range famScores {
+				if onTactic[p] {
+					family[p] += s.p.famHead * v
+				}
+			}
 		}
 		for _, c := range list {
 			if s.p.parentBoost == 1 {

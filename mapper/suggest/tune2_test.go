@@ -41,7 +41,7 @@ func TestTuneFeatures(t *testing.T) {
 		mix  float64
 	}
 	lins := map[string]linv{}
-	for _, l := range []linv{{"kbt1", 10, 5, 0.4}, {"kbt2", 10, 5, 0.4}, {"kbt05", 10, 5, 0.4}} {
+	for _, l := range []linv{{"famhead1.5", 10, 5, 0.4}, {"famhead-mix0.5", 10, 5, 0.5}, {"famhead-k30", 10, 5, 0.4}} {
 		lins[l.name] = l
 		add(l.name, func(v *variant) {
 			v.p.learner = "linear"
@@ -59,12 +59,20 @@ func TestTuneFeatures(t *testing.T) {
 			case "ttl3":
 				v.p.parentBoost = 0.6
 				v.fx.title = 3
-			case "kbt1":
-				v.fx.kbTerms = 1
-			case "kbt2":
-				v.fx.kbTerms = 2
-			case "kbt05":
-				v.fx.kbTerms = 0.5
+			case "famhead1.5":
+				v.p.famHead, v.p.parentBoost = 1.5, 0.8
+			case "famhead-mix0.5":
+				v.p.famHead, v.p.parentBoost = 1, 0.8
+			case "famhead-k30":
+				v.p.famHead, v.p.parentBoost, v.p.k = 1, 0.8, 30
+			case "fh1b1":
+				v.p.famHead, v.p.parentBoost = 1, 1
+			case "fh2b1":
+				v.p.famHead, v.p.parentBoost = 2, 1
+			case "fh3b1":
+				v.p.famHead, v.p.parentBoost = 3, 1
+			case "fh1b08":
+				v.p.famHead, v.p.parentBoost = 1, 0.8
 			case "fam08":
 				v.p.parentBoost = 0.8
 			}
