@@ -61,7 +61,7 @@ func (a *app) lintCommand() *cobra.Command {
 	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
 	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
-	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 6x lint CPU on SigmaHQ, see docs/tag.md)")
+	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 8x lint CPU on SigmaHQ, see docs/tag.md)")
 	return cmd
 }
 
