@@ -41,7 +41,7 @@ func TestTuneFeatures(t *testing.T) {
 		mix  float64
 	}
 	lins := map[string]linv{}
-	for _, l := range []linv{{"famhead1.5", 10, 5, 0.4}, {"famhead-mix0.5", 10, 5, 0.5}, {"famhead-k30", 10, 5, 0.4}} {
+	for _, l := range []linv{{"e15", 15, 5, 0.4}, {"mix0.5", 10, 5, 0.5}, {"pow3", 10, 5, 0.4}, {"wkb0.4", 10, 5, 0.4}, {"mix0.3", 10, 5, 0.3}} {
 		lins[l.name] = l
 		add(l.name, func(v *variant) {
 			v.p.learner = "linear"
@@ -59,6 +59,10 @@ func TestTuneFeatures(t *testing.T) {
 			case "ttl3":
 				v.p.parentBoost = 0.6
 				v.fx.title = 3
+			case "pow3":
+				v.p.power = 3
+			case "wkb0.4":
+				v.p.wKB, v.p.wName = 0.4, 0.4
 			case "famhead1.5":
 				v.p.famHead, v.p.parentBoost = 1.5, 0.8
 			case "famhead-mix0.5":
