@@ -113,6 +113,7 @@ type neighbour struct {
 type modelVote struct {
 	score float64
 	from  []neighbour // voting neighbours, most similar first
+	alt   float64     // the score of the learner mixed in (the regression's probability)
 }
 
 // predict returns technique votes from the k most similar training rules,
@@ -221,6 +222,7 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 				out[l] = v
 			}
 			v.score += m.mix * s
+			v.alt = s
 		}
 	}
 	for _, v := range out {

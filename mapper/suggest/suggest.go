@@ -450,6 +450,9 @@ func evidence(c *candidate) []string {
 	if c.tactic != "" {
 		ev = append(ev, "tactic "+c.tactic+" named by the rule")
 	}
+	if c.model != nil && c.model.alt >= 0.05 {
+		ev = append(ev, fmt.Sprintf("learned from the terms of tagged rules (probability %.2f)", c.model.alt))
+	}
 	if c.model != nil {
 		for i, n := range c.model.from {
 			if i == 2 {
