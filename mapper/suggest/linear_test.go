@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/huntlint/huntlint/rules"
@@ -79,5 +80,34 @@ func TestFamilyRegression(t *testing.T) {
 	}
 	if got := s.model.familyScores(s.features(train[0]), train[0]); got != nil {
 		t.Errorf("family scores for a training rule: %v", got)
+	}
+}
+
+// TestRegressionEvidence: a suggestion the regression supports says so.
+func TestRegressionEvidence(t *testing.T) {
+	cat := embedded(t)
+	sel := "    selection:\n        Image|endswith: '\\%s'\n        CommandLine|contains: '%s'\n"
+	train := []*rules.Rule{
+		sigma(t, "c", "Whoami Execution", []string{"attack.t1033"}, fmt.Sprintf(sel, "whoami.exe", "/all")),
+		sigma(t, "d", "Whoami Groups", []string{"attack.t1033"}, fmt.Sprintf(sel, "whoami.exe", "/groups")),
+		sigma(t, "a", "Certutil Decode", []string{"attack.t1140"}, fmt.Sprintf(sel, "certutil.exe", "-decode")),
+	}
+	s, err := New(cat, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sigma(t, "q", "Whoami Privileges", nil, fmt.Sprintf(sel, "whoami.exe", "/priv"))
+	sg := s.Suggest(q, 1)
+	if len(sg) == 0 || sg[0].Technique != "T1033" {
+		t.Fatalf("suggestions %+v: want T1033 first", sg)
+	}
+	found := false
+	for _, e := range sg[0].Evidence {
+		if strings.HasPrefix(e, "learned from the terms of tagged rules (probability ") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("evidence %q lacks the regression's probability", sg[0].Evidence)
 	}
 }
