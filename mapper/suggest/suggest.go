@@ -133,6 +133,16 @@ func (s *Suggester) train(rs []*rules.Rule) {
 	} else {
 		s.cal = nil
 	}
+	// The family regression trains alongside the learner mixed in: they
+	// only read the model's vectors and each writes its own field.
+	famDone := make(chan struct{})
+	go func() {
+		defer close(famDone)
+		if s.p.famHead > 0 {
+			s.model.trainFamilies()
+		}
+	}()
+	defer func() { <-famDone }()
 	switch s.p.learner {
 	case "centroid":
 		s.model.trainCentroids()
@@ -143,9 +153,6 @@ func (s *Suggester) train(rs []*rules.Rule) {
 	case "linear":
 		s.model.trainLinear()
 		s.model.mix = s.p.mix
-	}
-	if s.p.famHead > 0 {
-		s.model.trainFamilies()
 	}
 }
 
