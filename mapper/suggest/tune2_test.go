@@ -1,7 +1,6 @@
 package suggest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +10,10 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 )
 
-// TestTuneFeatures prints the figures of feature and ranking variants
-// (HUNTLINT_TUNE2=name,name... or "all").
+// TestTuneFeatures prints the figures of feature and ranking variants of
+// the default settings on SigmaHQ's rules folder, 5 folds
+// (HUNTLINT_TUNE2=name,name... or "all"); docs/tag.md lists what was
+// measured this way.
 func TestTuneFeatures(t *testing.T) {
 	want := os.Getenv("HUNTLINT_TUNE2")
 	if want == "" {
@@ -22,11 +23,12 @@ func TestTuneFeatures(t *testing.T) {
 	rs := loadTree(t, filepath.Join(dir, "rules"))
 	cat := catalog18(t)
 	type variant struct {
-		name string
-		fx   featureWeights
-		p    params
+		name   string
+		fx     featureWeights
+		p      params
+		epochs int
 	}
-	base := variant{"base", fx, defaultParams}
+	base := variant{"base", fx, defaultParams, linearEpochs}
 	vs := []variant{base}
 	add := func(name string, f func(v *variant)) {
 		v := base
@@ -34,64 +36,29 @@ func TestTuneFeatures(t *testing.T) {
 		f(&v)
 		vs = append(vs, v)
 	}
-	type linv struct {
-		name string
-		e    int
-		r    float32
-		mix  float64
-	}
-	lins := map[string]linv{}
-	for _, l := range []linv{{"e15", 15, 5, 0.4}, {"mix0.5", 10, 5, 0.5}, {"pow3", 10, 5, 0.4}, {"wkb0.4", 10, 5, 0.4}, {"mix0.3", 10, 5, 0.3}} {
-		lins[l.name] = l
-		add(l.name, func(v *variant) {
-			v.p.learner = "linear"
-			v.p.mix = l.mix
-			switch l.name {
-			case "pairs":
-				v.p.parentBoost = 0.6
-				v.fx.pairs = 1
-			case "split":
-				v.p.parentBoost = 0.6
-				v.fx.split = 1
-			case "fp":
-				v.p.parentBoost = 0.6
-				v.fx.fp = 1
-			case "ttl3":
-				v.p.parentBoost = 0.6
-				v.fx.title = 3
-			case "pow3":
-				v.p.power = 3
-			case "wkb0.4":
-				v.p.wKB, v.p.wName = 0.4, 0.4
-			case "famhead1.5":
-				v.p.famHead, v.p.parentBoost = 1.5, 0.8
-			case "famhead-mix0.5":
-				v.p.famHead, v.p.parentBoost = 1, 0.8
-			case "famhead-k30":
-				v.p.famHead, v.p.parentBoost, v.p.k = 1, 0.8, 30
-			case "fh1b1":
-				v.p.famHead, v.p.parentBoost = 1, 1
-			case "fh2b1":
-				v.p.famHead, v.p.parentBoost = 2, 1
-			case "fh3b1":
-				v.p.famHead, v.p.parentBoost = 3, 1
-			case "fh1b08":
-				v.p.famHead, v.p.parentBoost = 1, 0.8
-			case "fam08":
-				v.p.parentBoost = 0.8
-			}
-		})
-	}
-	saved := fx
-	defer func() { fx = saved }()
+	add("no-refs", func(v *variant) { v.fx.refs = 0 })
+	add("no-bigrams", func(v *variant) { v.fx.bigrams = 0 })
+	add("no-regression", func(v *variant) { v.p.learner, v.p.mix = "", 0 })
+	add("no-family-regression", func(v *variant) { v.p.famHead = 0 })
+	add("family-support-0.6", func(v *variant) { v.p.parentBoost = 0.6 })
+	add("mix-0.3", func(v *variant) { v.p.mix = 0.3 })
+	add("mix-0.5", func(v *variant) { v.p.mix = 0.5 })
+	add("epochs-20", func(v *variant) { v.epochs = 20 })
+	add("k-30", func(v *variant) { v.p.k = 30 })
+	add("power-3", func(v *variant) { v.p.power = 3 })
+	add("flags-and-leaves", func(v *variant) { v.fx.split = 1 })
+	add("field-value-pairs", func(v *variant) { v.fx.pairs = 1 })
+	add("false-positives", func(v *variant) { v.fx.fp = 1 })
+	add("level", func(v *variant) { v.fx.level = 1 })
+	add("kb-as-terms", func(v *variant) { v.fx.kbTerms = 1 })
+	add("kb-weight-0.4", func(v *variant) { v.p.wKB, v.p.wName = 0.4, 0.4 })
+	savedFx, savedEpochs := fx, linearEpochs
+	defer func() { fx, linearEpochs = savedFx, savedEpochs }()
 	for _, v := range vs {
 		if want != "all" && !strings.Contains(","+want+",", ","+v.name+",") {
 			continue
 		}
-		fx = v.fx
-		if l, ok := lins[v.name]; ok {
-			linearEpochs, linearRate = l.e, l.r
-		}
+		fx, linearEpochs = v.fx, v.epochs
 		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -101,11 +68,9 @@ func TestTuneFeatures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%-12s top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", v.name, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
+		t.Logf("%-22s top1 %.3f top3 %.3f ptop1 %.3f ptop3 %.3f cov %.3f", v.name, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 	}
 }
-
-func ftoa(f float64) string { return fmt.Sprint(f) }
 
 // BenchmarkSuggesterSigmaHQEmbedded measures building the suggester from
 // every SigmaHQ rule with the embedded catalog and naming the best
