@@ -40,6 +40,7 @@ func TestTuneFeatures(t *testing.T) {
 	add("no-bigrams", func(v *variant) { v.fx.bigrams = 0 })
 	add("no-regression", func(v *variant) { v.p.learner, v.p.mix = "", 0 })
 	add("no-family-regression", func(v *variant) { v.p.famHead = 0 })
+	add("no-regressions", func(v *variant) { v.p.learner, v.p.mix, v.p.famHead = "", 0, 0 })
 	add("family-support-0.6", func(v *variant) { v.p.parentBoost = 0.6 })
 	add("mix-0.3", func(v *variant) { v.p.mix = 0.3 })
 	add("mix-0.5", func(v *variant) { v.p.mix = 0.5 })
