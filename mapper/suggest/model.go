@@ -39,7 +39,10 @@ type model struct {
 	lin   *linear
 	fam   *linear      // regression over families (parent techniques), or nil
 	keys  map[any]bool // the training rules' keys
-	mix   float64      // share of the centroid or Bayes score in the vote
+	// splitVotes divides a neighbour's vote among its techniques: by their
+	// number to this power (0: each gets the whole vote)
+	splitVotes float64
+	mix        float64 // share of the centroid or Bayes score in the vote
 }
 
 // train builds the model from the features and labels of tagged rules.
@@ -186,7 +189,11 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 				v = &modelVote{}
 				out[l] = v
 			}
-			v.score += math.Pow(n.sim, m.power) / total
+			share := math.Pow(n.sim, m.power) / total
+			if m.splitVotes > 0 {
+				share /= math.Pow(float64(len(n.doc.labels)), m.splitVotes)
+			}
+			v.score += share
 			v.from = append(v.from, n)
 		}
 	}

@@ -37,6 +37,7 @@ type params struct {
 	mix                float64 // share of that learner in the model's score
 	calibrate          bool    // learn evidence weights from the tagged rules
 	famHead            float64 // weight of a family regression in family support
+	splitVotes         float64 // see model.splitVotes
 }
 
 var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1}
@@ -128,6 +129,7 @@ func (s *Suggester) train(rs []*rules.Rule) {
 		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
 	}
 	s.model = train(fs, docs, s.p.k, s.p.power)
+	s.model.splitVotes = s.p.splitVotes
 	if s.p.calibrate {
 		s.cal = learnCalibration(fs, docs)
 	} else {

@@ -45,6 +45,8 @@ func TestTuneFeatures(t *testing.T) {
 	add("mix-0.3", func(v *variant) { v.p.mix = 0.3 })
 	add("mix-0.5", func(v *variant) { v.p.mix = 0.5 })
 	add("epochs-20", func(v *variant) { v.epochs = 20 })
+	add("split-votes-0.5", func(v *variant) { v.p.splitVotes = 0.5 })
+	add("split-votes-1", func(v *variant) { v.p.splitVotes = 1 })
 	add("k-30", func(v *variant) { v.p.k = 30 })
 	add("power-3", func(v *variant) { v.p.power = 3 })
 	add("flags-and-leaves", func(v *variant) { v.fx.split = 1 })
