@@ -55,6 +55,7 @@ type featureWeights struct {
 	pairs                      float64 // field=value pairs
 	ls                         float64 // logsource category, product and service
 	kbTerms                    float64 // knowledge-base and name matches as terms
+	related                    float64 // the rule's ID and the IDs of the rules it names as related
 }
 
 var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
@@ -134,6 +135,18 @@ func extract(r *rules.Rule) *features {
 		}
 		if det := mapValue(root, "detection"); det != nil {
 			f.detection(det)
+		}
+		if fx.related > 0 {
+			if r.ID != "" {
+				f.terms["id:"+strings.ToLower(r.ID)] += fx.related
+			}
+			if rel := mapValue(root, "related"); rel != nil && rel.Kind == yaml.SequenceNode {
+				for _, it := range rel.Content {
+					if id := mapValue(it, "id"); id != nil && id.Kind == yaml.ScalarNode && id.Value != "" {
+						f.terms["id:"+strings.ToLower(id.Value)] += fx.related
+					}
+				}
+			}
 		}
 		if fp := mapValue(root, "falsepositives"); fp != nil && fx.fp > 0 {
 			for _, n := range append([]*yaml.Node{fp}, fp.Content...) {

@@ -47,6 +47,8 @@ func TestTuneFeatures(t *testing.T) {
 	add("epochs-20", func(v *variant) { v.epochs = 20 })
 	add("split-votes-0.5", func(v *variant) { v.p.splitVotes = 0.5 })
 	add("split-votes-1", func(v *variant) { v.p.splitVotes = 1 })
+	add("related-1", func(v *variant) { v.fx.related = 1 })
+	add("related-3", func(v *variant) { v.fx.related = 3 })
 	add("k-30", func(v *variant) { v.p.k = 30 })
 	add("power-3", func(v *variant) { v.p.power = 3 })
 	add("flags-and-leaves", func(v *variant) { v.fx.split = 1 })
