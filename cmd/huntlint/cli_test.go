@@ -385,3 +385,28 @@ func TestFlagValues(t *testing.T) {
 		}
 	}
 }
+
+// TestFixQuiet: fix -q fixes and prints nothing; --show-fixes still lists
+// the fixes it was asked for.
+func TestFixQuiet(t *testing.T) {
+	data, err := os.ReadFile(revokedRule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"--show-fixes"}} {
+		rule := filepath.Join(t.TempDir(), "rule.yml")
+		if err := os.WriteFile(rule, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs := runIn(t, "", append(append([]string{"fix", "-q"}, extra...), rule)...)
+		if code != ExitOK || errs != "" {
+			t.Errorf("fix -q %v: exit %d, stderr %q", extra, code, errs)
+		}
+		if extra == nil && out != "" || extra != nil && !strings.Contains(out, "[attack-revoked]") || strings.Contains(out, "fixed ") {
+			t.Errorf("fix -q %v printed %q", extra, out)
+		}
+		if after, _ := os.ReadFile(rule); bytes.Equal(after, data) {
+			t.Errorf("fix -q %v did not fix the rule", extra)
+		}
+	}
+}

@@ -20,6 +20,7 @@ type fixFlags struct {
 	ignoreIDs []string
 	jobs      int
 	config    string
+	quiet     bool
 }
 
 func (a *app) fixCommand() *cobra.Command {
@@ -35,6 +36,7 @@ func (a *app) fixCommand() *cobra.Command {
 			"nothing to fix), 1 when fixable findings remain, files could not be fixed or, with --diff,\n" +
 			"the diff is not empty; 2 on usage, configuration or catalog errors.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.quiet = isQuiet(cmd)
 			return a.runFix(args, fl)
 		},
 	}
@@ -86,6 +88,9 @@ func (a *app) runFix(args []string, fl fixFlags) error {
 				fmt.Fprintf(summaryOut, "%s:%d:%d: [%s] %s\n", f.Path, f.Span.Start.Line, f.Span.Start.Column, f.Check, what)
 			}
 		}
+	}
+	if fl.quiet {
+		summaryOut = io.Discard
 	}
 	if err := sum.WriteText(summaryOut, fl.diff); err != nil {
 		return usageErr(err)

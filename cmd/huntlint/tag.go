@@ -102,7 +102,7 @@ learns from --train only. See docs/tag.md.`,
 			if write {
 				written, werrs := s.WriteTags(results)
 				for _, p := range written {
-					fmt.Fprintf(a.stderr, "wrote %s\n", p)
+					fmt.Fprintf(summaryWriter(cmd, a.stderr), "wrote %s\n", p)
 				}
 				for _, e := range werrs {
 					fmt.Fprintf(a.stderr, "huntlint: %v\n", e)
