@@ -263,37 +263,47 @@ func TestQuiet(t *testing.T) {
 }
 
 func TestOutputIsAtomic(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "layer.json")
-	if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, _, errs := runIn(t, "", "layer", "-o", out, cleanRule); code != ExitOK {
-		t.Fatalf("layer -o: exit %d: %s", code, errs)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil || !bytes.HasPrefix(data, []byte("[")) && !bytes.HasPrefix(data, []byte("{")) {
-		t.Errorf("layer -o did not replace the file: %q %v", data, err)
-	}
-	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want the old file's 0600 kept", fi.Mode().Perm())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left beside the output: %v", entries)
-	}
-	// A folder or a missing folder is a usage error and writes nothing.
-	for _, bad := range []string{dir, filepath.Join(dir, "missing", "layer.json")} {
-		code, _, errs := runIn(t, "", "layer", "-o", bad, cleanRule)
-		if code != ExitUsage || !strings.Contains(errs, "write "+bad) {
-			t.Errorf("layer -o %s: exit %d, %q", bad, code, errs)
-		}
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("a failed write left files: %v", entries)
-	}
-	if code, stdout, _ := runIn(t, "", "layer", "-o", "-", cleanRule); code != ExitOK || !strings.Contains(stdout, `"techniques"`) {
-		t.Errorf("-o - is standard output: exit %d", code)
+	for _, c := range []struct {
+		args []string // before -o
+		want string   // in the output
+	}{
+		{[]string{"layer"}, `"techniques"`},
+		{[]string{"lint", "--format", "json"}, `"findings"`},
+	} {
+		t.Run(c.args[0], func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "report.json")
+			if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := func(o string) []string { return append(append(append([]string{}, c.args...), "-o", o), cleanRule) }
+			if code, _, errs := runIn(t, "", args(out)...); code != ExitOK {
+				t.Fatalf("%v: exit %d: %s", args(out), code, errs)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil || !strings.Contains(string(data), c.want) {
+				t.Errorf("-o did not replace the file: %q %v", data, err)
+			}
+			if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v, want the old file's 0600 kept", fi.Mode().Perm())
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("temporary files left beside the output: %v", entries)
+			}
+			// A folder or a missing folder is a usage error and writes nothing.
+			for _, bad := range []string{dir, filepath.Join(dir, "missing", "report.json")} {
+				code, _, errs := runIn(t, "", args(bad)...)
+				if code != ExitUsage || !strings.Contains(errs, "write "+bad) {
+					t.Errorf("-o %s: exit %d, %q", bad, code, errs)
+				}
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("a failed write left files: %v", entries)
+			}
+			if code, stdout, _ := runIn(t, "", args("-")...); code != ExitOK || !strings.Contains(stdout, c.want) {
+				t.Errorf("-o - is standard output: exit %d", code)
+			}
+		})
 	}
 }
 

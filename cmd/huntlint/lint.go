@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -170,21 +171,20 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 			}
 		}
 	}
-	var file *os.File
-	if fl.output != "" {
-		if file, err = os.Create(fl.output); err != nil {
-			return usageErr(fmt.Errorf("write report: %w", err))
-		}
-		out = file
+	// --output is written atomically: the report is rendered first, then
+	// replaces the file in one rename.
+	var buf bytes.Buffer
+	toFile := fl.output != "" && fl.output != "-"
+	if toFile {
+		out = &buf
 	}
-	err = rep.Report(out, &linter.Report{Result: res, Catalog: cat})
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
+	if err = rep.Report(out, &linter.Report{Result: res, Catalog: cat}); err != nil {
 		return usageErr(fmt.Errorf("write report: %w", err))
+	}
+	if toFile {
+		if err := a.writeOutput(fl.output, buf.Bytes()); err != nil {
+			return err
+		}
 	}
 	if threshold != 0 && res.Worst() >= threshold {
 		return &exitError{code: ExitFindings}
