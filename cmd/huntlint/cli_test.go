@@ -335,17 +335,6 @@ func TestHelpConventions(t *testing.T) {
 	})
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"abc", "", 3}, {"format", "formt", 1}, {"exampels", "examples", 2}, {"kitten", "sitting", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}
-
 // TestCompletionValues: flag values complete from the flags' own usage
 // texts, the check registry and the catalog's domains.
 func TestCompletionValues(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
@@ -302,7 +303,7 @@ func closestSibling(p string) string {
 	}
 	best, bestD := "", max(1, len(base)/4)+1
 	for _, e := range entries {
-		if d := editDistance(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
+		if d := textdist.Levenshtein(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
 			best, bestD = e.Name(), d
 		}
 	}
@@ -313,27 +314,6 @@ func closestSibling(p string) string {
 		return best
 	}
 	return filepath.Join(dir, best)
-}
-
-// editDistance is the Levenshtein distance of a and b, by bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // flagError turns a flag parsing error into a usage error that names the
@@ -353,7 +333,7 @@ func flagError(cmd *cobra.Command, err error) error {
 func closestFlag(cmd *cobra.Command, name string) string {
 	best, bestD := "", 3
 	visit := func(f *pflag.Flag) {
-		d := editDistance(name, f.Name)
+		d := textdist.Levenshtein(name, f.Name)
 		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
 			d = min(d, 1)
 		}
