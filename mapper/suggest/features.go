@@ -56,9 +56,12 @@ type featureWeights struct {
 	ls                         float64 // logsource category, product and service
 	kbTerms                    float64 // knowledge-base and name matches as terms
 	related                    float64 // the rule's ID and the IDs of the rules it names as related
+	lsField                    float64 // field names joined with the logsource (category, else service, else product)
+	lsPair                     float64 // product joined with category and with service
+	stem                       float64 // 1: words reduced to a stem ("decoded", "decoding" -> "decod")
 }
 
-var fx = featureWeights{title: 2, descr: 1, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
+var fx = featureWeights{title: 2, descr: 2, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
 
 // stopwords are words that carry no technique signal.
 var stopwords = map[string]bool{}
@@ -115,6 +118,13 @@ func extract(r *rules.Rule) *features {
 	for _, ls := range [][2]string{{"category", f.category}, {"product", f.product}, {"service", f.service}} {
 		if ls[1] != "" {
 			f.terms["ls:"+ls[0]+":"+ls[1]] += fx.ls
+		}
+	}
+	if fx.lsPair > 0 && f.product != "" {
+		for _, o := range []string{f.category, f.service} {
+			if o != "" {
+				f.terms["lp:"+f.product+":"+o] += fx.lsPair
+			}
 		}
 	}
 	if fx.refs > 0 {
@@ -200,6 +210,9 @@ func (f *features) search(n *yaml.Node, field string) {
 			if fx.field > 0 {
 				f.terms["f:"+name] += fx.field
 			}
+			if ls := f.logsourceKey(); fx.lsField > 0 && ls != "" {
+				f.terms["lf:"+ls+":"+name] += fx.lsField
+			}
 			for _, m := range strings.Split(mods, "|") {
 				if m != "" && m != "contains" && m != "endswith" && m != "startswith" && m != "all" {
 					f.terms["m:"+strings.ToLower(m)]++
@@ -221,6 +234,18 @@ func (f *features) search(n *yaml.Node, field string) {
 			f.search(n.Alias, field)
 		}
 	}
+}
+
+// logsourceKey is the most specific part of the rule's logsource: its
+// category, else its service, else its product.
+func (f *features) logsourceKey() string {
+	switch {
+	case f.category != "":
+		return f.category
+	case f.service != "":
+		return f.product + "/" + f.service
+	}
+	return f.product
 }
 
 // value records one detection value selected on field (empty for keywords).
@@ -280,8 +305,34 @@ func (f *features) addWords(s string, w float64) {
 		if len(t) < 3 || stopwords[t] {
 			continue
 		}
+		if fx.stem > 0 {
+			t = stem(t)
+		}
 		f.terms[t] += w
 	}
+}
+
+// stem strips common English inflections from a lower-case word, so that
+// "decode", "decoded" and "decoding" are one term.
+func stem(t string) string {
+	cut := func(suf string, keep int) bool {
+		if len(t) >= len(suf)+keep && strings.HasSuffix(t, suf) {
+			t = t[:len(t)-len(suf)]
+			return true
+		}
+		return false
+	}
+	switch {
+	case cut("ies", 2):
+		t += "y"
+	case cut("ions", 4), cut("ion", 4), cut("ing", 4), cut("ed", 3):
+	case strings.HasSuffix(t, "sses"), strings.HasSuffix(t, "shes"), strings.HasSuffix(t, "ches"), strings.HasSuffix(t, "xes"):
+		t = t[:len(t)-2]
+	case strings.HasSuffix(t, "ss"), strings.HasSuffix(t, "us"), strings.HasSuffix(t, "is"):
+	case cut("s", 3):
+	}
+	cut("e", 4)
+	return t
 }
 
 // kql reads a KQL query: string literals are values, identifiers (tables,

@@ -18,17 +18,28 @@ type linear struct {
 var (
 	linearEpochs = 10
 	linearRate   = float32(5)
+	// familyEpochs, when above 0, are the family regression's epochs
+	familyEpochs = 0
+	// linearDecay shrinks every weight by this share of the rate after
+	// each epoch (L2 regularisation)
+	linearDecay = float32(0)
 )
 
-func (m *model) trainLinear() { m.lin = m.fitLinear(func(d *doc) []string { return d.labels }) }
+func (m *model) trainLinear() {
+	m.lin = m.fitLinear(func(d *doc) []string { return d.labels }, linearEpochs)
+}
 
 // trainFamilies trains the regression on parent techniques (families).
 func (m *model) trainFamilies() {
-	m.fam = m.fitLinear(func(d *doc) []string { return parents(d.labels) })
+	e := linearEpochs
+	if familyEpochs > 0 {
+		e = familyEpochs
+	}
+	m.fam = m.fitLinear(func(d *doc) []string { return parents(d.labels) }, e)
 }
 
 // fitLinear trains a regression on the labels that labelsOf gives each doc.
-func (m *model) fitLinear(labelsOf func(*doc) []string) *linear {
+func (m *model) fitLinear(labelsOf func(*doc) []string, epochs int) *linear {
 	idx := map[string]int{}
 	lin := &linear{}
 	for _, d := range m.docs {
@@ -52,7 +63,7 @@ func (m *model) fitLinear(labelsOf func(*doc) []string) *linear {
 		order[i] = i
 	}
 	seed := uint32(2463534242)
-	for e := 0; e < linearEpochs; e++ {
+	for e := 0; e < epochs; e++ {
 		// deterministic shuffle (xorshift)
 		for i := len(order) - 1; i > 0; i-- {
 			seed ^= seed << 13
@@ -82,6 +93,12 @@ func (m *model) fitLinear(labelsOf func(*doc) []string) *linear {
 				for _, p := range d.vec {
 					lin.w[int(p.term)*nl+l] -= g * p.w
 				}
+			}
+		}
+		if linearDecay > 0 {
+			k := 1 - min(1, linearDecay*rate)
+			for i := range lin.w {
+				lin.w[i] *= k
 			}
 		}
 	}

@@ -90,7 +90,15 @@ func (m *model) vector(f *features) []posting {
 		if !ok || tf <= 0 {
 			continue
 		}
-		w := (1 + math.Log(tf)) * float64(m.idf[id])
+		var w float64
+		switch tfMode {
+		case 1: // binary
+			w = float64(m.idf[id])
+		case 2: // idf squared
+			w = (1 + math.Log(tf)) * float64(m.idf[id]) * float64(m.idf[id])
+		default:
+			w = (1 + math.Log(tf)) * float64(m.idf[id])
+		}
 		v = append(v, posting{id, float32(w)})
 		norm += w * w
 	}
@@ -104,6 +112,14 @@ func (m *model) vector(f *features) []posting {
 	sort.Slice(v, func(i, j int) bool { return v[i].term < v[j].term })
 	return v
 }
+
+// confSim is the similarity of the nearest rule at which the model is fully
+// confident.
+var confSim = 0.5
+
+// tfMode chooses the term weighting: 0 sublinear TF-IDF, 1 binary TF-IDF,
+// 2 sublinear TF times IDF squared.
+var tfMode = 0
 
 // neighbour is a training rule similar to the query.
 type neighbour struct {
@@ -180,7 +196,7 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	}
 	// Confidence grows with the best similarity: a vote among distant
 	// neighbours is weak.
-	conf := math.Min(1, nb[0].sim/0.5)
+	conf := math.Min(1, nb[0].sim/confSim)
 	out := map[string]*modelVote{}
 	for _, n := range nb {
 		for _, l := range n.doc.labels {

@@ -3,6 +3,7 @@ package suggest
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,13 +23,22 @@ func TestTuneFeatures(t *testing.T) {
 	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
 	rs := loadTree(t, filepath.Join(dir, "rules"))
 	cat := catalog18(t)
+	folds := 5 // HUNTLINT_TUNE2_FOLDS checks a variant on other folds
+	if n, err := strconv.Atoi(os.Getenv("HUNTLINT_TUNE2_FOLDS")); err == nil && n > 1 {
+		folds = n
+	}
 	type variant struct {
 		name   string
 		fx     featureWeights
 		p      params
 		epochs int
+		famEp  int
+		rate   float32
+		decay  float32
+		conf   float64
+		tf     int
 	}
-	base := variant{"base", fx, defaultParams, linearEpochs}
+	base := variant{"base", fx, defaultParams, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode}
 	vs := []variant{base}
 	add := func(name string, f func(v *variant)) {
 		v := base
@@ -57,19 +67,56 @@ func TestTuneFeatures(t *testing.T) {
 	add("level", func(v *variant) { v.fx.level = 1 })
 	add("kb-as-terms", func(v *variant) { v.fx.kbTerms = 1 })
 	add("kb-weight-0.4", func(v *variant) { v.p.wKB, v.p.wName = 0.4, 0.4 })
-	savedFx, savedEpochs := fx, linearEpochs
-	defer func() { fx, linearEpochs = savedFx, savedEpochs }()
+	add("logsource-fields", func(v *variant) { v.fx.lsField = 1 })
+	add("logsource-fields-0.5", func(v *variant) { v.fx.lsField = 0.5 })
+	add("logsource-pairs", func(v *variant) { v.fx.lsPair = 1 })
+	add("family-epochs-20", func(v *variant) { v.famEp = 20 })
+	add("family-epochs-5", func(v *variant) { v.famEp = 5 })
+	add("rate-2", func(v *variant) { v.rate = 2 })
+	add("rate-10", func(v *variant) { v.rate = 10 })
+	add("decay-0.002", func(v *variant) { v.decay = 0.002 })
+	add("decay-0.01", func(v *variant) { v.decay = 0.01 })
+	add("stem", func(v *variant) { v.fx.stem = 1 })
+	add("stem-conf-0.4", func(v *variant) { v.fx.stem, v.conf = 1, 0.4 })
+	add("stem-conf-0.6", func(v *variant) { v.fx.stem, v.conf = 1, 0.6 })
+	add("stem-conf-0.7", func(v *variant) { v.fx.stem, v.conf = 1, 0.7 })
+	add("stem-k-30", func(v *variant) { v.fx.stem, v.p.k = 1, 30 })
+	add("stem-binary-tf", func(v *variant) { v.fx.stem, v.tf = 1, 1 })
+	add("stem-idf-squared", func(v *variant) { v.fx.stem, v.tf = 1, 2 })
+	add("stem-descr-0.5", func(v *variant) { v.fx.stem, v.fx.descr = 1, 0.5 })
+	add("stem-descr-1.5", func(v *variant) { v.fx.stem, v.fx.descr = 1, 1.5 })
+	add("stem-values-1.5", func(v *variant) { v.fx.stem, v.fx.value = 1, 1.5 })
+	add("stem-values-0.7", func(v *variant) { v.fx.stem, v.fx.value = 1, 0.7 })
+	add("stem-fields-0.5", func(v *variant) { v.fx.stem, v.fx.field = 1, 0.5 })
+	add("descr-1.5", func(v *variant) { v.fx.descr = 1.5 })
+	add("descr-1", func(v *variant) { v.fx.descr = 1 })
+	add("stem-descr-2", func(v *variant) { v.fx.stem, v.fx.descr = 1, 2 })
+	add("stem-descr-3", func(v *variant) { v.fx.stem, v.fx.descr = 1, 3 })
+	add("stem-descr-2-fields-0.5", func(v *variant) { v.fx.stem, v.fx.descr, v.fx.field = 1, 2, 0.5 })
+	add("stem-descr-2-title-3", func(v *variant) { v.fx.stem, v.fx.descr, v.fx.title = 1, 2, 3 })
+	add("descr-2.5", func(v *variant) { v.fx.descr = 2.5 })
+	add("descr-2-title-3", func(v *variant) { v.fx.descr, v.fx.title = 2, 3 })
+	add("descr-2-title-2.5", func(v *variant) { v.fx.descr, v.fx.title = 2, 2.5 })
+	add("values-0.7", func(v *variant) { v.fx.value = 0.7 })
+	add("fields-0.7", func(v *variant) { v.fx.field = 0.7 })
+	add("refs-0.7", func(v *variant) { v.fx.refs = 0.7 })
+	add("family-rerank", func(v *variant) { v.p.parentBoost = 1 })
+	add("mix-0.5-family-1.5", func(v *variant) { v.p.mix, v.p.famHead = 0.5, 1.5 })
+	savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF := fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode
+	defer func() {
+		fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode = savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF
+	}()
 	for _, v := range vs {
 		if want != "all" && !strings.Contains(","+want+",", ","+v.name+",") {
 			continue
 		}
-		fx, linearEpochs = v.fx, v.epochs
+		fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode = v.fx, v.epochs, v.famEp, v.rate, v.decay, v.conf, v.tf
 		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.p = v.p
-		m, err := s.evaluate(rs, EvalOptions{Folds: 5})
+		m, err := s.evaluate(rs, EvalOptions{Folds: folds})
 		if err != nil {
 			t.Fatal(err)
 		}
