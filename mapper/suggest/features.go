@@ -58,6 +58,7 @@ type featureWeights struct {
 	related                    float64 // the rule's ID and the IDs of the rules it names as related
 	lsField                    float64 // field names joined with the logsource (category, else service, else product)
 	lsPair                     float64 // product joined with category and with service
+	descrBigrams               float64 // description word pairs
 	stem                       float64 // 1: words reduced to a stem ("decoded", "decoding" -> "decod")
 }
 
@@ -108,6 +109,19 @@ func extract(r *rules.Rule) *features {
 			}
 			if fx.bigrams > 0 && prev != "" {
 				f.terms["bi:"+prev+"_"+t] += fx.bigrams
+			}
+			prev = t
+		}
+	}
+	if fx.descrBigrams > 0 {
+		var prev string
+		for _, t := range wordRe.FindAllString(f.descr, -1) {
+			if len(t) < 3 || stopwords[t] {
+				prev = ""
+				continue
+			}
+			if prev != "" {
+				f.terms["bi:"+prev+"_"+t] += fx.descrBigrams
 			}
 			prev = t
 		}

@@ -100,6 +100,8 @@ func TestTuneFeatures(t *testing.T) {
 	add("values-0.7", func(v *variant) { v.fx.value = 0.7 })
 	add("fields-0.7", func(v *variant) { v.fx.field = 0.7 })
 	add("refs-0.7", func(v *variant) { v.fx.refs = 0.7 })
+	add("description-bigrams", func(v *variant) { v.fx.descrBigrams = 1 })
+	add("description-bigrams-0.5", func(v *variant) { v.fx.descrBigrams = 0.5 })
 	add("family-rerank", func(v *variant) { v.p.parentBoost = 1 })
 	add("mix-0.5-family-1.5", func(v *variant) { v.p.mix, v.p.famHead = 0.5, 1.5 })
 	savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF := fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode
