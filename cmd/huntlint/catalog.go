@@ -14,8 +14,6 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 )
 
-func init() { subcommands = append(subcommands, (*app).catalogCommand) }
-
 func (a *app) catalogCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "catalog",

@@ -8,8 +8,6 @@ import (
 	"github.com/huntlint/huntlint/linter"
 )
 
-func init() { subcommands = append(subcommands, (*app).checksCommand) }
-
 func (a *app) checksCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{

@@ -6,8 +6,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { subcommands = append(subcommands, (*app).completionCommand) }
-
 // completionShells are the shells `huntlint completion` writes scripts for.
 var completionShells = []string{"bash", "zsh", "fish", "powershell"}
 

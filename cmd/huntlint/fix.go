@@ -9,8 +9,6 @@ import (
 	"github.com/huntlint/huntlint/linter"
 )
 
-func init() { subcommands = append(subcommands, (*app).fixCommand) }
-
 // fixFlags are the flags of `huntlint fix`.
 type fixFlags struct {
 	unsafe    bool

@@ -9,8 +9,6 @@ import (
 	"github.com/huntlint/huntlint/rules"
 )
 
-func init() { subcommands = append(subcommands, (*app).inspectCommand) }
-
 func (a *app) inspectCommand() *cobra.Command {
 	var (
 		format string

@@ -15,8 +15,6 @@ import (
 	"github.com/huntlint/huntlint/rules"
 )
 
-func init() { subcommands = append(subcommands, (*app).layerCommand) }
-
 // layerFlags are the flags of `huntlint layer`.
 type layerFlags struct {
 	output, format, name string

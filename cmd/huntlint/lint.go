@@ -17,8 +17,6 @@ import (
 	"github.com/huntlint/huntlint/rules"
 )
 
-func init() { subcommands = append(subcommands, (*app).lintCommand) }
-
 // lintFlags are the flags of `huntlint lint`.
 type lintFlags struct {
 	format     string

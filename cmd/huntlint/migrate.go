@@ -12,8 +12,6 @@ import (
 	"github.com/huntlint/huntlint/rules"
 )
 
-func init() { subcommands = append(subcommands, (*app).migrateCommand) }
-
 // migrateFlags are the flags of `huntlint migrate`.
 type migrateFlags struct {
 	from, to string

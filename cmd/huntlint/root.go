@@ -103,9 +103,19 @@ func (a *app) rootCommand() *cobra.Command {
 	return root
 }
 
-// subcommands lists the constructors of the commands beside version; each
-// command's file appends its constructor in an init function.
-var subcommands []func(*app) *cobra.Command
+// subcommands lists the constructors of the commands beside version: the
+// one place that names every command (help lists them alphabetically).
+var subcommands = []func(*app) *cobra.Command{
+	(*app).lintCommand,
+	(*app).fixCommand,
+	(*app).checksCommand,
+	(*app).inspectCommand,
+	(*app).tagCommand,
+	(*app).layerCommand,
+	(*app).migrateCommand,
+	(*app).catalogCommand,
+	(*app).completionCommand,
+}
 
 func (a *app) setup() error {
 	lvl, err := zerolog.ParseLevel(strings.ToLower(a.logLevel))

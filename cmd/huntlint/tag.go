@@ -9,8 +9,6 @@ import (
 	"github.com/huntlint/huntlint/rules"
 )
 
-func init() { subcommands = append(subcommands, (*app).tagCommand) }
-
 func (a *app) tagCommand() *cobra.Command {
 	var (
 		opts     suggest.TagOptions
