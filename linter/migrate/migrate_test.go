@@ -168,49 +168,59 @@ func TestMigrateReal(t *testing.T) {
 	opts := Options{From: from, To: to}
 	for _, corpus := range []string{"sigmahq-2026-04-28", "reprise99-sentinel-queries", "m365-defender-hunting-queries"} {
 		t.Run(corpus, func(t *testing.T) {
-			root := testshared.Corpus(t, corpus)
-			files, probs := rules.Discover([]string{root}, rules.DiscoverOptions{})
-			if len(probs) > 0 {
-				t.Fatalf("discover: %v", probs)
-			}
-			before := map[string][]byte{}
-			for _, p := range files {
-				before[p], _ = os.ReadFile(p)
-			}
-			findings := Files(files, opts, 0)
-			counts := map[string]int{}
-			loadErrs := map[string]bool{}
-			for _, f := range findings {
-				counts[f.Check]++
-				if f.Check == linter.LoadErrorID {
-					loadErrs[f.Path] = true
-				} else if counts[f.Check] <= 10 {
-					rel, _ := filepath.Rel(root, f.Path)
-					f.Path = rel
-					t.Log(linter.FormatFinding(f))
-				}
-			}
-			sum, err := Apply(findings, opts, linter.FixOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("17.1 -> 18.1 on %d files: findings %v; %d files changed, %d fixes, %d not migrated", len(files), counts, len(sum.Files), sum.Fixed(), len(sum.Errors))
-			for _, e := range sum.Errors {
-				// Files that do not load are left alone, as they must be.
-				if !loadErrs[e.Path] {
-					t.Errorf("not migrated: %v", e)
-				}
-			}
-			for _, fc := range sum.Files {
-				assertOnlyRefLines(t, fc.Path, before[fc.Path], fc.After)
-			}
-			for _, f := range Files(files, opts, 0) {
-				if f.Fix != nil {
-					t.Errorf("second run: %s", linter.FormatFinding(f))
-				}
-			}
+			migrateCorpus(t, testshared.Corpus(t, corpus), opts, "17.1 -> 18.1", 10)
 		})
 	}
+}
+
+// migrateCorpus migrates every rule file under root with opts and checks
+// that nothing but files that do not load is left unmigrated, that only
+// reference lines change and that a second run is a no-op. It logs up to
+// logPerCheck findings of each check and returns the finding counts per
+// check and the summary.
+func migrateCorpus(t *testing.T, root string, opts Options, label string, logPerCheck int) (map[string]int, linter.FixSummary) {
+	t.Helper()
+	files, probs := rules.Discover([]string{root}, rules.DiscoverOptions{})
+	if len(probs) > 0 {
+		t.Fatalf("discover: %v", probs)
+	}
+	before := map[string][]byte{}
+	for _, p := range files {
+		before[p], _ = os.ReadFile(p)
+	}
+	findings := Files(files, opts, 0)
+	counts := map[string]int{}
+	loadErrs := map[string]bool{}
+	for _, f := range findings {
+		counts[f.Check]++
+		if f.Check == linter.LoadErrorID {
+			loadErrs[f.Path] = true
+		} else if counts[f.Check] <= logPerCheck {
+			rel, _ := filepath.Rel(root, f.Path)
+			f.Path = rel
+			t.Log(linter.FormatFinding(f))
+		}
+	}
+	sum, err := Apply(findings, opts, linter.FixOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s on %d files: findings %v; %d files changed, %d fixes, %d not migrated", label, len(files), counts, len(sum.Files), sum.Fixed(), len(sum.Errors))
+	for _, e := range sum.Errors {
+		// Files that do not load are left alone, as they must be.
+		if !loadErrs[e.Path] {
+			t.Errorf("not migrated: %v", e)
+		}
+	}
+	for _, fc := range sum.Files {
+		assertOnlyRefLines(t, fc.Path, before[fc.Path], fc.After)
+	}
+	for _, f := range Files(files, opts, 0) {
+		if f.Fix != nil {
+			t.Errorf("second run: %s", linter.FormatFinding(f))
+		}
+	}
+	return counts, sum
 }
 
 var reRefLine = regexp.MustCompile(`(?i)attack\.|\bT\d{4}|\bTA\d{4}|^\s*-\s*['"]?[A-Za-z]+['"]?\s*$`)
