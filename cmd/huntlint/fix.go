@@ -50,11 +50,7 @@ func (a *app) fixCommand() *cobra.Command {
 }
 
 func (a *app) runFix(args []string, fl fixFlags) error {
-	cfg, err := linter.ResolveConfig(fl.config, ".", linter.CheckIDs(linter.Registry()))
-	if err != nil {
-		return usageErr(err)
-	}
-	cat, err := a.openLintCatalog(cfg)
+	cfg, cat, err := a.lintConfig(fl.config)
 	if err != nil {
 		return err
 	}

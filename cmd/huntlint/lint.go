@@ -89,11 +89,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	cfg, err := linter.ResolveConfig(fl.config, ".", linter.CheckIDs(linter.Registry()))
-	if err != nil {
-		return usageErr(err)
-	}
-	cat, err := a.openLintCatalog(cfg)
+	cfg, cat, err := a.lintConfig(fl.config)
 	if err != nil {
 		return err
 	}
@@ -188,6 +184,20 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
+}
+
+// lintConfig resolves the configuration (--config, else the nearest
+// .huntlint.hcl) and opens the catalog it and the global flags describe.
+func (a *app) lintConfig(configFlag string) (*linter.Config, *mapper.Catalog, error) {
+	cfg, err := linter.ResolveConfig(configFlag, ".", linter.CheckIDs(linter.Registry()))
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	cat, err := a.openLintCatalog(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, cat, nil
 }
 
 // openLintCatalog opens the catalog of the global flags, completed by the
