@@ -63,6 +63,17 @@ type Object struct {
 	Tactics       []string // tactic shortnames from kill chain phases, in matrix order
 	Platforms     []string
 
+	// MITRE's texts and detection relationships, present only when the
+	// catalog was loaded from a full STIX bundle (the embedded catalog
+	// holds facts only, no texts): the description of a technique or an
+	// analytic; the detection strategies that detect a technique; the
+	// analytics of a detection strategy; the log sources an analytic reads
+	// ("WinEventLog:Security EventCode=4688").
+	Description string
+	DetectedBy  []string // detection strategy IDs ("DET0103"), sorted
+	Analytics   []string // analytic IDs ("AN0110"), in the bundle's order
+	LogSources  []string
+
 	// Tactics only.
 	Shortname string // "defense-evasion"
 	Order     int    // position in the domain's matrix, 0-based

@@ -41,7 +41,18 @@ type stixObject struct {
 	SourceRef  string   `json:"source_ref"`
 	TargetRef  string   `json:"target_ref"`
 	Version    string   `json:"x_mitre_version"`
+	// detection strategies and analytics
+	AnalyticRefs []string `json:"x_mitre_analytic_refs"`
+	LogSources   []struct {
+		Name    string `json:"name"`
+		Channel string `json:"channel"`
+	} `json:"x_mitre_log_source_references"`
+	// Description is decoded only for the types in described.
+	Description string `json:"-"`
 }
+
+// described are the STIX types whose descriptions the catalog keeps.
+var described = map[string]bool{"attack-pattern": true, "x-mitre-analytic": true}
 
 // stixTypes maps STIX type names to object types.
 var stixTypes = map[string]ObjectType{
@@ -151,6 +162,7 @@ type bundle struct {
 	matrices   []stixObject
 	revokedBy  map[string]string // STIX id -> STIX id
 	parentOf   map[string]string // sub-technique STIX id -> parent STIX id
+	detects    [][2]string       // (detection strategy, technique) STIX ids
 	collection *stixObject
 	sawBundle  bool
 }
@@ -210,6 +222,7 @@ var (
 	relTypeKey         = []byte(`"relationship_type"`)
 	revokedByName      = []byte(`revoked-by`)
 	subtechniqueOfName = []byte(`subtechnique-of`)
+	detectsName        = []byte(`"detects"`)
 )
 
 func (b *bundle) readObjects(dec *json.Decoder) error {
@@ -227,13 +240,22 @@ func (b *bundle) readObjects(dec *json.Decoder) error {
 			return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
 		}
 		// Most of a bundle is relationships the catalog does not keep
-		// ("uses", "mitigates", "detects"): skip them without decoding.
-		if bytes.Contains(raw, relTypeKey) && !bytes.Contains(raw, revokedByName) && !bytes.Contains(raw, subtechniqueOfName) {
+		// ("uses", "mitigates"): skip them without decoding.
+		if bytes.Contains(raw, relTypeKey) && !bytes.Contains(raw, revokedByName) && !bytes.Contains(raw, subtechniqueOfName) && !bytes.Contains(raw, detectsName) {
 			continue
 		}
 		var o stixObject
 		if err := json.Unmarshal(raw, &o); err != nil {
 			return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
+		}
+		if described[o.Type] {
+			var d struct {
+				Description string `json:"description"`
+			}
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
+			}
+			o.Description = d.Description
 		}
 		switch o.Type {
 		case "relationship":
@@ -245,6 +267,8 @@ func (b *bundle) readObjects(dec *json.Decoder) error {
 				b.revokedBy[o.SourceRef] = o.TargetRef
 			case "subtechnique-of":
 				b.parentOf[o.SourceRef] = o.TargetRef
+			case "detects":
+				b.detects = append(b.detects, [2]string{o.SourceRef, o.TargetRef})
 			}
 		case "x-mitre-matrix":
 			b.matrices = append(b.matrices, o)
@@ -334,9 +358,17 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 				}
 			}
 			o.Platforms = append([]string(nil), so.Platforms...)
+			o.Description = so.Description
 		case TypeTactic:
 			o.Shortname = so.Shortname
 			tacticShort[so.ID] = o
+		case TypeAnalytic:
+			o.Description = so.Description
+			for _, ls := range so.LogSources {
+				if v := strings.TrimSpace(ls.Name + " " + ls.Channel); v != "" {
+					o.LogSources = append(o.LogSources, v)
+				}
+			}
 		}
 		byStix[so.ID] = o
 		objs = append(objs, o)
@@ -364,6 +396,27 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 			o.RevokedBy = n.ID
 			o.revokedBy = n
 		}
+	}
+	// Detection strategies: their analytics, and the techniques they detect.
+	for i := range b.objects {
+		so := &b.objects[i]
+		if o, ok := byStix[so.ID]; ok && o.Type == TypeDetectionStrategy {
+			for _, ref := range so.AnalyticRefs {
+				if a, ok := byStix[ref]; ok && a.Type == TypeAnalytic {
+					o.Analytics = append(o.Analytics, a.ID)
+				}
+			}
+		}
+	}
+	for _, e := range b.detects {
+		s, ok1 := byStix[e[0]]
+		t, ok2 := byStix[e[1]]
+		if ok1 && ok2 && s.Type == TypeDetectionStrategy && t.Type == TypeTechnique && s.Status == StatusActive && !contains(t.DetectedBy, s.ID) {
+			t.DetectedBy = append(t.DetectedBy, s.ID)
+		}
+	}
+	for _, o := range objs {
+		sort.Strings(o.DetectedBy)
 	}
 	// Matrix order: tactics of live matrices first, in their order.
 	var order []*Object
