@@ -24,12 +24,15 @@ func (a *app) tagCommand() *cobra.Command {
 		Use:   "tag [PATH...]",
 		Short: "Suggest ATT&CK techniques for rules from their content, with evidence",
 		Long: `Tag proposes ATT&CK techniques for each rule (the current folder when no PATH
-is given) with a score in [0,1] and the evidence behind it. Three signals are
+is given) with a score in [0,1] and the evidence behind it. Four signals are
 combined: a built-in knowledge base of observables (binaries, command lines,
 registry paths, event IDs, KQL tables, ActionType values, Sigma logsources),
-a model learned from the tagged rules among the PATHs and --train paths, and
-technique names found in the rule's text. Existing tags are shown and not
-suggested again unless --ignore-existing.
+a model learned from the tagged rules among the PATHs and --train paths,
+technique names found in the rule's text and, when --catalog names a full
+STIX bundle, ATT&CK's descriptions and detection analytics of each technique.
+With 300 tagged rules or more, a stacker learned from them orders the
+suggestions. Existing tags are shown and not suggested again unless
+--ignore-existing.
 
 --write adds the suggestions to Sigma tags (the technique and its tactics)
 and to Sentinel relevantTechniques and tactics, changing nothing else.

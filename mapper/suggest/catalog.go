@@ -16,6 +16,7 @@ type technique struct {
 	Revoked   bool
 	Dead      bool // revoked or deprecated: never suggested
 	RevokedBy string
+	Text      string // MITRE's texts about the technique, when the catalog has them
 }
 
 // tactic is one tactic of the active domain.
@@ -55,6 +56,7 @@ func indexFromCatalog(cat *mapper.Catalog) *index {
 				Revoked:   o.Status == mapper.StatusRevoked,
 				Dead:      o.Status != mapper.StatusActive,
 				RevokedBy: o.RevokedBy,
+				Text:      mitreText(cat, o),
 			})
 		}
 	}
@@ -105,4 +107,26 @@ func parentOf(id string) string {
 		return id[:i]
 	}
 	return id
+}
+
+// mitreText returns MITRE's texts about technique o when the catalog has
+// them (loaded from a full STIX bundle): its description, and the names of
+// the detection strategies that detect it with their analytics'
+// descriptions and log sources.
+func mitreText(cat *mapper.Catalog, o *mapper.Object) string {
+	parts := []string{o.Description}
+	for _, id := range o.DetectedBy {
+		det, ok := cat.Get(mapper.TypeDetectionStrategy, id)
+		if !ok {
+			continue
+		}
+		parts = append(parts, det.Name)
+		for _, aid := range det.Analytics {
+			if a, ok := cat.Get(mapper.TypeAnalytic, aid); ok {
+				parts = append(parts, a.Description)
+				parts = append(parts, a.LogSources...)
+			}
+		}
+	}
+	return strings.TrimSpace(strings.Join(parts, "\n"))
 }

@@ -59,17 +59,18 @@ func TestSigmaHQEvaluation(t *testing.T) {
 	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	t.Logf("%d rules loaded\n%s", len(rs), b)
-	// Floors just under the measured figures (docs/tag.md), so that a change
-	// that makes suggestions worse fails here. The targets are
-	// parent_top3_recall 0.80, top3_recall 0.65, parent_top1_precision 0.70.
+	// The targets (parent_top3_recall 0.80, top3_recall 0.65,
+	// parent_top1_precision 0.70), met with the full STIX bundle, and floors
+	// just under the other measured figures (docs/tag.md), so that a change
+	// that makes suggestions worse fails here.
 	for _, c := range []struct {
 		name       string
 		got, floor float64
 	}{
-		{"top1_precision", m.Top1Precision, 0.61},
-		{"top3_recall", m.Top3Recall, 0.69},
-		{"parent_top1_precision", m.ParentTop1Precision, 0.67},
-		{"parent_top3_recall", m.ParentTop3Recall, 0.79},
+		{"top1_precision", m.Top1Precision, 0.64},
+		{"top3_recall", m.Top3Recall, 0.65},
+		{"parent_top1_precision", m.ParentTop1Precision, 0.70},
+		{"parent_top3_recall", m.ParentTop3Recall, 0.80},
 		{"coverage", m.Coverage, 0.99},
 	} {
 		if c.got < c.floor {
@@ -79,14 +80,23 @@ func TestSigmaHQEvaluation(t *testing.T) {
 	if m.Rules < 2700 {
 		t.Errorf("only %d tagged rules evaluated; the loader lost rules or tags", m.Rules)
 	}
+	// The embedded catalog has no texts: the other signals alone.
+	emb, err := Evaluate(embedded(t), rs, EvalOptions{Folds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall)
+	if emb.Top1Precision < 0.63 || emb.Top3Recall < 0.70 || emb.ParentTop1Precision < 0.685 || emb.ParentTop3Recall < 0.795 {
+		t.Errorf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.63, 0.70, 0.685, 0.795", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall)
+	}
 	// Knowing the tactics each rule names (rules tagged with tactics only).
 	m, err = Evaluate(cat, rs, EvalOptions{Folds: 5, KeepTactics: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("knowing the tactics: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
-	if m.Top3Recall < 0.73 || m.ParentTop1Precision < 0.76 || m.ParentTop3Recall < 0.84 {
-		t.Errorf("knowing the tactics: top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.73, 0.76, 0.84", m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
+	if m.Top3Recall < 0.75 || m.ParentTop1Precision < 0.79 || m.ParentTop3Recall < 0.87 {
+		t.Errorf("knowing the tactics: top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.75, 0.79, 0.87", m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
 	}
 }
 

@@ -39,6 +39,8 @@ type model struct {
 	lin   *linear
 	fam   *linear      // regression over families (parent techniques), or nil
 	keys  map[any]bool // the training rules' keys
+	// families counts the training rules of each family (parent technique)
+	families map[string]int
 	// splitVotes divides a neighbour's vote among its techniques: by their
 	// number to this power (0: each gets the whole vote)
 	splitVotes float64
@@ -47,31 +49,21 @@ type model struct {
 
 // train builds the model from the features and labels of tagged rules.
 func train(fs []*features, docs []*doc, k int, power float64) *model {
-	m := &model{vocab: map[string]int32{}, docs: docs, k: k, power: power, keys: map[any]bool{}}
+	m := &model{docs: docs, k: k, power: power, keys: map[any]bool{}, families: map[string]int{}}
 	for _, d := range docs {
 		if d.key != nil {
 			m.keys[d.key] = true
 		}
-	}
-	df := []int{}
-	for _, f := range fs {
-		for t := range f.terms {
-			id, ok := m.vocab[t]
-			if !ok {
-				id = int32(len(df))
-				m.vocab[t] = id
-				m.terms = append(m.terms, t)
-				df = append(df, 0)
-			}
-			df[id]++
+		for _, p := range parents(d.labels) {
+			m.families[p]++
 		}
 	}
-	n := float64(len(fs))
-	m.idf = make([]float32, len(df))
-	for i, d := range df {
-		m.idf[i] = float32(math.Log((n+1)/(float64(d)+1)) + 1)
+	sets := make([]map[string]float64, len(fs))
+	for i, f := range fs {
+		sets[i] = f.terms
 	}
-	m.post = make([][]posting, len(df))
+	m.vocab, m.terms, m.idf = vocabulary(sets)
+	m.post = make([][]posting, len(m.idf))
 	for i, f := range fs {
 		docs[i].vec = m.vector(f)
 		for _, p := range docs[i].vec {
@@ -81,23 +73,55 @@ func train(fs []*features, docs []*doc, k int, power float64) *model {
 	return m
 }
 
+// vocabulary numbers the terms of docs in order of appearance and returns
+// them with their smoothed inverse document frequency.
+func vocabulary(docs []map[string]float64) (map[string]int32, []string, []float32) {
+	vocab := map[string]int32{}
+	var terms []string
+	var df []int
+	for _, d := range docs {
+		for t := range d {
+			id, ok := vocab[t]
+			if !ok {
+				id = int32(len(df))
+				vocab[t] = id
+				terms = append(terms, t)
+				df = append(df, 0)
+			}
+			df[id]++
+		}
+	}
+	n := float64(len(docs))
+	idf := make([]float32, len(df))
+	for i, d := range df {
+		idf[i] = float32(math.Log((n+1)/(float64(d)+1)) + 1)
+	}
+	return vocab, terms, idf
+}
+
 // vector returns the L2-normalised TF-IDF vector of f over the vocabulary.
 func (m *model) vector(f *features) []posting {
+	return tfidf(f.terms, m.vocab, m.idf, tfMode)
+}
+
+// tfidf returns the L2-normalised TF-IDF vector of terms over vocab, sorted
+// by term, weighted as mode says (see tfMode); nil when no term is known.
+func tfidf(terms map[string]float64, vocab map[string]int32, idf []float32, mode int) []posting {
 	var v []posting
 	var norm float64
-	for t, tf := range f.terms {
-		id, ok := m.vocab[t]
+	for t, tf := range terms {
+		id, ok := vocab[t]
 		if !ok || tf <= 0 {
 			continue
 		}
 		var w float64
-		switch tfMode {
+		switch mode {
 		case 1: // binary
-			w = float64(m.idf[id])
+			w = float64(idf[id])
 		case 2: // idf squared
-			w = (1 + math.Log(tf)) * float64(m.idf[id]) * float64(m.idf[id])
+			w = (1 + math.Log(tf)) * float64(idf[id]) * float64(idf[id])
 		default:
-			w = (1 + math.Log(tf)) * float64(m.idf[id])
+			w = (1 + math.Log(tf)) * float64(idf[id])
 		}
 		v = append(v, posting{id, float32(w)})
 		norm += w * w
@@ -126,6 +150,7 @@ type neighbour struct {
 	doc    *doc
 	sim    float64
 	shared []string // the terms that weigh most in the similarity, readable
+	rank   int      // 0 for the most similar
 }
 
 // modelVote is the learned evidence for one technique.
@@ -133,6 +158,8 @@ type modelVote struct {
 	score float64
 	from  []neighbour // voting neighbours, most similar first
 	alt   float64     // the score of the learner mixed in (the regression's probability)
+	knn   float64     // the neighbours' vote alone
+	total float64     // the summed weights of all the rule's neighbours
 }
 
 // predict returns technique votes from the k most similar training rules,
@@ -186,6 +213,7 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	}
 	for i := range nb {
 		nb[i].shared = m.shared(q, nb[i].doc.vec, 3)
+		nb[i].rank = i
 	}
 	var total float64
 	for _, n := range nb {
@@ -215,6 +243,8 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	}
 	for _, v := range out {
 		v.score *= conf
+		v.knn = v.score
+		v.total = total
 	}
 	// The learners mixed in are trained on every training rule: a rule that
 	// is one of them gets the neighbours' vote only, so that it never
@@ -266,6 +296,16 @@ func (m *model) familyScores(f *features, self any) map[string]float64 {
 // shared returns up to n terms that contribute most to the dot product of
 // the sorted vectors a and b, as people read them.
 func (m *model) shared(a, b []posting, n int) []string {
+	var out []string
+	for _, t := range topShared(a, b, n) {
+		out = append(out, readableTerm(m.terms[t]))
+	}
+	return out
+}
+
+// topShared returns up to n term IDs that contribute most to the dot
+// product of the sorted vectors a and b.
+func topShared(a, b []posting, n int) []int32 {
 	type contrib struct {
 		term int32
 		w    float32
@@ -289,9 +329,9 @@ func (m *model) shared(a, b []posting, n int) []string {
 		}
 		return cs[i].term < cs[j].term
 	})
-	var out []string
+	var out []int32
 	for _, c := range cs[:min(n, len(cs))] {
-		out = append(out, readableTerm(m.terms[c.term]))
+		out = append(out, c.term)
 	}
 	return out
 }

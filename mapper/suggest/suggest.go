@@ -1,13 +1,16 @@
 // Package suggest proposes ATT&CK techniques for a rule from its content,
 // with a score in [0,1] and the evidence behind it.
 //
-// Three signals are combined: a knowledge base of observable indicators
+// Four signals are combined: a knowledge base of observable indicators
 // (kb.yaml), a model learned from already-tagged rules (TF-IDF cosine
-// nearest neighbours mixed with a logistic regression), and technique names
-// found in the rule's text. Each
-// gives a score s in [0,1] per technique; they combine as
-// 1 - (1-wm*model)(1-wk*kb)(1-wn*name), so agreeing signals reinforce each
-// other and none alone reaches 1.
+// nearest neighbours mixed with a logistic regression), technique names
+// found in the rule's text, and ATT&CK's own texts about each technique when
+// the catalog was loaded from a full STIX bundle (prose.go). Each gives a
+// score s in [0,1] per technique; they combine as
+// 1 - (1-wm*model)(1-wk*kb)(1-wn*name)(1-wp*text), so agreeing signals
+// reinforce each other and none alone reaches 1. With enough tagged rules,
+// a stacker learned from held-out predictions orders the families of the
+// candidates (stack.go).
 package suggest
 
 import (
@@ -38,9 +41,11 @@ type params struct {
 	calibrate          bool    // learn evidence weights from the tagged rules
 	famHead            float64 // weight of a family regression in family support
 	splitVotes         float64 // see model.splitVotes
+	stack              bool    // order the families by a stacker learned from held-out predictions
+	wProse, wProseFull float64 // weights of MITRE's texts, as wKB and wKBFull
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -60,6 +65,9 @@ type Suggester struct {
 	cal     *calibration
 	cache   map[*rules.Rule]*features
 	p       params
+	stack   *stacker // learned ordering of the candidates, or nil
+	inner   bool     // a suggester the stacker learns from: it has no stacker
+	prose   *prose   // MITRE's texts, or nil
 }
 
 // New builds a suggester over the catalog's active domains, learning from
@@ -83,7 +91,7 @@ func newSuggester(ix *index, train []*rules.Rule) (*Suggester, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Suggester{ix: ix, kb: k, phrases: namePhrases(ix), cache: map[*rules.Rule]*features{}, p: defaultParams}
+	s := &Suggester{ix: ix, kb: k, phrases: namePhrases(ix), cache: map[*rules.Rule]*features{}, p: defaultParams, prose: newProse(ix)}
 	s.prime(train)
 	s.train(train)
 	return s, nil
@@ -155,6 +163,11 @@ func (s *Suggester) train(rs []*rules.Rule) {
 	case "linear":
 		s.model.trainLinear()
 		s.model.mix = s.p.mix
+	}
+	s.stack = nil
+	if s.p.stack && !s.inner {
+		<-famDone
+		s.stack = s.trainStacker(rs)
 	}
 }
 
@@ -264,7 +277,12 @@ type candidate struct {
 	rank  float64 // score plus family support, the sort key
 	// tactic is the first tactic of the technique the rule names, when the
 	// rule names tactics.
-	tactic string
+	tactic    string
+	offTactic bool      // the rule names tactics, none of this technique's
+	conf      float64   // the model's confidence for the rule
+	family    float64   // summed scores of the technique's family, with the family regression's
+	famProb   float64   // the family regression's probability for the family
+	prose     *proseHit // similarity with MITRE's texts about the technique
 }
 
 // sharedTactic returns the first of have that is in want, or "".
@@ -283,6 +301,31 @@ func sharedTactic(have, want []string) string {
 // suggest; tactics, when not empty, are the tactics the rule names: other
 // techniques score offTactic times less.
 func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]bool, tactics []string) []Suggestion {
+	list := s.candidates(f, self, skip, tactics)
+	if s.stack != nil {
+		list = s.stack.rerank(list, s.model)
+	}
+	if s.p.diverse {
+		list = diversify(list)
+	}
+	if n >= 0 && len(list) > n {
+		list = list[:n]
+	}
+	out := make([]Suggestion, 0, len(list))
+	for _, c := range list {
+		out = append(out, Suggestion{
+			Technique: c.tech.ID,
+			Name:      c.tech.Name,
+			Score:     round3(c.score),
+			Evidence:  evidence(c),
+		})
+	}
+	return out
+}
+
+// candidates collects and scores every technique some signal points to,
+// sorted by score plus family support.
+func (s *Suggester) candidates(f *features, self *rules.Rule, skip map[string]bool, tactics []string) []*candidate {
 	cands := map[string]*candidate{}
 	get := func(id string) *candidate {
 		c := cands[id]
@@ -307,6 +350,7 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		model: s.p.wModel,
 		kb:    s.p.wKB + (s.p.wKBFull-s.p.wKB)*(1-conf),
 		name:  s.p.wName + (s.p.wNameFull-s.p.wName)*(1-conf),
+		prose: s.p.wProse + (s.p.wProseFull-s.p.wProse)*(1-conf),
 	}
 	for id, v := range votes {
 		if c := get(id); c != nil {
@@ -327,6 +371,11 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 			c.name = &h
 		}
 	}
+	for id, h := range s.prose.scores(f) {
+		if c := get(id); c != nil {
+			c.prose = h
+		}
+	}
 	var famScores map[string]float64
 	if s.p.famHead > 0 {
 		famScores = s.model.familyScores(f, key)
@@ -336,11 +385,13 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		if skip[id] {
 			continue
 		}
+		c.conf = conf
 		c.score = w.combine(c)
 		if len(tactics) > 0 {
 			c.tactic = sharedTactic(c.tech.Tactics, tactics)
 			if c.tactic == "" {
 				c.score *= offTactic
+				c.offTactic = true
 			}
 		}
 		if c.score > 0 {
@@ -349,35 +400,35 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	}
 	// Siblings support each other: a technique whose parent family has
 	// other likely members ranks higher.
-	if s.p.parentBoost > 0 {
-		family := map[string]float64{}
+	family := map[string]float64{}
+	for _, c := range list {
+		family[parentOf(c.tech.ID)] += c.score
+	}
+	if s.p.famHead > 0 {
+		// the family regression knows nothing of named tactics: it
+		// supports only families with a technique of those tactics
+		onTactic := map[string]bool{}
 		for _, c := range list {
-			family[parentOf(c.tech.ID)] += c.score
-		}
-		if s.p.famHead > 0 {
-			// the family regression knows nothing of named tactics: it
-			// supports only families with a technique of those tactics
-			onTactic := map[string]bool{}
-			for _, c := range list {
-				if len(tactics) == 0 || c.tactic != "" {
-					onTactic[parentOf(c.tech.ID)] = true
-				}
-			}
-			for p, v := range famScores {
-				if onTactic[p] {
-					family[p] += s.p.famHead * v
-				}
+			if len(tactics) == 0 || c.tactic != "" {
+				onTactic[parentOf(c.tech.ID)] = true
 			}
 		}
-		for _, c := range list {
-			if s.p.parentBoost == 1 {
-				c.rank = family[parentOf(c.tech.ID)]
-			} else {
-				c.rank = c.score + s.p.parentBoost*(family[parentOf(c.tech.ID)]-c.score)
+		for p, v := range famScores {
+			if onTactic[p] {
+				family[p] += s.p.famHead * v
 			}
 		}
-	} else {
-		for _, c := range list {
+	}
+	for _, c := range list {
+		p := parentOf(c.tech.ID)
+		c.family = family[p]
+		c.famProb = famScores[p]
+		switch {
+		case s.p.parentBoost == 1:
+			c.rank = family[p]
+		case s.p.parentBoost > 0:
+			c.rank = c.score + s.p.parentBoost*(family[p]-c.score)
+		default:
 			c.rank = c.score
 		}
 	}
@@ -390,22 +441,7 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		}
 		return list[i].tech.ID < list[j].tech.ID
 	})
-	if s.p.diverse {
-		list = diversify(list)
-	}
-	if n >= 0 && len(list) > n {
-		list = list[:n]
-	}
-	out := make([]Suggestion, 0, len(list))
-	for _, c := range list {
-		out = append(out, Suggestion{
-			Technique: c.tech.ID,
-			Name:      c.tech.Name,
-			Score:     round3(c.score),
-			Evidence:  evidence(c),
-		})
-	}
-	return out
+	return list
 }
 
 // diversify moves a technique behind the others when a technique of the
@@ -438,11 +474,14 @@ func (w weights) combine(c *candidate) float64 {
 	if c.name != nil {
 		rest *= 1 - w.name*c.name.score
 	}
+	if c.prose != nil {
+		rest *= 1 - w.prose*c.prose.score
+	}
 	return 1 - rest
 }
 
 // weights are the signal weights for one rule.
-type weights struct{ model, kb, name float64 }
+type weights struct{ model, kb, name, prose float64 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
@@ -455,6 +494,9 @@ func evidence(c *candidate) []string {
 	}
 	if c.name != nil {
 		ev = append(ev, c.name.evidence)
+	}
+	if c.prose != nil && c.prose.score >= 0.05 {
+		ev = append(ev, fmt.Sprintf("ATT&CK's description and analytics of %s (similarity %.2f; shared: %s)", c.tech.ID, c.prose.score, strings.Join(c.prose.shared, ", ")))
 	}
 	if c.tactic != "" {
 		ev = append(ev, "tactic "+c.tactic+" named by the rule")

@@ -103,6 +103,11 @@ func TestTuneFeatures(t *testing.T) {
 	add("description-bigrams", func(v *variant) { v.fx.descrBigrams = 1 })
 	add("description-bigrams-0.5", func(v *variant) { v.fx.descrBigrams = 0.5 })
 	add("family-rerank", func(v *variant) { v.p.parentBoost = 1 })
+	add("no-stack", func(v *variant) { v.p.stack = false })
+	add("no-prose", func(v *variant) { v.p.wProse, v.p.wProseFull = 0, 0 })
+	add("no-stack-no-prose", func(v *variant) { v.p.stack, v.p.wProse, v.p.wProseFull = false, 0, 0 })
+	add("prose-0.2-0.5", func(v *variant) { v.p.wProse, v.p.wProseFull = 0.2, 0.5 })
+	add("prose-0.3-0.6", func(v *variant) { v.p.wProse, v.p.wProseFull = 0.3, 0.6 })
 	add("mix-0.5-family-1.5", func(v *variant) { v.p.mix, v.p.famHead = 0.5, 1.5 })
 	savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF := fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode
 	defer func() {
