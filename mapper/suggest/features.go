@@ -31,6 +31,8 @@ type features struct {
 	product  string
 	service  string
 
+	fx featureWeights // the weights the terms were counted with
+
 	// Knowledge-base and name matches, which depend on the rule only.
 	kbHits   map[string]*kbHit
 	nameHits map[string]*nameHit
@@ -62,7 +64,8 @@ type featureWeights struct {
 	stem                       float64 // 1: words reduced to a stem ("decoded", "decoding" -> "decod")
 }
 
-var fx = featureWeights{title: 2, descr: 2, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
+// defaultFeatures are the weights measured best (docs/tag.md).
+var defaultFeatures = featureWeights{title: 2, descr: 2, value: 1, field: 1, ls: 1, refs: 1, bigrams: 1}
 
 // stopwords are words that carry no technique signal.
 var stopwords = map[string]bool{}
@@ -92,8 +95,9 @@ func newFeatures() *features {
 }
 
 // extract reads the features of r.
-func extract(r *rules.Rule) *features {
+func extract(r *rules.Rule, fx featureWeights) *features {
 	f := newFeatures()
+	f.fx = fx
 	f.title = strings.ToLower(stripIDs(r.Title))
 	f.descr = strings.ToLower(stripIDs(r.Description))
 	f.addWords(f.title, fx.title)
@@ -221,11 +225,11 @@ func (f *features) search(n *yaml.Node, field string) {
 			key := n.Content[i].Value
 			name, mods, _ := strings.Cut(key, "|")
 			name = strings.ToLower(name)
-			if fx.field > 0 {
-				f.terms["f:"+name] += fx.field
+			if f.fx.field > 0 {
+				f.terms["f:"+name] += f.fx.field
 			}
-			if ls := f.logsourceKey(); fx.lsField > 0 && ls != "" {
-				f.terms["lf:"+ls+":"+name] += fx.lsField
+			if ls := f.logsourceKey(); f.fx.lsField > 0 && ls != "" {
+				f.terms["lf:"+ls+":"+name] += f.fx.lsField
 			}
 			for _, m := range strings.Split(mods, "|") {
 				if m != "" && m != "contains" && m != "endswith" && m != "startswith" && m != "all" {
@@ -285,21 +289,21 @@ func (f *features) value(v, field string) {
 		}
 		f.terms[m]++
 	}
-	f.addWords(lv, fx.value)
-	if fx.split > 0 {
+	f.addWords(lv, f.fx.value)
+	if f.fx.split > 0 {
 		for _, tok := range strings.Fields(lv) {
 			if len(tok) > 1 && len(tok) <= 24 && (tok[0] == '-' || tok[0] == '/') && wordRe.MatchString(tok) && !strings.ContainsAny(tok[1:], "/\\") {
-				f.terms["cl:"+strings.TrimLeft(tok, "-/")] += fx.split
+				f.terms["cl:"+strings.TrimLeft(tok, "-/")] += f.fx.split
 			}
 		}
 		if i := strings.LastIndexAny(lv, "\\/"); i >= 0 && i+1 < len(lv) {
 			if leaf := strings.TrimSpace(lv[i+1:]); len(leaf) > 2 && !strings.ContainsAny(leaf, " ") {
-				f.terms["leaf:"+leaf] += fx.split
+				f.terms["leaf:"+leaf] += f.fx.split
 			}
 		}
 	}
-	if fx.pairs > 0 && field != "" && len(lv) <= 80 {
-		f.terms["fv:"+field+"="+strings.Trim(lv, "*\\ ")] += fx.pairs
+	if f.fx.pairs > 0 && field != "" && len(lv) <= 80 {
+		f.terms["fv:"+field+"="+strings.Trim(lv, "*\\ ")] += f.fx.pairs
 	}
 }
 
@@ -319,7 +323,7 @@ func (f *features) addWords(s string, w float64) {
 		if len(t) < 3 || stopwords[t] {
 			continue
 		}
-		if fx.stem > 0 {
+		if f.fx.stem > 0 {
 			t = stem(t)
 		}
 		f.terms[t] += w

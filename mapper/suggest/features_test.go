@@ -18,7 +18,7 @@ func loadOne(t *testing.T, path string) *rules.Rule {
 }
 
 func TestExtractSigma(t *testing.T) {
-	f := extract(loadOne(t, "testdata/rundll32.yml"))
+	f := extract(loadOne(t, "testdata/rundll32.yml"), defaultFeatures)
 	for _, term := range []string{"rundll32", "rundll32.exe", "temp", "f:image", "f:commandline", "f:parentimage", "ls:category:process_creation", "ls:product:windows", "dll"} {
 		if f.terms[term] == 0 {
 			t.Errorf("term %q missing", term)

@@ -14,26 +14,29 @@ type linear struct {
 	b      []float32
 }
 
-// linearEpochs and linearRate are the SGD settings.
-var (
-	linearEpochs = 10
-	linearRate   = float32(5)
-	// familyEpochs, when above 0, are the family regression's epochs
-	familyEpochs = 0
-	// linearDecay shrinks every weight by this share of the rate after
-	// each epoch (L2 regularisation)
-	linearDecay = float32(0)
-)
+// sgd are the settings of the regressions' stochastic gradient descent.
+type sgd struct {
+	epochs int
+	rate   float32
+	// famEpochs, when above 0, are the family regression's epochs
+	famEpochs int
+	// decay shrinks every weight by this share of the rate after each
+	// epoch (L2 regularisation)
+	decay float32
+}
+
+// defaultSGD are the settings measured best (docs/tag.md).
+var defaultSGD = sgd{epochs: 10, rate: 5}
 
 func (m *model) trainLinear() {
-	m.lin = m.fitLinear(func(d *doc) []string { return d.labels }, linearEpochs)
+	m.lin = m.fitLinear(func(d *doc) []string { return d.labels }, m.sgd.epochs)
 }
 
 // trainFamilies trains the regression on parent techniques (families).
 func (m *model) trainFamilies() {
-	e := linearEpochs
-	if familyEpochs > 0 {
-		e = familyEpochs
+	e := m.sgd.epochs
+	if m.sgd.famEpochs > 0 {
+		e = m.sgd.famEpochs
 	}
 	m.fam = m.fitLinear(func(d *doc) []string { return parents(d.labels) }, e)
 }
@@ -72,7 +75,7 @@ func (m *model) fitLinear(labelsOf func(*doc) []string, epochs int) *linear {
 			j := int(seed % uint32(i+1))
 			order[i], order[j] = order[j], order[i]
 		}
-		rate := linearRate / float32(1+e)
+		rate := m.sgd.rate / float32(1+e)
 		for _, di := range order {
 			d := m.docs[di]
 			lin.scores(d.vec, z)
@@ -95,8 +98,8 @@ func (m *model) fitLinear(labelsOf func(*doc) []string, epochs int) *linear {
 				}
 			}
 		}
-		if linearDecay > 0 {
-			k := 1 - min(1, linearDecay*rate)
+		if m.sgd.decay > 0 {
+			k := 1 - min(1, m.sgd.decay*rate)
 			for i := range lin.w {
 				lin.w[i] *= k
 			}

@@ -45,11 +45,18 @@ type model struct {
 	// number to this power (0: each gets the whole vote)
 	splitVotes float64
 	mix        float64 // share of the centroid or Bayes score in the vote
+	// confSim is the similarity of the nearest rule at which the model is
+	// fully confident.
+	confSim float64
+	// tfMode chooses the term weighting: 0 sublinear TF-IDF, 1 binary
+	// TF-IDF, 2 sublinear TF times IDF squared.
+	tfMode int
+	sgd    sgd // the regressions' settings
 }
 
 // train builds the model from the features and labels of tagged rules.
-func train(fs []*features, docs []*doc, k int, power float64) *model {
-	m := &model{docs: docs, k: k, power: power, keys: map[any]bool{}, families: map[string]int{}}
+func train(fs []*features, docs []*doc, p params) *model {
+	m := &model{docs: docs, k: p.k, power: p.power, confSim: p.confSim, tfMode: p.tfMode, sgd: p.sgd, keys: map[any]bool{}, families: map[string]int{}}
 	for _, d := range docs {
 		if d.key != nil {
 			m.keys[d.key] = true
@@ -101,11 +108,12 @@ func vocabulary(docs []map[string]float64) (map[string]int32, []string, []float3
 
 // vector returns the L2-normalised TF-IDF vector of f over the vocabulary.
 func (m *model) vector(f *features) []posting {
-	return tfidf(f.terms, m.vocab, m.idf, tfMode)
+	return tfidf(f.terms, m.vocab, m.idf, m.tfMode)
 }
 
 // tfidf returns the L2-normalised TF-IDF vector of terms over vocab, sorted
-// by term, weighted as mode says (see tfMode); nil when no term is known.
+// by term, weighted as mode says (see model.tfMode); nil when no term is
+// known.
 func tfidf(terms map[string]float64, vocab map[string]int32, idf []float32, mode int) []posting {
 	var v []posting
 	var norm float64
@@ -136,14 +144,6 @@ func tfidf(terms map[string]float64, vocab map[string]int32, idf []float32, mode
 	sort.Slice(v, func(i, j int) bool { return v[i].term < v[j].term })
 	return v
 }
-
-// confSim is the similarity of the nearest rule at which the model is fully
-// confident.
-var confSim = 0.5
-
-// tfMode chooses the term weighting: 0 sublinear TF-IDF, 1 binary TF-IDF,
-// 2 sublinear TF times IDF squared.
-var tfMode = 0
 
 // neighbour is a training rule similar to the query.
 type neighbour struct {
@@ -224,7 +224,7 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 	}
 	// Confidence grows with the best similarity: a vote among distant
 	// neighbours is weak.
-	conf := math.Min(1, nb[0].sim/confSim)
+	conf := math.Min(1, nb[0].sim/m.confSim)
 	out := map[string]*modelVote{}
 	for _, n := range nb {
 		for _, l := range n.doc.labels {

@@ -43,9 +43,13 @@ type params struct {
 	splitVotes         float64 // see model.splitVotes
 	stack              bool    // order the families by a stacker learned from held-out predictions
 	wProse, wProseFull float64 // weights of MITRE's texts, as wKB and wKBFull
+	fx                 featureWeights
+	sgd                sgd
+	confSim            float64 // see model.confSim
+	tfMode             int     // see model.tfMode
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8, fx: defaultFeatures, sgd: defaultSGD, confSim: 0.5}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -108,10 +112,10 @@ func (s *Suggester) features(r *rules.Rule) *features {
 // analyse extracts r's features and matches them against the knowledge
 // base and technique names.
 func (s *Suggester) analyse(r *rules.Rule) *features {
-	f := extract(r)
+	f := extract(r, s.p.fx)
 	f.kbHits = s.kb.match(f)
 	f.nameHits = matchNames(s.phrases, f)
-	if fx.kbTerms > 0 {
+	if fx := s.p.fx; fx.kbTerms > 0 {
 		// what the knowledge base and the names point to, as terms of the
 		// learned models, which learn how far to trust each
 		for id, h := range f.kbHits {
@@ -136,7 +140,7 @@ func (s *Suggester) train(rs []*rules.Rule) {
 		fs = append(fs, s.features(r))
 		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
 	}
-	s.model = train(fs, docs, s.p.k, s.p.power)
+	s.model = train(fs, docs, s.p)
 	s.model.splitVotes = s.p.splitVotes
 	if s.p.calibrate {
 		s.cal = learnCalibration(fs, docs)

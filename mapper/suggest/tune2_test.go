@@ -28,17 +28,10 @@ func TestTuneFeatures(t *testing.T) {
 		folds = n
 	}
 	type variant struct {
-		name   string
-		fx     featureWeights
-		p      params
-		epochs int
-		famEp  int
-		rate   float32
-		decay  float32
-		conf   float64
-		tf     int
+		name string
+		p    params
 	}
-	base := variant{"base", fx, defaultParams, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode}
+	base := variant{"base", defaultParams}
 	vs := []variant{base}
 	add := func(name string, f func(v *variant)) {
 		v := base
@@ -46,62 +39,62 @@ func TestTuneFeatures(t *testing.T) {
 		f(&v)
 		vs = append(vs, v)
 	}
-	add("no-refs", func(v *variant) { v.fx.refs = 0 })
-	add("no-bigrams", func(v *variant) { v.fx.bigrams = 0 })
+	add("no-refs", func(v *variant) { v.p.fx.refs = 0 })
+	add("no-bigrams", func(v *variant) { v.p.fx.bigrams = 0 })
 	add("no-regression", func(v *variant) { v.p.learner, v.p.mix = "", 0 })
 	add("no-family-regression", func(v *variant) { v.p.famHead = 0 })
 	add("no-regressions", func(v *variant) { v.p.learner, v.p.mix, v.p.famHead = "", 0, 0 })
 	add("family-support-0.6", func(v *variant) { v.p.parentBoost = 0.6 })
 	add("mix-0.3", func(v *variant) { v.p.mix = 0.3 })
 	add("mix-0.5", func(v *variant) { v.p.mix = 0.5 })
-	add("epochs-20", func(v *variant) { v.epochs = 20 })
+	add("epochs-20", func(v *variant) { v.p.sgd.epochs = 20 })
 	add("split-votes-0.5", func(v *variant) { v.p.splitVotes = 0.5 })
 	add("split-votes-1", func(v *variant) { v.p.splitVotes = 1 })
-	add("related-1", func(v *variant) { v.fx.related = 1 })
-	add("related-3", func(v *variant) { v.fx.related = 3 })
+	add("related-1", func(v *variant) { v.p.fx.related = 1 })
+	add("related-3", func(v *variant) { v.p.fx.related = 3 })
 	add("k-30", func(v *variant) { v.p.k = 30 })
 	add("power-3", func(v *variant) { v.p.power = 3 })
-	add("flags-and-leaves", func(v *variant) { v.fx.split = 1 })
-	add("field-value-pairs", func(v *variant) { v.fx.pairs = 1 })
-	add("false-positives", func(v *variant) { v.fx.fp = 1 })
-	add("level", func(v *variant) { v.fx.level = 1 })
-	add("kb-as-terms", func(v *variant) { v.fx.kbTerms = 1 })
+	add("flags-and-leaves", func(v *variant) { v.p.fx.split = 1 })
+	add("field-value-pairs", func(v *variant) { v.p.fx.pairs = 1 })
+	add("false-positives", func(v *variant) { v.p.fx.fp = 1 })
+	add("level", func(v *variant) { v.p.fx.level = 1 })
+	add("kb-as-terms", func(v *variant) { v.p.fx.kbTerms = 1 })
 	add("kb-weight-0.4", func(v *variant) { v.p.wKB, v.p.wName = 0.4, 0.4 })
-	add("logsource-fields", func(v *variant) { v.fx.lsField = 1 })
-	add("logsource-fields-0.5", func(v *variant) { v.fx.lsField = 0.5 })
-	add("logsource-pairs", func(v *variant) { v.fx.lsPair = 1 })
-	add("family-epochs-20", func(v *variant) { v.famEp = 20 })
-	add("family-epochs-5", func(v *variant) { v.famEp = 5 })
-	add("rate-2", func(v *variant) { v.rate = 2 })
-	add("rate-10", func(v *variant) { v.rate = 10 })
-	add("decay-0.002", func(v *variant) { v.decay = 0.002 })
-	add("decay-0.01", func(v *variant) { v.decay = 0.01 })
-	add("stem", func(v *variant) { v.fx.stem = 1 })
-	add("stem-conf-0.4", func(v *variant) { v.fx.stem, v.conf = 1, 0.4 })
-	add("stem-conf-0.6", func(v *variant) { v.fx.stem, v.conf = 1, 0.6 })
-	add("stem-conf-0.7", func(v *variant) { v.fx.stem, v.conf = 1, 0.7 })
-	add("stem-k-30", func(v *variant) { v.fx.stem, v.p.k = 1, 30 })
-	add("stem-binary-tf", func(v *variant) { v.fx.stem, v.tf = 1, 1 })
-	add("stem-idf-squared", func(v *variant) { v.fx.stem, v.tf = 1, 2 })
-	add("stem-descr-0.5", func(v *variant) { v.fx.stem, v.fx.descr = 1, 0.5 })
-	add("stem-descr-1.5", func(v *variant) { v.fx.stem, v.fx.descr = 1, 1.5 })
-	add("stem-values-1.5", func(v *variant) { v.fx.stem, v.fx.value = 1, 1.5 })
-	add("stem-values-0.7", func(v *variant) { v.fx.stem, v.fx.value = 1, 0.7 })
-	add("stem-fields-0.5", func(v *variant) { v.fx.stem, v.fx.field = 1, 0.5 })
-	add("descr-1.5", func(v *variant) { v.fx.descr = 1.5 })
-	add("descr-1", func(v *variant) { v.fx.descr = 1 })
-	add("stem-descr-2", func(v *variant) { v.fx.stem, v.fx.descr = 1, 2 })
-	add("stem-descr-3", func(v *variant) { v.fx.stem, v.fx.descr = 1, 3 })
-	add("stem-descr-2-fields-0.5", func(v *variant) { v.fx.stem, v.fx.descr, v.fx.field = 1, 2, 0.5 })
-	add("stem-descr-2-title-3", func(v *variant) { v.fx.stem, v.fx.descr, v.fx.title = 1, 2, 3 })
-	add("descr-2.5", func(v *variant) { v.fx.descr = 2.5 })
-	add("descr-2-title-3", func(v *variant) { v.fx.descr, v.fx.title = 2, 3 })
-	add("descr-2-title-2.5", func(v *variant) { v.fx.descr, v.fx.title = 2, 2.5 })
-	add("values-0.7", func(v *variant) { v.fx.value = 0.7 })
-	add("fields-0.7", func(v *variant) { v.fx.field = 0.7 })
-	add("refs-0.7", func(v *variant) { v.fx.refs = 0.7 })
-	add("description-bigrams", func(v *variant) { v.fx.descrBigrams = 1 })
-	add("description-bigrams-0.5", func(v *variant) { v.fx.descrBigrams = 0.5 })
+	add("logsource-fields", func(v *variant) { v.p.fx.lsField = 1 })
+	add("logsource-fields-0.5", func(v *variant) { v.p.fx.lsField = 0.5 })
+	add("logsource-pairs", func(v *variant) { v.p.fx.lsPair = 1 })
+	add("family-epochs-20", func(v *variant) { v.p.sgd.famEpochs = 20 })
+	add("family-epochs-5", func(v *variant) { v.p.sgd.famEpochs = 5 })
+	add("rate-2", func(v *variant) { v.p.sgd.rate = 2 })
+	add("rate-10", func(v *variant) { v.p.sgd.rate = 10 })
+	add("decay-0.002", func(v *variant) { v.p.sgd.decay = 0.002 })
+	add("decay-0.01", func(v *variant) { v.p.sgd.decay = 0.01 })
+	add("stem", func(v *variant) { v.p.fx.stem = 1 })
+	add("stem-conf-0.4", func(v *variant) { v.p.fx.stem, v.p.confSim = 1, 0.4 })
+	add("stem-conf-0.6", func(v *variant) { v.p.fx.stem, v.p.confSim = 1, 0.6 })
+	add("stem-conf-0.7", func(v *variant) { v.p.fx.stem, v.p.confSim = 1, 0.7 })
+	add("stem-k-30", func(v *variant) { v.p.fx.stem, v.p.k = 1, 30 })
+	add("stem-binary-tf", func(v *variant) { v.p.fx.stem, v.p.tfMode = 1, 1 })
+	add("stem-idf-squared", func(v *variant) { v.p.fx.stem, v.p.tfMode = 1, 2 })
+	add("stem-descr-0.5", func(v *variant) { v.p.fx.stem, v.p.fx.descr = 1, 0.5 })
+	add("stem-descr-1.5", func(v *variant) { v.p.fx.stem, v.p.fx.descr = 1, 1.5 })
+	add("stem-values-1.5", func(v *variant) { v.p.fx.stem, v.p.fx.value = 1, 1.5 })
+	add("stem-values-0.7", func(v *variant) { v.p.fx.stem, v.p.fx.value = 1, 0.7 })
+	add("stem-fields-0.5", func(v *variant) { v.p.fx.stem, v.p.fx.field = 1, 0.5 })
+	add("descr-1.5", func(v *variant) { v.p.fx.descr = 1.5 })
+	add("descr-1", func(v *variant) { v.p.fx.descr = 1 })
+	add("stem-descr-2", func(v *variant) { v.p.fx.stem, v.p.fx.descr = 1, 2 })
+	add("stem-descr-3", func(v *variant) { v.p.fx.stem, v.p.fx.descr = 1, 3 })
+	add("stem-descr-2-fields-0.5", func(v *variant) { v.p.fx.stem, v.p.fx.descr, v.p.fx.field = 1, 2, 0.5 })
+	add("stem-descr-2-title-3", func(v *variant) { v.p.fx.stem, v.p.fx.descr, v.p.fx.title = 1, 2, 3 })
+	add("descr-2.5", func(v *variant) { v.p.fx.descr = 2.5 })
+	add("descr-2-title-3", func(v *variant) { v.p.fx.descr, v.p.fx.title = 2, 3 })
+	add("descr-2-title-2.5", func(v *variant) { v.p.fx.descr, v.p.fx.title = 2, 2.5 })
+	add("values-0.7", func(v *variant) { v.p.fx.value = 0.7 })
+	add("fields-0.7", func(v *variant) { v.p.fx.field = 0.7 })
+	add("refs-0.7", func(v *variant) { v.p.fx.refs = 0.7 })
+	add("description-bigrams", func(v *variant) { v.p.fx.descrBigrams = 1 })
+	add("description-bigrams-0.5", func(v *variant) { v.p.fx.descrBigrams = 0.5 })
 	add("family-rerank", func(v *variant) { v.p.parentBoost = 1 })
 	add("no-stack", func(v *variant) { v.p.stack = false })
 	add("no-prose", func(v *variant) { v.p.wProse, v.p.wProseFull = 0, 0 })
@@ -109,15 +102,10 @@ func TestTuneFeatures(t *testing.T) {
 	add("prose-0.2-0.5", func(v *variant) { v.p.wProse, v.p.wProseFull = 0.2, 0.5 })
 	add("prose-0.3-0.6", func(v *variant) { v.p.wProse, v.p.wProseFull = 0.3, 0.6 })
 	add("mix-0.5-family-1.5", func(v *variant) { v.p.mix, v.p.famHead = 0.5, 1.5 })
-	savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF := fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode
-	defer func() {
-		fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode = savedFx, savedEpochs, savedFam, savedRate, savedDecay, savedConf, savedTF
-	}()
 	for _, v := range vs {
 		if want != "all" && !strings.Contains(","+want+",", ","+v.name+",") {
 			continue
 		}
-		fx, linearEpochs, familyEpochs, linearRate, linearDecay, confSim, tfMode = v.fx, v.epochs, v.famEp, v.rate, v.decay, v.conf, v.tf
 		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)
