@@ -14,11 +14,9 @@ type fixFlags struct {
 	unsafe    bool
 	diff      bool
 	showFixes bool
-	selectIDs []string
-	ignoreIDs []string
-	jobs      int
-	config    string
-	quiet     bool
+	checkFlags
+	fileFlags
+	quiet bool
 }
 
 func (a *app) fixCommand() *cobra.Command {
@@ -42,10 +40,8 @@ func (a *app) fixCommand() *cobra.Command {
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "also apply fixes that change meaning beyond a 1:1 replacement (one of several tactics, orphan tactic removal)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the fixes (for patch -p0 or git apply -p0) and write nothing")
 	f.BoolVar(&fl.showFixes, "show-fixes", false, "list each fix applied: path:line:col: [check] what was done")
-	f.StringSliceVar(&fl.selectIDs, "select", nil, "fix only the findings of these checks or categories")
-	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
-	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
-	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+	fl.checkFlags.declare(f, "fix only the findings of")
+	fl.fileFlags.declare(f, "configuration file")
 	return cmd
 }
 

@@ -19,15 +19,13 @@ import (
 
 // lintFlags are the flags of `huntlint lint`.
 type lintFlags struct {
-	format     string
-	output     string
-	selectIDs  []string
-	ignoreIDs  []string
+	format string
+	output string
+	checkFlags
+	fileFlags
 	failOn     string
-	jobs       int
 	statistics bool
 	showSource bool
-	config     string
 	fix        bool
 	unsafe     bool
 	suggest    bool
@@ -51,16 +49,14 @@ func (a *app) lintCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&fl.format, "format", "text", "output format: text, json, sarif or github")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringSliceVar(&fl.selectIDs, "select", nil, "run only these checks or categories (comma-separated IDs or attack, sigma, sentinel, kql, load, meta)")
-	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
+	fl.checkFlags.declare(f, "run only")
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or never")
-	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files linted at once (default: all processors)")
+	fl.fileFlags.declare(f, "configuration file")
 	f.BoolVar(&fl.statistics, "statistics", false, "print the number of findings per check")
 	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
-	f.StringVar(&fl.config, "config", "", "configuration file (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
 	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
-	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 8x lint CPU on SigmaHQ, see docs/tag.md)")
+	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 14x lint CPU on SigmaHQ, see docs/tag.md)")
 	return cmd
 }
 

@@ -16,8 +16,7 @@ import (
 type migrateFlags struct {
 	from, to string
 	diff     bool
-	jobs     int
-	config   string
+	fileFlags
 }
 
 func (a *app) migrateCommand() *cobra.Command {
@@ -41,8 +40,7 @@ func (a *app) migrateCommand() *cobra.Command {
 	f.StringVar(&fl.from, "from", "", "the release the rules are tagged against: a STIX bundle or 'embedded' (required)")
 	f.StringVar(&fl.to, "to", "", "the release to move to: a STIX bundle or 'embedded' (required)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes (for patch -p0 or git apply -p0) and write nothing")
-	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
-	f.StringVar(&fl.config, "config", "", "configuration file for include and exclude patterns (default: the nearest "+linter.ConfigFileName+")")
+	fl.fileFlags.declare(f, "configuration file for include and exclude patterns")
 	return cmd
 }
 

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/huntlint/huntlint/linter"
+)
+
+// fileFlags are the flags of the commands that read and write many rule
+// files: how many at once, and the configuration file.
+type fileFlags struct {
+	jobs   int
+	config string
+}
+
+// declare adds --jobs and --config; configUse says what the configuration
+// is used for.
+func (fl *fileFlags) declare(f *pflag.FlagSet, configUse string) {
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
+	f.StringVar(&fl.config, "config", "", configUse+" (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+}
+
+// checkFlags choose the checks that lint and fix run.
+type checkFlags struct {
+	selectIDs []string
+	ignoreIDs []string
+}
+
+// declare adds --select and --ignore; selectUse says what selecting does
+// ("run only", "fix only the findings of").
+func (fl *checkFlags) declare(f *pflag.FlagSet, selectUse string) {
+	f.StringSliceVar(&fl.selectIDs, "select", nil, selectUse+" these checks or categories (comma-separated IDs or "+strings.Join(checkCategories(), ", ")+")")
+	f.StringSliceVar(&fl.ignoreIDs, "ignore", nil, "skip these checks or categories")
+}
+
+// checkCategories returns the categories of the registered checks, in
+// registry order.
+func checkCategories() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range linter.Registry() {
+		if cat := c.Doc().Category; !seen[cat] {
+			seen[cat] = true
+			out = append(out, cat)
+		}
+	}
+	return out
+}
