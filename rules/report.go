@@ -84,7 +84,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 }
 
 // WriteText writes the report for people: one block per rule, then the
-// problems as path:line:col: message.
+// problems as path:line:col: message. WriteSummary adds the counts.
 func (rep *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, r := range rep.Rules {
@@ -115,7 +115,13 @@ func (rep *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "%s: %s\n", p.Path, p.Message)
 		}
 	}
-	fmt.Fprintf(&b, "%d rules, %d load problems\n", len(rep.Rules), len(rep.Errors))
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteSummary writes the closing line of the text report: how many rules
+// and load problems.
+func (rep *Report) WriteSummary(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "%d rules, %d load problems\n", len(rep.Rules), len(rep.Errors))
 	return err
 }

@@ -20,6 +20,9 @@ func TestReportText(t *testing.T) {
 	if err := rep.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
+	if err := rep.WriteSummary(&b); err != nil {
+		t.Fatal(err)
+	}
 	want := `testdata/golden/sentinel_quoted.yaml:1: sentinel hunting "Quoted query" id 3c4d5e6f-0000-4000-8000-000000000004
   attack 3:11 tactic "CredentialAccess" -> -
   attack 5:5 technique "T1110" -> T1110

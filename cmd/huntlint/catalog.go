@@ -256,7 +256,7 @@ cache and the embedded catalog unless --offline or --catalog is given.`,
 					if r.Previous != "" {
 						prev = "was " + r.Previous
 					}
-					fmt.Fprintf(a.stdout, "%s %s stored in %s (%s)\n", r.Domain, r.Release, r.Path, prev)
+					fmt.Fprintf(summaryWriter(cmd, a.stdout), "%s %s stored in %s (%s)\n", r.Domain, r.Release, r.Path, prev)
 				}
 			}
 			if err != nil {

@@ -40,8 +40,8 @@ problems.`,
 			rep := rules.NewReport(loaded, problems, func(r rules.Ref) string { return resolvedID(cat, r) })
 			if format == "json" {
 				err = rep.WriteJSON(a.stdout)
-			} else {
-				err = rep.WriteText(a.stdout)
+			} else if err = rep.WriteText(a.stdout); err == nil {
+				err = rep.WriteSummary(summaryWriter(cmd, a.stdout))
 			}
 			if err != nil {
 				return err

@@ -94,8 +94,8 @@ learns from --train only. See docs/tag.md.`,
 			results := s.Tag(loaded, opts)
 			if format == "json" {
 				err = suggest.WriteJSON(a.stdout, results)
-			} else {
-				err = suggest.WriteText(a.stdout, results)
+			} else if err = suggest.WriteText(a.stdout, results); err == nil {
+				err = suggest.WriteSummary(summaryWriter(cmd, a.stdout), results)
 			}
 			if err != nil {
 				return err

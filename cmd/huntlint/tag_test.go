@@ -150,3 +150,34 @@ func TestTagUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestQuietDropsSummaries checks that --quiet leaves the results of tag and
+// inspect and drops their closing counts.
+func TestQuietDropsSummaries(t *testing.T) {
+	dir := writeTagRules(t)
+	for _, c := range []struct {
+		args    []string
+		result  string
+		summary string
+	}{
+		{[]string{"tag", "--offline", dir}, "T1140 Deobfuscate/Decode Files or Information", " with suggestions\n"},
+		{[]string{"inspect", "--offline", dir}, "untagged.yml:1: sigma", " load problems\n"},
+	} {
+		for _, quiet := range []bool{false, true} {
+			args := c.args
+			if quiet {
+				args = append([]string{args[0], "-q"}, args[1:]...)
+			}
+			var out, errOut bytes.Buffer
+			if code := run(args, nil, &out, &errOut); code != ExitOK {
+				t.Fatalf("%v: exit %d, stderr %s", args, code, errOut.String())
+			}
+			if !strings.Contains(out.String(), c.result) {
+				t.Errorf("%v: output lacks %q:\n%s", args, c.result, out.String())
+			}
+			if strings.Contains(out.String(), c.summary) == quiet {
+				t.Errorf("%v: summary %q present = %v:\n%s", args, c.summary, !quiet, out.String())
+			}
+		}
+	}
+}

@@ -88,6 +88,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 
 // WriteText writes results for people: per rule its position and title,
 // existing techniques, then each suggestion with score and evidence.
+// WriteSummary adds the counts.
 func WriteText(w io.Writer, results []Result) error {
 	for _, r := range results {
 		title := r.Rule.Title
@@ -108,6 +109,12 @@ func WriteText(w io.Writer, results []Result) error {
 			}
 		}
 	}
+	return nil
+}
+
+// WriteSummary writes the closing line of the text output: how many rules,
+// and how many got a suggestion.
+func WriteSummary(w io.Writer, results []Result) error {
 	_, err := fmt.Fprintf(w, "%d rules, %d with suggestions\n", len(results), countWith(results))
 	return err
 }

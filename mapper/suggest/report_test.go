@@ -27,6 +27,9 @@ func TestWriteText(t *testing.T) {
 	if err := WriteText(&b, sampleResults()); err != nil {
 		t.Fatal(err)
 	}
+	if err := WriteSummary(&b, sampleResults()); err != nil {
+		t.Fatal(err)
+	}
 	want := `r/a.yml:1: Rundll32 From Temp [sigma]
   tagged: T1027
   0.74 T1218.011 Rundll32
