@@ -47,7 +47,9 @@ func duplicateRefs(ctx *Context) map[*rules.Ref]*rules.Ref {
 	first := map[string]*rules.Ref{}
 	dups := map[*rules.Ref]*rules.Ref{}
 	for _, ri := range ctx.Refs() {
-		if !ri.Structured() {
+		// a tactic under its former name is attack-renamed-tactic's: it is
+		// removed when the current name is listed too
+		if !ri.Structured() || ri.Former != nil {
 			continue
 		}
 		key := string(ri.Ref.Source) + "\x00" + string(ri.Type) + "\x00"

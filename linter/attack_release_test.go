@@ -69,3 +69,63 @@ func TestDeterministicOrder(t *testing.T) {
 		t.Error("findings differ between --jobs 1, 3 and 8")
 	}
 }
+
+// TestRenamedTactic lints tactics written by their ATT&CK 18 names against
+// the v19-style bundle loaded as --catalog: the embedded 18.1 release says
+// what TA0005 was called, the bundle what it is called now.
+func TestRenamedTactic(t *testing.T) {
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "mapper", "testdata", "mini-19.json")}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, tags, want, message string
+		others                    []string // other checks that must not report
+	}{
+		{"renamed", "    - attack.defense-evasion\n    - attack.t1027\n",
+			"    - attack.stealth\n    - attack.t1027\n",
+			"attack.defense-evasion is TA0005, which ATT&CK 19.0 renamed from Defense Evasion to Stealth; write attack.stealth (Stealth)",
+			[]string{"attack-tag-style", "attack-wrong-domain", "attack-unknown-tactic"}},
+		{"underscores", "    - attack.defense_evasion\n    - attack.t1027\n",
+			"    - attack.stealth\n    - attack.t1027\n",
+			"attack.defense_evasion is TA0005, which ATT&CK 19.0 renamed from Defense Evasion to Stealth; write attack.stealth (Stealth)",
+			[]string{"attack-tag-style"}},
+		{"current name listed too", "    - attack.defense-evasion\n    - attack.stealth\n    - attack.t1027\n",
+			"    - attack.stealth\n    - attack.t1027\n",
+			"attack.defense-evasion is TA0005, which ATT&CK 19.0 renamed from Defense Evasion to Stealth; write attack.stealth (Stealth)",
+			[]string{"attack-duplicate-tag"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strings.Replace(suppressSigma, "    - attack.execution\n%s\n", c.tags, 1)
+			var renamed []Finding
+			for _, f := range lintSourceWith(t, cat, src) {
+				for _, other := range c.others {
+					if f.Check == other {
+						t.Errorf("%s also reported: %s", other, f.Message)
+					}
+				}
+				if f.Check == "attack-renamed-tactic" {
+					renamed = append(renamed, f)
+				}
+			}
+			if len(renamed) != 1 || renamed[0].Message != c.message || renamed[0].Fix == nil || renamed[0].Fix.Applicability != FixSafe {
+				t.Fatalf("attack-renamed-tactic findings: %+v", renamed)
+			}
+			out, err := ApplyEdits([]byte(src), renamed[0].Fix.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Replace(suppressSigma, "    - attack.execution\n%s\n", c.want, 1); string(out) != want {
+				t.Errorf("fixed:\n%s\nwant:\n%s", out, want)
+			}
+		})
+	}
+	// Against the embedded release, the old name is current: nothing to say.
+	src := strings.Replace(suppressSigma, "    - attack.execution\n%s\n", "    - attack.defense-evasion\n    - attack.t1027\n", 1)
+	for _, f := range lintSourceWith(t, testCatalog(t), src) {
+		if f.Check == "attack-renamed-tactic" {
+			t.Errorf("embedded release: %s", f.Message)
+		}
+	}
+}

@@ -34,7 +34,8 @@ func (attackTagStyle) Run(ctx *Context) {
 	dups := duplicateRefs(ctx) // removed by attack-duplicate-tag's fix instead
 	for _, ri := range ctx.Refs() {
 		o := ri.Object
-		if !ri.Structured() || o == nil || o.Status == mapper.StatusRevoked || dups[ri.Ref] != nil {
+		// renamed tactics are attack-renamed-tactic's
+		if !ri.Structured() || o == nil || o.Status == mapper.StatusRevoked || ri.Former != nil || dups[ri.Ref] != nil {
 			continue
 		}
 		ref := ri.Ref

@@ -144,6 +144,13 @@ func runGolden(t *testing.T, id string) {
 	}
 	cat := testCatalog(t)
 	cfg := goldenConfig(t, dir)
+	if len(cfg.Catalog.Paths) > 0 {
+		// the folder names its own catalog bundle, beside the embedded data
+		var err error
+		if cat, err = mapper.Open(mapper.Options{Paths: cfg.Catalog.Paths, Offline: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sawBad := false
 	stems := map[string]string{}
 	for _, in := range inputs {

@@ -13,6 +13,7 @@ func Registry() []Check {
 		attackUnknownTactic{},
 		attackUnknownObject{},
 		attackRevoked{},
+		attackRenamedTactic{},
 		attackDeprecated{},
 		attackWrongDomain{},
 		attackTacticMismatch{},

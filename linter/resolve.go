@@ -27,6 +27,9 @@ type RefInfo struct {
 	// Final is the live end of Object's revocation chain (Object itself when
 	// it is not revoked); nil when a revoked object has no known replacement.
 	Final *mapper.Object
+	// Former is set when a tactic is named by the name an older release
+	// gave it (see mapper.Catalog.CurrentTactic); Object is the tactic today.
+	Former *mapper.Object
 }
 
 // Structured reports whether the reference stands in a structured field
@@ -106,7 +109,7 @@ func resolveRef(cat *mapper.Catalog, ref *rules.Ref) RefInfo {
 		return ri
 	}
 	if ri.Type == mapper.TypeTactic {
-		ri.Object, _ = cat.Tactic(v)
+		ri.Object, ri.Former, _ = cat.CurrentTactic(v)
 	} else {
 		ri.Object, _ = cat.Get(ri.Type, ri.ID)
 	}

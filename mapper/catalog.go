@@ -32,6 +32,10 @@ type Catalog struct {
 	active   []Domain
 	domains  []*domainData // active first, in the order given, then inactive
 	byDomain map[Domain]*domainData
+	// former holds, for a domain loaded from a bundle or the cache, the
+	// embedded release of that domain when it is older: what tactics were
+	// called before a rename.
+	former map[Domain]*domainData
 }
 
 // typeKey indexes objects by type and ATT&CK ID.
@@ -222,6 +226,17 @@ func Open(opts Options) (*Catalog, error) {
 			return nil, fmt.Errorf("no catalog data for domain %s: give a bundle with --catalog", a)
 		}
 	}
+	for _, d := range ds {
+		if d.rel.Source == "embedded" {
+			continue
+		}
+		if emb, err := embedded(d.rel.Domain); err == nil && emb != nil && CompareVersions(d.rel.Version, emb.rel.Version) > 0 {
+			if c.former == nil {
+				c.former = map[Domain]*domainData{}
+			}
+			c.former[d.rel.Domain] = emb
+		}
+	}
 	return c, nil
 }
 
@@ -326,6 +341,42 @@ func (c *Catalog) Tactic(s string) (*Object, bool) {
 		}
 	}
 	return nil, false
+}
+
+// CurrentTactic finds a tactic as Tactic does, and also by the name it had
+// before a rename: when no active domain has a tactic of that name but the
+// embedded release of an active domain had one, and the loaded release has
+// a tactic with the same ID under another shortname (ATT&CK 19 renamed
+// TA0005 from defense-evasion to stealth), it returns that tactic and the
+// former one. Otherwise former is nil and the result is Tactic's.
+func (c *Catalog) CurrentTactic(s string) (o, former *Object, ok bool) {
+	o, ok = c.Tactic(s)
+	if ok && c.IsActive(o.Domain) {
+		return o, nil, true
+	}
+	for _, d := range c.active {
+		old := c.former[d]
+		if old == nil {
+			continue
+		}
+		was, found := old.tacticNames[foldName(normID(s))]
+		if !found {
+			continue
+		}
+		if now, found := c.GetIn(d, TypeTactic, was.ID); found && now.Shortname != was.Shortname {
+			return now, was, true
+		}
+	}
+	return o, nil, ok
+}
+
+// FormerRelease names the release CurrentTactic took a former tactic of
+// domain d from ("18.1"), "" when there is none.
+func (c *Catalog) FormerRelease(d Domain) string {
+	if old := c.former[d]; old != nil {
+		return old.rel.Version
+	}
+	return ""
 }
 
 // TacticIn finds a tactic as Tactic does, in domain d only.

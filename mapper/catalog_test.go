@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/rules"
 )
 
 func loadFixture(t testing.TB, name, release string) *Catalog {
@@ -320,5 +322,53 @@ func TestOpenPathsAndDomains(t *testing.T) {
 	}
 	if _, err := Open(Options{Domains: []Domain{"x"}}); err == nil || !strings.Contains(err.Error(), `unknown ATT&CK domain "x"`) {
 		t.Errorf("bad domain: %v", err)
+	}
+}
+
+// TestCurrentTacticAfterRename checks that with a newer release loaded, a
+// tactic written by the name the embedded release gives it resolves to the
+// tactic with the same ID today, and that nothing changes otherwise.
+func TestCurrentTacticAfterRename(t *testing.T) {
+	c, err := Open(Options{Paths: []string{"testdata/mini-19.json"}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"defense-evasion", "defense_evasion", "Defense Evasion", "DefenseEvasion", "attack.defense-evasion"} {
+		o, former, ok := c.CurrentTactic(name)
+		if !ok || o.ID != "TA0005" || o.Shortname != "stealth" || o.Domain != Enterprise || former == nil || former.Shortname != "defense-evasion" {
+			t.Errorf("%s: %+v, former %+v, %v", name, o, former, ok)
+		}
+	}
+	if got := c.FormerRelease(Enterprise); got != "18.1" {
+		t.Errorf("former release %q, want the embedded 18.1", got)
+	}
+	if o, former, ok := c.CurrentTactic("stealth"); !ok || o.ID != "TA0005" || former != nil {
+		t.Errorf("stealth: %+v, former %+v", o, former)
+	}
+	if o, former, ok := c.CurrentTactic("execution"); !ok || o.ID != "TA0002" || former != nil {
+		t.Errorf("execution: %+v, former %+v", o, former)
+	}
+	if _, _, ok := c.CurrentTactic("no-such-tactic"); ok {
+		t.Error("an unknown name resolved")
+	}
+	res := c.ResolveRef(rules.Ref{Kind: rules.RefTactic, Text: "attack.defense-evasion", Value: "defense-evasion"})
+	if res.Object == nil || res.Object.ID != "TA0005" || res.Canonical != "stealth" || res.Former == nil {
+		t.Errorf("ResolveRef: %+v", res)
+	}
+	// The embedded catalog alone, or a bundle of its release or older: no
+	// renames.
+	emb, err := Open(Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, former, ok := emb.CurrentTactic("defense-evasion"); !ok || o.Shortname != "defense-evasion" || former != nil || emb.FormerRelease(Enterprise) != "" {
+		t.Errorf("embedded: %+v, former %+v", o, former)
+	}
+	old, err := Open(Options{Paths: []string{"testdata/mini-18.json"}, Release: "17.1", Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.FormerRelease(Enterprise) != "" {
+		t.Error("a bundle no newer than the embedded release has no former names")
 	}
 }

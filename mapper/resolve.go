@@ -36,6 +36,10 @@ type Resolution struct {
 	// shortname ("defense-evasion"). For a tactic that is not found it is
 	// the value lower-cased with hyphens; empty when Malformed.
 	Canonical string
+	// Former is set when a tactic is named by the name it had before the
+	// loaded release renamed it (see Catalog.CurrentTactic): Object is the
+	// tactic today, Former the tactic as an earlier release called it.
+	Former *Object
 }
 
 // Found reports whether the reference names an object in some loaded domain.
@@ -189,10 +193,11 @@ func (c *Catalog) resolveTactic(res Resolution, id string, idShaped bool) Resolu
 			return res
 		}
 	}
-	if o, ok := c.Tactic(name); ok {
+	if o, former, ok := c.CurrentTactic(name); ok {
 		res.Object = o
 		res.Final, res.Chain = c.Resolve(o)
 		res.Canonical = o.Shortname
+		res.Former = former
 		return res
 	}
 	res.Canonical = strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(name))
