@@ -162,6 +162,13 @@ type ObjectView struct {
 	// is broken).
 	RevokedBy  []ObjectRef `json:"revoked_by,omitempty"`
 	ReplacedBy *ObjectRef  `json:"replaced_by,omitempty"`
+	// DetectedBy are the detection strategies that detect a technique, and
+	// Analytics those of a detection strategy: known only when the catalog
+	// was loaded from a full STIX bundle.
+	DetectedBy []ObjectRef `json:"detected_by,omitempty"`
+	Analytics  []ObjectRef `json:"analytics,omitempty"`
+	// LogSources are the log sources an analytic reads (full bundles only).
+	LogSources []string `json:"log_sources,omitempty"`
 }
 
 // Lookup finds every object an ID or name stands for, for `catalog show`: an
@@ -222,6 +229,19 @@ func (c *Catalog) View(o *Object) ObjectView {
 		for _, t := range c.TacticsOf(o) {
 			v.Tactics = append(v.Tactics, ObjectRef{ID: t.ID, Name: t.Name, Status: t.Status})
 		}
+		for _, id := range o.DetectedBy {
+			if d, ok := c.GetIn(o.Domain, TypeDetectionStrategy, id); ok {
+				v.DetectedBy = append(v.DetectedBy, refOf(d))
+			}
+		}
+	case TypeDetectionStrategy:
+		for _, id := range o.Analytics {
+			if a, ok := c.GetIn(o.Domain, TypeAnalytic, id); ok {
+				v.Analytics = append(v.Analytics, refOf(a))
+			}
+		}
+	case TypeAnalytic:
+		v.LogSources = o.LogSources
 	}
 	if o.Status == StatusRevoked {
 		final, chain := c.Resolve(o)
@@ -314,6 +334,26 @@ func (c *Catalog) WriteViewText(w io.Writer, v ObjectView) {
 			row(k, s.ID+" "+s.Name+st)
 		}
 	}
+	list := func(k string, vals []string) {
+		for i, val := range vals {
+			if i == 0 {
+				row(k, val)
+			} else {
+				fmt.Fprintf(w, "  %-15s %s\n", "", val)
+			}
+		}
+	}
+	var refs []string
+	for _, d := range v.DetectedBy {
+		refs = append(refs, d.ID+" "+d.Name)
+	}
+	list("detected by", refs)
+	refs = refs[:0]
+	for _, a := range v.Analytics {
+		refs = append(refs, a.ID)
+	}
+	row("analytics", strings.Join(refs, ", "))
+	list("log sources", v.LogSources)
 	row("modified", v.Modified)
 	row("stix id", v.STIXID)
 }

@@ -2,6 +2,7 @@ package mapper
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -76,4 +77,36 @@ func TestEnterpriseDetections(t *testing.T) {
 		t.Fatalf("%s: %+v", det.Analytics[0], an)
 	}
 	t.Logf("%d live techniques, %d detected; T1140 by %s: %q", live, detected, det.ID, det.Name)
+}
+
+// TestShowDetections checks what `catalog show` says of detections when the
+// catalog was loaded from a full bundle.
+func TestShowDetections(t *testing.T) {
+	c := loadFixture(t, "texts.json", "18.1")
+	show := func(typ ObjectType, id string) (ObjectView, string) {
+		t.Helper()
+		o, ok := c.Get(typ, id)
+		if !ok {
+			t.Fatalf("%s missing", id)
+		}
+		v := c.View(o)
+		var b strings.Builder
+		c.WriteViewText(&b, v)
+		return v, b.String()
+	}
+	v, text := show(TypeTechnique, "T1140")
+	if len(v.DetectedBy) != 1 || v.DetectedBy[0].ID != "DET0001" || !strings.Contains(text, "  detected by:    DET0001 Detection of Decoding with Built-in Tools\n") {
+		t.Errorf("T1140: %+v\n%s", v.DetectedBy, text)
+	}
+	v, text = show(TypeDetectionStrategy, "DET0001")
+	if len(v.Analytics) != 1 || !strings.Contains(text, "  analytics:      AN0001\n") {
+		t.Errorf("DET0001: %+v\n%s", v.Analytics, text)
+	}
+	v, text = show(TypeAnalytic, "AN0001")
+	if !strings.Contains(text, "  log sources:    WinEventLog:Security EventCode=4688\n") || len(v.LogSources) != 1 {
+		t.Errorf("AN0001:\n%s", text)
+	}
+	if _, text = show(TypeTechnique, "T1027"); strings.Contains(text, "detected by") {
+		t.Errorf("T1027 has no detection strategy:\n%s", text)
+	}
 }
