@@ -248,7 +248,7 @@ func tacticSet(cat *mapper.Catalog, names []string) (map[string]bool, error) {
 	}
 	set := map[string]bool{}
 	for _, n := range names {
-		t, ok := cat.Tactic(n)
+		t, _, ok := cat.CurrentTactic(n) // a former name counts as today's
 		if !ok {
 			var known []string
 			for _, d := range cat.Active() {

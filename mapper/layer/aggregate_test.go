@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -205,5 +206,18 @@ func TestZeroStatusWeightDropsCell(t *testing.T) {
 	}
 	if got := cellScores(cov.Domains[0]); len(got) != 1 || got["T1059"] != 1 {
 		t.Errorf("cells = %v, want only T1059", got)
+	}
+}
+
+// TestTacticFilterAfterRename checks that --tactic takes a tactic's former
+// name when a newer release than the embedded one is loaded.
+func TestTacticFilterAfterRename(t *testing.T) {
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "testdata", "mini-19.json")}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := tacticSet(cat, []string{"defense-evasion", "TA0002"})
+	if err != nil || len(set) != 2 || !set["stealth"] || !set["execution"] {
+		t.Errorf("tacticSet = %v, %v; want stealth and execution", set, err)
 	}
 }
