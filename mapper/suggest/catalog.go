@@ -31,12 +31,21 @@ type index struct {
 	techs   map[string]*technique // by upper-case ID
 	tactics map[string]*tactic    // by shortname
 	live    []*technique          // suggestible techniques, sorted by ID
+	// current, when set, finds the tactic a name stands for today, also by
+	// a former name (mapper.Catalog.CurrentTactic)
+	current func(string) (shortname string, ok bool)
 }
 
 // indexFromCatalog reads the techniques and tactics of the catalog's active
 // domains (enterprise when none is active).
 func indexFromCatalog(cat *mapper.Catalog) *index {
 	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}}
+	ix.current = func(s string) (string, bool) {
+		if o, former, ok := cat.CurrentTactic(s); ok && former != nil {
+			return o.Shortname, true
+		}
+		return "", false
+	}
 	domains := cat.Active()
 	if len(domains) == 0 {
 		domains = []mapper.Domain{mapper.Enterprise}
@@ -96,6 +105,11 @@ func (ix *index) tactic(s string) *tactic {
 	for _, t := range ix.tactics {
 		if f == foldTactic(t.Shortname) || f == foldTactic(t.Name) || strings.EqualFold(s, t.ID) {
 			return t
+		}
+	}
+	if ix.current != nil {
+		if sn, ok := ix.current(s); ok {
+			return ix.tactics[sn]
 		}
 	}
 	return nil

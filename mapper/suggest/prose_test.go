@@ -103,3 +103,21 @@ func TestSuggestFromMitreText(t *testing.T) {
 		t.Errorf("evidence %q", ev)
 	}
 }
+
+// TestFormerTacticName checks that a rule naming a tactic by its former
+// name, under a newer catalog, names today's tactic for the suggester.
+func TestFormerTacticName(t *testing.T) {
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "testdata", "mini-19.json")}, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := indexFromCatalog(cat)
+	for _, name := range []string{"defense-evasion", "DefenseEvasion", "attack.defense_evasion", "stealth"} {
+		if tac := ix.tactic(name); tac == nil || tac.Shortname != "stealth" {
+			t.Errorf("%s: %+v, want stealth", name, tac)
+		}
+	}
+	if tac := ix.tactic("no-such-tactic"); tac != nil {
+		t.Errorf("unknown name: %+v", tac)
+	}
+}
