@@ -53,6 +53,10 @@ type domainData struct {
 	tactics []*Object // matrix order
 	// tacticNames maps folded shortnames and display names to tactics.
 	tacticNames map[string]*Object
+	// textsPath is the cache's texts file of the domain, read by
+	// Catalog.LoadTexts; empty when the data did not come from the cache
+	// or the texts were read.
+	textsPath string
 }
 
 // index builds the lookup tables; order lists the tactics of the live
@@ -341,6 +345,24 @@ func (c *Catalog) Tactic(s string) (*Object, bool) {
 		}
 	}
 	return nil, false
+}
+
+// LoadTexts reads the texts that the download cache keeps beside domains
+// loaded from it (see TextsPath): descriptions and detection relationships,
+// which only commands that use them need (tag, catalog show). Domains
+// loaded from a bundle have them already, embedded ones never. It must not
+// run concurrently with lookups.
+func (c *Catalog) LoadTexts() error {
+	for _, d := range c.domains {
+		if d.textsPath == "" {
+			continue
+		}
+		if err := attachTexts(d, d.textsPath); err != nil {
+			return err
+		}
+		d.textsPath = ""
+	}
+	return nil
 }
 
 // CurrentTactic finds a tactic as Tactic does, and also by the name it had

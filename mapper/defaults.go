@@ -27,7 +27,8 @@ func CachePath(dir string, d Domain) string {
 
 // loadDefault returns the data of domain dom when no path names it: the
 // newer of the download cache (unless opts.Offline) and the embedded
-// catalog; nil when neither has the domain.
+// catalog, the cache also when it holds the embedded release with its texts;
+// nil when neither has the domain.
 func loadDefault(dom Domain, opts Options) (*domainData, error) {
 	emb, err := embedded(dom)
 	if err != nil {
@@ -46,8 +47,16 @@ func loadDefault(dom Domain, opts Options) (*domainData, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cached == nil || (emb != nil && !newerRelease(cached.rel, emb.rel)) {
+	if cached == nil {
 		return emb, nil
+	}
+	if emb != nil && !newerRelease(cached.rel, emb.rel) {
+		// The same release as the embedded one is taken from the cache
+		// when the cache also keeps its texts (same facts, and more).
+		same := cached.rel.Version == emb.rel.Version && cached.rel.Modified == emb.rel.Modified
+		if _, err := os.Stat(cached.textsPath); !same || err != nil {
+			return emb, nil
+		}
 	}
 	return cached, nil
 }
@@ -70,6 +79,7 @@ func loadCached(path string) (*domainData, error) {
 		return nil, fmt.Errorf("catalog cache %q: %d domains, expected 1 (run 'huntlint catalog update' again or delete the file)", path, len(ds))
 	}
 	ds[0].rel.Path = path
+	ds[0].textsPath = textsPathOf(path)
 	return ds[0], nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -242,19 +243,40 @@ func store(r *downloaded, dir string) error {
 	if err := WriteCompact(&buf, header, c); err != nil {
 		return err
 	}
+	// The texts first: a texts file of another release than the catalog
+	// beside it is ignored, so a failure between the two renames leaves a
+	// consistent cache.
+	texts, err := encodeTexts(r.data)
+	if err != nil {
+		return err
+	}
+	textsPath := textsPathOf(r.Path)
+	if texts == nil {
+		if err := os.Remove(textsPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("catalog cache: %w", err)
+		}
+	} else if err := writeAtomic(dir, textsPath, texts); err != nil {
+		return err
+	}
+	return writeAtomic(dir, r.Path, buf.Bytes())
+}
+
+// writeAtomic writes data to path through a temporary file in dir and a
+// rename, so readers never see a partial file.
+func writeAtomic(dir, path string, data []byte) error {
 	tmp, err := os.CreateTemp(dir, ".catalog-*")
 	if err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("catalog cache: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), r.Path); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package mapper
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
 )
 
 // fakeMITRE serves fixture bundles and broken downloads over HTTPS.
@@ -155,3 +158,99 @@ func TestDefaultURLsCoverDomains(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestUpdateKeepsTexts checks the texts file beside a cached domain: written
+// by update from the full bundle, read back with the cache, ignored when it
+// belongs to another release, and an error naming it when it is corrupt.
+func TestUpdateKeepsTexts(t *testing.T) {
+	srv := fakeMITRE(t)
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/enterprise-attack.json"}, CacheDir: dir, Client: srv.Client()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(TextsPath(dir, Enterprise)); err != nil {
+		t.Fatalf("no texts file: %v", err)
+	}
+	open := func() (*Catalog, error) {
+		c, err := Open(Options{CacheDir: dir})
+		if err != nil {
+			return nil, err
+		}
+		if o, _ := c.Get(TypeTechnique, "T1059"); o.Description != "" {
+			t.Error("texts read before LoadTexts")
+		}
+		return c, c.LoadTexts()
+	}
+	c, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := c.Get(TypeTechnique, "T1059"); o.Description != "fixture" {
+		t.Errorf("T1059 description from the cache = %q", o.Description)
+	}
+	// The compact catalog itself still holds no text.
+	raw, _ := os.ReadFile(CachePath(dir, Enterprise))
+	var plain bytes.Buffer
+	if err := readAllGzip(raw, &plain); err != nil || strings.Contains(plain.String(), "fixture") {
+		t.Errorf("the compact cache carries a description (%v)", err)
+	}
+	// A texts file of another release is ignored.
+	texts, _ := os.ReadFile(TextsPath(dir, Enterprise))
+	var stale bytes.Buffer
+	zr, _ := gzip.NewReader(bytes.NewReader(texts))
+	b, _ := io.ReadAll(zr)
+	zw := gzip.NewWriter(&stale)
+	zw.Write(bytes.Replace(b, []byte(`"release":"19.0"`), []byte(`"release":"18.9"`), 1))
+	zw.Close()
+	os.WriteFile(TextsPath(dir, Enterprise), stale.Bytes(), 0o644)
+	if c, err = open(); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := c.Get(TypeTechnique, "T1059"); o.Description != "" {
+		t.Errorf("a stale texts file was read: %q", o.Description)
+	}
+	// A corrupt one is reported with its path.
+	os.WriteFile(TextsPath(dir, Enterprise), []byte("junk"), 0o644)
+	if _, err := open(); err == nil || !strings.Contains(err.Error(), TextsPath(dir, Enterprise)) || !strings.Contains(err.Error(), "catalog update") {
+		t.Errorf("corrupt texts file: %v", err)
+	}
+}
+
+// TestUpdateSameReleaseKeepsTexts checks that updating to the release
+// huntlint embeds (MITRE's 18.1 bundle, served locally) still gives its
+// texts: the cache is then preferred to the embedded data, and only while
+// it keeps the texts.
+func TestUpdateSameReleaseKeepsTexts(t *testing.T) {
+	bundle, err := os.ReadFile(testshared.File(t, "attack/enterprise-attack-18.1.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(bundle) }))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), UpdateOptions{URLs: []string{srv.URL + "/enterprise-attack-18.1.json.gz"}, CacheDir: dir, Client: srv.Client()}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, _ := c.Release(Enterprise); rel.Source != "cache" || rel.Version != "18.1" {
+		t.Errorf("release %+v: the cache with texts must win over the same embedded release", rel)
+	}
+	if err := c.LoadTexts(); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := c.Get(TypeTechnique, "T1140"); o.Description == "" || len(o.DetectedBy) == 0 {
+		t.Errorf("T1140 from the cache: %q, %v", o.Description, o.DetectedBy)
+	}
+	if err := os.Remove(TextsPath(dir, Enterprise)); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = Open(Options{CacheDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if rel, _ := c.Release(Enterprise); rel.Source != "embedded" {
+		t.Errorf("without texts the embedded copy of the same release is used, got %+v", rel)
+	}
+}

@@ -89,6 +89,9 @@ show their replacement chain. Exit 2 when an argument names nothing.`,
 			if err != nil {
 				return err
 			}
+			if err := cat.LoadTexts(); err != nil {
+				return err
+			}
 			views := []mapper.ObjectView{}
 			var missing []error
 			for _, s := range args {

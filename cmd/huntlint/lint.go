@@ -110,6 +110,11 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Jobs: fl.jobs,
 	}
 	if fl.suggest {
+		// ATT&CK's texts, when the cache keeps them, are one more signal;
+		// read now, before the workers look anything up.
+		if err := cat.LoadTexts(); err != nil {
+			return err
+		}
 		// The suggester learns from the tagged rules being linted. It is
 		// built when the first rule without a technique asks for it (never
 		// when every rule has one), once: re-lints after --fix reuse it.

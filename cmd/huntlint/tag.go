@@ -63,6 +63,9 @@ learns from --train only. See docs/tag.md.`,
 			if err != nil {
 				return err
 			}
+			if err := cat.LoadTexts(); err != nil {
+				return err
+			}
 			loaded, problems := a.tagLoadRules(args, disc)
 			var trainRules []*rules.Rule
 			if len(train) > 0 {
