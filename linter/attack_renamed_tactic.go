@@ -29,7 +29,7 @@ func (attackRenamedTactic) Run(ctx *Context) {
 		ref := ri.Ref
 		var fix *Fix
 		if ri.Structured() {
-			if renamedAlreadyListed(ctx, ri) {
+			if listedAs(ctx, ri, ri.Object) {
 				fix = deleteRefFix(ctx.Rule, ref, FixSafe)
 			} else {
 				fix = replaceFix(ref, Spell(ref, ri.Object, style), FixSafe)
@@ -39,15 +39,4 @@ func (attackRenamedTactic) Run(ctx *Context) {
 			ref.Text, ri.Object.ID, releaseName(ctx.Catalog, ri.Object.Domain),
 			ri.Former.Name, ri.Object.Name, describe(ctx.Catalog, ref, ri.Object, style))
 	}
-}
-
-// renamedAlreadyListed reports whether the same field also names the
-// tactic of ri by its current name.
-func renamedAlreadyListed(ctx *Context, ri RefInfo) bool {
-	for _, other := range ctx.Refs() {
-		if other.Ref != ri.Ref && other.Ref.Source == ri.Ref.Source && other.Object == ri.Object && other.Former == nil {
-			return true
-		}
-	}
-	return false
 }

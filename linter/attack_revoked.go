@@ -38,7 +38,7 @@ func (attackRevoked) Run(ctx *Context) {
 		}
 		want := Spell(ref, ri.Final, style)
 		var fix *Fix
-		if ri.Structured() && alreadyListed(ctx, ri) {
+		if ri.Structured() && listedAs(ctx, ri, ri.Final) {
 			fix = deleteRefFix(ctx.Rule, ref, FixSafe)
 		} else {
 			fix = replaceFix(ref, want, FixSafe)
@@ -47,12 +47,12 @@ func (attackRevoked) Run(ctx *Context) {
 	}
 }
 
-// alreadyListed reports whether the live replacement of ri is also listed
-// in the same field.
-func alreadyListed(ctx *Context, ri RefInfo) bool {
+// listedAs reports whether another reference in the same field as ri
+// names o by its current name (not revoked, not a former tactic name).
+func listedAs(ctx *Context, ri RefInfo, o *mapper.Object) bool {
 	for _, other := range ctx.Refs() {
-		if other.Ref != ri.Ref && other.Ref.Source == ri.Ref.Source && other.Object != nil &&
-			other.Object.Status != mapper.StatusRevoked && other.Object == ri.Final {
+		if other.Ref != ri.Ref && other.Ref.Source == ri.Ref.Source && other.Object == o &&
+			o.Status != mapper.StatusRevoked && other.Former == nil {
 			return true
 		}
 	}
