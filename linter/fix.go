@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/huntlint/huntlint/internal/atomicfile"
 )
 
 // FixOptions say which fixes ApplyFixes applies and what it does with them.
@@ -276,7 +278,7 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 			}
 		}
 		for d := range dirs {
-			syncDir(d)
+			atomicfile.SyncDir(d)
 		}
 	}
 	var diffErr error
@@ -498,5 +500,5 @@ func writeFixed(path string, before, after []byte) (string, error) {
 	if !bytes.Equal(now, before) {
 		return "", fmt.Errorf("the file changed while it was being fixed; run again")
 	}
-	return writeAtomic(path, after)
+	return atomicfile.Write(path, after)
 }

@@ -352,30 +352,6 @@ func TestWriteUnifiedDiffFormat(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	target := writeTemp(t, dir, "target.yml", "old", 0o600)
-	link := filepath.Join(dir, "link.yml")
-	if err := os.Symlink("target.yml", link); err != nil {
-		t.Skip("no symlinks here")
-	}
-	if err := WriteFileAtomic(link, []byte("new")); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Error("the link was replaced by a file")
-	}
-	if got := readFile(t, target); got != "new" {
-		t.Errorf("target = %q", got)
-	}
-	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x.yml"), []byte("x")); err == nil {
-		t.Error("write into a missing folder succeeded")
-	}
-}
-
 func TestApplyFixesDryRun(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "XX\n", 0o644)

@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/huntlint/huntlint/internal/atomicfile"
 )
 
 // DefaultURLs are MITRE's published ATT&CK STIX bundles (the
@@ -255,28 +257,10 @@ func store(r *downloaded, dir string) error {
 		if err := os.Remove(textsPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("catalog cache: %w", err)
 		}
-	} else if err := writeAtomic(dir, textsPath, texts); err != nil {
-		return err
-	}
-	return writeAtomic(dir, r.Path, buf.Bytes())
-}
-
-// writeAtomic writes data to path through a temporary file in dir and a
-// rename, so readers never see a partial file.
-func writeAtomic(dir, path string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, ".catalog-*")
-	if err != nil {
+	} else if err := atomicfile.WriteFile(textsPath, texts); err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("catalog cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("catalog cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteFile(r.Path, buf.Bytes()); err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}
 	return nil

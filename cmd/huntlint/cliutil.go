@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
@@ -357,7 +358,7 @@ func (a *app) writeOutput(path string, data []byte) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usageErr(fmt.Errorf("write %s: is a folder; give a file name", path))
 	}
-	if err := linter.WriteFileAtomic(path, data); err != nil {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return usageErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
 	}
 	return nil

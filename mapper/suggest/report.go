@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -168,8 +169,8 @@ func (s *Suggester) WriteTags(results []Result) (written []string, problems []er
 			problems = append(problems, fmt.Errorf("%s: %w", path, err))
 			continue
 		}
-		if err := WriteFile(path, out); err != nil {
-			problems = append(problems, err)
+		if err := atomicfile.WriteFile(path, out); err != nil {
+			problems = append(problems, fmt.Errorf("write %s: %w", path, err))
 			continue
 		}
 		written = append(written, path)

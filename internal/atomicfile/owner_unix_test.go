@@ -1,6 +1,6 @@
 //go:build unix
 
-package linter
+package atomicfile
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func TestWriteFileAtomicKeepsOwner(t *testing.T) {
+func TestWriteFileKeepsOwner(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("changing a file's owner needs root")
 	}
@@ -20,7 +20,7 @@ func TestWriteFileAtomicKeepsOwner(t *testing.T) {
 	if err := os.Chown(p, 4321, 4322); err != nil {
 		t.Skipf("chown: %v", err)
 	}
-	if err := WriteFileAtomic(p, []byte("new")); err != nil {
+	if err := WriteFile(p, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(p)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package linter
+package atomicfile
 
 import (
 	"os"
