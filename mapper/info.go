@@ -14,7 +14,11 @@ type DomainInfo struct {
 	Path     string `json:"path,omitempty"` // for "cache" and "path"
 	Modified string `json:"modified"`
 	Active   bool   `json:"active"`
-	Counts   Counts `json:"counts"`
+	// Texts says whether MITRE's descriptions and detection relationships
+	// are at hand (a full bundle, or the cache's texts file once
+	// Catalog.LoadTexts read it), which `tag` uses as a signal.
+	Texts  bool   `json:"texts"`
+	Counts Counts `json:"counts"`
 }
 
 // Counts are object counts of a domain. Techniques and Subtechniques count
@@ -43,7 +47,7 @@ func (c *Catalog) Info() []DomainInfo {
 	var out []DomainInfo
 	for _, d := range c.domains {
 		info := DomainInfo{Domain: d.rel.Domain, Release: d.rel.Version, Source: d.rel.Source, Path: d.rel.Path,
-			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain)}
+			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain), Texts: d.hasTexts()}
 		n := &info.Counts
 		n.Tactics = len(d.tactics)
 		for _, o := range d.all {
@@ -124,6 +128,9 @@ func WriteInfoText(w io.Writer, infos []DomainInfo) {
 		}
 		if n.Assets > 0 {
 			rows = append(rows, [2]string{"assets", fmt.Sprint(n.Assets)})
+		}
+		if in.Texts {
+			rows = append(rows, [2]string{"texts", "descriptions and detections (used by tag)"})
 		}
 		for _, r := range rows {
 			fmt.Fprintf(w, "  %-21s %s\n", r[0]+":", r[1])
@@ -393,4 +400,14 @@ func (c *Catalog) refName(d Domain, r ObjectRef) string {
 		return r.ID + " " + c.FullName(o)
 	}
 	return r.ID + " " + r.Name
+}
+
+// hasTexts reports whether d has MITRE's texts (see Catalog.LoadTexts).
+func (d *domainData) hasTexts() bool {
+	for _, o := range d.all {
+		if o.Description != "" || len(o.DetectedBy) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -110,3 +110,30 @@ func TestShowDetections(t *testing.T) {
 		t.Errorf("T1027 has no detection strategy:\n%s", text)
 	}
 }
+
+// TestInfoTexts checks that catalog info says whether texts are at hand.
+func TestInfoTexts(t *testing.T) {
+	for _, c := range []struct {
+		cat  *Catalog
+		want bool
+	}{
+		{loadFixture(t, "texts.json", "18.1"), true},
+		{embeddedOnly(t), false},
+	} {
+		infos := c.cat.Info()
+		var b strings.Builder
+		WriteInfoText(&b, infos)
+		if infos[0].Texts != c.want || strings.Contains(b.String(), "texts:") != c.want {
+			t.Errorf("texts %v, want %v:\n%s", infos[0].Texts, c.want, b.String())
+		}
+	}
+}
+
+func embeddedOnly(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Open(Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

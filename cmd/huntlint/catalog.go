@@ -57,6 +57,9 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := cat.LoadTexts(); err != nil {
+				return err
+			}
 			infos := cat.Info()
 			if format == "json" {
 				return writeJSON(a.stdout, struct {
