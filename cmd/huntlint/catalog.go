@@ -53,11 +53,8 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			cat, err := a.openCatalog()
+			cat, err := a.openCatalogTexts()
 			if err != nil {
-				return err
-			}
-			if err := cat.LoadTexts(); err != nil {
 				return err
 			}
 			infos := cat.Info()
@@ -88,11 +85,8 @@ show their replacement chain. Exit 2 when an argument names nothing.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			cat, err := a.openCatalog()
+			cat, err := a.openCatalogTexts()
 			if err != nil {
-				return err
-			}
-			if err := cat.LoadTexts(); err != nil {
 				return err
 			}
 			views := []mapper.ObjectView{}

@@ -165,6 +165,19 @@ func (a *app) openCatalog() (*mapper.Catalog, error) {
 	return cat, nil
 }
 
+// openCatalogTexts is openCatalog, with the texts the download cache keeps
+// read too (mapper.Catalog.LoadTexts), for the commands that use them.
+func (a *app) openCatalogTexts() (*mapper.Catalog, error) {
+	cat, err := a.openCatalog()
+	if err != nil {
+		return nil, err
+	}
+	if err := cat.LoadTexts(); err != nil {
+		return nil, usageErr(fmt.Errorf("load catalog: %w", err))
+	}
+	return cat, nil
+}
+
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {
 		return v

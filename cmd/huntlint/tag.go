@@ -59,11 +59,8 @@ learns from --train only. See docs/tag.md.`,
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			cat, err := a.openCatalog()
+			cat, err := a.openCatalogTexts()
 			if err != nil {
-				return err
-			}
-			if err := cat.LoadTexts(); err != nil {
 				return err
 			}
 			loaded, problems := a.tagLoadRules(args, disc)

@@ -34,8 +34,9 @@ type features struct {
 	fx featureWeights // the weights the terms were counted with
 
 	// Knowledge-base and name matches, which depend on the rule only.
-	kbHits   map[string]*kbHit
-	nameHits map[string]*nameHit
+	kbHits    map[string]*kbHit
+	nameHits  map[string]*nameHit
+	proseHits map[string]*proseHit // ATT&CK's texts, when the catalog has them
 }
 
 var (

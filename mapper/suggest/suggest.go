@@ -115,6 +115,7 @@ func (s *Suggester) analyse(r *rules.Rule) *features {
 	f := extract(r, s.p.fx)
 	f.kbHits = s.kb.match(f)
 	f.nameHits = matchNames(s.phrases, f)
+	f.proseHits = s.prose.scores(f)
 	if fx := s.p.fx; fx.kbTerms > 0 {
 		// what the knowledge base and the names point to, as terms of the
 		// learned models, which learn how far to trust each
@@ -375,7 +376,7 @@ func (s *Suggester) candidates(f *features, self *rules.Rule, skip map[string]bo
 			c.name = &h
 		}
 	}
-	for id, h := range s.prose.scores(f) {
+	for id, h := range f.proseHits {
 		if c := get(id); c != nil {
 			c.prose = h
 		}
