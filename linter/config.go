@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huntlint/huntlint/internal/textdist"
 
@@ -38,6 +40,44 @@ type CatalogConfig struct {
 	Paths   []string
 	Domains []string
 	Offline bool
+	// MaxAge is how old the catalog in use may be before lint says it is
+	// outdated; 0 means DefaultMaxAge.
+	MaxAge time.Duration
+	// AutoUpdate refreshes the download cache when it is older than this
+	// and the network answers; 0 means never.
+	AutoUpdate time.Duration
+}
+
+// DefaultMaxAge is the catalog age past which lint says the catalog is
+// outdated: ATT&CK ships a release about every six months.
+const DefaultMaxAge = 200 * 24 * time.Hour
+
+// MaxAgeOrDefault returns MaxAge, or DefaultMaxAge when unset.
+func (c CatalogConfig) MaxAgeOrDefault() time.Duration {
+	if c.MaxAge > 0 {
+		return c.MaxAge
+	}
+	return DefaultMaxAge
+}
+
+// ParseAge parses an age such as "200d", "7d", "36h" or "90m": a whole
+// number of days (d), or anything time.ParseDuration takes. It must be
+// positive.
+func ParseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var d time.Duration
+	var err error
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days int
+		days, err = strconv.Atoi(n)
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		d, err = time.ParseDuration(s)
+	}
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("invalid age %q: use a positive number of days (\"200d\") or hours (\"36h\")", s)
+	}
+	return d, nil
 }
 
 // PathsConfig is the paths block: doublestar patterns relative to the
@@ -140,7 +180,9 @@ type hclFile struct {
 	Catalog *struct {
 		Path    hcl.Expression `hcl:"path,optional"`
 		Domains hcl.Expression `hcl:"domains,optional"`
-		Offline *bool          `hcl:"offline,optional"`
+		Offline    *bool          `hcl:"offline,optional"`
+		MaxAge     hcl.Expression `hcl:"max_age,optional"`
+		AutoUpdate hcl.Expression `hcl:"auto_update,optional"`
 	} `hcl:"catalog,block"`
 	Paths *struct {
 		Include []string `hcl:"include,optional"`
@@ -204,6 +246,22 @@ func ParseConfig(path string, src []byte, known []string) (*Config, error) {
 		}
 		if c.Offline != nil {
 			cfg.Catalog.Offline = *c.Offline
+		}
+		for _, a := range []struct {
+			e   hcl.Expression
+			dst *time.Duration
+		}{{c.MaxAge, &cfg.Catalog.MaxAge}, {c.AutoUpdate, &cfg.Catalog.AutoUpdate}} {
+			s, ok, d := stringValue(a.e)
+			errs = append(errs, d...)
+			if !ok {
+				continue
+			}
+			age, err := ParseAge(s)
+			if err != nil {
+				bad(a.e.Range(), err.Error())
+				continue
+			}
+			*a.dst = age
 		}
 	}
 	if p := raw.Paths; p != nil {

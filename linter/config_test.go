@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -139,5 +140,27 @@ func TestSelectChecks(t *testing.T) {
 	got, _ = SelectChecks(all, cfg, []string{"attack-revoked"}, nil)
 	if len(got) != 1 {
 		t.Error("--select of a disabled check must run it")
+	}
+}
+
+func TestCatalogAges(t *testing.T) {
+	cfg, err := ParseConfig("c.hcl", []byte("catalog {\n  max_age = \"30d\"\n  auto_update = \"36h\"\n}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Catalog.MaxAge != 30*24*time.Hour || cfg.Catalog.AutoUpdate != 36*time.Hour {
+		t.Errorf("ages: %v %v", cfg.Catalog.MaxAge, cfg.Catalog.AutoUpdate)
+	}
+	if (CatalogConfig{}).MaxAgeOrDefault() != 200*24*time.Hour {
+		t.Error("default max_age is not 200 days")
+	}
+	_, err = ParseConfig("c.hcl", []byte("catalog {\n  max_age = \"soon\"\n}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "c.hcl:2:13: invalid age \"soon\"") {
+		t.Errorf("bad max_age: %v", err)
+	}
+	for _, bad := range []string{"0d", "-3d", "d", "7x"} {
+		if _, err := ParseAge(bad); err == nil {
+			t.Errorf("ParseAge(%q) passed", bad)
+		}
 	}
 }
