@@ -178,8 +178,8 @@ func (e *ConfigError) Error() string {
 // checking are kept as expressions so that errors carry their position.
 type hclFile struct {
 	Catalog *struct {
-		Path    hcl.Expression `hcl:"path,optional"`
-		Domains hcl.Expression `hcl:"domains,optional"`
+		Path       hcl.Expression `hcl:"path,optional"`
+		Domains    hcl.Expression `hcl:"domains,optional"`
 		Offline    *bool          `hcl:"offline,optional"`
 		MaxAge     hcl.Expression `hcl:"max_age,optional"`
 		AutoUpdate hcl.Expression `hcl:"auto_update,optional"`
