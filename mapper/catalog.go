@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Options say which catalog to open.
@@ -21,6 +23,9 @@ type Options struct {
 	CacheDir string
 	// Release overrides the release name for bundles that do not carry one.
 	Release string
+	// Now, when set, is the time catalog ages are judged by (tests);
+	// otherwise the time of each call.
+	Now func() time.Time
 }
 
 // AllDomains lists the domains huntlint knows, in their canonical order.
@@ -36,6 +41,10 @@ type Catalog struct {
 	// embedded release of that domain when it is older: what tactics were
 	// called before a rename.
 	former map[Domain]*domainData
+
+	now     func() time.Time
+	numOnce sync.Once
+	nums    map[ObjectType]*numbering // see numbering
 }
 
 // typeKey indexes objects by type and ATT&CK ID.
@@ -225,6 +234,7 @@ func Open(opts Options) (*Catalog, error) {
 		}
 	}
 	c := newCatalog(ds, active)
+	c.now = opts.Now
 	for _, a := range active {
 		if !c.IsActive(a) {
 			return nil, fmt.Errorf("no catalog data for domain %s: give a bundle with --catalog", a)
