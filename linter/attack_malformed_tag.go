@@ -45,7 +45,9 @@ func (attackMalformedTag) Run(ctx *Context) {
 			if o, ok := ctx.Catalog.Get(mapper.TypeTechnique, near); ok {
 				want := Spell(ref, o, ctx.TacticStyle())
 				msg = fmt.Sprintf("%q is not an ATT&CK ID; did you mean %s (%s)?", ref.Text, want, displayName(ctx.Catalog, o))
-				fix = replaceFix(ref, want, FixUnsafe)
+				var why string
+				fix, why = heldBack(ctx, replaceFix(ref, want, FixUnsafe), o)
+				msg += why
 			}
 		}
 		ctx.Reportf(ref.Span, fix, "%s", msg)

@@ -27,6 +27,10 @@ type attackOrphanTactic struct{}
 func (attackOrphanTactic) Doc() *Doc { return attackOrphanTacticDoc }
 
 func (attackOrphanTactic) Run(ctx *Context) {
+	// A rule ahead of the catalog is not judged by the older release.
+	if ctx.Ahead() {
+		return
+	}
 	techs := ctx.listed(mapper.TypeTechnique)
 	if len(techs) == 0 {
 		return

@@ -43,7 +43,8 @@ func (attackRevoked) Run(ctx *Context) {
 		} else {
 			fix = replaceFix(ref, want, FixSafe)
 		}
-		ctx.Reportf(ref.Span, fix, "%s was revoked in %s; use %s", ref.Text, rel, describe(ctx.Catalog, ref, ri.Final, style))
+		fix, why := heldBack(ctx, fix, ri.Final)
+		ctx.Reportf(ref.Span, fix, "%s was revoked in %s; use %s%s", ref.Text, rel, describe(ctx.Catalog, ref, ri.Final, style), why)
 	}
 }
 

@@ -29,6 +29,10 @@ type attackTacticMismatch struct{}
 func (attackTacticMismatch) Doc() *Doc { return attackTacticMismatchDoc }
 
 func (attackTacticMismatch) Run(ctx *Context) {
+	// A rule ahead of the catalog is not judged by the older release.
+	if ctx.Ahead() {
+		return
+	}
 	tactics := ctx.listedTactics()
 	if len(tactics) == 0 {
 		return

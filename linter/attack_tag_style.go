@@ -47,6 +47,7 @@ func (attackTagStyle) Run(ctx *Context) {
 			ref.Text == strings.ReplaceAll(want, "-", "_") {
 			continue
 		}
-		ctx.Reportf(ref.Span, replaceFix(ref, want, FixSafe), "%q is not in canonical style; write %s", ref.Text, want)
+		fix, why := heldBack(ctx, replaceFix(ref, want, FixSafe), o)
+		ctx.Reportf(ref.Span, fix, "%q is not in canonical style; write %s%s", ref.Text, want, why)
 	}
 }

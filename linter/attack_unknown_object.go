@@ -24,7 +24,7 @@ func (attackUnknownObject) Doc() *Doc { return attackUnknownObjectDoc }
 
 func (attackUnknownObject) Run(ctx *Context) {
 	for _, ri := range ctx.Refs() {
-		if ri.Malformed || ri.Object != nil || ri.Type == mapper.TypeTechnique || ri.Type == mapper.TypeTactic {
+		if ri.Malformed || ri.Newer != nil || ri.Object != nil || ri.Type == mapper.TypeTechnique || ri.Type == mapper.TypeTactic {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, nil, "%q is not %s in %s%s", ri.Ref.Text, withArticle(typeName(ri.Type)), activeReleaseName(ctx.Catalog),

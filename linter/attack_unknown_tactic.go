@@ -24,7 +24,7 @@ func (attackUnknownTactic) Doc() *Doc { return attackUnknownTacticDoc }
 
 func (attackUnknownTactic) Run(ctx *Context) {
 	for _, ri := range ctx.Refs() {
-		if ri.Malformed || ri.Type != mapper.TypeTactic || ri.Object != nil {
+		if ri.Malformed || ri.Newer != nil || ri.Type != mapper.TypeTactic || ri.Object != nil {
 			continue
 		}
 		// A word in free text (a Markdown table row such as "Ransomware") is

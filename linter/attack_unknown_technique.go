@@ -25,7 +25,7 @@ func (attackUnknownTechnique) Doc() *Doc { return attackUnknownTechniqueDoc }
 
 func (attackUnknownTechnique) Run(ctx *Context) {
 	for _, ri := range ctx.Refs() {
-		if ri.Malformed || ri.Type != mapper.TypeTechnique || ri.Object != nil {
+		if ri.Malformed || ri.Newer != nil || ri.Type != mapper.TypeTechnique || ri.Object != nil {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, nil, "%q is not a technique in %s%s", ri.Ref.Text, activeReleaseName(ctx.Catalog),

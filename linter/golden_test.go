@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/mapper"
@@ -57,8 +58,12 @@ func testCatalog(tb testing.TB) *mapper.Catalog {
 	if catErr != nil {
 		tb.Skipf("no ATT&CK catalog for tests (neither embedded nor ../shared): %v", catErr)
 	}
-	return catVal
+	return catVal.At(testDay)
 }
+
+// testDay is the day the tests judge the catalog's age by, so that goldens
+// do not change with the calendar: thirteen months after ATT&CK 18.1.
+var testDay = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 
 // goldenInputs lists the input files of a golden folder.
 func goldenInputs(t *testing.T, dir string) []string {

@@ -12,6 +12,7 @@ func Registry() []Check {
 		attackUnknownTechnique{},
 		attackUnknownTactic{},
 		attackUnknownObject{},
+		attackNewerRelease{},
 		attackRevoked{},
 		attackRenamedTactic{},
 		attackDeprecated{},

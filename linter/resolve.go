@@ -30,6 +30,10 @@ type RefInfo struct {
 	// Former is set when a tactic is named by the name an older release
 	// gave it (see mapper.Catalog.CurrentTactic); Object is the tactic today.
 	Former *mapper.Object
+	// Newer is set when the catalog lacks the reference and it looks like
+	// it comes from a newer ATT&CK release than the catalog's (see
+	// mapper.Catalog.NewerRef); attack-newer-release reports it.
+	Newer *mapper.Newer
 }
 
 // Structured reports whether the reference stands in a structured field
@@ -118,6 +122,12 @@ func resolveRef(cat *mapper.Catalog, ref *rules.Ref) RefInfo {
 		if ri.Object.Status == mapper.StatusRevoked {
 			ri.Final, _ = cat.Resolve(ri.Object)
 		}
+		return ri
+	}
+	// A tactic name in free text (a Markdown table's "Ransomware") is no
+	// reference at all; IDs and structured fields are.
+	if ri.Type != mapper.TypeTactic || ri.ID != "" || ri.Structured() {
+		ri.Newer, _ = cat.NewerRef(ri.Type, ri.ID, v)
 	}
 	return ri
 }
@@ -241,19 +251,9 @@ func releaseName(cat *mapper.Catalog, d mapper.Domain) string {
 			version = r.Version
 		}
 	}
-	return domainTitle(d) + " " + version
+	return mapper.DomainTitle(d) + " " + version
 }
 
-// domainTitle is ATT&CK's own name of a domain.
-func domainTitle(d mapper.Domain) string {
-	switch d {
-	case mapper.Mobile:
-		return "ATT&CK for Mobile"
-	case mapper.ICS:
-		return "ATT&CK for ICS"
-	}
-	return "ATT&CK"
-}
 
 // activeReleaseName names the release of every active domain: "ATT&CK 18.1"
 // or "ATT&CK 18.1 and ATT&CK for ICS 18.1".

@@ -42,9 +42,14 @@ type Catalog struct {
 	// called before a rename.
 	former map[Domain]*domainData
 
-	now     func() time.Time
-	numOnce sync.Once
-	nums    map[ObjectType]*numbering // see numbering
+	now  func() time.Time
+	nums *numIndex // see numbering
+}
+
+// numIndex holds the ID numbering of each object type, built on first use.
+type numIndex struct {
+	once sync.Once
+	m    map[ObjectType]*numbering
 }
 
 // typeKey indexes objects by type and ATT&CK ID.
@@ -175,7 +180,7 @@ func foldName(s string) string {
 
 // newCatalog assembles domains; active lists the active ones in order.
 func newCatalog(ds []*domainData, active []Domain) *Catalog {
-	c := &Catalog{byDomain: map[Domain]*domainData{}}
+	c := &Catalog{byDomain: map[Domain]*domainData{}, nums: &numIndex{}}
 	for _, d := range ds {
 		c.byDomain[d.rel.Domain] = d
 	}

@@ -105,6 +105,14 @@ func (c *Catalog) Now() time.Time {
 	return time.Now()
 }
 
+// At returns the catalog judging ages as of now instead of the time of each
+// call (tests, reproducible reports). It shares c's data.
+func (c *Catalog) At(now time.Time) *Catalog {
+	cc := *c
+	cc.now = func() time.Time { return now }
+	return &cc
+}
+
 // Oldest returns the oldest release among the active domains (the one whose
 // age matters most), with its age; ok is false when no active domain has a
 // date.
@@ -144,6 +152,10 @@ type Newer struct {
 	// Parent is the parent technique of a sub-technique whose parent the
 	// catalog has; nil otherwise.
 	Parent *Object
+	// AfterDomain is the domain of After when it is not Release's (the
+	// numbering is shared: ATT&CK numbered its v19 tactic TA0112 after
+	// ICS's TA0111); empty otherwise.
+	AfterDomain Domain
 }
 
 // Reason says why the reference looks newer, for messages: "is numbered
@@ -158,6 +170,9 @@ func (n *Newer) Reason() string {
 		return fmt.Sprintf("is numbered after %s, the last sub-technique of %s (%s)", n.After, n.Parent.ID, n.Parent.Name)
 	case n.Type == TypeTechnique && strings.Contains(n.After, "."):
 		return fmt.Sprintf("is a sub-technique of a technique numbered after its last technique %s", strings.SplitN(n.After, ".", 2)[0])
+	}
+	if n.AfterDomain != "" {
+		return fmt.Sprintf("is numbered after %s, the last %s of any domain (%s)", n.After, typeWord(n.Type), DomainTitle(n.AfterDomain))
 	}
 	return fmt.Sprintf("is numbered after its last %s %s", typeWord(n.Type), n.After)
 }
@@ -207,14 +222,14 @@ type numbering struct {
 }
 
 func (c *Catalog) numbering(t ObjectType) *numbering {
-	c.numOnce.Do(func() {
-		c.nums = map[ObjectType]*numbering{}
+	c.nums.once.Do(func() {
+		c.nums.m = map[ObjectType]*numbering{}
 		for _, d := range c.domains {
 			for typ, objs := range d.byType {
-				nb := c.nums[typ]
+				nb := c.nums.m[typ]
 				if nb == nil {
 					nb = &numbering{last: map[Domain]int{}, numbers: map[int]bool{}, lastIDOf: map[Domain]string{}}
-					c.nums[typ] = nb
+					c.nums.m[typ] = nb
 				}
 				for _, o := range objs {
 					_, n, sub, ok := idNumber(o.ID)
@@ -233,7 +248,7 @@ func (c *Catalog) numbering(t ObjectType) *numbering {
 			}
 		}
 	})
-	return c.nums[t]
+	return c.nums.m[t]
 }
 
 // perRelease is how many new IDs of a kind one ATT&CK release plausibly
@@ -310,7 +325,12 @@ func (c *Catalog) NewerRef(t ObjectType, id, name string) (*Newer, bool) {
 	if n > nb.lastAll && n <= nb.lastAll+bound {
 		d := c.lastDomain(nb, nb.lastAll)
 		rel, _ := c.Release(d)
-		return &Newer{Type: t, Release: rel, After: nb.lastIDOf[d]}, true
+		n := &Newer{Type: t, Release: rel, After: nb.lastIDOf[d]}
+		if !c.IsActive(d) {
+			n.Release, _ = c.Release(c.active[0])
+			n.AfterDomain = d
+		}
+		return n, true
 	}
 	// After the last ID of an active domain, with no ID of another domain in
 	// between (ICS numbers its techniques T08xx).

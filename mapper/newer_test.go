@@ -139,7 +139,11 @@ func TestNewerReason(t *testing.T) {
 			t.Errorf("%s: %q, want %q", id, got, want)
 		}
 	}
-	n, _ := c.NewerRef(TypeTactic, "", "stealth")
+	n, _ := c.NewerRef(TypeTactic, "TA0112", "")
+	if got, want := n.Reason(), "is numbered after TA0111, the last tactic of any domain (ATT&CK for ICS)"; got != want || n.Release.Domain != Enterprise {
+		t.Errorf("TA0112: %q in %s, want %q in enterprise", got, n.Release.Domain, want)
+	}
+	n, _ = c.NewerRef(TypeTactic, "", "stealth")
 	if got := n.Reason(); got != "is no misspelling of one of its tactics" {
 		t.Errorf("stealth: %q", got)
 	}
