@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,20 +27,48 @@ var DefaultURLs = map[Domain]string{
 	ICS:        "https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/ics-attack/ics-attack.json",
 }
 
-// UpdateOptions say what `catalog update` downloads and where it stores it.
+// UpdateOptions say what `catalog update` downloads or imports and where it
+// stores it.
 type UpdateOptions struct {
-	// URLs to download; empty means DefaultURLs of Domains. The domain of
-	// each bundle is read from its content.
+	// URLs to download; empty means DefaultURLs of Domains (unless From is
+	// given). The domain of each bundle is read from its content.
 	URLs []string
+	// From are bundles to import, for machines without access to MITRE: a
+	// file (.json or .json.gz, STIX 2.0 or 2.1), a folder (every *.json and
+	// *.json.gz in it, the newest release of each domain), or an https://
+	// URL: one bundle when its path ends in .json or .json.gz, else a mirror
+	// laid out as MITRE's attack-stix-data repository
+	// (URL/enterprise-attack/enterprise-attack.json, ...). Each is
+	// validated as a download is.
+	From []string
 	// Domains to update from DefaultURLs when URLs is empty; empty means
-	// every domain. With URLs, a bundle of another domain is an error.
+	// every domain. With URLs or From, a bundle of another domain is an
+	// error (and is passed over in a folder).
 	Domains []Domain
 	// CacheDir overrides DefaultCacheDir.
 	CacheDir string
-	// Client is the HTTP client; nil means one with a 10 minute timeout.
+	// Release names the release of bundles that carry no collection object
+	// and whose file name gives none.
+	Release string
+	// Client is the HTTP client; nil means one whose connection, TLS
+	// handshake and response headers are bounded by ConnectTimeout.
+	// Whatever the client, redirects must stay on https.
 	Client *http.Client
-	// AllowHTTP permits plain http:// URLs (tests); otherwise only https.
+	// AllowHTTP permits plain http:// URLs and redirects (tests); otherwise
+	// only https.
 	AllowHTTP bool
+	// MaxDownloadSize is the most bytes read for one download; 0 means
+	// DefaultMaxDownloadSize.
+	MaxDownloadSize int64
+	// MaxExpandedSize is the most bytes of JSON one bundle may hold after
+	// gunzip; 0 means DefaultMaxExpandedSize.
+	MaxExpandedSize int64
+	// ConnectTimeout bounds the time until a response's headers arrive;
+	// 0 means DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// IdleTimeout ends a download that receives nothing for this long; 0
+	// means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 	// Progress, when set, is called when a download starts (size is -1 when
 	// unknown) and returns a writer that receives the downloaded bytes, and
 	// a function called when the download ends.
@@ -48,20 +77,39 @@ type UpdateOptions struct {
 
 // UpdateResult is one domain stored in the cache.
 type UpdateResult struct {
-	URL      string `json:"url"`
+	URL      string `json:"url"` // the URL, or the path of an imported file
 	Domain   Domain `json:"domain"`
 	Release  string `json:"release"`
 	Modified string `json:"modified"`
 	Path     string `json:"path"`     // cache file written
 	Previous string `json:"previous"` // release cached before, "" when none
+	// Skipped are older bundles of the same domain in an imported folder.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
-// Update downloads ATT&CK bundles, validates each one fully (it must decode
-// as a STIX bundle of a known domain with tactics and techniques) and only
-// then replaces that domain's cache file atomically, in the compact format.
-// A failed download leaves the cache as it was. Every URL is tried; the
-// results of the ones that worked are returned with the joined errors of
-// the others.
+// source is one bundle to fetch: a URL or a file.
+type source struct {
+	url    string // download
+	path   string // file to import
+	want   Domain // the domain it must hold, "" when any
+	folder string // the imported folder it was found in
+}
+
+func (s source) name() string {
+	if s.path != "" {
+		return s.path
+	}
+	return s.url
+}
+
+// Update downloads or imports ATT&CK bundles, validates each one fully (it
+// must decode as a STIX bundle of a known domain with tactics and
+// techniques, within the size limits) and only then replaces that domain's
+// cache file atomically, in the compact format. A failure leaves the cache
+// as it was and no temporary file. Every source is tried, except further
+// URLs of a host that did not answer; the results of the ones that worked
+// are returned with the joined errors of the others, one UnreachableError
+// per host that did not answer.
 func Update(ctx context.Context, opts UpdateOptions) ([]UpdateResult, error) {
 	dir := opts.CacheDir
 	if dir == "" {
@@ -70,44 +118,84 @@ func Update(ctx context.Context, opts UpdateOptions) ([]UpdateResult, error) {
 			return nil, err
 		}
 	}
-	type job struct {
-		url  string
-		want Domain // "" when any
+	domains := opts.Domains
+	if len(domains) == 0 {
+		domains = AllDomains
 	}
-	var jobs []job
-	if len(opts.URLs) > 0 {
-		for _, u := range opts.URLs {
-			jobs = append(jobs, job{url: u})
-		}
-	} else {
-		domains := opts.Domains
-		if len(domains) == 0 {
-			domains = AllDomains
-		}
-		for _, d := range domains {
-			u, ok := DefaultURLs[d]
-			if !ok {
-				return nil, fmt.Errorf("unknown ATT&CK domain %q: use enterprise-attack, mobile-attack or ics-attack", d)
-			}
-			jobs = append(jobs, job{u, d})
+	for _, d := range domains {
+		if _, ok := DefaultURLs[d]; !ok {
+			return nil, fmt.Errorf("unknown ATT&CK domain %q: use enterprise-attack, mobile-attack or ics-attack", d)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("catalog cache: %w", err)
-	}
-	client := opts.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Minute}
-	}
-	var results []UpdateResult
+	var srcs []source
 	var errs []error
-	for _, j := range jobs {
-		r, err := updateOne(ctx, client, opts, dir, j.url)
-		if err == nil && !domainAllowed(r.Domain, j.want, opts.Domains) {
-			err = fmt.Errorf("download %s: the bundle is %s, not %s; the cache is unchanged", j.url, r.Domain, wantName(j.want, opts.Domains))
+	for _, u := range opts.URLs {
+		srcs = append(srcs, source{url: u})
+	}
+	for _, f := range opts.From {
+		s, err := fromSources(f, domains, opts.AllowHTTP)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		srcs = append(srcs, s...)
+	}
+	if len(opts.URLs) == 0 && len(opts.From) == 0 {
+		for _, d := range domains {
+			srcs = append(srcs, source{url: DefaultURLs[d], want: d})
+		}
+	}
+	dl := newDownloader(opts)
+	var results []UpdateResult
+	unreachable := map[string]*UnreachableError{}
+	// The bundles found in folders wait for the newest of each domain.
+	type folderDomain struct {
+		folder string
+		domain Domain
+	}
+	pending := map[folderDomain]*downloaded{}
+	var order []folderDomain
+	for _, s := range srcs {
+		if ctx.Err() != nil {
+			break
+		}
+		if s.url != "" {
+			if u, err := url.Parse(s.url); err == nil && unreachable[u.Hostname()] != nil {
+				ue := unreachable[u.Hostname()]
+				ue.URLs = append(ue.URLs, s.url)
+				continue
+			}
+		}
+		r, err := fetchSource(ctx, dl, opts, dir, s)
+		if err == nil && s.folder != "" && !domainAllowed(r.Domain, "", opts.Domains) {
+			continue // another domain than asked for, in a folder of bundles
+		}
+		if err == nil && !domainAllowed(r.Domain, s.want, opts.Domains) {
+			verb := "download"
+			if s.path != "" {
+				verb = "import"
+			}
+			err = fmt.Errorf("%s %s: the bundle is %s, not %s; the cache is unchanged", verb, s.name(), r.Domain, wantName(s.want, opts.Domains))
+		}
+		if err == nil && s.folder != "" {
+			k := folderDomain{s.folder, r.Domain}
+			switch old := pending[k]; {
+			case old == nil:
+				pending[k] = r
+				order = append(order, k)
+			case newerRelease(r.data.rel, old.data.rel):
+				r.Skipped = append(old.Skipped, old.URL)
+				pending[k] = r
+			default:
+				old.Skipped = append(old.Skipped, r.URL)
+			}
+			continue
 		}
 		if err == nil {
 			err = store(r, dir)
+		}
+		var ue *UnreachableError
+		if errors.As(err, &ue) {
+			unreachable[ue.Host] = ue
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -115,7 +203,76 @@ func Update(ctx context.Context, opts UpdateOptions) ([]UpdateResult, error) {
 		}
 		results = append(results, r.UpdateResult)
 	}
+	if ctx.Err() != nil {
+		if len(errs) == 0 || !strings.Contains(errs[len(errs)-1].Error(), "interrupted") {
+			errs = append(errs, errors.New("interrupted; the cache is unchanged"))
+		}
+		return results, errors.Join(errs...)
+	}
+	for _, k := range order {
+		r := pending[k]
+		if err := store(r, dir); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		results = append(results, r.UpdateResult)
+	}
 	return results, errors.Join(errs...)
+}
+
+// fromSources expands one --from value into the bundles it names.
+func fromSources(from string, domains []Domain, allowHTTP bool) ([]source, error) {
+	if strings.Contains(from, "://") {
+		u, err := url.Parse(from)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !(allowHTTP && u.Scheme == "http")) {
+			return nil, fmt.Errorf("invalid --from %q: use a file, a folder or an https:// URL", from)
+		}
+		if isBundleName(u.Path) {
+			return []source{{url: from}}, nil
+		}
+		var out []source
+		for _, d := range domains {
+			m := *u
+			m.Path = strings.TrimSuffix(u.Path, "/") + "/" + string(d) + "/" + string(d) + ".json"
+			out = append(out, source{url: m.String(), want: d})
+		}
+		return out, nil
+	}
+	fi, err := os.Stat(from)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w; the cache is unchanged", from, pathErr(err))
+	}
+	if !fi.IsDir() {
+		return []source{{path: from}}, nil
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w; the cache is unchanged", from, pathErr(err))
+	}
+	var out []source
+	for _, e := range entries {
+		if !e.IsDir() && isBundleName(e.Name()) {
+			out = append(out, source{path: filepath.Join(from, e.Name()), folder: from})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("import %s: no .json or .json.gz file in the folder; the cache is unchanged", from)
+	}
+	return out, nil
+}
+
+// pathErr drops the path an *fs.PathError repeats.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func isBundleName(name string) bool {
+	name = strings.ToLower(name)
+	return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".json.gz")
 }
 
 // domainAllowed reports whether a downloaded bundle of domain d may be
@@ -153,66 +310,63 @@ type downloaded struct {
 	data *domainData
 }
 
-func updateOne(ctx context.Context, client *http.Client, opts UpdateOptions, dir, rawURL string) (*downloaded, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(opts.AllowHTTP && u.Scheme == "http")) {
-		return nil, fmt.Errorf("invalid --url %q: use an https:// URL", rawURL)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", rawURL, err)
-	}
-	req.Header.Set("User-Agent", "huntlint")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", rawURL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download %s: HTTP %s; the cache is unchanged", rawURL, resp.Status)
-	}
-	tmp, err := os.CreateTemp(dir, ".download-*")
-	if err != nil {
-		return nil, fmt.Errorf("catalog cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	var w io.Writer = tmp
-	if opts.Progress != nil {
-		pw, done := opts.Progress(rawURL, resp.ContentLength)
-		if done != nil {
-			defer done()
-		}
-		if pw != nil {
-			w = io.MultiWriter(tmp, pw)
-		}
-	}
-	n, err := io.Copy(w, resp.Body)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("download %s: the connection ended after %d of %d bytes (truncated); the cache is unchanged", rawURL, n, resp.ContentLength)
+// fetchSource downloads or opens one source and validates its bundle.
+func fetchSource(ctx context.Context, dl *downloader, opts UpdateOptions, dir string, s source) (*downloaded, error) {
+	var (
+		d    *domainData
+		err  error
+		verb = "download"
+	)
+	if s.path != "" {
+		verb = "import"
+		d, err = importFile(s.path, opts)
+	} else {
+		d, err = downloadURL(ctx, dl, opts, dir, s.url)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("download %s: %w after %d bytes; the cache is unchanged", rawURL, err, n)
-	}
-	if resp.ContentLength >= 0 && n != resp.ContentLength {
-		return nil, fmt.Errorf("download %s: got %d of %d bytes (truncated); the cache is unchanged", rawURL, n, resp.ContentLength)
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	d, err := decodeBundle(tmp, path.Base(u.Path), "")
-	if err != nil {
-		return nil, fmt.Errorf("download %s: invalid ATT&CK bundle: %w; the cache is unchanged", rawURL, err)
-	}
 	if err := validate(d); err != nil {
-		return nil, fmt.Errorf("download %s: invalid ATT&CK bundle: %w; the cache is unchanged", rawURL, err)
+		return nil, fmt.Errorf("%s %s: invalid ATT&CK bundle: %w; the cache is unchanged", verb, s.name(), err)
 	}
-	r := &downloaded{UpdateResult: UpdateResult{URL: rawURL, Domain: d.rel.Domain, Release: d.rel.Version,
+	r := &downloaded{UpdateResult: UpdateResult{URL: s.name(), Domain: d.rel.Domain, Release: d.rel.Version,
 		Modified: d.rel.Modified, Path: CachePath(dir, d.rel.Domain)}, data: d}
 	if old, err := loadCached(r.Path); err == nil && old != nil {
 		r.Previous = old.rel.Version
 	}
 	return r, nil
+}
+
+func downloadURL(ctx context.Context, dl *downloader, opts UpdateOptions, dir, rawURL string) (*domainData, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || !dl.schemeAllowed(u) {
+		return nil, fmt.Errorf("invalid --url %q: use an https:// URL", rawURL)
+	}
+	f, err := dl.fetch(ctx, dir, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	defer f.close()
+	d, err := decodeLimited(f.file, f.gzipped, dl.maxExpanded, path.Base(u.Path), opts.Release)
+	if err != nil {
+		return nil, fmt.Errorf("download %s: invalid ATT&CK bundle: %w; the cache is unchanged", rawURL, err)
+	}
+	return d, nil
+}
+
+// importFile reads a bundle file as a download is read, within the
+// expanded size limit.
+func importFile(p string, opts UpdateOptions) (*domainData, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w; the cache is unchanged", p, pathErr(err))
+	}
+	defer f.Close()
+	d, err := decodeLimited(f, false, orDefault(opts.MaxExpandedSize, DefaultMaxExpandedSize), p, opts.Release)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: invalid ATT&CK bundle: %w; the cache is unchanged", p, err)
+	}
+	return d, nil
 }
 
 // validate checks that a bundle is usable as a catalog: tactics in a
@@ -236,6 +390,9 @@ func validate(d *domainData) error {
 // store writes the domain to its cache file through a temporary file and
 // a rename, so readers never see a partial file.
 func store(r *downloaded, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("catalog cache: %w", err)
+	}
 	var buf bytes.Buffer
 	header := []string{
 		"huntlint catalog cache, from " + r.URL,
