@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -252,5 +253,181 @@ func TestUpdateSameReleaseKeepsTexts(t *testing.T) {
 	}
 	if rel, _ := c.Release(Enterprise); rel.Source != "embedded" {
 		t.Errorf("without texts the embedded copy of the same release is used, got %+v", rel)
+	}
+}
+
+// gzipFile writes data gzipped to path.
+func gzipFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpdateFromFile imports a bundle file into the cache, as a download
+// would store it; the release comes from the collection object or else the
+// file name.
+func TestUpdateFromFile(t *testing.T) {
+	dir := t.TempDir()
+	src := t.TempDir()
+	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	gzipFile(t, filepath.Join(src, "bundle.json.gz"), mini19)
+	res, err := Update(context.Background(), UpdateOptions{From: []string{filepath.Join(src, "bundle.json.gz")}, CacheDir: dir})
+	if err != nil || len(res) != 1 || res[0].Domain != Enterprise || res[0].Release != "19.0" || res[0].URL != filepath.Join(src, "bundle.json.gz") {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	c, err := Open(Options{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, _ := c.Release(Enterprise); rel.Source != "cache" || rel.Version != "19.0" {
+		t.Errorf("release after import: %+v", rel)
+	}
+	if _, err := os.Stat(TextsPath(dir, Enterprise)); err != nil {
+		t.Errorf("no texts kept from the imported bundle: %v", err)
+	}
+	// A STIX 2.0 bundle without a collection takes its release from its
+	// name, or from Release.
+	mini18, _ := os.ReadFile("testdata/mini-18.json")
+	named := filepath.Join(src, "enterprise-attack-18.2.json")
+	os.WriteFile(named, mini18, 0o644)
+	if res, err = Update(context.Background(), UpdateOptions{From: []string{named}, CacheDir: dir}); err != nil || res[0].Release != "18.2" || res[0].Previous != "19.0" {
+		t.Errorf("named: %+v, %v", res, err)
+	}
+	plain := filepath.Join(src, "mine.json")
+	os.WriteFile(plain, mini18, 0o644)
+	if res, err = Update(context.Background(), UpdateOptions{From: []string{plain}, CacheDir: dir, Release: "18.3"}); err != nil || res[0].Release != "18.3" {
+		t.Errorf("with Release: %+v, %v", res, err)
+	}
+}
+
+// TestUpdateFromFolder imports every bundle of a folder: the newest
+// release of each domain, other files ignored.
+func TestUpdateFromFolder(t *testing.T) {
+	dir := t.TempDir()
+	src := t.TempDir()
+	mini18, _ := os.ReadFile("testdata/mini-18.json")
+	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	os.WriteFile(filepath.Join(src, "enterprise-attack-18.1.json"), mini18, 0o644)
+	gzipFile(t, filepath.Join(src, "enterprise-attack.json.gz"), mini19)
+	os.WriteFile(filepath.Join(src, "mobile-attack-18.1.json"), mobile, 0o644)
+	os.WriteFile(filepath.Join(src, "README.md"), []byte("bundles"), 0o644)
+	res, err := Update(context.Background(), UpdateOptions{From: []string{src}, CacheDir: dir})
+	if err != nil || len(res) != 2 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if res[0].Domain != Enterprise || res[0].Release != "19.0" || len(res[0].Skipped) != 1 || res[0].Skipped[0] != filepath.Join(src, "enterprise-attack-18.1.json") {
+		t.Errorf("enterprise: %+v", res[0])
+	}
+	if res[1].Domain != Mobile || res[1].Release != "18.1" {
+		t.Errorf("mobile: %+v", res[1])
+	}
+	// With a domain asked for, the others in the folder are passed over.
+	dir2 := t.TempDir()
+	if res, err = Update(context.Background(), UpdateOptions{From: []string{src}, Domains: []Domain{Mobile}, CacheDir: dir2}); err != nil || len(res) != 1 || res[0].Domain != Mobile {
+		t.Errorf("mobile only: %+v, %v", res, err)
+	}
+	if _, err := os.Stat(CachePath(dir2, Enterprise)); err == nil {
+		t.Error("enterprise stored though only mobile was asked for")
+	}
+	// A folder without bundles, and a missing path, are errors.
+	empty := t.TempDir()
+	if _, err := Update(context.Background(), UpdateOptions{From: []string{empty}, CacheDir: dir}); err == nil || !strings.Contains(err.Error(), "import "+empty+": no .json or .json.gz file in the folder; the cache is unchanged") {
+		t.Errorf("empty folder: %v", err)
+	}
+	missing := filepath.Join(src, "nope.json")
+	if _, err := Update(context.Background(), UpdateOptions{From: []string{missing}, CacheDir: dir}); err == nil || err.Error() != "import "+missing+": no such file or directory; the cache is unchanged" {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+// TestUpdateFromBadBundle: a bad bundle, alone or in a folder, is named
+// with its problem and leaves the cache byte for byte as it was.
+func TestUpdateFromBadBundle(t *testing.T) {
+	srv := fakeMITRE(t)
+	dir := seededCache(t, srv)
+	before := cacheSnapshot(t, dir)
+	src := t.TempDir()
+	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	cases := map[string]struct {
+		data []byte
+		want string
+	}{
+		"cut.json":      {mini19[:len(mini19)/2], "invalid ATT&CK bundle: object "},
+		"html.json":     {[]byte("<html>login</html>"), "invalid ATT&CK bundle: not a STIX bundle"},
+		"empty.json":    {[]byte(`{"type":"bundle","objects":[]}`), "invalid ATT&CK bundle: cannot tell the ATT&CK domain"},
+		"notactic.json": {[]byte(`{"type":"bundle","objects":[{"type":"x-mitre-matrix","external_references":[{"source_name":"mitre-attack","external_id":"enterprise-attack"}]}]}`), "invalid ATT&CK bundle: no tactics in a matrix"},
+		"gz.json.gz":    {[]byte{0x1f, 0x8b, 1, 2, 3}, "invalid ATT&CK bundle: "},
+	}
+	for name, c := range cases {
+		p := filepath.Join(src, name)
+		os.WriteFile(p, c.data, 0o644)
+		_, err := Update(context.Background(), UpdateOptions{From: []string{p}, CacheDir: dir})
+		if err == nil || !strings.HasPrefix(err.Error(), "import "+p+": ") || !strings.Contains(err.Error(), c.want) || !strings.HasSuffix(err.Error(), "; the cache is unchanged") {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+		checkUntouched(t, name, dir, before)
+	}
+	// The folder of them: every bad file named, nothing stored.
+	_, err := Update(context.Background(), UpdateOptions{From: []string{src}, CacheDir: dir})
+	if err == nil || strings.Count(err.Error(), "\n") != len(cases)-1 {
+		t.Errorf("folder: %v", err)
+	}
+	checkUntouched(t, "folder", dir, before)
+	// A mobile bundle where enterprise is asked for is refused.
+	mobile := filepath.Join(src, "mobile.json")
+	b, _ := os.ReadFile("testdata/mini-mobile.json")
+	os.WriteFile(mobile, b, 0o644)
+	if _, err := Update(context.Background(), UpdateOptions{From: []string{mobile}, Domains: []Domain{Enterprise}, CacheDir: dir}); err == nil ||
+		err.Error() != "import "+mobile+": the bundle is mobile-attack, not enterprise-attack; the cache is unchanged" {
+		t.Errorf("wrong domain: %v", err)
+	}
+	checkUntouched(t, "wrong domain", dir, before)
+}
+
+// TestUpdateFromMirror imports from a mirror laid out as MITRE's
+// repository, served locally, and from one bundle URL of it.
+func TestUpdateFromMirror(t *testing.T) {
+	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	var asked []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.URL.Path)
+		switch r.URL.Path {
+		case "/attack/enterprise-attack/enterprise-attack.json":
+			w.Write(mini19)
+		case "/attack/mobile-attack/mobile-attack.json":
+			w.Write(mobile)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	res, err := Update(context.Background(), UpdateOptions{From: []string{srv.URL + "/attack/"}, Domains: []Domain{Enterprise, Mobile}, CacheDir: dir, Client: srv.Client()})
+	if err != nil || len(res) != 2 || res[0].Release != "19.0" || res[1].Domain != Mobile {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if strings.Join(asked, " ") != "/attack/enterprise-attack/enterprise-attack.json /attack/mobile-attack/mobile-attack.json" {
+		t.Errorf("asked %q", asked)
+	}
+	// Every domain by default: the mirror lacks ICS, which is an error;
+	// the others are stored.
+	res, err = Update(context.Background(), UpdateOptions{From: []string{srv.URL + "/attack"}, CacheDir: dir, Client: srv.Client()})
+	if err == nil || !strings.Contains(err.Error(), "/attack/ics-attack/ics-attack.json: HTTP 404") || len(res) != 2 {
+		t.Errorf("no ICS: %+v, %v", res, err)
+	}
+	// One bundle URL.
+	if res, err = Update(context.Background(), UpdateOptions{From: []string{srv.URL + "/attack/enterprise-attack/enterprise-attack.json"}, CacheDir: dir, Client: srv.Client()}); err != nil || len(res) != 1 {
+		t.Errorf("bundle URL: %+v, %v", res, err)
+	}
+	// Plain http is refused.
+	if _, err := Update(context.Background(), UpdateOptions{From: []string{"http://mirror.example/attack"}, CacheDir: dir}); err == nil || !strings.Contains(err.Error(), `invalid --from "http://mirror.example/attack": use a file, a folder or an https:// URL`) {
+		t.Errorf("http mirror: %v", err)
 	}
 }
