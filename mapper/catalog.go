@@ -65,6 +65,10 @@ type domainData struct {
 	byID    map[typeKey]*Object
 	byType  map[ObjectType][]*Object
 	tactics []*Object // matrix order
+	// unnumbered are the objects of known types that carry no ATT&CK ID
+	// (data components before ATT&CK 18): never looked up, kept only so
+	// that Diff can follow them by STIX id. Empty for compact catalogs.
+	unnumbered []*Object
 	// tacticNames maps folded shortnames and display names to tactics.
 	tacticNames map[string]*Object
 	// textsPath is the cache's texts file of the domain, read by

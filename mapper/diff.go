@@ -8,7 +8,13 @@ import (
 )
 
 // DomainDiff lists what changed in one domain between two catalogs.
-// Techniques are compared by ID (sub-techniques included); tactic
+//
+// Objects are followed by STIX id, then by ATT&CK ID (an object whose STIX
+// id changed, as software moving between "tool" and "malware", is still the
+// same object), so an object that gains an ATT&CK ID (data components in
+// ATT&CK 18) or gets another one is not counted as removed and added.
+// Objects stands for every object kind; the technique and tactic fields
+// repeat its technique and tactic parts in their own shapes. Tactic
 // membership is compared by tactic ID, so renaming a tactic does not count
 // as moving its techniques.
 type DomainDiff struct {
@@ -17,7 +23,7 @@ type DomainDiff struct {
 	NewRelease string `json:"new_release"`
 
 	NewTactics     []TacticRef     `json:"new_tactics"`                 // tactics new in NEW
-	RenamedTactics []TacticRename  `json:"renamed_tactics"`             // same ID, new shortname or name
+	RenamedTactics []TacticRename  `json:"renamed_tactics"`             // same tactic, new shortname or name
 	RemovedTactics []TacticRef     `json:"removed_tactics"`             // tactics gone from NEW
 	Reordered      *TacticReorder  `json:"reordered_tactics,omitempty"` // tactics in both matrices in another order
 	Added          []ObjectRef     `json:"added"`                       // techniques new in NEW
@@ -27,6 +33,49 @@ type DomainDiff struct {
 	Deprecated     []ObjectRef     `json:"deprecated"`                  // techniques deprecated in NEW, not in OLD
 	Moved          []TacticChange  `json:"moved"`                       // techniques live in both whose tactics changed
 	Other          []CountedChange `json:"other"`                       // added/removed IDs of other object types
+	// Objects classifies every object kind, in KindOrder; every kind is
+	// listed, changed or not.
+	Objects []KindDiff `json:"objects"`
+}
+
+// KindOrder is the order of object kinds in DomainDiff.Objects and in the
+// text output.
+var KindOrder = []ObjectType{TypeTactic, TypeTechnique, TypeGroup, TypeSoftware, TypeCampaign, TypeMitigation,
+	TypeDataSource, TypeDataComponent, TypeDetectionStrategy, TypeAnalytic, TypeAsset}
+
+// KindDiff classifies the objects of one kind between two releases. Every
+// object of the kind in either release is in at most one of Added and
+// Removed, or is followed from OLD to NEW, where it may be renamed,
+// renumbered, numbered, reparented and change state (revoked, deprecated,
+// reactivated) at once.
+type KindDiff struct {
+	Type ObjectType `json:"type"`
+	Old  KindCounts `json:"old"`
+	New  KindCounts `json:"new"`
+
+	Added   []ObjectRef  `json:"added"`   // only in NEW (any state; ID empty when it has none)
+	Removed []ObjectRef  `json:"removed"` // only in OLD
+	Renamed []NameChange `json:"renamed"` // another name (tactics: or shortname)
+	// Numbered are objects without an ATT&CK ID in OLD that have one in
+	// NEW (data components in ATT&CK 18): the same objects, not new ones.
+	Numbered   []ObjectRef    `json:"numbered"`
+	Renumbered []Renumbering  `json:"renumbered"` // another ATT&CK ID (new ID empty: lost it)
+	Reparented []ParentChange `json:"reparented"` // techniques: another parent, or became or stopped being a sub-technique
+	Revoked    []Revocation   `json:"revoked"`    // revoked in NEW, not in OLD, with the replacement
+	Deprecated []StatusChange `json:"deprecated"` // deprecated in NEW, not in OLD
+	// Reactivated are objects deprecated or revoked in OLD and active in NEW.
+	Reactivated []StatusChange `json:"reactivated"`
+}
+
+// KindCounts counts the objects of one kind in one release by state;
+// Unnumbered counts those without an ATT&CK ID (included in the states).
+type KindCounts struct {
+	Total         int `json:"total"`
+	Active        int `json:"active"`
+	Deprecated    int `json:"deprecated"`
+	Revoked       int `json:"revoked"`
+	Unnumbered    int `json:"unnumbered"`
+	Subtechniques int `json:"subtechniques,omitempty"` // techniques only, any state
 }
 
 // Rename is an object whose name changed.
@@ -36,12 +85,47 @@ type Rename struct {
 	NewName string `json:"new_name"`
 }
 
-// Revocation is a technique newly revoked, with its replacement chain in NEW.
+// NameChange is an object of DomainDiff.Objects whose name (or, for a
+// tactic, shortname) changed.
+type NameChange struct {
+	ID           string `json:"id"`
+	OldName      string `json:"old_name"`
+	NewName      string `json:"new_name"`
+	OldShortname string `json:"old_shortname,omitempty"` // tactics
+	NewShortname string `json:"new_shortname,omitempty"` // tactics
+}
+
+// Renumbering is an object whose ATT&CK ID changed.
+type Renumbering struct {
+	OldID string `json:"old_id"`
+	NewID string `json:"new_id"`
+	Name  string `json:"name"`
+}
+
+// ParentChange is a technique whose parent changed; an empty parent means
+// a top-level technique.
+type ParentChange struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	OldParent string `json:"old_parent"`
+	NewParent string `json:"new_parent"`
+}
+
+// StatusChange is an object whose state changed.
+type StatusChange struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	OldStatus Status `json:"old_status"`
+	NewStatus Status `json:"new_status"`
+}
+
+// Revocation is an object newly revoked, with its replacement chain in NEW.
 type Revocation struct {
 	ID         string      `json:"id"`
 	Name       string      `json:"name"`
 	Chain      []ObjectRef `json:"chain"`                 // replacements after ID, in order
 	ReplacedBy *ObjectRef  `json:"replaced_by,omitempty"` // live end of the chain
+	OldStatus  Status      `json:"old_status,omitempty"`  // its state in OLD
 }
 
 // TacticRef names a tactic.
@@ -76,17 +160,39 @@ type TacticReorder struct {
 	New []string `json:"new"`
 }
 
-// CountedChange lists added and removed objects of another type.
+// CountedChange lists the ATT&CK IDs of added and removed objects of a
+// type other than technique and tactic (the IDs of DomainDiff.Objects'
+// Added and Removed; objects without an ATT&CK ID are left out).
 type CountedChange struct {
 	Type    ObjectType `json:"type"`
 	Added   []string   `json:"added"`
 	Removed []string   `json:"removed"`
 }
 
+// Changes counts the objects that changed in any way.
+func (k *KindDiff) Changes() int {
+	return len(k.Added) + len(k.Removed) + len(k.Renamed) + len(k.Numbered) + len(k.Renumbered) + len(k.Reparented) +
+		len(k.Revoked) + len(k.Deprecated) + len(k.Reactivated)
+}
+
+// Kind returns the classification of object kind t.
+func (d *DomainDiff) Kind(t ObjectType) *KindDiff {
+	for i := range d.Objects {
+		if d.Objects[i].Type == t {
+			return &d.Objects[i]
+		}
+	}
+	return nil
+}
+
 // Empty reports whether nothing changed.
 func (d *DomainDiff) Empty() bool {
-	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Revoked)+len(d.Deprecated)+len(d.Moved)+
-		len(d.NewTactics)+len(d.RemovedTactics)+len(d.RenamedTactics)+len(d.Other) == 0 && d.Reordered == nil
+	n := len(d.Added) + len(d.Removed) + len(d.Renamed) + len(d.Revoked) + len(d.Deprecated) + len(d.Moved) +
+		len(d.NewTactics) + len(d.RemovedTactics) + len(d.RenamedTactics) + len(d.Other)
+	for i := range d.Objects {
+		n += d.Objects[i].Changes()
+	}
+	return n == 0 && d.Reordered == nil
 }
 
 // Diff compares every domain loaded in both catalogs, in old's order.
@@ -102,24 +208,185 @@ func Diff(old, new *Catalog) []DomainDiff {
 
 func tacticRef(t *Object) TacticRef { return TacticRef{ID: t.ID, Shortname: t.Shortname, Name: t.Name} }
 
+// pair is one object followed from OLD (o) to NEW (n).
+type pair struct{ o, n *Object }
+
+// matching follows the objects of one kind from OLD to NEW.
+type matching struct {
+	pairs          []pair // in NEW's order (by ID)
+	added, removed []*Object
+}
+
+// kindObjects returns the objects of type t of a domain, with an ATT&CK ID
+// (sorted by ID) and then without.
+func kindObjects(d *domainData, t ObjectType) []*Object {
+	out := append([]*Object(nil), d.byType[t]...)
+	for _, o := range d.unnumbered {
+		if o.Type == t {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// match pairs objects by STIX id, then the rest by ATT&CK ID.
+func match(olds, news []*Object) matching {
+	var m matching
+	byStix := map[string]*Object{}
+	for _, o := range olds {
+		if o.STIXID != "" {
+			if _, dup := byStix[o.STIXID]; !dup {
+				byStix[o.STIXID] = o
+			}
+		}
+	}
+	used := map[*Object]bool{}
+	paired := map[*Object]*Object{}
+	for _, n := range news {
+		if o, ok := byStix[n.STIXID]; ok && n.STIXID != "" && !used[o] {
+			used[o] = true
+			paired[n] = o
+		}
+	}
+	byID := map[string][]*Object{}
+	for _, o := range olds {
+		if !used[o] && o.ID != "" {
+			byID[o.ID] = append(byID[o.ID], o)
+		}
+	}
+	for _, n := range news {
+		if _, ok := paired[n]; ok || n.ID == "" {
+			continue
+		}
+		for _, o := range byID[n.ID] {
+			if !used[o] {
+				used[o] = true
+				paired[n] = o
+				break
+			}
+		}
+	}
+	for _, n := range news {
+		if o, ok := paired[n]; ok {
+			m.pairs = append(m.pairs, pair{o, n})
+		} else {
+			m.added = append(m.added, n)
+		}
+	}
+	for _, o := range olds {
+		if !used[o] {
+			m.removed = append(m.removed, o)
+		}
+	}
+	return m
+}
+
+func countKind(t ObjectType, objs []*Object) KindCounts {
+	c := KindCounts{Total: len(objs)}
+	for _, o := range objs {
+		switch o.Status {
+		case StatusActive:
+			c.Active++
+		case StatusDeprecated:
+			c.Deprecated++
+		case StatusRevoked:
+			c.Revoked++
+		}
+		if o.ID == "" {
+			c.Unnumbered++
+		}
+		if t == TypeTechnique && o.IsSubtechnique() {
+			c.Subtechniques++
+		}
+	}
+	return c
+}
+
+// revocation describes n, revoked in NEW, with its chain in nc.
+func revocation(nc *Catalog, o, n *Object) Revocation {
+	r := Revocation{ID: n.ID, Name: n.Name, Chain: []ObjectRef{}}
+	if o != nil {
+		r.OldStatus = o.Status
+	}
+	final, chain := nc.Resolve(n)
+	for _, x := range chain[1:] {
+		r.Chain = append(r.Chain, refOf(x))
+	}
+	if final != nil {
+		f := refOf(final)
+		r.ReplacedBy = &f
+	}
+	return r
+}
+
+// diffKind classifies the objects of kind t; m is their matching.
+func diffKind(nc *Catalog, t ObjectType, olds, news []*Object, m matching) KindDiff {
+	k := KindDiff{Type: t, Old: countKind(t, olds), New: countKind(t, news)}
+	for _, n := range m.added {
+		k.Added = append(k.Added, refOf(n))
+	}
+	for _, o := range m.removed {
+		k.Removed = append(k.Removed, refOf(o))
+	}
+	for _, p := range m.pairs {
+		o, n := p.o, p.n
+		if o.Name != n.Name || (t == TypeTactic && o.Shortname != n.Shortname) {
+			r := NameChange{ID: n.ID, OldName: o.Name, NewName: n.Name}
+			if t == TypeTactic {
+				r.OldShortname, r.NewShortname = o.Shortname, n.Shortname
+			}
+			k.Renamed = append(k.Renamed, r)
+		}
+		switch {
+		case o.ID == "" && n.ID != "":
+			k.Numbered = append(k.Numbered, refOf(n))
+		case o.ID != n.ID:
+			k.Renumbered = append(k.Renumbered, Renumbering{OldID: o.ID, NewID: n.ID, Name: n.Name})
+		}
+		if t == TypeTechnique && o.Parent != n.Parent {
+			k.Reparented = append(k.Reparented, ParentChange{ID: n.ID, Name: n.Name, OldParent: o.Parent, NewParent: n.Parent})
+		}
+		if o.Status == n.Status {
+			continue
+		}
+		sc := StatusChange{ID: n.ID, Name: n.Name, OldStatus: o.Status, NewStatus: n.Status}
+		switch n.Status {
+		case StatusRevoked:
+			k.Revoked = append(k.Revoked, revocation(nc, o, n))
+		case StatusDeprecated:
+			k.Deprecated = append(k.Deprecated, sc)
+		case StatusActive:
+			k.Reactivated = append(k.Reactivated, sc)
+		}
+	}
+	k.normalize()
+	return k
+}
+
 func diffDomain(oc, nc *Catalog, od, nd *domainData) DomainDiff {
 	dd := DomainDiff{Domain: od.rel.Domain, OldRelease: od.rel.Version, NewRelease: nd.rel.Version}
 	dom := od.rel.Domain
 
-	for _, t := range nd.byType[TypeTactic] {
-		o, ok := od.byID[typeKey{TypeTactic, t.ID}]
-		switch {
-		case !ok:
-			dd.NewTactics = append(dd.NewTactics, tacticRef(t))
-		case o.Shortname != t.Shortname || o.Name != t.Name:
-			dd.RenamedTactics = append(dd.RenamedTactics, TacticRename{ID: t.ID, OldShortname: o.Shortname,
-				NewShortname: t.Shortname, OldName: o.Name, NewName: t.Name})
+	matches := map[ObjectType]matching{}
+	for _, t := range KindOrder {
+		olds, news := kindObjects(od, t), kindObjects(nd, t)
+		m := match(olds, news)
+		matches[t] = m
+		dd.Objects = append(dd.Objects, diffKind(nc, t, olds, news, m))
+	}
+
+	tm := matches[TypeTactic]
+	for _, t := range tm.added {
+		dd.NewTactics = append(dd.NewTactics, tacticRef(t))
+	}
+	for _, p := range tm.pairs {
+		if p.o.Shortname != p.n.Shortname || p.o.Name != p.n.Name {
+			dd.RenamedTactics = append(dd.RenamedTactics, TacticRename{ID: p.n.ID, OldShortname: p.o.Shortname,
+				NewShortname: p.n.Shortname, OldName: p.o.Name, NewName: p.n.Name})
 		}
 	}
-	for _, t := range od.byType[TypeTactic] {
-		if _, ok := nd.byID[typeKey{TypeTactic, t.ID}]; !ok {
-			dd.RemovedTactics = append(dd.RemovedTactics, tacticRef(t))
-		}
+	for _, t := range tm.removed {
+		dd.RemovedTactics = append(dd.RemovedTactics, tacticRef(t))
 	}
 	// Reordered: the tactics in both matrices stand in another order
 	// (adding or removing a tactic alone is not a reorder).
@@ -128,53 +395,37 @@ func diffDomain(oc, nc *Catalog, od, nd *domainData) DomainDiff {
 		dd.Reordered = &TacticReorder{Old: oldOrder, New: newOrder}
 	}
 
-	for _, n := range nd.byType[TypeTechnique] {
-		o, ok := od.byID[typeKey{TypeTechnique, n.ID}]
-		if !ok {
-			dd.Added = append(dd.Added, refOf(n))
-			continue
-		}
-		if o.Name != n.Name {
-			dd.Renamed = append(dd.Renamed, Rename{ID: n.ID, OldName: o.Name, NewName: n.Name})
-		}
-		if n.Status == StatusRevoked && o.Status != StatusRevoked {
-			r := Revocation{ID: n.ID, Name: n.Name, Chain: []ObjectRef{}}
-			final, chain := nc.Resolve(n)
-			for _, x := range chain[1:] {
-				r.Chain = append(r.Chain, refOf(x))
-			}
-			if final != nil {
-				f := refOf(final)
-				r.ReplacedBy = &f
-			}
-			dd.Revoked = append(dd.Revoked, r)
-		}
-		if n.Status == StatusDeprecated && o.Status != StatusDeprecated {
-			dd.Deprecated = append(dd.Deprecated, refOf(n))
-		}
-		if n.Status == StatusActive && o.Status == StatusActive {
-			if ch, moved := tacticChange(oc, nc, dom, o, n); moved {
+	tk := dd.Kind(TypeTechnique)
+	dd.Added = append(dd.Added, tk.Added...)
+	dd.Removed = append(dd.Removed, tk.Removed...)
+	for _, r := range tk.Renamed {
+		dd.Renamed = append(dd.Renamed, Rename{ID: r.ID, OldName: r.OldName, NewName: r.NewName})
+	}
+	dd.Revoked = append(dd.Revoked, tk.Revoked...)
+	for _, s := range tk.Deprecated {
+		dd.Deprecated = append(dd.Deprecated, ObjectRef{ID: s.ID, Name: s.Name, Status: s.NewStatus})
+	}
+	for _, p := range matches[TypeTechnique].pairs {
+		if p.n.Status == StatusActive && p.o.Status == StatusActive {
+			if ch, moved := tacticChange(oc, nc, dom, p.o, p.n); moved {
 				dd.Moved = append(dd.Moved, ch)
 			}
 		}
 	}
-	for _, o := range od.byType[TypeTechnique] {
-		if _, ok := nd.byID[typeKey{TypeTechnique, o.ID}]; !ok {
-			dd.Removed = append(dd.Removed, refOf(o))
-		}
-	}
 
-	for _, t := range []ObjectType{TypeGroup, TypeSoftware, TypeCampaign, TypeMitigation, TypeDataSource, TypeDataComponent,
-		TypeDetectionStrategy, TypeAnalytic, TypeAsset} {
-		ch := CountedChange{Type: t, Added: []string{}, Removed: []string{}}
-		for _, n := range nd.byType[t] {
-			if _, ok := od.byID[typeKey{t, n.ID}]; !ok {
-				ch.Added = append(ch.Added, n.ID)
+	for _, k := range dd.Objects {
+		if k.Type == TypeTechnique || k.Type == TypeTactic {
+			continue
+		}
+		ch := CountedChange{Type: k.Type, Added: []string{}, Removed: []string{}}
+		for _, r := range k.Added {
+			if r.ID != "" {
+				ch.Added = append(ch.Added, r.ID)
 			}
 		}
-		for _, o := range od.byType[t] {
-			if _, ok := nd.byID[typeKey{t, o.ID}]; !ok {
-				ch.Removed = append(ch.Removed, o.ID)
+		for _, r := range k.Removed {
+			if r.ID != "" {
+				ch.Removed = append(ch.Removed, r.ID)
 			}
 		}
 		if len(ch.Added)+len(ch.Removed) > 0 {
@@ -217,7 +468,52 @@ func (d *DomainDiff) normalize() {
 	nonNil(&d.Deprecated)
 	nonNil(&d.Moved)
 	nonNil(&d.Other)
+	nonNil(&d.Objects)
 	sort.Slice(d.Moved, func(i, j int) bool { return d.Moved[i].ID < d.Moved[j].ID })
+}
+
+// normalize turns nil lists into empty ones and sorts them by ID (then
+// name, for objects without an ID).
+func (k *KindDiff) normalize() {
+	nonNil(&k.Added)
+	nonNil(&k.Removed)
+	nonNil(&k.Renamed)
+	nonNil(&k.Numbered)
+	nonNil(&k.Renumbered)
+	nonNil(&k.Reparented)
+	nonNil(&k.Revoked)
+	nonNil(&k.Deprecated)
+	nonNil(&k.Reactivated)
+	byRef := func(s []ObjectRef) {
+		sort.SliceStable(s, func(i, j int) bool { return lessIDName(s[i].ID, s[i].Name, s[j].ID, s[j].Name) })
+	}
+	byRef(k.Added)
+	byRef(k.Removed)
+	byRef(k.Numbered)
+	sort.SliceStable(k.Renamed, func(i, j int) bool {
+		return lessIDName(k.Renamed[i].ID, k.Renamed[i].NewName, k.Renamed[j].ID, k.Renamed[j].NewName)
+	})
+	sort.SliceStable(k.Renumbered, func(i, j int) bool {
+		return lessIDName(k.Renumbered[i].NewID, k.Renumbered[i].Name, k.Renumbered[j].NewID, k.Renumbered[j].Name)
+	})
+	sort.SliceStable(k.Reparented, func(i, j int) bool { return k.Reparented[i].ID < k.Reparented[j].ID })
+	sort.SliceStable(k.Revoked, func(i, j int) bool {
+		return lessIDName(k.Revoked[i].ID, k.Revoked[i].Name, k.Revoked[j].ID, k.Revoked[j].Name)
+	})
+	for _, s := range [][]StatusChange{k.Deprecated, k.Reactivated} {
+		sort.SliceStable(s, func(i, j int) bool { return lessIDName(s[i].ID, s[i].Name, s[j].ID, s[j].Name) })
+	}
+}
+
+// lessIDName orders by ID, objects without one last, then by name.
+func lessIDName(id1, name1, id2, name2 string) bool {
+	if (id1 == "") != (id2 == "") {
+		return id2 == ""
+	}
+	if id1 != id2 {
+		return id1 < id2
+	}
+	return name1 < name2
 }
 
 func nonNil[T any](s *[]T) {
@@ -246,7 +542,20 @@ func hasID(ts []*Object, id string) bool {
 	return false
 }
 
-// WriteDiffText writes diffs as text: one section per kind of change.
+// kindPlurals name object kinds in the text output.
+var kindPlurals = map[ObjectType]string{
+	TypeTactic: "tactics", TypeTechnique: "techniques", TypeGroup: "groups", TypeSoftware: "software",
+	TypeCampaign: "campaigns", TypeMitigation: "mitigations", TypeDataSource: "data sources",
+	TypeDataComponent: "data components", TypeDetectionStrategy: "detection strategies", TypeAnalytic: "analytics",
+	TypeAsset: "assets",
+}
+
+// WriteDiffText writes diffs as text: one section per kind of change,
+// tactics and techniques first, then the other object kinds in KindOrder.
+// Changes that need a look (removed, renamed, renumbered, revoked,
+// deprecated, reactivated objects) are listed one per line; additions of
+// kinds other than techniques, and objects that gained an ATT&CK ID, are
+// counted (the JSON form lists them).
 func WriteDiffText(w io.Writer, diffs []DomainDiff) {
 	for i, d := range diffs {
 		if i > 0 {
@@ -278,6 +587,9 @@ func WriteDiffText(w io.Writer, diffs []DomainDiff) {
 				fmt.Fprintf(w, "    %s %s (%s)\n", t.ID, t.Name, t.Shortname)
 			}
 		}
+		if k := d.Kind(TypeTactic); k != nil {
+			writeKindText(w, k, d.OldRelease, false)
+		}
 		if d.Reordered != nil {
 			fmt.Fprintf(w, "  matrix order: %s -> %s\n", strings.Join(d.Reordered.Old, " "), strings.Join(d.Reordered.New, " "))
 		}
@@ -288,7 +600,7 @@ func WriteDiffText(w io.Writer, diffs []DomainDiff) {
 		}
 		if section("removed techniques", len(d.Removed)) {
 			for _, t := range d.Removed {
-				fmt.Fprintf(w, "    %s %s\n", t.ID, t.Name)
+				fmt.Fprintf(w, "    %s %s%s\n", t.ID, t.Name, statusNote(t.Status))
 			}
 		}
 		if section("renamed techniques", len(d.Renamed)) {
@@ -297,26 +609,15 @@ func WriteDiffText(w io.Writer, diffs []DomainDiff) {
 			}
 		}
 		if section("newly revoked techniques", len(d.Revoked)) {
-			for _, r := range d.Revoked {
-				use := "no live replacement"
-				if r.ReplacedBy != nil {
-					use = "use " + r.ReplacedBy.ID + " " + r.ReplacedBy.Name
-				}
-				via := ""
-				if len(r.Chain) > 1 {
-					var hops []string
-					for _, x := range r.Chain[:len(r.Chain)-1] {
-						hops = append(hops, x.ID)
-					}
-					via = " (via " + strings.Join(hops, " -> ") + ")"
-				}
-				fmt.Fprintf(w, "    %s %s: %s%s\n", r.ID, r.Name, use, via)
-			}
+			writeRevocations(w, d.Revoked)
 		}
-		if section("newly deprecated techniques", len(d.Deprecated)) {
-			for _, t := range d.Deprecated {
-				fmt.Fprintf(w, "    %s %s\n", t.ID, t.Name)
+		if k := d.Kind(TypeTechnique); k != nil {
+			if section("newly deprecated techniques", len(k.Deprecated)) {
+				for _, s := range k.Deprecated {
+					fmt.Fprintf(w, "    %s%s\n", refText(s.ID, s.Name), wasNote(s.OldStatus))
+				}
 			}
+			writeKindText(w, k, d.OldRelease, false)
 		}
 		if section("tactic changes", len(d.Moved)) {
 			for _, m := range d.Moved {
@@ -330,10 +631,132 @@ func WriteDiffText(w io.Writer, diffs []DomainDiff) {
 				fmt.Fprintf(w, "    %s %s: %s\n", m.ID, m.Name, strings.Join(parts, " "))
 			}
 		}
-		for _, o := range d.Other {
-			fmt.Fprintf(w, "  %s: %d added, %d removed\n", o.Type, len(o.Added), len(o.Removed))
+		for i := range d.Objects {
+			if k := &d.Objects[i]; k.Type != TypeTactic && k.Type != TypeTechnique {
+				writeKindText(w, k, d.OldRelease, true)
+			}
 		}
 	}
+}
+
+// writeKindText writes the changes of one kind. all is false for tactics
+// and techniques, whose additions, removals, renames, revocations and
+// deprecations have sections of their own.
+func writeKindText(w io.Writer, k *KindDiff, oldRelease string, all bool) {
+	kind := kindPlurals[k.Type]
+	if kind == "" {
+		kind = string(k.Type)
+	}
+	list := func(title string, n int) bool {
+		if n > 0 {
+			fmt.Fprintf(w, "  %s (%d):\n", title, n)
+		}
+		return n > 0
+	}
+	if all {
+		if len(k.Added) > 0 {
+			fmt.Fprintf(w, "  added %s (%d)\n", kind, len(k.Added))
+		}
+		if list("removed "+kind, len(k.Removed)) {
+			for _, r := range k.Removed {
+				fmt.Fprintf(w, "    %s%s\n", refText(r.ID, r.Name), statusNote(r.Status))
+			}
+		}
+		if list("renamed "+kind, len(k.Renamed)) {
+			for _, r := range k.Renamed {
+				fmt.Fprintf(w, "    %s%q -> %q\n", idPrefix(r.ID), r.OldName, r.NewName)
+			}
+		}
+	}
+	if list("renumbered "+kind, len(k.Renumbered)) {
+		for _, r := range k.Renumbered {
+			to := r.NewID
+			if to == "" {
+				to = "no ATT&CK ID"
+			}
+			from := r.OldID
+			if from == "" {
+				from = "no ATT&CK ID"
+			}
+			fmt.Fprintf(w, "    %s -> %s %s\n", from, to, r.Name)
+		}
+	}
+	if len(k.Numbered) > 0 {
+		fmt.Fprintf(w, "  %s given an ATT&CK ID (%d; they had none in %s)\n", kind, len(k.Numbered), oldRelease)
+	}
+	if list(kind+" with another parent", len(k.Reparented)) {
+		for _, r := range k.Reparented {
+			fmt.Fprintf(w, "    %s %s: %s -> %s\n", r.ID, r.Name, parentText(r.OldParent), parentText(r.NewParent))
+		}
+	}
+	if all {
+		if list("newly revoked "+kind, len(k.Revoked)) {
+			writeRevocations(w, k.Revoked)
+		}
+		if list("newly deprecated "+kind, len(k.Deprecated)) {
+			for _, s := range k.Deprecated {
+				fmt.Fprintf(w, "    %s%s\n", refText(s.ID, s.Name), wasNote(s.OldStatus))
+			}
+		}
+	} else if k.Type == TypeTactic {
+		// Tactics have no revoked or deprecated sections of their own.
+		if list("newly revoked tactics", len(k.Revoked)) {
+			writeRevocations(w, k.Revoked)
+		}
+		if list("newly deprecated tactics", len(k.Deprecated)) {
+			for _, s := range k.Deprecated {
+				fmt.Fprintf(w, "    %s%s\n", refText(s.ID, s.Name), wasNote(s.OldStatus))
+			}
+		}
+	}
+	if list("reactivated "+kind, len(k.Reactivated)) {
+		for _, s := range k.Reactivated {
+			fmt.Fprintf(w, "    %s (was %s)\n", refText(s.ID, s.Name), s.OldStatus)
+		}
+	}
+}
+
+func writeRevocations(w io.Writer, rs []Revocation) {
+	for _, r := range rs {
+		use := "no live replacement"
+		if r.ReplacedBy != nil {
+			use = "use " + r.ReplacedBy.ID + " " + r.ReplacedBy.Name
+		}
+		via := ""
+		if len(r.Chain) > 1 {
+			var hops []string
+			for _, x := range r.Chain[:len(r.Chain)-1] {
+				hops = append(hops, x.ID)
+			}
+			via = " (via " + strings.Join(hops, " -> ") + ")"
+		}
+		fmt.Fprintf(w, "    %s: %s%s%s\n", refText(r.ID, r.Name), use, via, wasNote(r.OldStatus))
+	}
+}
+
+// refText is "ID Name", or the name alone for an object without an ATT&CK ID.
+func refText(id, name string) string { return idPrefix(id) + name }
+
+func idPrefix(id string) string {
+	if id == "" {
+		return "(no ATT&CK ID) "
+	}
+	return id + " "
+}
+
+func parentText(p string) string {
+	if p == "" {
+		return "top-level"
+	}
+	return "sub-technique of " + p
+}
+
+// wasNote marks a state change that did not start from active.
+func wasNote(old Status) string {
+	if old == "" || old == StatusActive {
+		return ""
+	}
+	return " (was " + string(old) + ")"
 }
 
 func statusNote(s Status) string {

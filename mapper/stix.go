@@ -326,15 +326,13 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 	byStix := make(map[string]*Object, len(b.objects))
 	objs := make([]*Object, 0, len(b.objects))
 	var tacticShort = map[string]*Object{}
+	var unnumbered []*Object
 	for i := range b.objects {
 		so := &b.objects[i]
 		if so.Modified > rel.Modified {
 			rel.Modified = so.Modified
 		}
 		id := so.attackID()
-		if id == "" {
-			continue
-		}
 		o := &Object{
 			ID:       id,
 			STIXID:   so.ID,
@@ -349,6 +347,10 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 			o.Status = StatusRevoked
 		case so.Deprecated:
 			o.Status = StatusDeprecated
+		}
+		if id == "" {
+			unnumbered = append(unnumbered, o)
+			continue
 		}
 		switch o.Type {
 		case TypeTechnique:
@@ -432,7 +434,7 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 			}
 		}
 	}
-	d := &domainData{rel: rel, all: objs}
+	d := &domainData{rel: rel, all: objs, unnumbered: unnumbered}
 	d.index(order)
 	return d, nil
 }

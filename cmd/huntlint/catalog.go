@@ -178,10 +178,15 @@ func (a *app) catalogDiffCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
-		Short: "Compare two catalogs: techniques added, removed, renamed, revoked, deprecated, moved; tactic changes",
+		Short: "Compare two catalogs: every object kind added, removed, renamed, revoked, deprecated; techniques moved between tactics",
 		Long: `Diff compares two catalogs domain by domain (the domains both hold). OLD and
 NEW are STIX bundle paths (.json or .json.gz), 'embedded' (the catalog built
-into huntlint) or 'cache' (the one 'catalog update' downloaded).`,
+into huntlint) or 'cache' (the one 'catalog update' downloaded). Objects of
+every kind (tactics, techniques, groups, software, campaigns, mitigations,
+data sources, data components, detection strategies, analytics, assets) are
+followed by STIX id, then by ATT&CK ID, and classified as added, removed,
+renamed, renumbered, given an ATT&CK ID, revoked (with the replacement),
+deprecated or reactivated; techniques also as moved between tactics.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {

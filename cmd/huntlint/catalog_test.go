@@ -214,9 +214,46 @@ func TestCatalogDiffReal(t *testing.T) {
 			t.Errorf("lacks %q:\n%s", want, out)
 		}
 	}
-	for _, absent := range []string{"removed techniques", "newly revoked", "newly deprecated", "tactic changes", "tactics ("} {
+	// ATT&CK 18 deprecated every data source and gave the existing data
+	// components ATT&CK IDs: they are not new.
+	if !strings.Contains(out, "  newly deprecated data sources (37):\n    DS0001 Firmware\n") ||
+		!strings.Contains(out, "    DS0005 WMI\n") || !strings.Contains(out, "  data components given an ATT&CK ID (109; they had none in 17.1)\n") {
+		t.Errorf("data sources and components:\n%s", out)
+	}
+	for _, absent := range []string{"removed techniques", "newly revoked", "newly deprecated techniques", "tactic changes", "tactics (",
+		"added data components", "removed data"} {
 		if strings.Contains(out, absent) {
 			t.Errorf("unexpected %q:\n%s", absent, out)
+		}
+	}
+	out, errOut, code = runCmd(t, "catalog", "diff", "--format", "json", old, "embedded")
+	var got struct {
+		Domains []struct {
+			Objects []struct {
+				Type       string
+				Added      []any
+				Numbered   []any
+				Deprecated []struct {
+					ID        string
+					OldStatus string `json:"old_status"`
+					NewStatus string `json:"new_status"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitOK || len(got.Domains) != 1 {
+		t.Fatalf("json: exit %d %v %s", code, err, errOut)
+	}
+	for _, k := range got.Domains[0].Objects {
+		switch k.Type {
+		case "data-source":
+			if len(k.Deprecated) != 37 || k.Deprecated[4].ID != "DS0005" || k.Deprecated[4].OldStatus != "active" || k.Deprecated[4].NewStatus != "deprecated" {
+				t.Errorf("data sources %+v", k)
+			}
+		case "data-component":
+			if len(k.Added) != 0 || len(k.Numbered) != 109 {
+				t.Errorf("data components: %d added, %d numbered", len(k.Added), len(k.Numbered))
+			}
 		}
 	}
 }
