@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/huntlint/huntlint/mapper"
 )
@@ -18,6 +19,9 @@ type Report struct {
 	// Checks documents every check of the registry (for SARIF rule help);
 	// nil means Registry().
 	Checks []Check
+	// MaxAge is how old the catalog may be before the report says it is
+	// outdated (catalog max_age); 0 means DefaultMaxAge.
+	MaxAge time.Duration
 }
 
 // Reporter writes a report in one format.

@@ -26,6 +26,9 @@ func (githubReporter) Report(w io.Writer, rep *Report) error {
 			cmd, ghProperty(f.Path), f.Span.Start.Line, f.Span.Start.Column,
 			f.Span.End.Line, f.Span.End.Column, ghProperty("["+f.Check+"]"), ghData(f.Message))
 	}
+	if note := rep.OutdatedNote(); note != "" {
+		fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty("huntlint catalog"), ghData(note))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -16,16 +16,9 @@ type jsonReporter struct{}
 
 type jsonReport struct {
 	Version  int           `json:"version"`
-	Catalog  []jsonRelease `json:"catalog"`
+	Catalog  []catalogRelease `json:"catalog"`
 	Findings []jsonFinding `json:"findings"`
 	Summary  jsonSummary   `json:"summary"`
-}
-
-type jsonRelease struct {
-	Domain  string `json:"domain"`
-	Release string `json:"release"`
-	Source  string `json:"source"`
-	Active  bool   `json:"active"`
 }
 
 type jsonFinding struct {
@@ -67,7 +60,7 @@ func (jsonReporter) Report(w io.Writer, rep *Report) error {
 	res := rep.Result
 	out := jsonReport{
 		Version:  JSONVersion,
-		Catalog:  []jsonRelease{},
+		Catalog:  catalogReleases(rep),
 		Findings: make([]jsonFinding, 0, len(res.Findings)),
 		Summary: jsonSummary{
 			Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
@@ -80,13 +73,6 @@ func (jsonReporter) Report(w io.Writer, rep *Report) error {
 			Fixable: fixable(res.Findings, FixSafe),
 			Unsafe:  fixable(res.Findings, FixUnsafe),
 		},
-	}
-	if rep.Catalog != nil {
-		for _, r := range rep.Catalog.Releases() {
-			out.Catalog = append(out.Catalog, jsonRelease{
-				Domain: string(r.Domain), Release: r.Version, Source: r.Source, Active: rep.Catalog.IsActive(r.Domain),
-			})
-		}
 	}
 	for _, f := range res.Findings {
 		jf := jsonFinding{

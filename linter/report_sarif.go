@@ -45,6 +45,9 @@ func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 	if s.version != "" {
 		run.Tool.Driver.WithVersion(s.version)
 	}
+	// The catalog block of the JSON report: releases, dates, ages and
+	// whether each is older than max_age.
+	run.WithProperties(sarif.NewPropertyBag().Add("catalog", catalogReleases(rep)))
 	checks := rep.Checks
 	if checks == nil {
 		checks = Registry()

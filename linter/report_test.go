@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/xeipuuv/gojsonschema"
@@ -53,9 +54,27 @@ func TestTextReporter(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colours without Color")
 	}
-	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\n")+1:]
-	if !strings.HasPrefix(last, "2 files, 2 rules: ") || !strings.Contains(last, "checked against ATT&CK 18.1") {
-		t.Errorf("summary line %q", last)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	summary, note := lines[len(lines)-2], lines[len(lines)-1]
+	if !strings.HasPrefix(summary, "2 files, 2 rules: ") || !strings.HasSuffix(summary, "(checked against ATT&CK 18.1 of 2025-11-12)") {
+		t.Errorf("summary line %q", summary)
+	}
+	wantNote := "note: the ATT&CK catalog is old: ATT&CK 18.1 was released in November 2025, 13 months ago (more than the 200d of catalog max_age); " +
+		"rules tagged for a newer release get attack-newer-release. Run huntlint catalog update, or pass --catalog with the current bundle"
+	if note != wantNote {
+		t.Errorf("note line\n%q\nwant\n%q", note, wantNote)
+	}
+	if strings.Count(out, "note:") != 1 {
+		t.Error("the outdated note is printed more than once")
+	}
+	// A max_age the catalog is within: no note.
+	rep.MaxAge = 400 * 24 * time.Hour
+	if out := render(t, "text", ReportOptions{}, rep); strings.Contains(out, "note:") {
+		t.Errorf("note within max_age:\n%s", out)
+	}
+	rep.MaxAge = 0
+	if out := render(t, "text", ReportOptions{NoSummary: true}, rep); strings.Contains(out, "note:") {
+		t.Error("note under --quiet")
 	}
 	if col := render(t, "text", ReportOptions{Color: true}, rep); !strings.Contains(col, "\x1b[31merror\x1b[0m") {
 		t.Error("no colour with Color")
@@ -68,8 +87,9 @@ func TestJSONReporter(t *testing.T) {
 	var doc struct {
 		Version int `json:"version"`
 		Catalog []struct {
-			Domain, Release, Source string
-			Active                  bool
+			Domain, Release, Source, Date string
+			Active, Outdated              bool
+			AgeDays                       int `json:"age_days"`
 		} `json:"catalog"`
 		Findings []map[string]any `json:"findings"`
 		Summary  struct {
@@ -82,6 +102,9 @@ func TestJSONReporter(t *testing.T) {
 	}
 	if doc.Version != 1 || len(doc.Catalog) == 0 || doc.Catalog[0].Domain != "enterprise-attack" || !doc.Catalog[0].Active {
 		t.Errorf("header: %+v", doc)
+	}
+	if c := doc.Catalog[0]; c.Date != "2025-11-12" || c.AgeDays != 389 || !c.Outdated {
+		t.Errorf("catalog age: %+v, want 2025-11-12, 389 days, outdated", c)
 	}
 	if doc.Summary.Files != 2 || doc.Summary.Findings != len(doc.Findings) || doc.Summary.BySeverity["error"] == 0 {
 		t.Errorf("summary: %+v", doc.Summary)
@@ -110,6 +133,9 @@ func TestGitHubReporter(t *testing.T) {
 	}
 	if !strings.Contains(out, "::warning file=testdata/attack-tag-style/bad_sentinel.yaml") {
 		t.Error("no warning command")
+	}
+	if n := strings.Count(out, "::notice title=huntlint catalog::the ATT&CK catalog is old: ATT&CK 18.1 was released in November 2025"); n != 1 {
+		t.Errorf("%d outdated notices, want 1:\n%s", n, out)
 	}
 	if got := ghProperty("a,b:c%"); got != "a%2Cb%3Ac%25" {
 		t.Errorf("escape: %s", got)
@@ -140,6 +166,21 @@ func TestSARIFReporter(t *testing.T) {
 		for _, e := range res.Errors() {
 			t.Errorf("official schema: %s", e)
 		}
+	}
+	var props struct {
+		Runs []struct {
+			Properties struct {
+				Catalog []struct {
+					Domain, Date string
+					Outdated     bool
+				} `json:"catalog"`
+			} `json:"properties"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &props); err != nil || len(props.Runs) != 1 || len(props.Runs[0].Properties.Catalog) == 0 {
+		t.Fatalf("SARIF run properties lack the catalog: %v", err)
+	} else if c := props.Runs[0].Properties.Catalog[0]; c.Domain != "enterprise-attack" || c.Date != "2025-11-12" || !c.Outdated {
+		t.Errorf("SARIF catalog block: %+v", c)
 	}
 	run := log.Runs[0]
 	if len(run.Tool.Driver.Rules) != len(Registry()) {

@@ -74,6 +74,9 @@ func (t *textReporter) Report(w io.Writer, rep *Report) error {
 	}
 	if !t.opts.NoSummary {
 		fmt.Fprintf(&b, "%s\n", summaryLine(rep))
+		if note := rep.OutdatedNote(); note != "" {
+			fmt.Fprintf(&b, "%s %s\n", t.paint(ansiBold, "note:"), note)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -143,5 +146,5 @@ func releasesText(rep *Report) string {
 	if rep.Catalog == nil {
 		return ""
 	}
-	return "checked against " + activeReleaseName(rep.Catalog)
+	return "checked against " + releaseDates(rep.Catalog)
 }
