@@ -15,10 +15,10 @@ const JSONVersion = 1
 type jsonReporter struct{}
 
 type jsonReport struct {
-	Version  int           `json:"version"`
+	Version  int              `json:"version"`
 	Catalog  []catalogRelease `json:"catalog"`
-	Findings []jsonFinding `json:"findings"`
-	Summary  jsonSummary   `json:"summary"`
+	Findings []jsonFinding    `json:"findings"`
+	Summary  jsonSummary      `json:"summary"`
 }
 
 type jsonFinding struct {

@@ -254,7 +254,6 @@ func releaseName(cat *mapper.Catalog, d mapper.Domain) string {
 	return mapper.DomainTitle(d) + " " + version
 }
 
-
 // activeReleaseName names the release of every active domain: "ATT&CK 18.1"
 // or "ATT&CK 18.1 and ATT&CK for ICS 18.1".
 func activeReleaseName(cat *mapper.Catalog) string {
