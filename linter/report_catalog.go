@@ -64,7 +64,7 @@ func (rep *Report) OutdatedNote() string {
 		return ""
 	}
 	d, _ := r.Date()
-	return fmt.Sprintf("the ATT&CK catalog is old: %s %s was released in %s, %s ago (more than the %s of catalog max_age); rules tagged for a newer release get attack-newer-release. Run huntlint catalog update, or pass --catalog with the current bundle",
+	return fmt.Sprintf("the catalog is %s %s of %s, %s old (catalog max_age is %s); tags from newer releases are reported as attack-newer-release. Update it with huntlint catalog update, or pass --catalog with the current bundle",
 		mapper.DomainTitle(r.Domain), versionOrUnknown(r.Version), d.Format("January 2006"), mapper.AgeText(age), ageSetting(rep.maxAge()))
 }
 

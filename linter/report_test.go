@@ -59,8 +59,8 @@ func TestTextReporter(t *testing.T) {
 	if !strings.HasPrefix(summary, "2 files, 2 rules: ") || !strings.HasSuffix(summary, "(checked against ATT&CK 18.1 of 2025-11-12)") {
 		t.Errorf("summary line %q", summary)
 	}
-	wantNote := "note: the ATT&CK catalog is old: ATT&CK 18.1 was released in November 2025, 13 months ago (more than the 200d of catalog max_age); " +
-		"rules tagged for a newer release get attack-newer-release. Run huntlint catalog update, or pass --catalog with the current bundle"
+	wantNote := "note: the catalog is ATT&CK 18.1 of November 2025, 13 months old (catalog max_age is 200d); " +
+		"tags from newer releases are reported as attack-newer-release. Update it with huntlint catalog update, or pass --catalog with the current bundle"
 	if note != wantNote {
 		t.Errorf("note line\n%q\nwant\n%q", note, wantNote)
 	}
@@ -134,7 +134,7 @@ func TestGitHubReporter(t *testing.T) {
 	if !strings.Contains(out, "::warning file=testdata/attack-tag-style/bad_sentinel.yaml") {
 		t.Error("no warning command")
 	}
-	if n := strings.Count(out, "::notice title=huntlint catalog::the ATT&CK catalog is old: ATT&CK 18.1 was released in November 2025"); n != 1 {
+	if n := strings.Count(out, "::notice title=huntlint catalog::the catalog is ATT&CK 18.1 of November 2025, 13 months old"); n != 1 {
 		t.Errorf("%d outdated notices, want 1:\n%s", n, out)
 	}
 	if got := ghProperty("a,b:c%"); got != "a%2Cb%3Ac%25" {

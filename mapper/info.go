@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // DomainInfo summarises one loaded domain for `catalog info`.
@@ -17,8 +18,15 @@ type DomainInfo struct {
 	// Texts says whether MITRE's descriptions and detection relationships
 	// are at hand (a full bundle, or the cache's texts file once
 	// Catalog.LoadTexts read it), which `tag` uses as a signal.
-	Texts  bool   `json:"texts"`
-	Counts Counts `json:"counts"`
+	Texts bool `json:"texts"`
+	// Date is the release date (YYYY-MM-DD; see Release.Date), "" when
+	// unknown; AgeDays its age in whole days at Catalog.Now, -1 when
+	// unknown. Outdated is set by the caller when the age is past the
+	// configured max_age.
+	Date     string `json:"date"`
+	AgeDays  int    `json:"age_days"`
+	Outdated bool   `json:"outdated"`
+	Counts   Counts `json:"counts"`
 }
 
 // Counts are object counts of a domain. Techniques and Subtechniques count
@@ -47,7 +55,11 @@ func (c *Catalog) Info() []DomainInfo {
 	var out []DomainInfo
 	for _, d := range c.domains {
 		info := DomainInfo{Domain: d.rel.Domain, Release: d.rel.Version, Source: d.rel.Source, Path: d.rel.Path,
-			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain), Texts: d.hasTexts()}
+			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain), Texts: d.hasTexts(), AgeDays: -1}
+		if t, ok := d.rel.Date(); ok {
+			age, _ := d.rel.Age(c.Now())
+			info.Date, info.AgeDays = t.Format("2006-01-02"), int(age.Hours()/24)
+		}
 		n := &info.Counts
 		n.Tactics = len(d.tactics)
 		for _, o := range d.all {
@@ -109,7 +121,15 @@ func WriteInfoText(w io.Writer, infos []DomainInfo) {
 		}
 		fmt.Fprintf(w, "%s %s (%s; %s)\n", in.Domain, in.Release, state, src)
 		n := in.Counts
+		released := "unknown"
+		if in.Date != "" {
+			released = fmt.Sprintf("%s (%s ago)", in.Date, AgeText(time.Duration(in.AgeDays)*24*time.Hour))
+			if in.Outdated {
+				released += "; outdated: run huntlint catalog update"
+			}
+		}
 		rows := [][2]string{
+			{"released", released},
 			{"modified", in.Modified},
 			{"tactics", fmt.Sprint(n.Tactics)},
 			{"techniques", fmt.Sprint(n.Techniques)},

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/mapper"
 )
 
 // Set by the linker: -ldflags "-X main.version=… -X main.commit=…".
@@ -23,14 +27,36 @@ func (a *app) versionCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			maxAge, err := a.catalogMaxAge()
+			if err != nil {
+				return err
+			}
+			now := cat.Now()
 			for _, r := range cat.Releases() {
 				src := r.Source
 				if r.Path != "" {
 					src += " " + r.Path
+				}
+				if d, ok := r.Date(); ok {
+					age, _ := r.Age(now)
+					src += fmt.Sprintf("; released %s, %s ago", d.Format("2006-01-02"), mapper.AgeText(age))
+					if age > maxAge && cat.IsActive(r.Domain) {
+						src += "; outdated: run huntlint catalog update"
+					}
 				}
 				fmt.Fprintf(a.stdout, "%s %s (%s)\n", r.Domain, r.Version, src)
 			}
 			return nil
 		},
 	}
+}
+
+// catalogMaxAge is the catalog max_age of the nearest .huntlint.hcl, or the
+// default when there is none.
+func (a *app) catalogMaxAge() (time.Duration, error) {
+	cfg, err := linter.ResolveConfig("", ".", linter.CheckIDs(linter.Registry()))
+	if err != nil {
+		return 0, usageErr(err)
+	}
+	return cfg.Catalog.MaxAgeOrDefault(), nil
 }
