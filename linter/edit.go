@@ -2,11 +2,14 @@ package linter
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/rules"
 )
 
 // This file builds byte-range edits on YAML source text from yaml.v3 nodes.
@@ -27,33 +30,14 @@ func NodeOffset(src []byte, n *yaml.Node) (int, bool) {
 }
 
 // PosOffset converts a 1-based line and character column, counted the way
-// yaml.v3 counts them, into a byte offset in src.
+// yaml.v3 counts them, into a byte offset in src. It looks the position up
+// in the line index of src (built once per loaded file), never rescanning
+// the text.
 func PosOffset(src []byte, line, col int) (int, bool) {
 	if line < 1 || col < 1 {
 		return 0, false
 	}
-	i := 0
-	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
-		i = 3
-	}
-	for l := 1; l < line; l++ {
-		j, ok := nextLine(src, i)
-		if !ok {
-			return 0, false
-		}
-		i = j
-	}
-	for c := 1; c < col; c++ {
-		if i >= len(src) || breakLen(src, i) > 0 {
-			return 0, false
-		}
-		_, w := utf8.DecodeRune(src[i:])
-		i += w
-	}
-	if i > len(src) {
-		return 0, false
-	}
-	return i, true
+	return rules.LinesOf(src).Offset(line, col)
 }
 
 // breakLen returns the byte length of the line break at src[i], or 0.
@@ -81,42 +65,29 @@ func breakLen(src []byte, i int) int {
 	return 0
 }
 
-// nextLine returns the offset of the start of the line after the one holding
-// offset i; false when that line is the last one.
-func nextLine(src []byte, i int) (int, bool) {
-	for i < len(src) {
-		if n := breakLen(src, i); n > 0 {
-			return i + n, true
-		}
-		i++
-	}
-	return 0, false
-}
-
 // lineStart returns the offset of the first byte of the line holding offset i.
 func lineStart(src []byte, i int) int {
-	for i > 0 {
-		c := src[i-1]
-		if c == '\n' || c == '\r' {
-			return i
-		}
-		if c == 0x85 && i >= 2 && src[i-2] == 0xC2 {
-			return i
-		}
-		if (c == 0xA8 || c == 0xA9) && i >= 3 && src[i-2] == 0x80 && src[i-3] == 0xE2 {
-			return i
-		}
-		i--
+	if i > 0 && i <= len(src) && src[i-1] == '\r' {
+		return i // right after the CR of a CRLF, as a scan back stops there
 	}
-	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
-		return 3
-	}
-	return 0
+	l := rules.LinesOf(src)
+	s, _ := l.Start(l.Line(i))
+	return s
 }
 
 // lineEnd returns the offset of the line break ending the line that holds
 // offset i (len(src) on the last line) and the break's length.
 func lineEnd(src []byte, i int) (end, brk int) {
+	l := rules.LinesOf(src)
+	if e, n := l.End(l.Line(i)); i <= e {
+		return e, n
+	}
+	return scanLineEnd(src, i) // i stands inside a line break
+}
+
+// scanLineEnd is lineEnd by a scan forward from i, for text that is not a
+// whole file (a slice between two items).
+func scanLineEnd(src []byte, i int) (end, brk int) {
 	for i < len(src) {
 		if n := breakLen(src, i); n > 0 {
 			return i, n
@@ -128,12 +99,12 @@ func lineEnd(src []byte, i int) (end, brk int) {
 
 // fileBreak returns the first line break of src, "\n" when there is none.
 func fileBreak(src []byte) string {
-	for i := range src {
-		if n := breakLen(src, i); n > 0 {
-			return string(src[i : i+n])
-		}
+	l := rules.LinesOf(src)
+	if l.Count() < 2 {
+		return "\n"
 	}
-	return "\n"
+	e, n := l.End(1)
+	return string(src[e : e+n])
 }
 
 // onlyBlank reports whether b holds only spaces and tabs.
@@ -217,16 +188,19 @@ func ScalarExtent(src []byte, n *yaml.Node, flow bool) (start, end int, ok bool)
 	}
 	// Plain scalar: ends before " #", at the line end, and in flow context
 	// before ",", "]", "}" (and ": ").
+	if !flow {
+		return plainExtent(src, n.Value, start, lend)
+	}
 	end = start
 	for i := start; i < lend; i++ {
 		c := src[i]
 		if c == '#' && i > start && (src[i-1] == ' ' || src[i-1] == '\t') {
 			break
 		}
-		if flow && (c == ',' || c == ']' || c == '}' || c == '[' || c == '{') {
+		if c == ',' || c == ']' || c == '}' || c == '[' || c == '{' {
 			break
 		}
-		if flow && c == ':' && (i+1 >= lend || src[i+1] == ' ' || src[i+1] == '\t' || src[i+1] == ',') {
+		if c == ':' && (i+1 >= lend || src[i+1] == ' ' || src[i+1] == '\t' || src[i+1] == ',') {
 			break
 		}
 		end = i + 1
@@ -242,6 +216,30 @@ func ScalarExtent(src []byte, n *yaml.Node, flow bool) (start, end int, ok bool)
 	return start, end, true
 }
 
+// plainExtent finds a plain scalar of value v at src[start:] in block
+// context, where it runs to a comment (" #") or the line end lend, trailing
+// blanks excluded. It reads the value's bytes and the blanks after them, not
+// the rest of the line, so that many lookups on one long line stay linear.
+func plainExtent(src []byte, v string, start, lend int) (int, int, bool) {
+	end := start + len(v)
+	if end > lend || string(src[start:end]) != v || strings.Contains(v, " #") || strings.Contains(v, "\t#") ||
+		strings.HasSuffix(v, " ") || strings.HasSuffix(v, "\t") {
+		return 0, 0, false
+	}
+	for i := end; i < lend; i++ {
+		switch src[i] {
+		case ' ', '\t':
+			continue
+		case '#':
+			if i > end { // after a blank: a comment
+				return start, end, true
+			}
+		}
+		return 0, 0, false
+	}
+	return start, end, true
+}
+
 // quotedReadsBack reports whether the double-quoted text q decodes to v.
 func quotedReadsBack(q []byte, v string) bool {
 	var s string
@@ -251,10 +249,14 @@ func quotedReadsBack(q []byte, v string) bool {
 	return s == v
 }
 
-// seqIndex returns the index of item in seq.Content, or -1.
+// seqIndex returns the index of item in seq.Content, or -1. Items stand in
+// text order, so it looks where item's position falls among them first.
 func seqIndex(seq, item *yaml.Node) int {
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return -1
+	}
+	if i := childAt(seq.Content, item); i >= 0 {
+		return i
 	}
 	for i, c := range seq.Content {
 		if c == item {
@@ -262,6 +264,29 @@ func seqIndex(seq, item *yaml.Node) int {
 		}
 	}
 	return -1
+}
+
+// childAt returns the index of item in cs, found by its position among the
+// nodes cs, which stand in text order; -1 when it is not found that way.
+func childAt(cs []*yaml.Node, item *yaml.Node) int {
+	i := lastAtOrBefore(cs, item)
+	for j := i; j >= 0 && !nodeBefore(cs[j], item); j-- {
+		if cs[j] == item {
+			return j
+		}
+	}
+	return -1
+}
+
+// lastAtOrBefore returns the index of the last node of cs that starts at or
+// before item's position, or -1.
+func lastAtOrBefore(cs []*yaml.Node, item *yaml.Node) int {
+	return sort.Search(len(cs), func(i int) bool { return nodeBefore(item, cs[i]) }) - 1
+}
+
+// nodeBefore reports whether node a starts before node b in the text.
+func nodeBefore(a, b *yaml.Node) bool {
+	return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
 }
 
 // isFlow reports whether seq is written in flow style ([a, b]).
@@ -419,7 +444,7 @@ func deleteBlockItem(src []byte, seq *yaml.Node, idx int) []Edit {
 func blankOrCommentLines(b []byte) bool {
 	i := 0
 	for i < len(b) {
-		e, n := lineEnd(b, i)
+		e, n := scanLineEnd(b, i)
 		if !restIsComment(b[i:e]) {
 			return false
 		}
@@ -581,10 +606,17 @@ func InsertSeqItemBefore(src []byte, seq, before *yaml.Node, text string) []Edit
 	return []Edit{{Start: ls, End: ls, New: line}}
 }
 
-// ParentSeq returns the sequence node that holds item in doc, or nil.
+// ParentSeq returns the sequence node that holds item in doc, or nil. It
+// descends toward item's position (nodes stand in text order), and walks
+// the whole tree only when that fails (nodes without positions).
 func ParentSeq(doc, item *yaml.Node) *yaml.Node {
 	if doc == nil || item == nil {
 		return nil
+	}
+	if item.Line > 0 {
+		if seq := parentByPos(doc, item); seq != nil {
+			return seq
+		}
 	}
 	var found *yaml.Node
 	var walk func(n *yaml.Node, depth int)
@@ -602,4 +634,23 @@ func ParentSeq(doc, item *yaml.Node) *yaml.Node {
 	}
 	walk(doc, 0)
 	return found
+}
+
+// parentByPos finds the sequence holding item by descending from n into the
+// child whose text holds item's position; nil when item is not found so.
+func parentByPos(n, item *yaml.Node) *yaml.Node {
+	for depth := 0; n != nil && depth <= 64; depth++ {
+		if j := childAt(n.Content, item); j >= 0 {
+			if n.Kind == yaml.SequenceNode {
+				return n
+			}
+			return nil
+		}
+		i := lastAtOrBefore(n.Content, item)
+		if i < 0 {
+			return nil
+		}
+		n = n.Content[i]
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -88,66 +87,21 @@ func nodeKindName(n *yaml.Node) string {
 	return "a YAML node"
 }
 
-// srcLineStart returns the byte offset where 1-based line starts in src, or -1.
-func srcLineStart(src []byte, line int) int {
-	if line < 1 {
-		return -1
-	}
-	off := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(src[off:], '\n')
-		if i < 0 {
-			return -1
-		}
-		off += i + 1
-	}
-	return off
-}
-
-// srcLineText returns the text of line starting at off, without the newline.
-func srcLineText(src []byte, off int) []byte {
-	if off < 0 || off > len(src) {
-		return nil
-	}
-	end := bytes.IndexByte(src[off:], '\n')
-	if end < 0 {
-		return src[off:]
-	}
-	return bytes.TrimSuffix(src[off:off+end], []byte{'\r'})
-}
-
-// runeOffset returns the byte offset of the col-th (1-based) character of line.
-func runeOffset(line []byte, col int) int {
-	off := 0
-	for c := 1; c < col && off < len(line); c++ {
-		_, w := utf8.DecodeRune(line[off:])
-		off += w
-	}
-	return off
-}
-
 // posSpan returns a span of width characters on one line, starting at the
-// 1-based line and column, with byte offsets computed from src.
+// 1-based line and column, with byte offsets looked up in the line index of
+// src; the offsets stop at the line's end.
 func posSpan(src []byte, line, col, width int) rules.Span {
 	if width < 1 {
 		width = 1
 	}
 	s := rules.Span{Start: rules.Pos{Line: line, Column: col}, End: rules.Pos{Line: line, Column: col + width}}
-	ls := srcLineStart(src, line)
-	if ls < 0 {
+	l := rules.LinesOf(src)
+	a, ok := l.ClampedOffset(line, col)
+	if !ok {
 		return s
 	}
-	text := srcLineText(src, ls)
-	a := runeOffset(text, col)
-	b := a
-	for i := 0; i < width && b < len(text); i++ {
-		_, w := utf8.DecodeRune(text[b:])
-		b += w
-	}
-	if b == a { // past the end of the line: point at the line end
-		b = a
-	}
-	s.StartOffset, s.EndOffset = ls+a, ls+b
+	b, _ := l.ClampedOffset(line, max(col, 1)+width)
+	s.StartOffset, s.EndOffset = a, b
 	return s
 }
 
@@ -170,12 +124,13 @@ func nodeSpan(r *rules.Rule, n *yaml.Node) rules.Span {
 // scalarWidth returns how many characters the scalar n takes on its first
 // source line.
 func scalarWidth(src []byte, n *yaml.Node) int {
-	ls := srcLineStart(src, n.Line)
-	if ls < 0 {
+	l := rules.LinesOf(src)
+	from, ok := l.ClampedOffset(n.Line, n.Column)
+	if !ok {
 		return utf8.RuneCountInString(n.Value)
 	}
-	text := srcLineText(src, ls)
-	rest := text[runeOffset(text, n.Column):]
+	end, _ := l.End(n.Line)
+	rest := src[from:end]
 	switch {
 	case n.Kind == yaml.AliasNode:
 		return utf8.RuneCountInString(n.Value) + 1
@@ -204,16 +159,17 @@ func scalarWidth(src []byte, n *yaml.Node) int {
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return 1
 	}
-	// Plain scalar: its value's first line, trimmed.
+	// Plain scalar: its value's first line, trimmed, and no more than the
+	// rest of the line (counted only as far as the value reaches).
 	v := n.Value
 	if i := strings.IndexByte(v, '\n'); i >= 0 {
 		v = v[:i]
 	}
 	w := utf8.RuneCountInString(v)
-	if max := utf8.RuneCount(rest); w > max {
-		w = max
+	if len(rest) > 4*w {
+		return w // the line holds more than w characters
 	}
-	return w
+	return min(w, utf8.RuneCount(rest))
 }
 
 // docSpan points at the start of a rule's document (for missing fields with
