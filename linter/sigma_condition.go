@@ -293,6 +293,19 @@ func (p *condParser) aggregation() {
 	}
 }
 
+// selects returns the search identifiers of s (their names are names) that
+// reference r selects; a plain name is one lookup, not a scan, so that a
+// condition naming each of many searches stays linear.
+func (s *sigmaSection) selects(r condRef, names []string) []string {
+	if !r.them && !r.pattern {
+		if s.names[r.text] {
+			return []string{r.text}
+		}
+		return nil
+	}
+	return r.matchIdentifiers(names)
+}
+
 // matchIdentifiers returns the identifiers a reference selects.
 func (r condRef) matchIdentifiers(ids []string) []string {
 	if r.them {

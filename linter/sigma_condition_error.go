@@ -58,7 +58,7 @@ func (sigmaConditionError) Run(ctx *Context) {
 			continue
 		}
 		for _, ref := range refs {
-			if len(ref.matchIdentifiers(names)) > 0 {
+			if len(s.selects(ref, names)) > 0 {
 				continue
 			}
 			sp := scalarSubSpan(ctx.Rule, c, ref.off, len(ref.text))

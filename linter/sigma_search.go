@@ -18,6 +18,7 @@ type sigmaSection struct {
 	CondKey    *yaml.Node   // the condition key node, nil when absent
 	// Parsed holds the parse of each condition, parallel to Conditions.
 	Parsed []parsedCondition
+	names  map[string]bool // the names of Searches
 }
 
 // parsedCondition is one condition's references and syntax error.
@@ -106,6 +107,10 @@ func buildSearchSection(r *rules.Rule) *sigmaSection {
 		}
 		s.Searches = append(s.Searches, key)
 		s.Values = append(s.Values, val)
+		if s.names == nil {
+			s.names = map[string]bool{}
+		}
+		s.names[key.Value] = true
 	}
 	return s
 }

@@ -34,13 +34,21 @@ func (sigmaUnusedSearch) Run(ctx *Context) {
 	}
 	names := s.searchNames()
 	used := make(map[string]bool, len(names))
+	globbed := map[condRef]bool{} // "them" and patterns already applied
 	for i := range s.Conditions {
 		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			return // sigma-condition-error reports it; usage is unknown
 		}
 		for _, ref := range refs {
-			for _, n := range ref.matchIdentifiers(names) {
+			if ref.them || ref.pattern {
+				key := condRef{text: ref.text, them: ref.them, pattern: ref.pattern}
+				if globbed[key] {
+					continue
+				}
+				globbed[key] = true
+			}
+			for _, n := range s.selects(ref, names) {
 				used[n] = true
 			}
 		}
