@@ -16,6 +16,7 @@ import (
 type migrateFlags struct {
 	from, to string
 	diff     bool
+	format   string
 	fileFlags
 }
 
@@ -28,8 +29,11 @@ func (a *app) migrateCommand() *cobra.Command {
 			"release OLD to the release NEW, each a STIX bundle path or 'embedded': objects revoked in NEW\n" +
 			"become their replacement, tactics whose shortname changed are respelled by tactic ID, and\n" +
 			"the tactic tags of techniques that changed tactics follow them when that is unambiguous.\n" +
-			"Everything else that changed (deprecated or removed objects, ambiguous tactics) is listed\n" +
-			"for a human. Files are edited in place, byte for byte outside the references.\n\n" +
+			"Every reference to an object deprecated in NEW (techniques, tactics, groups, software,\n" +
+			"data sources such as attack.ds0005, ...), whether or not OLD had deprecated it already, is\n" +
+			"listed for review as migrate-deprecated, and everything else that cannot be decided (removed\n" +
+			"objects, ambiguous tactics) as migrate-manual. Files are edited in place, byte for byte\n" +
+			"outside the references. --format json writes the plan as one JSON document (docs/fix.md).\n\n" +
 			"Exit status: 0 when everything was migrated, 1 when something needs a human or a file\n" +
 			"could not be migrated, 2 on usage or catalog errors.",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,6 +44,7 @@ func (a *app) migrateCommand() *cobra.Command {
 	f.StringVar(&fl.from, "from", "", "the release the rules are tagged against: a STIX bundle or 'embedded' (required)")
 	f.StringVar(&fl.to, "to", "", "the release to move to: a STIX bundle or 'embedded' (required)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes (for patch -p0 or git apply -p0) and write nothing")
+	f.StringVar(&fl.format, "format", "text", "output format of the plan: text or json")
 	fl.fileFlags.declare(f, "configuration file for include and exclude patterns")
 	return cmd
 }
@@ -70,6 +75,9 @@ func (a *app) migrateCatalog(flag, v string) (*mapper.Catalog, error) {
 }
 
 func (a *app) runMigrate(args []string, fl migrateFlags) error {
+	if err := checkFormat(fl.format); err != nil {
+		return err
+	}
 	from, err := a.migrateCatalog("from", fl.from)
 	if err != nil {
 		return err
@@ -106,20 +114,32 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	// The plan in file order: changes (marked [*]) and what needs a human,
-	// at their positions in the files as they were.
-	human := 0
+	human, deprecated := 0, 0
 	for _, f := range findings {
 		if f.Fix == nil && f.Check != linter.LoadErrorID {
 			human++
+			if f.Check == migrate.CheckDeprecated {
+				deprecated++
+			}
 		}
-		fmt.Fprintln(out, linter.FormatFinding(f))
 	}
-	if err := sum.WriteTextAs(out, fl.diff, "migrated", "would migrate", "reference", "references"); err != nil {
-		return usageErr(err)
-	}
-	if human > 0 {
-		fmt.Fprintf(out, "%d %s a human\n", human, plural(human, "reference needs", "references need"))
+	if fl.format == "json" {
+		if err := migrate.NewReport(findings, sum, from, to, fl.diff).WriteJSON(out); err != nil {
+			return usageErr(err)
+		}
+	} else {
+		// The plan in file order: changes (marked [*]) and what needs a
+		// human, at their positions in the files as they were.
+		for _, f := range findings {
+			fmt.Fprintln(out, linter.FormatFinding(f))
+		}
+		if err := sum.WriteTextAs(out, fl.diff, "migrated", "would migrate", "reference", "references"); err != nil {
+			return usageErr(err)
+		}
+		if human > 0 {
+			fmt.Fprintf(out, "%d %s a human: %d deprecated, %d other\n", human,
+				plural(human, "reference needs", "references need"), deprecated, human-deprecated)
+		}
 	}
 	if human > 0 || len(sum.Errors) > 0 || len(probs) > 0 {
 		return &exitError{code: ExitFindings}

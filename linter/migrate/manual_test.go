@@ -149,7 +149,7 @@ func TestMigrateNeedsHuman(t *testing.T) {
 			[]string{"attack.t1004 (Technique T1004) is revoked in ATT&CK 2.0 without a live replacement (chain T1004); choose its successor by hand"},
 			"  - attack.execution\n  - attack.t1004\n"},
 		{"deprecated", []string{"attack.execution", "attack.t1005"},
-			[]string{"attack.t1005 (Technique T1005) is deprecated in ATT&CK 2.0 without a replacement; choose another technique by hand"},
+			[]string{"warning [migrate-deprecated] attack.t1005 (Technique T1005) is deprecated in ATT&CK 2.0 without a replacement; use a current technique instead, or remove the reference"},
 			"  - attack.execution\n  - attack.t1005\n"},
 		{"ambiguous new tactics", []string{"attack.execution", "attack.t1006"},
 			[]string{"attack.t1006 belongs to Persistence or Discovery in ATT&CK 2.0, which the rule does not list; choose its tactic tags by hand"},

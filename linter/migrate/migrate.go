@@ -2,7 +2,11 @@
 // release to another: revoked objects to their replacements, renamed
 // tactics to their new names (by tactic ID), and tactic tags of techniques
 // that changed tactics, when that is unambiguous. What cannot be decided
-// from the two catalogs is reported for a human.
+// from the two catalogs is reported for a human, and so is every reference
+// to an object deprecated in the new release, whatever its kind (technique,
+// tactic, group, software, campaign, mitigation, data source, data
+// component, detection strategy, analytic, asset) and whether or not the old
+// release had deprecated it already: ATT&CK names no replacement for them.
 //
 // A migration is a list of linter findings: each change carries a safe fix
 // (byte-range edits on the original text), each question for a human has no
@@ -32,6 +36,7 @@ const (
 	CheckTacticRenamed = "migrate-tactic-renamed" // a tactic whose shortname or name changed
 	CheckTacticMoved   = "migrate-tactic-moved"   // a tactic tag following its technique to another tactic
 	CheckManual        = "migrate-manual"         // needs a human: no fix
+	CheckDeprecated    = "migrate-deprecated"     // an object deprecated in the new release: no fix, needs a human
 )
 
 // Options name the two releases.
@@ -99,11 +104,51 @@ func (p *planner) release(c *mapper.Catalog, d mapper.Domain) string {
 }
 
 func (p *planner) note(ref *rules.Ref, format string, args ...any) {
+	p.noteAs(CheckManual, ref, format, args...)
+}
+
+func (p *planner) noteAs(check string, ref *rules.Ref, format string, args ...any) {
 	p.manual = append(p.manual, linter.Finding{
-		Check: CheckManual, Severity: linter.SeverityWarning, Path: p.r.Path, Span: ref.Span, Rule: p.r,
+		Check: check, Severity: linter.SeverityWarning, Path: p.r.Path, Span: ref.Span, Rule: p.r,
 		Message: fmt.Sprintf(format, args...),
 	})
 }
+
+// deprecated lists a reference to cur, deprecated in the new release, for
+// review; old is the object in the old release (nil when it has none).
+func (p *planner) deprecated(ref *rules.Ref, old, cur *mapper.Object) {
+	rel := p.release(p.to, cur.Domain)
+	since := ""
+	if old != nil && old.Status == mapper.StatusDeprecated {
+		if was := p.release(p.from, old.Domain); was != rel {
+			since = fmt.Sprintf(" (deprecated already in %s)", was)
+		}
+	}
+	kind := typeWords(cur.Type)
+	todo := fmt.Sprintf("use a current %s instead, or remove the reference", kind)
+	if !p.hasLive(cur.Domain, cur.Type) {
+		todo = fmt.Sprintf("%s has no live %s left: remove the reference", rel, kind)
+	}
+	name := cur.Name
+	if cur.Type == mapper.TypeTactic {
+		name = cur.ID + " " + cur.Name
+	}
+	p.noteAs(CheckDeprecated, ref, "%s (%s) is deprecated in %s without a replacement%s; %s",
+		ref.Text, name, rel, since, todo)
+}
+
+// hasLive reports whether the new release has a live object of type t in d.
+func (p *planner) hasLive(d mapper.Domain, t mapper.ObjectType) bool {
+	for _, o := range p.to.Objects(d, t) {
+		if o.Status == mapper.StatusActive {
+			return true
+		}
+	}
+	return false
+}
+
+// typeWords names an object type in a message: "data source".
+func typeWords(t mapper.ObjectType) string { return strings.ReplaceAll(string(t), "-", " ") }
 
 func (p *planner) set(ref *rules.Ref, text, check, msg string) {
 	if text == "" || text == ref.Text {
@@ -122,10 +167,29 @@ func structured(ref *rules.Ref) bool {
 }
 
 var refTypes = map[rules.RefKind]mapper.ObjectType{
-	rules.RefTechnique: mapper.TypeTechnique,
-	rules.RefGroup:     mapper.TypeGroup,
-	rules.RefSoftware:  mapper.TypeSoftware,
-	rules.RefCampaign:  mapper.TypeCampaign,
+	rules.RefTechnique:  mapper.TypeTechnique,
+	rules.RefGroup:      mapper.TypeGroup,
+	rules.RefSoftware:   mapper.TypeSoftware,
+	rules.RefCampaign:   mapper.TypeCampaign,
+	rules.RefMitigation: mapper.TypeMitigation,
+	rules.RefDataSource: mapper.TypeDataSource,
+}
+
+// objectType is the type of object a reference other than a tactic names:
+// from its kind, else from its ID's prefix ("attack.dc0001" is a data
+// component); empty when it is no well-formed ATT&CK ID.
+func objectType(ref *rules.Ref) mapper.ObjectType {
+	if t, ok := refTypes[ref.Kind]; ok {
+		return t
+	}
+	if ref.Kind != rules.RefUnknown {
+		return ""
+	}
+	t, ok := mapper.IDType(ref.Value)
+	if !ok || t == mapper.TypeTactic || !mapper.ValidID(t, ref.Value) {
+		return ""
+	}
+	return t
 }
 
 func (p *planner) run() {
@@ -133,14 +197,15 @@ func (p *planner) run() {
 	var tactics []tactic
 	for i := range p.r.Attack {
 		ref := &p.r.Attack[i]
-		switch {
-		case ref.Kind == rules.RefTactic:
+		if ref.Kind == rules.RefTactic {
 			if t, ok := p.tactic(ref); ok && structured(ref) {
 				tactics = append(tactics, t)
 			}
-		case refTypes[ref.Kind] != "":
-			t, ok := p.object(ref, refTypes[ref.Kind])
-			if ok && ref.Kind == rules.RefTechnique && structured(ref) {
+			continue
+		}
+		if typ := objectType(ref); typ != "" {
+			t, ok := p.object(ref, typ)
+			if ok && typ == mapper.TypeTechnique && structured(ref) {
 				techs = append(techs, t)
 			}
 		}
@@ -180,7 +245,9 @@ func (p *planner) dedupe(techs []tech) {
 	}
 }
 
-// object maps a technique, group, software or campaign reference.
+// object maps a reference to an object other than a tactic: a revoked one
+// to its replacement; a deprecated one, or one missing from the new release,
+// is listed for a human.
 func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
 	old, inOld := p.from.Get(typ, ref.Value)
 	cur, inNew := p.to.Get(typ, ref.Value)
@@ -199,6 +266,11 @@ func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
 				ref.Text, cur.Name, p.release(p.to, cur.Domain), chainText(chain))
 			return tech{}, false
 		}
+		if final.Status == mapper.StatusDeprecated {
+			p.noteAs(CheckDeprecated, ref, "%s (%s) is revoked in %s by %s (%s), which is deprecated without a replacement; use a current %s instead, or remove the reference",
+				ref.Text, cur.Name, p.release(p.to, cur.Domain), final.ID, final.Name, typeWords(typ))
+			return tech{}, false
+		}
 		text := respellID(ref, final)
 		if text == "" {
 			p.note(ref, "%s (%s) is revoked in %s; replace it with %s (%s) by hand", ref.Text, cur.Name, p.release(p.to, cur.Domain), final.ID, final.Name)
@@ -206,9 +278,8 @@ func (p *planner) object(ref *rules.Ref, typ mapper.ObjectType) (tech, bool) {
 		}
 		p.set(ref, text, CheckRevoked, fmt.Sprintf("%s (%s) is revoked in %s; replaced by %s (%s)",
 			ref.Text, cur.Name, p.release(p.to, cur.Domain), text, final.Name))
-	} else if cur.Status == mapper.StatusDeprecated && (old == nil || old.Status != mapper.StatusDeprecated) {
-		p.note(ref, "%s (%s) is deprecated in %s without a replacement; choose another %s by hand",
-			ref.Text, cur.Name, p.release(p.to, cur.Domain), typ)
+	} else if cur.Status == mapper.StatusDeprecated {
+		p.deprecated(ref, old, cur)
 	}
 	if old != nil && old.Status == mapper.StatusRevoked {
 		if f, _ := p.from.Resolve(old); f != nil {
@@ -240,6 +311,9 @@ func (p *planner) tactic(ref *rules.Ref) (tactic, bool) {
 	if !ok {
 		// Already in the new release's spelling (a second run).
 		if cur, ok := p.to.Tactic(ref.Value); ok {
+			if cur.Status == mapper.StatusDeprecated {
+				p.deprecated(ref, nil, cur)
+			}
 			return tactic{ref: ref, id: cur.ID}, true
 		}
 		return tactic{}, false
@@ -253,6 +327,10 @@ func (p *planner) tactic(ref *rules.Ref) (tactic, bool) {
 			p.note(ref, "tactic %s (%s) is not in %s; choose the tactic by hand", old.ID, old.Name, p.release(p.to, old.Domain))
 		}
 		return tactic{}, false
+	}
+	if cur.Status == mapper.StatusDeprecated {
+		p.deprecated(ref, old, cur)
+		return tactic{ref: ref, id: cur.ID}, true
 	}
 	if cur.Status != mapper.StatusActive {
 		p.note(ref, "tactic %s (%s) is %s in %s; choose the tactic by hand", cur.ID, cur.Name, cur.Status, p.release(p.to, cur.Domain))
