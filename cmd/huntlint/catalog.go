@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"os/signal"
+	"path"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -221,17 +226,31 @@ deprecated or reactivated; techniques also as moved between tactics.`,
 
 func (a *app) catalogUpdateCommand() *cobra.Command {
 	var (
-		format string
-		urls   []string
+		format      string
+		urls        []string
+		from        []string
+		maxDownload = sizeFlag(mapper.DefaultMaxDownloadSize)
+		maxExpanded = sizeFlag(mapper.DefaultMaxExpandedSize)
 	)
 	cmd := &cobra.Command{
 		Use:   "update",
-		Short: "Download the current ATT&CK release from MITRE into the user cache",
+		Short: "Download the current ATT&CK release from MITRE (or import bundles) into the user cache",
 		Long: `Update downloads MITRE's published ATT&CK STIX bundles over HTTPS (every
 domain, or the --domain ones; --url replaces the built-in addresses), validates
 each, and stores it in the user cache (` + "`os.UserCacheDir()/huntlint`" + `), replacing
 the old file only when the new one is valid. Later runs use the newer of the
-cache and the embedded catalog unless --offline or --catalog is given.`,
+cache and the embedded catalog unless --offline or --catalog is given.
+
+--from imports bundles instead, for machines that cannot reach MITRE: a file
+(.json or .json.gz, STIX 2.0 or 2.1), a folder (every .json and .json.gz in
+it; the newest release of each domain), or an https:// mirror (a bundle URL,
+or a copy of MITRE's attack-stix-data layout: URL/enterprise-attack/
+enterprise-attack.json, ...). Each is validated as a download is.
+
+Every hop of a download must be https, redirects included. A download stops
+past --max-download-size bytes, a bundle past --max-expanded-size bytes of
+JSON after gunzip, a server that does not answer within 30 seconds or sends
+nothing for 30 seconds. On any failure the cache is unchanged.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
@@ -241,11 +260,14 @@ cache and the embedded catalog unless --offline or --catalog is given.`,
 			if err != nil {
 				return err
 			}
-			uo := mapper.UpdateOptions{URLs: urls, Domains: opts.Domains, CacheDir: opts.CacheDir}
+			uo := mapper.UpdateOptions{URLs: urls, From: from, Domains: opts.Domains, CacheDir: opts.CacheDir, Release: opts.Release,
+				MaxDownloadSize: int64(maxDownload), MaxExpandedSize: int64(maxExpanded), Client: updateClient}
 			if catalogIsTTY(a.stderr) && format == "text" {
 				uo.Progress = a.progressBar
 			}
-			res, err := mapper.Update(cmd.Context(), uo)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			res, err := mapper.Update(ctx, uo)
 			if format == "json" {
 				if res == nil {
 					res = []mapper.UpdateResult{}
@@ -256,13 +278,20 @@ cache and the embedded catalog unless --offline or --catalog is given.`,
 					return werr
 				}
 			} else {
+				w := summaryWriter(cmd, a.stdout)
 				for _, r := range res {
 					prev := "none before"
 					if r.Previous != "" {
 						prev = "was " + r.Previous
 					}
-					fmt.Fprintf(summaryWriter(cmd, a.stdout), "%s %s stored in %s (%s)\n", r.Domain, r.Release, r.Path, prev)
+					fmt.Fprintf(w, "%s %s stored in %s (%s)\n", r.Domain, r.Release, r.Path, prev)
+					for _, s := range r.Skipped {
+						fmt.Fprintf(w, "  skipped %s: an older %s release\n", s, r.Domain)
+					}
 				}
+			}
+			if ctx.Err() != nil && err != nil {
+				return &exitError{code: exitInterrupted, err: err}
 			}
 			if err != nil {
 				return usageErr(err)
@@ -272,20 +301,73 @@ cache and the embedded catalog unless --offline or --catalog is given.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringArrayVar(&urls, "url", nil, "STIX bundle URL to download instead of MITRE's default ones; repeatable")
+	cmd.Flags().StringArrayVar(&from, "from", nil, "import bundles instead of downloading from MITRE: a file, a folder of bundles or an https:// mirror; repeatable")
+	cmd.Flags().Var(&maxDownload, "max-download-size", "most bytes one download may send (as received, gzip included)")
+	cmd.Flags().Var(&maxExpanded, "max-expanded-size", "most bytes of JSON one bundle may hold after gunzip")
 	return cmd
 }
 
-// progressBar draws a download progress bar on stderr.
+// sizeFlag is a byte size flag: "64MiB", "512M", "100000000".
+type sizeFlag int64
+
+func (s *sizeFlag) String() string {
+	n := int64(*s)
+	for _, u := range []struct {
+		unit string
+		mult int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.mult && n%u.mult == 0 {
+			return fmt.Sprintf("%d%s", n/u.mult, u.unit)
+		}
+	}
+	return fmt.Sprint(n)
+}
+
+func (s *sizeFlag) Set(v string) error {
+	n, err := mapper.ParseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeFlag(n)
+	return nil
+}
+
+func (s *sizeFlag) Type() string { return "size" }
+
+// progressBar draws a download progress bar on stderr, within 80 columns.
 func (a *app) progressBar(url string, size int64) (io.Writer, func()) {
 	bar := progressbar.NewOptions64(size,
-		progressbar.OptionSetDescription(url),
+		progressbar.OptionSetDescription(progressLabel(url, size)),
 		progressbar.OptionSetWriter(a.stderr),
 		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetWidth(20),
+		progressbar.OptionSetWidth(16),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
 	return bar, func() { _ = bar.Finish() }
+}
+
+// progressLabel names a download in a few columns: the bundle's file name
+// without its extension (the domain, for MITRE's URLs), at most 17
+// characters, and the size when known: "enterprise-attack 47.1 MB".
+func progressLabel(rawURL string, size int64) string {
+	name := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		name = path.Base(u.Path)
+		if name == "/" || name == "." {
+			name = u.Hostname()
+		}
+	}
+	for _, ext := range []string{".gz", ".json"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	if r := []rune(name); len(r) > 17 {
+		name = string(r[:16]) + "…"
+	}
+	if size >= 0 {
+		name += fmt.Sprintf(" %.1f MB", float64(size)/1e6)
+	}
+	return name
 }
 
 // catalogIsTTY reports whether w is a terminal (for the progress bar).

@@ -202,7 +202,8 @@ func (a *app) lintConfig(configFlag string) (*linter.Config, *mapper.Catalog, er
 }
 
 // openLintCatalog opens the catalog of the global flags, completed by the
-// configuration's catalog block where the flags say nothing.
+// configuration's catalog block where the flags say nothing, refreshed first
+// when its auto_update (or HUNTLINT_CATALOG_AUTO_UPDATE) says so.
 func (a *app) openLintCatalog(cfg *linter.Config) (*mapper.Catalog, error) {
 	opts, err := a.catalogOptions()
 	if err != nil {
@@ -217,6 +218,9 @@ func (a *app) openLintCatalog(cfg *linter.Config) (*mapper.Catalog, error) {
 		}
 	}
 	opts.Offline = opts.Offline || cfg.Catalog.Offline
+	if err := a.autoUpdate(opts, cfg.Catalog.AutoUpdate); err != nil {
+		return nil, err
+	}
 	cat, err := mapper.Open(opts)
 	if err != nil {
 		where := ""

@@ -152,10 +152,14 @@ func (a *app) catalogOptions() (mapper.Options, error) {
 	return opts, nil
 }
 
-// openCatalog opens the catalog the global flags describe.
+// openCatalog opens the catalog the global flags describe, refreshed first
+// when HUNTLINT_CATALOG_AUTO_UPDATE says so.
 func (a *app) openCatalog() (*mapper.Catalog, error) {
 	opts, err := a.catalogOptions()
 	if err != nil {
+		return nil, err
+	}
+	if err := a.autoUpdate(opts, 0); err != nil {
 		return nil, err
 	}
 	cat, err := mapper.Open(opts)

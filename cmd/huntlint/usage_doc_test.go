@@ -82,7 +82,8 @@ func usageDoc(root *cobra.Command) string {
 	b.WriteString("`HUNTLINT_<FLAG>`. List flags take comma-separated values; booleans take `true` or `false`.\n")
 	b.WriteString("The global flags read `HUNTLINT_CATALOG`, `HUNTLINT_DOMAIN`, `HUNTLINT_OFFLINE`,\n")
 	b.WriteString("`HUNTLINT_LOG_LEVEL`, `HUNTLINT_LOG_FORMAT` and `HUNTLINT_QUIET`. A bad value is a usage error\n")
-	b.WriteString("that names the variable.\n\n")
+	b.WriteString("that names the variable. `HUNTLINT_CATALOG_AUTO_UPDATE` (`7d`, `36h`, or `off`) overrides the\n")
+	b.WriteString("configuration's `catalog { auto_update }`: see [auto-update](catalog.md#auto-update).\n\n")
 	b.WriteString("| variable | flag | also |\n| --- | --- | --- |\n")
 	var last *EnvVar
 	for _, v := range EnvVars(root) {
