@@ -3,6 +3,7 @@ package repotest
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,6 +97,7 @@ func (r *actionRun) expand(s string) string {
 // run runs every step of the action.
 func (r *actionRun) run(a action) {
 	summary := filepath.Join(r.temp, "summary.md")
+	proxy := refusingProxy(r.t)
 	for i, s := range a.Runs.Steps {
 		if !r.cond(s.If) {
 			r.skipped = append(r.skipped, s.Name)
@@ -112,10 +114,15 @@ func (r *actionRun) run(a action) {
 		out := filepath.Join(r.temp, fmt.Sprintf("output-%d", i))
 		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", s.Run)
 		cmd.Dir = r.workdir
+		// The catalog update step must not leave the machine: every https
+		// request goes to a proxy port on 127.0.0.1 that refuses, as on a
+		// runner without network, and the cache is the test's.
 		env := append(os.Environ(),
 			"PATH="+r.binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"GITHUB_OUTPUT="+out, "GITHUB_STEP_SUMMARY="+summary, "GITHUB_PATH="+filepath.Join(r.temp, "path"),
-			"RUNNER_TEMP="+r.temp, "NO_COLOR=1", "SOURCE_DATE_EPOCH=1795910400")
+			"RUNNER_TEMP="+r.temp, "NO_COLOR=1", "SOURCE_DATE_EPOCH=1795910400",
+			"XDG_CACHE_HOME="+filepath.Join(r.temp, "cache"), "HOME="+r.temp,
+			"HTTPS_PROXY="+proxy, "https_proxy="+proxy, "NO_PROXY=", "no_proxy=", "HUNTLINT_CATALOG_AUTO_UPDATE=")
 		for k, v := range s.Env {
 			env = append(env, k+"="+r.expand(v))
 		}
@@ -142,6 +149,19 @@ func (r *actionRun) run(a action) {
 	if data, err := os.ReadFile(summary); err == nil {
 		r.summary = string(data)
 	}
+}
+
+// refusingProxy is the URL of a port on 127.0.0.1 that refuses
+// connections.
+func refusingProxy(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
 }
 
 // git runs git in dir.
@@ -241,6 +261,13 @@ func TestActionRunsOnPullRequest(t *testing.T) {
 	if got := r.outputs["lint"]["exit-code"]; got != "1" {
 		t.Errorf("output exit-code %q, want 1", got)
 	}
+	// The catalog update runs by default; without network it warns in one
+	// line naming the host, and the lint runs on the embedded catalog.
+	if !strings.Contains(strings.Join(r.ran, ","), "Update the ATT&CK catalog") ||
+		strings.Count(logs, "huntlint: cannot reach raw.githubusercontent.com (") != 1 ||
+		!strings.Contains(logs, "::warning title=huntlint catalog update::the ATT&CK catalog could not be updated") {
+		t.Errorf("the catalog update did not run, or did not warn once:\n%s", logs)
+	}
 	if !strings.Contains(logs, "::error file=rules/run_key.yml,line=9,col=7") || !strings.Contains(logs, "attack.t1060 was revoked") {
 		t.Errorf("no GitHub annotation for the revoked tag in the log:\n%s", logs)
 	}
@@ -274,8 +301,9 @@ func TestActionRunsOnPullRequest(t *testing.T) {
 		t.Errorf("the base worktree was left behind:\n%s", out)
 	}
 
-	// fail-on never passes; no SARIF, no layer when not asked.
-	r = newRun(map[string]string{"paths": "rules", "fail-on": "never", "upload-sarif": "false"})
+	// fail-on never passes; no SARIF, no layer, no catalog update when not
+	// asked.
+	r = newRun(map[string]string{"paths": "rules", "fail-on": "never", "upload-sarif": "false", "catalog-update": "false"})
 	if err := os.Remove(filepath.Join(work, "huntlint.sarif")); err != nil {
 		t.Fatal(err)
 	}
@@ -288,6 +316,9 @@ func TestActionRunsOnPullRequest(t *testing.T) {
 	}
 	if r.summary != "" {
 		t.Errorf("no layer asked, yet a summary:\n%s", r.summary)
+	}
+	if !strings.Contains(strings.Join(r.skipped, ","), "Update the ATT&CK catalog") {
+		t.Errorf("catalog-update false still updated: skipped %q", r.skipped)
 	}
 }
 
