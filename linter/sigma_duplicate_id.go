@@ -49,6 +49,24 @@ type occurrence struct {
 // its own value, naming the other places.
 func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, key func(string) string,
 	report func(Finding), msg func(value, others string) string) {
+	for _, g := range duplicateGroups(rs, f, field, key) {
+		for i, o := range g {
+			var others []string
+			for j, p := range g {
+				if j != i {
+					others = append(others, fmt.Sprintf("%s:%d", p.rule.Path, p.node.Line))
+				}
+			}
+			report(Finding{Check: d.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
+				Message: msg(o.node.Value, strings.Join(others, ", "))})
+		}
+	}
+}
+
+// duplicateGroups groups the rules of format f by the scalar value of field
+// (normalised by key) and returns the groups of two or more, in the order
+// their values first appear, each sorted by path and line.
+func duplicateGroups(rs []*rules.Rule, f rules.Format, field string, key func(string) string) [][]occurrence {
 	groups := map[string][]occurrence{}
 	var order []string
 	// Rules merged from one Sigma 1 collection ("action: global") share the
@@ -78,6 +96,7 @@ func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, ke
 		}
 		groups[k] = append(groups[k], occurrence{r, v})
 	}
+	var out [][]occurrence
 	for _, k := range order {
 		g := groups[k]
 		if len(g) < 2 {
@@ -89,15 +108,7 @@ func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, ke
 			}
 			return g[i].node.Line < g[j].node.Line
 		})
-		for i, o := range g {
-			var others []string
-			for j, p := range g {
-				if j != i {
-					others = append(others, fmt.Sprintf("%s:%d", p.rule.Path, p.node.Line))
-				}
-			}
-			report(Finding{Check: d.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
-				Message: msg(o.node.Value, strings.Join(others, ", "))})
-		}
+		out = append(out, g)
 	}
+	return out
 }

@@ -16,7 +16,8 @@ var sigmaDuplicateTitleDoc = &Doc{
 	Severity: SeverityWarning,
 	Summary:  "two Sigma rules of the set share one title",
 	Why: "The title is what an analyst sees in the alert queue. Two rules with one title produce alerts that cannot be " +
-		"told apart, and usually mean a copied rule that was not renamed. Each place is reported.",
+		"told apart, and usually mean a copied rule that was not renamed. Each place is reported, naming the first " +
+		"rule with the title (the second, at the first) and how many more share it.",
 	Bad:     "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution\n",
 	Good:    "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution From Office\n",
 	Formats: []rules.Format{rules.FormatSigma},
@@ -27,9 +28,26 @@ func (sigmaDuplicateTitle) Doc() *Doc { return sigmaDuplicateTitleDoc }
 // Run does nothing per rule; the check looks across the set.
 func (sigmaDuplicateTitle) Run(*Context) {}
 
+// RunSet reports each rule of a group sharing a title. A message names one
+// other place and counts the rest, so that the output grows with the number
+// of rules, not with its square.
 func (sigmaDuplicateTitle) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, rules.FormatSigma, "title", sigmaDuplicateTitleDoc, func(v string) string { return v }, report,
-		func(v, others string) string {
-			return fmt.Sprintf("title %q is also used by %s; make the titles tell the rules apart", v, others)
-		})
+	for _, g := range duplicateGroups(rs, rules.FormatSigma, "title", func(v string) string { return v }) {
+		for i, o := range g {
+			other := g[0] // the first holder, by path and line
+			if i == 0 {
+				other = g[1]
+			}
+			more := ""
+			switch n := len(g) - 2; {
+			case n == 1:
+				more = " and 1 other rule"
+			case n > 1:
+				more = fmt.Sprintf(" and %d other rules", n)
+			}
+			report(Finding{Check: sigmaDuplicateTitleDoc.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
+				Message: fmt.Sprintf("title %q is also used by %s:%d%s; make the titles tell the rules apart",
+					o.node.Value, other.rule.Path, other.node.Line, more)})
+		}
+	}
 }
