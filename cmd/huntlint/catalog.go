@@ -62,7 +62,14 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			maxAge, err := a.catalogMaxAge()
+			if err != nil {
+				return err
+			}
 			infos := cat.Info()
+			for i := range infos {
+				infos[i].Outdated = infos[i].AgeDays >= 0 && time.Duration(infos[i].AgeDays)*24*time.Hour > maxAge
+			}
 			if format == "json" {
 				return writeJSON(a.stdout, struct {
 					Domains []mapper.DomainInfo `json:"domains"`

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -154,8 +155,66 @@ func TestCatalogDiff(t *testing.T) {
 
 func TestVersionShowsReleases(t *testing.T) {
 	out, _, code := runCmd(t, "version", "--offline")
-	if code != ExitOK || !strings.Contains(out, "enterprise-attack 18.1 (embedded)\n") {
+	if code != ExitOK || !strings.Contains(out, "enterprise-attack 18.1 (embedded; released 2025-11-12, 13 months ago; outdated: run huntlint catalog update)\n") ||
+		!strings.Contains(out, "mobile-attack 18.1 (embedded; released 2025-11-13, 13 months ago)\n") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestCatalogAge: catalog info gives each domain's release date and age,
+// and says it is outdated past the configuration's max_age (200 days by
+// default).
+func TestCatalogAge(t *testing.T) {
+	type info struct {
+		Domains []struct {
+			Domain, Date string
+			AgeDays      int `json:"age_days"`
+			Outdated     bool
+		} `json:"domains"`
+	}
+	read := func() info {
+		t.Helper()
+		out, errOut, code := runCmd(t, "catalog", "info", "--offline", "--format", "json")
+		var got info
+		if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitOK || len(got.Domains) != 3 {
+			t.Fatalf("exit %d %v: %s", code, err, errOut)
+		}
+		return got
+	}
+	t.Chdir(t.TempDir())
+	d := read().Domains[0]
+	if d.Domain != "enterprise-attack" || d.Date != "2025-11-12" || d.AgeDays != 389 || !d.Outdated {
+		t.Errorf("default max_age: %+v", d)
+	}
+	if err := os.WriteFile(".huntlint.hcl", []byte("catalog {\n  max_age = \"400d\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d := read().Domains[0]; d.Outdated {
+		t.Errorf("outdated within max_age 400d: %+v", d)
+	}
+	out, _, _ := runCmd(t, "catalog", "info", "--offline")
+	if !strings.Contains(out, "  released:             2025-11-12 (13 months ago)\n") {
+		t.Errorf("text:\n%s", out)
+	}
+	// lint reads the same max_age: no outdated note within it, one past it.
+	rule := "title: t\nlogsource:\n    category: process_creation\ndetection:\n    s:\n        Image: x\n    condition: s\ntags:\n    - attack.execution\n    - attack.t1059\n"
+	if err := os.WriteFile("r.yml", []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := runCmd(t, "lint", "--offline", "r.yml"); strings.Contains(out, "note:") {
+		t.Errorf("lint within max_age 400d:\n%s", out)
+	}
+	if err := os.WriteFile(".huntlint.hcl", []byte("catalog {\n  max_age = \"30d\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := runCmd(t, "lint", "--offline", "r.yml"); strings.Count(out, "note: the catalog is ATT&CK 18.1 of November 2025, 13 months old (catalog max_age is 30d)") != 1 {
+		t.Errorf("lint past max_age 30d:\n%s", out)
+	}
+	if err := os.WriteFile(".huntlint.hcl", []byte("catalog {\n  max_age = \"soon\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCmd(t, "catalog", "info", "--offline"); code != ExitUsage || !strings.Contains(errOut, `.huntlint.hcl:2:13: invalid age "soon"`) {
+		t.Errorf("broken max_age: exit %d: %s", code, errOut)
 	}
 }
 

@@ -173,7 +173,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if toFile {
 		out = &buf
 	}
-	if err = rep.Report(out, &linter.Report{Result: res, Catalog: cat}); err != nil {
+	if err = rep.Report(out, &linter.Report{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}); err != nil {
 		return usageErr(fmt.Errorf("write report: %w", err))
 	}
 	if toFile {

@@ -137,7 +137,7 @@ func (a *app) setup() error {
 
 // catalogOptions turns the global flags into catalog options.
 func (a *app) catalogOptions() (mapper.Options, error) {
-	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline, Release: a.release}
+	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline, Release: a.release, Now: clock}
 	for _, d := range a.domains {
 		for _, s := range strings.Split(d, ",") {
 			s = strings.TrimSpace(s)
