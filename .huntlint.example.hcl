@@ -14,6 +14,14 @@ catalog {
 
   # Never use the download cache of `huntlint catalog update`.
   offline = false
+
+  # How old the catalog may be before lint says so (ATT&CK ships a release
+  # about every six months).
+  max_age = "200d"
+
+  # Refresh the download cache when it is older than this and the network
+  # answers within a few seconds; otherwise use the cache or embedded catalog.
+  # auto_update = "7d"
 }
 
 # Which files to lint under the given paths (doublestar patterns).
