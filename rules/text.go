@@ -45,9 +45,11 @@ const markStep = 64
 // the characters from the line start.
 const shortRun = 4 * markStep
 
-// indexStats counts the work of line indexes while a test watches.
+// indexStats counts the work of line indexes while a test watches: tables
+// built and the bytes they scanned, LinesOf calls that found no table,
+// column conversions and the bytes they decoded.
 type indexStats struct {
-	builds, scanned, decoded, misses atomic.Int64
+	builds, scanned, misses, lookups, decoded atomic.Int64
 }
 
 var stats atomic.Pointer[indexStats]
@@ -120,6 +122,7 @@ func (t *lineTable) runeNo(src []byte, off int) int {
 // runes returns the number of characters in src[from:to]; from starts a
 // character.
 func (t *lineTable) runes(src []byte, from, to int) int {
+	t.lookup()
 	if t.ascii {
 		return to - from
 	}
@@ -133,6 +136,7 @@ func (t *lineTable) runes(src []byte, from, to int) int {
 // advance returns the offset n characters after offset from (which starts a
 // character), and false when src ends before them.
 func (t *lineTable) advance(src []byte, from, n int) (int, bool) {
+	t.lookup()
 	if t.ascii {
 		if from+n > len(src) {
 			return len(src), false
@@ -153,6 +157,12 @@ func (t *lineTable) advance(src []byte, from, n int) (int, bool) {
 	}
 	t.decoded(from - start)
 	return from, n == 0
+}
+
+func (t *lineTable) lookup() {
+	if s := stats.Load(); s != nil {
+		s.lookups.Add(1)
+	}
 }
 
 func (t *lineTable) decoded(n int) {
