@@ -58,11 +58,16 @@ type condError struct {
 
 // condParser parses one condition string.
 type condParser struct {
-	toks []condTok
-	pos  int
-	refs []condRef
-	err  *condError
+	toks  []condTok
+	pos   int
+	refs  []condRef
+	err   *condError
+	depth int // nesting of parentheses and "not"
 }
+
+// maxCondDepth bounds the nesting of a condition, so that a hostile one
+// ("((((…") fails with a finding instead of exhausting the stack.
+const maxCondDepth = 200
 
 func lexCondition(s string) ([]condTok, *condError) {
 	var toks []condTok
@@ -183,16 +188,32 @@ func (p *condParser) and() {
 func (p *condParser) not() {
 	if t := p.peek(); t.kind == condWord && t.text == "not" {
 		p.next()
-		p.not()
+		if p.nest(t) {
+			p.not()
+			p.depth--
+		}
 		return
 	}
 	p.primary()
+}
+
+// nest enters one more level of nesting at t, failing past maxCondDepth.
+func (p *condParser) nest(t condTok) bool {
+	if p.depth++; p.depth > maxCondDepth {
+		p.fail(t, fmt.Sprintf("the condition nests more than %d levels of parentheses and \"not\"; simplify it", maxCondDepth))
+		return false
+	}
+	return true
 }
 
 func (p *condParser) primary() {
 	t := p.next()
 	switch t.kind {
 	case condLParen:
+		if !p.nest(t) {
+			return
+		}
+		defer func() { p.depth-- }()
 		p.expr()
 		if p.err != nil {
 			return
