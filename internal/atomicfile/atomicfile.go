@@ -1,51 +1,137 @@
-// Package atomicfile replaces files so that a reader sees either the old or
-// the new content, never a mix, and a failed write leaves the old file as it
-// was.
+// Package atomicfile is huntlint's one write path. A regular file is
+// replaced so that a reader sees either the old or the new content, never a
+// mix, and a failed write leaves the old file as it was. Anything that is not
+// a regular file (a device, a FIFO, a terminal, /dev/stdout) is written
+// through, never replaced, and "-" is standard output. Read-only files are
+// refused unless Options.Force. While a replacement is in flight, SIGINT and
+// SIGTERM wait for it to finish, then stop the process, so that no temporary
+// file is left behind.
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
-// WriteFile replaces the file at path with data: it writes a temporary file
-// in the same folder, syncs it, gives it the old file's permissions (0644
-// for a new file) and owner, where allowed, renames it over the old one and
-// syncs the folder. A symbolic link is followed and its target replaced.
+// Options say how a file may be replaced.
+type Options struct {
+	// Force replaces read-only files too (--force).
+	Force bool
+}
+
+// ReadOnlyError is the error for a read-only target without Options.Force.
+type ReadOnlyError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("%s is read-only (mode %04o), so it was not changed: make it writable (chmod u+w %s) or give --force to replace it anyway",
+		e.Path, e.Mode.Perm(), e.Path)
+}
+
+// ErrInterrupted is returned for a write begun after SIGINT or SIGTERM
+// arrived; the process stops once the writes in flight are done.
+var ErrInterrupted = errors.New("interrupted (SIGINT or SIGTERM): not written")
+
+// Stdout is where "-" is written.
+var Stdout io.Writer = os.Stdout
+
+// tempInfix names temporary files: ".NAME" + tempInfix + random.
+const tempInfix = ".huntlint-"
+
+// StaleAge is how old a temporary file of an earlier run must be before a
+// write of the same file removes it: no write of huntlint's takes minutes, so
+// an older one was left by a process that was killed (kill -9, power loss).
+const StaleAge = 10 * time.Minute
+
+// testHookBeforeRename, when set, runs with the temporary file's name after
+// it is written and before it is renamed.
+var testHookBeforeRename func(tmp string)
+
+// WriteFile is WriteFileWith with the default options: read-only files are
+// refused.
 func WriteFile(path string, data []byte) error {
-	real, err := Write(path, data)
+	return WriteFileWith(path, data, Options{})
+}
+
+// WriteFileWith writes data to path: to standard output for "-"; through
+// to the file for anything that is not a regular file (devices, FIFOs,
+// terminals, links into /proc/self/fd such as /dev/stdout); otherwise by
+// replacing it: a temporary file in the same folder, synced, given the old
+// file's permissions (0644 for a new file), owner and group where allowed,
+// renamed over the old one, and the folder synced. A symbolic link is
+// followed and its target replaced.
+func WriteFileWith(path string, data []byte, o Options) error {
+	real, err := WriteWith(path, data, o)
 	if err != nil {
 		return err
 	}
-	SyncDir(filepath.Dir(real))
+	if real != "" {
+		SyncDir(filepath.Dir(real))
+	}
 	return nil
 }
 
-// Write is WriteFile without the folder sync, for callers writing many files
-// that sync each folder once. It returns the path written (the target of a
-// link).
-func Write(path string, data []byte) (written string, err error) {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+// Write is WriteWith with the default options.
+func Write(path string, data []byte) (string, error) {
+	return WriteWith(path, data, Options{})
+}
+
+// WriteWith is WriteFileWith without the folder sync, for callers writing
+// many files that sync each folder once. It returns the path replaced (the
+// target of a link), or "" when it wrote through to a stream or device.
+func WriteWith(path string, data []byte, o Options) (written string, err error) {
+	if path == "-" {
+		_, err := Stdout.Write(data)
+		return "", err
 	}
+	if throughProc(path) {
+		return "", writeThrough(path, data)
+	}
+	real := path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		real = r
+	}
+	old, statErr := os.Stat(real)
+	switch {
+	case statErr == nil && old.IsDir():
+		return "", fmt.Errorf("%s is a folder; give a file name", path)
+	case statErr == nil && !old.Mode().IsRegular():
+		return "", writeThrough(real, data)
+	case statErr == nil && !o.Force && readOnly(real, old):
+		return "", &ReadOnlyError{Path: path, Mode: old.Mode()}
+	}
+	if err := enter(); err != nil {
+		return "", err
+	}
+	defer leave()
 	mode := os.FileMode(0o644)
-	old, statErr := os.Stat(path)
 	if statErr == nil {
 		mode = old.Mode().Perm()
 	}
-	dir, base := filepath.Split(path)
+	dir, base := filepath.Split(real)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".huntlint-*")
+	removeStale(dir, base)
+	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
 	if err != nil {
 		return "", err
 	}
+	track(tmp.Name())
 	defer func() {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
+		untrack(tmp.Name())
 	}()
 	if _, err = tmp.Write(data); err != nil {
 		return "", err
@@ -62,10 +148,88 @@ func Write(path string, data []byte) (written string, err error) {
 	if err = tmp.Close(); err != nil {
 		return "", err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if testHookBeforeRename != nil {
+		testHookBeforeRename(tmp.Name())
+	}
+	if err = os.Rename(tmp.Name(), real); err != nil {
 		return "", err
 	}
-	return path, nil
+	return real, nil
+}
+
+// writeThrough writes data into the existing file at path without
+// replacing it.
+func writeThrough(path string, data []byte) error {
+	flag := os.O_WRONLY
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		flag |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// throughProc reports whether path is, or links through, one of the
+// process's open files (/proc/self/fd/N, /dev/fd/N): /dev/stdout and the
+// like, which name whatever the stream is and must be written through even
+// when it is a regular file.
+func throughProc(path string) bool {
+	p := path
+	for hops := 0; hops < 40; hops++ {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return false
+		}
+		if strings.HasPrefix(abs, "/proc/") && strings.Contains(abs, "/fd/") || strings.HasPrefix(abs, "/dev/fd/") {
+			return true
+		}
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return false
+		}
+		t, err := os.Readlink(p)
+		if err != nil {
+			return false
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		p = t
+	}
+	return false
+}
+
+// removeStale removes the temporary files of base in dir left by a process
+// that was killed: regular files named ".BASE.huntlint-*", older than
+// StaleAge and not being written by this process.
+func removeStale(dir, base string) {
+	prefix := "." + base + tempInfix
+	matches, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*"))
+	for _, m := range matches {
+		fi, err := os.Lstat(m)
+		if err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < StaleAge || tracked(m) {
+			continue
+		}
+		os.Remove(m)
+	}
+}
+
+// globEscape quotes the glob metacharacters of s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // SyncDir makes renames in dir durable; not every system can sync a folder.
