@@ -41,6 +41,13 @@ type Layer struct {
 	SelectVisibleTechniques       *bool        `json:"selectVisibleTechniques,omitempty"`
 	Metadata                      []Metadata   `json:"metadata,omitempty"`
 	Links                         []Link       `json:"links,omitempty"`
+
+	// Extra holds fields the format does not define, read by Read and
+	// written back after the known ones.
+	Extra map[string]json.RawMessage `json:"-"`
+	// Source describes the file the layer was read from (Read); nil for
+	// layers built here.
+	Source *SourceInfo `json:"-"`
 }
 
 // Versions is the layer's version object.
@@ -48,11 +55,15 @@ type Versions struct {
 	Attack    *string `json:"attack,omitempty"`
 	Navigator string  `json:"navigator"`
 	Layer     string  `json:"layer"`
+
+	Extra map[string]json.RawMessage `json:"-"` // unknown fields, kept
 }
 
 // Filters is the layer's filter object.
 type Filters struct {
 	Platforms []string `json:"platforms,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"` // unknown fields, kept
 }
 
 // Layout is the layer's layout object.
@@ -64,6 +75,8 @@ type Layout struct {
 	CountUnscored         *bool   `json:"countUnscored,omitempty"`
 	AggregateFunction     *string `json:"aggregateFunction,omitempty"`
 	ExpandedSubtechniques *string `json:"expandedSubtechniques,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"` // unknown fields, kept
 }
 
 // Technique is one technique or sub-technique annotation, optionally bound
@@ -78,6 +91,8 @@ type Technique struct {
 	Metadata          []Metadata `json:"metadata,omitempty"`
 	Links             []Link     `json:"links,omitempty"`
 	ShowSubtechniques *bool      `json:"showSubtechniques,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"` // unknown fields, kept
 }
 
 // Gradient is the colour scale for scores.
@@ -85,6 +100,8 @@ type Gradient struct {
 	Colors   []string `json:"colors"`
 	MinValue float64  `json:"minValue"`
 	MaxValue float64  `json:"maxValue"`
+
+	Extra map[string]json.RawMessage `json:"-"` // unknown fields, kept
 }
 
 // LegendItem is one legend entry.
