@@ -4,6 +4,7 @@ package linter
 import (
 	"fmt"
 
+	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -52,11 +53,9 @@ func (a Applicability) String() string {
 	return "none"
 }
 
-// Edit replaces the bytes [Start, End) of a file's original text with New.
-type Edit struct {
-	Start, End int
-	New        string
-}
+// Edit replaces the bytes [Start, End) of a file's original text with New
+// (the edit engine's type, internal/yamledit).
+type Edit = yamledit.Edit
 
 // Fix is a set of edits on one file that resolves one finding.
 type Fix struct {

@@ -1,0 +1,84 @@
+package sigmatest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/rules"
+)
+
+const (
+	corpusName     = "sigmahq-2026-04-28"
+	regressionName = "sigmahq-regression-2026-04-28"
+)
+
+// corpusTree unpacks the SigmaHQ rules with their regression data beside
+// the rule folders, as in SigmaHQ's repository: regression_data/ and
+// tests/thor.yml.
+func corpusTree(tb testing.TB) string {
+	tb.Helper()
+	dir := testshared.Corpus(tb, corpusName)
+	reg := testshared.Corpus(tb, regressionName)
+	src := filepath.Join(reg, regressionName)
+	if err := os.Rename(filepath.Join(src, "regression_data"), filepath.Join(dir, "regression_data")); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "tests"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(src, "thor.yml"), filepath.Join(dir, "tests", "thor.yml")); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+func loadTree(tb testing.TB, dir string) []*rules.Rule {
+	tb.Helper()
+	files, probs := rules.Discover([]string{dir}, rules.DiscoverOptions{})
+	if len(probs) > 0 {
+		tb.Fatalf("discover: %v", probs)
+	}
+	rs, _ := rules.LoadAll(files, 0)
+	return rs
+}
+
+func TestCorpusRegression(t *testing.T) {
+	dir := corpusTree(t)
+	rs := loadTree(t, dir)
+	for _, mapName := range []string{"built-in", "thor.yml"} {
+		t.Run(mapName, func(t *testing.T) {
+			m := DefaultMap()
+			if mapName == "thor.yml" {
+				var err error
+				if m, err = LoadLogsourceMap(filepath.Join(dir, "tests", "thor.yml")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep := Run(context.Background(), rs, Options{Map: m})
+			s := rep.Summary
+			t.Logf("%+v", s)
+			if s.Rules < 160 {
+				t.Fatalf("only %d rules with regression data", s.Rules)
+			}
+			for _, res := range rep.Results {
+				rel := strings.TrimPrefix(res.Path, dir+string(filepath.Separator))
+				switch {
+				case res.Status == StatusPass:
+				case res.NotEvaluable != "":
+					t.Logf("not evaluable: %s: %s", rel, res.NotEvaluable)
+				default:
+					for _, tr := range res.Tests {
+						t.Errorf("%s: %s: %s: %s %s", rel, res.Status, tr.Name, tr.Status, tr.Message)
+					}
+					if res.Message != "" {
+						t.Errorf("%s: %s", rel, res.Message)
+					}
+				}
+			}
+		})
+	}
+}
