@@ -364,29 +364,81 @@ func (f *features) kql(text string) {
 		f.addWords(strings.ToLower(stripIDs(c)), 1)
 	}
 	facts := queries.Parse(text).Facts
+	br, _ := theBridge() // the embedded file is checked by a test
+	var sources []*bridgeEntry
 	for _, t := range facts.Tables {
 		lt := strings.ToLower(t)
 		f.tables[lt] = true
 		f.terms["t:"+lt]++
+		if e := br.table(t); e != nil {
+			sources = append(sources, e)
+		}
 	}
 	for _, fn := range facts.Functions {
 		f.terms["fn:"+strings.ToLower(fn)] += 0.5
+		if e := br.table(fn); e != nil { // ASIM parsers
+			sources = append(sources, e)
+		}
 	}
+	// The Sigma logsource of the events read, so that the terms and the
+	// knowledge base's logsource facts are those of a Sigma rule.
+	for _, e := range sources {
+		for _, k := range []string{"category", "product", "service"} {
+			v := strings.ToLower(e.Logsource[k])
+			if v == "" {
+				continue
+			}
+			f.terms["ls:"+k+":"+v] += f.fx.ls
+			switch {
+			case k == "category" && f.category == "":
+				f.category = v
+			case k == "product" && f.product == "":
+				f.product = v
+			case k == "service" && f.service == "":
+				f.service = v
+			}
+		}
+	}
+	if len(facts.Tables)+len(sources) > 1 {
+		for _, op := range facts.Operators {
+			if op == "join" || op == "union" || op == "lookup" {
+				f.terms["op:"+op]++
+			}
+		}
+	}
+	ops := map[string]bool{}
 	for _, lit := range facts.Literals {
 		col := strings.ToLower(lit.Column)
-		if col != "" {
-			f.terms["f:"+col] += 0.5
+		if lit.Operator != "" && !ops[lit.Operator] {
+			switch lit.Operator {
+			case "has_any", "has_all", "matches regex", "in~", "!in~", "contains_cs", "has_cs":
+				ops[lit.Operator] = true
+				f.terms["op:"+lit.Operator]++
+			}
 		}
 		if strings.Contains(strings.ToLower(lit.Value), "sysmon") {
 			f.sysmon = true
 		}
 		field := col
+		if col != "" {
+			f.terms["f:"+col] += 0.5
+			if sf := br.field(sources, col); sf == contextField {
+				// context of the events, not what the query looks for
+				f.addWords(strings.ToLower(stripIDs(lit.Value)), f.fx.value*0.5)
+				continue
+			} else if sf != "" {
+				field = sf
+				if sf != col {
+					f.terms["f:"+sf] += f.fx.field * 0.5
+				}
+			}
+		}
 		switch {
-		case col == "eventid" || col == "eventcode" || col == "event_id":
+		case field == "eventid" || field == "eventcode" || field == "event_id":
 			field = "eventid"
-		case strings.HasPrefix(col, "initiatingprocessparent"), strings.HasPrefix(col, "parent"):
+		case strings.HasPrefix(field, "initiatingprocessparent"):
 			// the parent of the process a query looks at
-			field = "parent" + col
+			field = "parent" + field
 		}
 		f.value(lit.Value, field)
 	}

@@ -11,8 +11,8 @@ import (
 // belong to by a logistic regression over their signals (stacking): it
 // learns how far to trust the neighbours' vote, the regressions, the
 // knowledge base, the names, MITRE's texts and the family support from
-// predictions on training rules held out of the models that made them. The
-// score shown stays the combined one; only the order changes.
+// predictions on training rules held out of the models that made them. Its
+// probability that a family is right becomes the score shown (suggest.go).
 type stacker struct {
 	w        []float64 // weights of the standardised signals, then the intercept
 	mean, sd []float64
@@ -132,6 +132,15 @@ func (st *stacker) rerank(list []*candidate, m *model) []*candidate {
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
+	}
+	for i, g := range fams[:n] {
+		// the stacker's probability that the family is right, which the
+		// score shown is read from (calibrated: learned on held-out
+		// predictions)
+		p := 1 / (1 + math.Exp(-u[i]))
+		for _, c := range g.members {
+			c.prob = p
+		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return u[order[a]] > u[order[b]] })
 	out := make([]*candidate, 0, len(list))

@@ -288,6 +288,7 @@ type candidate struct {
 	family    float64   // summed scores of the technique's family, with the family regression's
 	famProb   float64   // the family regression's probability for the family
 	prose     *proseHit // similarity with MITRE's texts about the technique
+	prob      float64   // the stacker's probability that the family is right, 0 without a stacker
 }
 
 // sharedTactic returns the first of have that is in want, or "".
@@ -317,15 +318,118 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 		list = list[:n]
 	}
 	out := make([]Suggestion, 0, len(list))
+	best := map[string]float64{} // best combined score of each family shown
 	for _, c := range list {
+		p := parentOf(c.tech.ID)
+		if _, ok := best[p]; !ok {
+			best[p] = c.score
+		}
+		score, ev := s.shownScore(c, best[p])
 		out = append(out, Suggestion{
 			Technique: c.tech.ID,
 			Name:      c.tech.Name,
-			Score:     round3(c.score),
-			Evidence:  evidence(c),
+			Score:     round3(score),
+			Evidence:  append(ev, evidence(c)...),
 		})
 	}
 	return out
+}
+
+// weakCap is the highest score a suggestion resting on weak clues only can
+// have: below DefaultMinScore, so that it is never shown or written by
+// default.
+const weakCap = 0.2
+
+// shownScore returns the score of c shown to users and the evidence line
+// that explains it, when it is not the plain combined score. With a
+// stacker, the score is its probability that c's family is right, scaled
+// for a family's later members by their combined score relative to the
+// family's best (famBest): a probability measured on held-out rules. A
+// suggestion with no strong clue (only a table or logsource, a single
+// similar rule, a weak regression) is capped at weakCap.
+func (s *Suggester) shownScore(c *candidate, famBest float64) (float64, []string) {
+	score := c.score
+	if c.prob > 0 {
+		score = c.prob
+		if famBest > 0 && c.score < famBest {
+			score *= c.score / famBest
+		}
+	}
+	if strong, _ := clues(c); strong == 0 && score > weakCap {
+		return weakCap, []string{"weak evidence only (" + weakClues(c) + "): held below the default cut-off"}
+	}
+	return score, nil
+}
+
+// Strength of a learned-model clue.
+const (
+	strongAlt = 0.3  // the regression's probability
+	strongSim = 0.3  // the similarity of a voting neighbour
+	strongNbr = 2    // voting neighbours at least that similar
+	strongTxt = 0.25 // similarity with ATT&CK's texts
+)
+
+// clues counts c's strong and weak clues. Strong: a knowledge-base
+// indicator of what the rule looks for (a binary, a command line, a
+// registry path, an event ID, an action), a technique name in the rule's
+// text, ATT&CK's texts at strongTxt, the regression at strongAlt, or
+// strongNbr similar tagged rules. Weak: a table or logsource alone, one
+// similar tagged rule, a weak regression.
+func clues(c *candidate) (strong, weak int) {
+	if c.kb != nil {
+		for _, ev := range c.kb.evidence {
+			if strings.HasPrefix(ev, "table ") || strings.HasPrefix(ev, "logsource ") {
+				weak++
+			} else {
+				strong++
+			}
+		}
+	}
+	if c.name != nil {
+		strong++
+	}
+	if c.prose != nil && c.prose.score >= strongTxt {
+		strong++
+	}
+	if v := c.model; v != nil {
+		if v.alt >= strongAlt {
+			strong++
+		} else if v.alt > 0 {
+			weak++
+		}
+		near := 0
+		for _, n := range v.from {
+			if n.sim >= strongSim {
+				near++
+			}
+		}
+		switch {
+		case near >= strongNbr:
+			strong++
+		case len(v.from) > 0:
+			weak++
+		}
+	}
+	return strong, weak
+}
+
+// weakClues names c's weak clues for the evidence line.
+func weakClues(c *candidate) string {
+	var parts []string
+	if c.kb != nil {
+		parts = append(parts, c.kb.evidence...)
+	}
+	if v := c.model; v != nil && len(v.from) > 0 {
+		n := "similar tagged rules"
+		if len(v.from) == 1 {
+			n = "one similar tagged rule"
+		}
+		parts = append(parts, fmt.Sprintf("%s, the nearest at %.2f", n, v.from[0].sim))
+	}
+	if len(parts) == 0 {
+		return "no indicator"
+	}
+	return strings.Join(parts, "; ")
 }
 
 // candidates collects and scores every technique some signal points to,

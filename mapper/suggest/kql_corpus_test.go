@@ -1,0 +1,44 @@
+package suggest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/rules"
+)
+
+// TestKQLFigures prints the cross-format figures of docs/tag.md: the
+// Bert-JanP collection held out (learned from SigmaHQ only) and under
+// 5-fold (learning from SigmaHQ as well). Set HUNTLINT_KQL_FIGURES=1; with
+// =full the full ATT&CK bundle is the catalog.
+func TestKQLFigures(t *testing.T) {
+	mode := os.Getenv("HUNTLINT_KQL_FIGURES")
+	if mode == "" {
+		t.Skip("set HUNTLINT_KQL_FIGURES=1 to measure the cross-format figures")
+	}
+	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
+	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
+	cat := embedded(t)
+	if mode == "full" {
+		cat = catalog18(t)
+	}
+	for _, c := range []struct {
+		name string
+		eval []*rules.Rule
+		opts EvalOptions
+	}{
+		{"bertjan held out, learned from sigmahq", bert, EvalOptions{Folds: 1, Train: sigma}},
+		{"bertjan 5-fold, with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
+		{"bertjan 5-fold alone", bert, EvalOptions{Folds: 5}},
+	} {
+		m, err := Evaluate(cat, c.eval, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(m)
+		t.Logf("%s: %s", c.name, b)
+	}
+}
