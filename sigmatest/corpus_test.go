@@ -82,3 +82,80 @@ func TestCorpusRegression(t *testing.T) {
 		})
 	}
 }
+
+// alterEvent changes the value of every field the detection names (and
+// the event fields the logsource variants map them to), so that the rule
+// must not match any more.
+func alterEvent(c *Compiled, ev Event) Event {
+	out := Event{}
+	for k, v := range ev {
+		out[k] = v
+	}
+	names := map[string]bool{}
+	for _, f := range c.Fields {
+		names[f] = true
+		for _, v := range c.Variants {
+			for _, t := range v.FieldMappings[f] {
+				names[t] = true
+			}
+		}
+	}
+	for k := range out {
+		short := k
+		if i := strings.LastIndexByte(k, '.'); i >= 0 {
+			short = k[i+1:]
+		}
+		if names[k] || names[short] {
+			out[k] = "huntlint-altered-value"
+		}
+	}
+	for n := range names {
+		if _, ok := out[n]; !ok {
+			out[n] = "huntlint-altered-value"
+		}
+	}
+	return out
+}
+
+// TestCorpusAlteredEventsFail changes, in every test event of every rule
+// that passes, the values of the fields its detection names: each such
+// rule must then fail.
+func TestCorpusAlteredEventsFail(t *testing.T) {
+	dir := corpusTree(t)
+	rs := loadTree(t, dir)
+	m := DefaultMap()
+	rep := Run(context.Background(), rs, Options{Map: m})
+	n := 0
+	for _, res := range rep.Results {
+		if res.Status != StatusPass {
+			continue
+		}
+		c, err := Compile(res.Rule, m)
+		if err != nil {
+			t.Fatalf("%s: %v", res.Path, err)
+		}
+		for _, tr := range res.Tests {
+			data, err := os.ReadFile(tr.Events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := ParseEvents(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range evs {
+				evs[i] = alterEvent(c, evs[i])
+			}
+			alt := TestResult{Name: tr.Name, Events: tr.Events, Expected: tr.Expected}
+			evalEvents(context.Background(), c, evs, &alt)
+			if alt.Status != StatusFail {
+				t.Errorf("%s: with the fields %v altered, the test %q is %s (%s), want fail", res.Path, c.Fields, tr.Name, alt.Status, alt.Message)
+			}
+			n++
+		}
+	}
+	t.Logf("%d tests of %d rules fail once their events are altered", n, rep.Summary.Passed)
+	if n < 160 {
+		t.Fatalf("only %d altered tests", n)
+	}
+}

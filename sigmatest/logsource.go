@@ -223,7 +223,7 @@ func (e *LogsourceEntry) matches(category, product, service string) bool {
 // matching entries' sources; else one variant with no condition.
 func (m *LogsourceMap) Resolve(category, product, service string) []Variant {
 	var out []Variant
-	var channels []string
+	var channels, sourceEntries []string
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		if !e.matches(category, product, service) {
@@ -231,6 +231,7 @@ func (m *LogsourceMap) Resolve(category, product, service string) []Variant {
 		}
 		if len(e.Conditions) == 0 && len(e.FieldMappings) == 0 {
 			channels = append(channels, winChannels(e.Sources)...)
+			sourceEntries = append(sourceEntries, e.Name)
 			continue
 		}
 		v := Variant{Entry: e.Name, Conditions: e.Conditions, FieldMappings: mergeMappings(m.FieldMappings, e.FieldMappings)}
@@ -256,7 +257,7 @@ func (m *LogsourceMap) Resolve(category, product, service string) []Variant {
 		out = append(out, v)
 	}
 	if len(out) == 0 {
-		out = append(out, Variant{Channels: channels, FieldMappings: mergeMappings(m.FieldMappings, nil)})
+		out = append(out, Variant{Entry: strings.Join(sourceEntries, ", "), Channels: channels, FieldMappings: mergeMappings(m.FieldMappings, nil)})
 	}
 	for i := range out {
 		out[i].Channels = dedupe(out[i].Channels)
@@ -303,7 +304,7 @@ func dedupe(l []string) []string {
 	return out
 }
 
-// Describe writes a variant as one line, for goldens and --verbose output.
+// String gives a variant as one line, for goldens and verbose output.
 func (v Variant) String() string {
 	var parts []string
 	if v.Entry != "" {

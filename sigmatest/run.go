@@ -391,6 +391,11 @@ func evalFile(ctx context.Context, c *Compiled, t *TestResult) {
 		t.Status, t.Message = StatusError, fmt.Sprintf("%s: %v", t.Events, err)
 		return
 	}
+	evalEvents(ctx, c, evs, t)
+}
+
+// evalEvents evaluates c on evs and sets t's counts and status.
+func evalEvents(ctx context.Context, c *Compiled, evs []Event, t *TestResult) {
 	t.Total = len(evs)
 	for i, ev := range evs {
 		ok, err := c.Match(ctx, ev)

@@ -1,0 +1,87 @@
+package sigmatest
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./sigmatest -run %s -update)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output:\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+// TestGoldenEventShapes flattens each event shape of testdata/events into
+// its .out golden: one block of name = value lines per event.
+func TestGoldenEventShapes(t *testing.T) {
+	files, _ := filepath.Glob("testdata/events/*.json*")
+	for _, f := range files {
+		if strings.HasSuffix(f, ".out") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := ParseEvents(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			for i, ev := range evs {
+				fmt.Fprintf(&b, "# event %d\n", i+1)
+				if err := ev.Dump(&b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden(t, f+".out", b.Bytes())
+		})
+	}
+}
+
+// TestGoldenLogsourceMap resolves every logsource the built-in map names
+// (each entry's category, product and service) into its variants.
+func TestGoldenLogsourceMap(t *testing.T) {
+	m := DefaultMap()
+	seen := map[string]bool{}
+	var keys []string
+	for _, e := range m.Entries {
+		k := e.Category + "\x00" + e.Product + "\x00" + e.Service
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	// Logsources no entry names: a product alone, and an unknown one.
+	keys = append(keys, "\x00windows\x00", "\x00linux\x00", "webserver\x00\x00", "process_creation\x00macos\x00")
+	sort.Strings(keys)
+	var b bytes.Buffer
+	for _, k := range keys {
+		p := strings.Split(k, "\x00")
+		fmt.Fprintf(&b, "category=%s product=%s service=%s\n", p[0], p[1], p[2])
+		for _, v := range m.Resolve(p[0], p[1], p[2]) {
+			fmt.Fprintf(&b, "  %s\n", v)
+		}
+	}
+	golden(t, "testdata/logsources.golden", b.Bytes())
+}
