@@ -18,6 +18,7 @@ func (a *app) tagCommand() *cobra.Command {
 		evaluate bool
 		folds    int
 		keepTac  bool
+		force    bool
 		disc     rules.DiscoverOptions
 	)
 	cmd := &cobra.Command{
@@ -101,7 +102,7 @@ learns from --train only. See docs/tag.md.`,
 				return err
 			}
 			if write {
-				written, werrs := s.WriteTags(results)
+				written, werrs := s.WriteTags(results, force)
 				for _, p := range written {
 					fmt.Fprintf(summaryWriter(cmd, a.stderr), "wrote %s\n", p)
 				}
@@ -126,6 +127,7 @@ learns from --train only. See docs/tag.md.`,
 	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.BoolVar(&write, "write", false, "add the suggestions to the files (Sigma tags, Sentinel relevantTechniques and tactics)")
+	declareForce(f, &force, "with --write, also change read-only files")
 	f.BoolVar(&evaluate, "evaluate", false, "cross-validate on the tagged rules and print figures instead of suggestions")
 	f.IntVar(&folds, "folds", 5, "folds for --evaluate; 1 learns from --train only")
 	f.BoolVar(&keepTac, "keep-tactics", false, "with --evaluate, hide only the techniques of each rule, not the tactics it names")
