@@ -34,6 +34,9 @@ type FixOptions struct {
 	MaxPasses int
 	// Jobs is the number of files fixed at once; 0 means GOMAXPROCS.
 	Jobs int
+	// Force also writes read-only files (--force); without it they are
+	// left alone and reported in FixSummary.Errors.
+	Force bool
 }
 
 // FixSummary says what ApplyFixes did.
@@ -259,7 +262,7 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					written[i], werrs[i] = writeFixed(results[i].path, results[i].before, results[i].after)
+					written[i], werrs[i] = writeFixed(results[i].path, results[i].before, results[i].after, opts.Force)
 				}
 			}()
 		}
@@ -488,8 +491,10 @@ func diffName(path string) string {
 
 // writeFixed replaces the file at path with after, provided it still holds
 // before (someone may have edited it since it was read); it returns the path
-// written. The caller syncs its folder.
-func writeFixed(path string, before, after []byte) (string, error) {
+// written. The caller syncs its folder. A read-only file is refused unless
+// force. After SIGINT or SIGTERM no file is begun; the ones in flight are
+// finished, then the process stops (see atomicfile).
+func writeFixed(path string, before, after []byte, force bool) (string, error) {
 	if path == "" || path == "-" {
 		return "", fmt.Errorf("cannot write fixes to standard input; use --diff")
 	}
@@ -500,5 +505,5 @@ func writeFixed(path string, before, after []byte) (string, error) {
 	if !bytes.Equal(now, before) {
 		return "", fmt.Errorf("the file changed while it was being fixed; run again")
 	}
-	return atomicfile.Write(path, after)
+	return atomicfile.WriteWith(path, after, atomicfile.Options{Force: force})
 }

@@ -1,4 +1,4 @@
-package linter
+package yamledit
 
 import (
 	"bytes"
@@ -183,7 +183,7 @@ func walkParentSeq(n, item *yaml.Node, depth int) *yaml.Node {
 // every node of every YAML fixture by position and by a walk.
 func TestNodeLookupsMatchWalks(t *testing.T) {
 	var files []string
-	for _, pat := range []string{"testdata/*/*.yml", "testdata/*/*.yaml", "testdata/*/*/*.yml", "testdata/*/*/*.yaml"} {
+	for _, pat := range []string{"../../linter/testdata/*/*.yml", "../../linter/testdata/*/*.yaml", "../../linter/testdata/*/*/*.yml", "../../linter/testdata/*/*/*.yaml"} {
 		fs, _ := filepath.Glob(pat)
 		files = append(files, fs...)
 	}

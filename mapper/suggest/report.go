@@ -4,11 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"sort"
 	"strings"
 
-	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -128,55 +125,6 @@ func countWith(results []Result) int {
 		}
 	}
 	return n
-}
-
-// WriteTags adds each result's suggestions to its file (Sigma tags,
-// Sentinel relevantTechniques and tactics), one atomic write per file. It
-// returns the files written and the rules that could not take tags.
-func (s *Suggester) WriteTags(results []Result) (written []string, problems []error) {
-	byFile := map[string][]Edit{}
-	src := map[string][]byte{}
-	for _, r := range results {
-		if len(r.Suggested) == 0 || r.rule == nil {
-			continue
-		}
-		var ids []string
-		for _, sg := range r.Suggested {
-			ids = append(ids, sg.Technique)
-		}
-		eds, err := s.TagEdits(r.rule, ids)
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		if len(eds) > 0 {
-			byFile[r.Path] = append(byFile[r.Path], eds...)
-			src[r.Path] = r.rule.Source
-		}
-	}
-	for _, path := range sortedKeys(byFile) {
-		cur, err := os.ReadFile(path)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("%s: %w", path, err))
-			continue
-		}
-		if string(cur) != string(src[path]) {
-			problems = append(problems, fmt.Errorf("%s: changed since it was read; not written", path))
-			continue
-		}
-		out, err := Apply(cur, byFile[path])
-		if err != nil {
-			problems = append(problems, fmt.Errorf("%s: %w", path, err))
-			continue
-		}
-		if err := atomicfile.WriteFile(path, out); err != nil {
-			problems = append(problems, fmt.Errorf("write %s: %w", path, err))
-			continue
-		}
-		written = append(written, path)
-	}
-	sort.Strings(written)
-	return written, problems
 }
 
 // WriteMetricsText writes evaluation figures for people.

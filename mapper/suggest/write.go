@@ -1,294 +1,132 @@
 package suggest
 
 import (
-	"bytes"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/huntlint/huntlint/internal/atomicfile"
+	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/rules"
 )
 
-// Edit replaces the bytes [Start, End) of a file's original text with New.
-type Edit struct {
-	Start, End int
-	New        string
-}
+// Edit replaces the bytes [Start, End) of a file's original text with New
+// (the edit engine's type, internal/yamledit, shared with fix and migrate).
+type Edit = yamledit.Edit
 
 // TagEdits returns the edits that add techniques (IDs as the catalog spells
 // them) to r: for Sigma, "attack.<id>" tags, for Sentinel relevantTechniques;
 // with each technique, its tactics (Sigma "attack.<shortname>" in the file's
 // hyphen or underscore style, Sentinel PascalCase) when the rule has none of
-// them yet. Techniques already present are skipped. Everything else in the file is kept byte
-// for byte. Other formats cannot carry tags and give an error.
+// them yet. Techniques already present are skipped. Everything else in the
+// file is kept byte for byte, and the edits are proven before they are
+// returned: the edited file loads to the same documents plus the added
+// values (yamledit.CheckAdditions), or TagEdits fails. Other formats cannot
+// carry tags and give an error.
 func (s *Suggester) TagEdits(r *rules.Rule, techs []string) ([]Edit, error) {
+	eds, _, err := s.tagEdits(r, techs)
+	return eds, err
+}
+
+// tagEdits is TagEdits that also returns the additions the edits make.
+func (s *Suggester) tagEdits(r *rules.Rule, techs []string) ([]Edit, []yamledit.Addition, error) {
 	if r.Doc == nil {
-		return nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
+		return nil, nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
 	}
 	root := r.Doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: the document is not a mapping; cannot add tags", r.Path, root.Line)
+		return nil, nil, fmt.Errorf("%s:%d: the document is not a mapping; cannot add tags", r.Path, root.Line)
 	}
 	if root.Style&yaml.FlowStyle != 0 {
-		return nil, fmt.Errorf("%s:%d:%d: the rule is one flow mapping ({…}); cannot add tags to it", r.Path, root.Line, root.Column)
+		return nil, nil, fmt.Errorf("%s:%d:%d: the rule is one flow mapping ({…}); cannot add tags to it", r.Path, root.Line, root.Column)
 	}
-	e := &editor{src: r.Source, root: root, path: r.Path}
-	e.index()
+	var adds []yamledit.Addition
+	var indent string
+	var err error
 	switch r.Format {
 	case rules.FormatSigma:
-		return e.sigma(s, techs)
+		adds, err = sigmaAdditions(s, root, techs)
+		indent = "    - "
 	case rules.FormatSentinel:
-		return e.sentinel(s, techs)
+		adds, err = sentinelAdditions(s, root, techs)
+		indent = "  - "
+	default:
+		return nil, nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
 	}
-	return nil, fmt.Errorf("%s: cannot write tags into a %s file; add them by hand", r.Path, r.Format)
-}
-
-// editor inserts list items into one YAML document of a file.
-type editor struct {
-	src   []byte
-	root  *yaml.Node
-	path  string
-	lines []int // byte offset of each line's start
-	nl    string
-}
-
-func (e *editor) index() {
-	// Line breaks as YAML counts them: LF, CRLF, CR, NEL, LS and PS.
-	e.lines = []int{0}
-	src := e.src
-	for i := 0; i < len(src); i++ {
-		switch {
-		case src[i] == '\r' && i+1 < len(src) && src[i+1] == '\n':
-			i++
-			e.lines = append(e.lines, i+1)
-		case src[i] == '\n' || src[i] == '\r':
-			e.lines = append(e.lines, i+1)
-		case src[i] == 0xC2 && i+1 < len(src) && src[i+1] == 0x85:
-			i++
-			e.lines = append(e.lines, i+1)
-		case src[i] == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9):
-			i += 2
-			e.lines = append(e.lines, i+1)
+	if err != nil || len(adds) == 0 {
+		return nil, nil, err
+	}
+	var edits []Edit
+	for _, a := range adds {
+		ed, err := yamledit.AppendToList(r.Source, root, a, indent)
+		if err != nil {
+			line, col := root.Line, root.Column
+			if _, v := keyValue(root, a.Key); v != nil {
+				line, col = v.Line, v.Column
+			}
+			return nil, nil, fmt.Errorf("%s:%d:%d: %v; cannot add %s", r.Path, line, col, err, strings.Join(a.Values, ", "))
 		}
+		edits = append(edits, ed)
 	}
-	e.nl = "\n"
-	if bytes.Contains(e.src, []byte("\r\n")) {
-		e.nl = "\r\n"
+	if err := proveAdditions(r.Source, edits, map[*yaml.Node][]yamledit.Addition{root: adds}); err != nil {
+		return nil, nil, fmt.Errorf("%s:%d:%d: %v; not written: add %s by hand", r.Path, root.Line, root.Column, err, addedValues(adds))
 	}
+	return edits, adds, nil
 }
 
-// offset converts a 1-based yaml.v3 line and column (in characters) to a
-// byte offset.
-func (e *editor) offset(line, col int) int {
-	if line < 1 || line > len(e.lines) {
-		return len(e.src)
+// proveAdditions applies edits to src and checks that the result is src
+// with adds made to the documents rooted at the given nodes.
+func proveAdditions(src []byte, edits []Edit, adds map[*yaml.Node][]yamledit.Addition) error {
+	out, err := Apply(src, edits)
+	if err != nil {
+		return err
 	}
-	off := e.lineStart(line)
-	for c := 1; c < col && off < len(e.src) && e.src[off] != '\n' && e.src[off] != '\r'; c++ {
-		_, size := utf8.DecodeRune(e.src[off:])
-		off += size
+	docs, err := yamledit.Documents(src)
+	if err != nil {
+		return fmt.Errorf("the file does not parse: %v", err)
 	}
-	return off
+	byDoc := map[int][]yamledit.Addition{}
+	for root, as := range adds {
+		i := yamledit.DocIndex(docs, root)
+		if i < 0 {
+			return fmt.Errorf("cannot find the rule's document")
+		}
+		byDoc[i] = append(byDoc[i], as...)
+	}
+	return yamledit.CheckAdditions(src, out, byDoc)
 }
 
-// lineStart returns the offset of line (1-based), or the end of the file.
-func (e *editor) lineStart(line int) int {
-	if line < 1 || line > len(e.lines) {
-		return len(e.src)
+func addedValues(adds []yamledit.Addition) string {
+	var vs []string
+	for _, a := range adds {
+		vs = append(vs, a.Values...)
 	}
-	return e.lines[line-1]
+	return strings.Join(vs, ", ")
 }
 
-// lineEnd returns the offset just after the newline ending line (1-based),
-// or the end of the file.
-func (e *editor) lineEnd(line int) int {
-	if line < len(e.lines) {
-		return e.lines[line]
-	}
-	return len(e.src)
-}
-
-// key returns the key and value nodes of name in the root mapping.
-func (e *editor) key(name string) (k, v *yaml.Node) {
-	for i := 0; i+1 < len(e.root.Content); i += 2 {
-		if e.root.Content[i].Value == name {
-			return e.root.Content[i], e.root.Content[i+1]
+// keyValue returns the key and value nodes of name in mapping m.
+func keyValue(m *yaml.Node, name string) (k, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == name {
+			return m.Content[i], m.Content[i+1]
 		}
 	}
 	return nil, nil
 }
 
-// itemIndent returns the prefix of block sequence items in this document
-// ("    - "), from the first block sequence found, or def.
-func (e *editor) itemIndent(def string) string {
-	for i := 1; i < len(e.root.Content); i += 2 {
-		v := e.root.Content[i]
-		if v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 {
-			it := v.Content[0]
-			start, end := e.lineStart(it.Line), e.offset(it.Line, it.Column)
-			if end < start {
-				continue
-			}
-			prefix := string(e.src[start:end])
-			if strings.TrimLeft(prefix, " ") == "- " || strings.TrimLeft(prefix, " ") == "-  " {
-				return prefix
-			}
-		}
-	}
-	return def
-}
-
-// appendItems adds values to the sequence under name, creating the key
-// before the first of beforeKeys (or at the end) when it is absent.
-func (e *editor) appendItems(name string, values []string, beforeKeys []string, defIndent string) (Edit, error) {
-	k, v := e.key(name)
-	if k == nil {
-		var b strings.Builder
-		indent := ""
-		if len(e.root.Content) > 0 {
-			indent = strings.Repeat(" ", max(e.root.Content[0].Column-1, 0))
-		}
-		b.WriteString(indent + name + ":" + e.nl)
-		prefix := e.itemIndent(indent + defIndent)
-		for _, x := range values {
-			b.WriteString(prefix + x + e.nl)
-		}
-		at := e.docEnd()
-		for _, bk := range beforeKeys {
-			if kn, _ := e.key(bk); kn != nil {
-				at = e.lineStart(kn.Line)
-				break
-			}
-		}
-		if at > 0 && at == len(e.src) && e.src[at-1] != '\n' {
-			return Edit{at, at, e.nl + b.String()}, nil
-		}
-		return Edit{at, at, b.String()}, nil
-	}
-	switch {
-	case v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Style&yaml.TaggedStyle == 0 && v.Anchor == "" && v.Line == k.Line && (v.Value == "" || v.Value == "~" || v.Value == "null"):
-		// "tags:" with nothing: items go on the following lines.
-		start, end := e.offset(v.Line, v.Column), e.offset(v.Line, v.Column)+len(v.Value)
-		if v.Value == "" {
-			// at the end of the key's line, after any comment
-			start = e.offset(k.Line, k.Column)
-			for start < len(e.src) && e.src[start] != '\n' && e.src[start] != '\r' {
-				start++
-			}
-			end = start
-		}
-		var b strings.Builder
-		prefix := e.itemIndent(defIndent)
-		for _, x := range values {
-			b.WriteString(e.nl + prefix + x)
-		}
-		return Edit{start, end, b.String()}, nil
-	case v.Kind != yaml.SequenceNode:
-		return Edit{}, fmt.Errorf("%s:%d:%d: %s is not a list; cannot add %s", e.path, v.Line, v.Column, name, strings.Join(values, ", "))
-	case v.Style&yaml.FlowStyle != 0:
-		open := e.offset(v.Line, v.Column)
-		close := matchingBracket(e.src, open)
-		if close < 0 {
-			return Edit{}, fmt.Errorf("%s:%d:%d: cannot find the end of the %s list", e.path, v.Line, v.Column, name)
-		}
-		sep := ", "
-		if len(v.Content) == 0 {
-			sep = ""
-		}
-		// insert after the last item, before any space preceding ']'
-		at := close
-		for at > open+1 && (e.src[at-1] == ' ' || e.src[at-1] == '\t' || e.src[at-1] == '\n' || e.src[at-1] == '\r') {
-			at--
-		}
-		return Edit{at, at, sep + strings.Join(values, ", ")}, nil
-	case len(v.Content) == 0:
-		return Edit{}, fmt.Errorf("%s:%d:%d: empty %s list", e.path, v.Line, v.Column, name)
-	}
-	last := v.Content[len(v.Content)-1]
-	start, end := e.lineStart(last.Line), e.offset(last.Line, last.Column)
-	if end < start {
-		return Edit{}, fmt.Errorf("%s:%d:%d: cannot locate the last %s item", e.path, last.Line, last.Column, name)
-	}
-	prefix := string(e.src[start:end])
-	if strings.TrimSpace(prefix) != "-" {
-		prefix = e.itemIndent(defIndent)
-	} else if !strings.HasSuffix(prefix, " ") {
-		prefix += " " // the last item is empty ("-")
-	}
-	at := e.lineEnd(lastLine(last))
-	var b strings.Builder
-	if at == len(e.src) && at > 0 && e.src[at-1] != '\n' {
-		b.WriteString(e.nl)
-	}
-	for _, x := range values {
-		b.WriteString(prefix + x + e.nl)
-	}
-	return Edit{at, at, b.String()}, nil
-}
-
-// docEnd is the offset where this document ends: the line after its last
-// node, or the end of the file.
-func (e *editor) docEnd() int {
-	last := lastLine(e.root)
-	// skip the rest of the last node's lines (block scalars)
-	end := e.lineEnd(last)
-	for l := last + 1; l <= len(e.lines); l++ {
-		off := e.lineStart(l)
-		rest := e.src[off:e.lineEnd(l)]
-		if len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
-			end = e.lineEnd(l)
-			continue
-		}
-		break
-	}
-	return end
-}
-
-func lastLine(n *yaml.Node) int {
-	l := n.Line
-	for _, c := range n.Content {
-		l = max(l, lastLine(c))
-	}
-	return l
-}
-
-// matchingBracket returns the offset of the ']' closing the '[' at open,
-// skipping quoted strings, or -1.
-func matchingBracket(src []byte, open int) int {
-	depth := 0
-	for i := open; i < len(src); i++ {
-		switch src[i] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		case '"', '\'':
-			q := src[i]
-			for i++; i < len(src) && src[i] != q; i++ {
-				if q == '"' && src[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return -1
-}
-
-// sigma adds attack.<technique> tags and missing tactic tags.
-func (e *editor) sigma(s *Suggester, techs []string) ([]Edit, error) {
+// sigmaAdditions are the attack.<technique> tags and missing tactic tags
+// to add.
+func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.Addition, error) {
 	have := map[string]bool{}
 	underscore := false
-	if _, v := e.key("tags"); v != nil {
+	if _, v := keyValue(root, "tags"); v != nil {
 		for _, it := range v.Content {
 			t := strings.ToLower(it.Value)
 			have[t] = true
@@ -332,22 +170,18 @@ func (e *editor) sigma(s *Suggester, techs []string) ([]Edit, error) {
 	if len(add) == 0 {
 		return nil, nil
 	}
-	ed, err := e.appendItems("tags", add, []string{"logsource", "detection", "correlation", "filter"}, "    - ")
-	if err != nil {
-		return nil, err
-	}
-	return []Edit{ed}, nil
+	return []yamledit.Addition{{Key: "tags", Values: add, Before: []string{"logsource", "detection", "correlation", "filter"}}}, nil
 }
 
-// sentinel adds relevantTechniques and tactics.
-func (e *editor) sentinel(s *Suggester, techs []string) ([]Edit, error) {
+// sentinelAdditions are the relevantTechniques and tactics to add.
+func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.Addition, error) {
 	haveTech, haveTac := map[string]bool{}, map[string]bool{}
-	if _, v := e.key("relevantTechniques"); v != nil {
+	if _, v := keyValue(root, "relevantTechniques"); v != nil {
 		for _, it := range v.Content {
 			haveTech[strings.ToUpper(it.Value)] = true
 		}
 	}
-	if _, v := e.key("tactics"); v != nil {
+	if _, v := keyValue(root, "tactics"); v != nil {
 		for _, it := range v.Content {
 			haveTac[foldTactic(it.Value)] = true
 		}
@@ -381,24 +215,16 @@ func (e *editor) sentinel(s *Suggester, techs []string) ([]Edit, error) {
 			}
 		}
 	}
-	var edits []Edit
+	// A new tactics key and a new relevantTechniques key may go to the same
+	// place: tactics first.
+	var adds []yamledit.Addition
 	if len(addTac) > 0 {
-		ed, err := e.appendItems("tactics", addTac, []string{"relevantTechniques", "query"}, "  - ")
-		if err != nil {
-			return nil, err
-		}
-		edits = append(edits, ed)
+		adds = append(adds, yamledit.Addition{Key: "tactics", Values: addTac, Before: []string{"relevantTechniques", "query"}})
 	}
 	if len(addTech) > 0 {
-		ed, err := e.appendItems("relevantTechniques", addTech, []string{"query"}, "  - ")
-		if err != nil {
-			return nil, err
-		}
-		// a new tactics key and a new relevantTechniques key may go to the
-		// same place: keep tactics first.
-		edits = append(edits, ed)
+		adds = append(adds, yamledit.Addition{Key: "relevantTechniques", Values: addTech, Before: []string{"query"}})
 	}
-	return edits, nil
+	return adds, nil
 }
 
 // foldTactic reduces a tactic spelling to letters, lower case.
@@ -424,19 +250,70 @@ func pascal(name string) string {
 
 // Apply applies non-overlapping edits to src. Edits at the same offset keep
 // their order.
-func Apply(src []byte, edits []Edit) ([]byte, error) {
-	sorted := append([]Edit(nil), edits...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
-	var out bytes.Buffer
-	pos := 0
-	for _, ed := range sorted {
-		if ed.Start < pos || ed.End < ed.Start || ed.End > len(src) {
-			return nil, fmt.Errorf("overlapping or invalid edit at byte %d", ed.Start)
+func Apply(src []byte, edits []Edit) ([]byte, error) { return yamledit.Apply(src, edits) }
+
+// WriteTags adds each result's suggestions to its file (Sigma tags,
+// Sentinel relevantTechniques and tactics) through the one write path
+// (internal/atomicfile): one atomic write per file, a read-only file
+// refused unless force. Each file's edits are proven together before the
+// write: the new text loads to the same documents plus the added values.
+// It returns the files written and the rules or files that could not take
+// tags.
+func (s *Suggester) WriteTags(results []Result, force bool) (written []string, problems []error) {
+	byFile := map[string][]Edit{}
+	adds := map[string]map[*yaml.Node][]yamledit.Addition{}
+	src := map[string][]byte{}
+	for _, r := range results {
+		if len(r.Suggested) == 0 || r.rule == nil {
+			continue
 		}
-		out.Write(src[pos:ed.Start])
-		out.WriteString(ed.New)
-		pos = ed.End
+		var ids []string
+		for _, sg := range r.Suggested {
+			ids = append(ids, sg.Technique)
+		}
+		eds, as, err := s.tagEdits(r.rule, ids)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if len(eds) > 0 {
+			byFile[r.Path] = append(byFile[r.Path], eds...)
+			if adds[r.Path] == nil {
+				adds[r.Path] = map[*yaml.Node][]yamledit.Addition{}
+			}
+			root := r.rule.Doc
+			if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+				root = root.Content[0]
+			}
+			adds[r.Path][root] = as
+			src[r.Path] = r.rule.Source
+		}
 	}
-	out.Write(src[pos:])
-	return out.Bytes(), nil
+	for _, path := range sortedKeys(byFile) {
+		cur, err := os.ReadFile(path)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		if string(cur) != string(src[path]) {
+			problems = append(problems, fmt.Errorf("%s: changed since it was read; not written", path))
+			continue
+		}
+		if err := proveAdditions(cur, byFile[path], adds[path]); err != nil {
+			problems = append(problems, fmt.Errorf("%s: %v; not written", path, err))
+			continue
+		}
+		out, err := Apply(cur, byFile[path])
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", path, err))
+			continue
+		}
+		if err := atomicfile.WriteFileWith(path, out, atomicfile.Options{Force: force}); err != nil {
+			problems = append(problems, fmt.Errorf("write %s: %w", path, err))
+			continue
+		}
+		written = append(written, path)
+	}
+	sort.Strings(written)
+	return written, problems
 }

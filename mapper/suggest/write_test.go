@@ -124,10 +124,10 @@ func TestTagEditsRefuseOtherFormats(t *testing.T) {
 }
 
 func TestApplyRejectsOverlap(t *testing.T) {
-	if _, err := Apply([]byte("abcdef"), []Edit{{1, 3, "x"}, {2, 4, "y"}}); err == nil {
+	if _, err := Apply([]byte("abcdef"), []Edit{{Start: 1, End: 3, New: "x"}, {Start: 2, End: 4, New: "y"}}); err == nil {
 		t.Errorf("overlapping edits applied")
 	}
-	got, err := Apply([]byte("abc"), []Edit{{3, 3, "1"}, {0, 0, "0"}, {3, 3, "2"}})
+	got, err := Apply([]byte("abc"), []Edit{{Start: 3, End: 3, New: "1"}, {Start: 0, End: 0, New: "0"}, {Start: 3, End: 3, New: "2"}})
 	if err != nil || string(got) != "0abc12" {
 		t.Errorf("got %q %v", got, err)
 	}
