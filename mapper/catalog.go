@@ -71,6 +71,9 @@ type domainData struct {
 	unnumbered []*Object
 	// tacticNames maps folded shortnames and display names to tactics.
 	tacticNames map[string]*Object
+	// rels are the domain's uses and attributed-to relationships (see
+	// relations.go), indexed on first use.
+	rels relations
 	// textsPath is the cache's texts file of the domain, read by
 	// Catalog.LoadTexts; empty when the data did not come from the cache
 	// or the texts were read.

@@ -9,22 +9,45 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The compact catalog format holds the facts the catalog keeps and nothing
 // else: gzip'd UTF-8 text, one record per line, fields separated by tabs.
 //
 //	# comment lines (the generated-file header and MITRE's notice), among
-//	#huntlint-catalog 1                   them this format line
-//	@domain <domain> <release> <modified> <object count>
+//	#huntlint-catalog 2                   them this format line
+//	@domain <domain> <release> <modified> <object count> <relation count>
 //	@matrix <tactic ID>,<tactic ID>,…      tactics of the live matrices in order
-//	<type> <ID> <STIX id> <name> <status> <modified> <revoked-by> <parent> <tactics> <platforms> <shortname>
+//	<type> <ID> <STIX id> <name> <status> <modified> <revoked-by> <parent> <tactics> <platforms> <shortname> <aliases>
+//	~<kind> <source> <target> <modified>   relations, after the object lines
 //
 // status is a (active), d (deprecated) or r (revoked); revoked-by is the
 // 0-based index of the replacement among the domain's object lines, empty
-// when none; tactics and platforms are comma-separated lists. Object lines
-// follow their @domain line.
-const compactMagic = "#huntlint-catalog 1"
+// when none; tactics, platforms and aliases are comma-separated lists.
+// Object and relation lines follow their @domain line. A relation's kind is
+// u (uses) or a (attributed-to), its source and target are indexes of
+// object lines as revoked-by is, and modified is the date (YYYY-MM-DD) of
+// the relationship's STIX modified timestamp: dates repeat and compress
+// well, times would double the relations' size.
+//
+// Version 1 (written before relations were kept) has no aliases field, no
+// relation count and no relation lines; it is still read.
+const compactMagic = "#huntlint-catalog 2"
+
+// compactMagicV1 is the format line of version 1.
+const compactMagicV1 = "#huntlint-catalog 1"
+
+// relationCode is the code of a kind in relation lines.
+func relationCode(k RelationKind) string {
+	switch k {
+	case RelUses:
+		return "u"
+	case RelAttributedTo:
+		return "a"
+	}
+	return ""
+}
 
 // WriteCompact writes the domains of cats in the compact format, gzip'd, with
 // header lines (written as "# " comments) first. A domain present in two
@@ -69,7 +92,7 @@ func writeDomain(w *bufio.Writer, d *domainData) error {
 	if err := checkFields(fields); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "@domain\t%s\t%s\t%s\t%d\n", d.rel.Domain, d.rel.Version, d.rel.Modified, len(d.all))
+	fmt.Fprintf(w, "@domain\t%s\t%s\t%s\t%d\t%d\n", d.rel.Domain, d.rel.Version, d.rel.Modified, len(d.all), len(d.rels.all))
 	var matrix []string
 	for _, t := range d.tactics {
 		matrix = append(matrix, t.ID)
@@ -87,17 +110,33 @@ func writeDomain(w *bufio.Writer, d *domainData) error {
 			}
 		}
 		f := []string{string(o.Type), o.ID, o.STIXID, o.Name, string(o.Status[:1]), o.Modified, rev, o.Parent,
-			strings.Join(o.Tactics, ","), strings.Join(o.Platforms, ","), o.Shortname}
+			strings.Join(o.Tactics, ","), strings.Join(o.Platforms, ","), o.Shortname, strings.Join(o.Aliases, ",")}
 		if err := checkFields(f); err != nil {
 			return fmt.Errorf("write compact catalog: %s %s: %w", o.Type, o.ID, err)
 		}
-		for _, s := range append(append([]string(nil), o.Tactics...), o.Platforms...) {
+		for _, s := range append(append(append([]string(nil), o.Tactics...), o.Platforms...), o.Aliases...) {
 			if strings.Contains(s, ",") {
 				return fmt.Errorf("write compact catalog: %s %s: list item %q holds a comma", o.Type, o.ID, s)
 			}
 		}
 		w.WriteString(strings.Join(f, "\t"))
 		w.WriteByte('\n')
+	}
+	for _, r := range d.rels.all {
+		si, ok1 := pos[r.Source]
+		ti, ok2 := pos[r.Target]
+		code := relationCode(r.Kind)
+		if !ok1 || !ok2 || code == "" {
+			return fmt.Errorf("write compact catalog: %s relation %s -> %s: not among the domain's objects", r.Kind, r.Source.ID, r.Target.ID)
+		}
+		day := r.Modified
+		if len(day) > 10 {
+			day = day[:10]
+		}
+		if err := checkFields([]string{day}); err != nil {
+			return fmt.Errorf("write compact catalog: %s relation %s -> %s: %w", r.Kind, r.Source.ID, r.Target.ID, err)
+		}
+		fmt.Fprintf(w, "~%s\t%d\t%d\t%s\n", code, si, ti, day)
 	}
 	return nil
 }
@@ -182,24 +221,33 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// hasMagic reports whether the leading comment lines hold compactMagic.
-func hasMagic(text string) bool {
+// magicVersion returns the format version the leading comment lines name
+// (2 or 1), 0 when they hold no format line.
+func magicVersion(text string) int {
 	for len(text) > 0 && text[0] == '#' {
 		i := strings.IndexByte(text, '\n')
-		if i < 0 {
-			return text == compactMagic
+		line := text
+		if i >= 0 {
+			line = text[:i]
 		}
-		if text[:i] == compactMagic {
-			return true
+		switch line {
+		case compactMagic:
+			return 2
+		case compactMagicV1:
+			return 1
+		}
+		if i < 0 {
+			return 0
 		}
 		text = text[i+1:]
 	}
-	return false
+	return 0
 }
 
 func parseCompact(data []byte, source string) ([]*domainData, error) {
 	text := string(data)
-	if !hasMagic(text) {
+	version := magicVersion(text)
+	if version == 0 {
 		return nil, fmt.Errorf("read compact catalog: not a huntlint catalog file (no %q line)", compactMagic)
 	}
 	var (
@@ -209,6 +257,7 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 		revs    []string
 		lineNo  int
 		objects []Object
+		rels    []Relation // of the current domain, resolved as read
 	)
 	finish := func() error {
 		if cur == nil {
@@ -242,6 +291,9 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			}
 		}
 		cur.index(order)
+		// Relation lines follow the written order, which is already
+		// sorted: no need to sort again.
+		cur.rels = relations{all: rels, once: &sync.Once{}}
 		ds = append(ds, cur)
 		return nil
 	}
@@ -261,19 +313,26 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 				return nil, err
 			}
 			f := strings.Split(line, "\t")
-			if (len(f) != 4 && len(f) != 5) || knownDomain(f[1]) == "" {
+			if len(f) < 4 || len(f) > 6 || knownDomain(f[1]) == "" {
 				return nil, fmt.Errorf("read compact catalog: line %d: bad @domain line", lineNo)
 			}
 			cur = &domainData{rel: Release{Domain: Domain(f[1]), Version: f[2], Modified: f[3], Source: source}}
 			n := 1024
-			if len(f) == 5 {
+			if len(f) >= 5 {
 				if c, err := strconv.Atoi(f[4]); err == nil && c >= 0 && c < 1<<20 {
 					n = c
+				}
+			}
+			nr := 0
+			if len(f) == 6 {
+				if c, err := strconv.Atoi(f[5]); err == nil && c >= 0 && c < 1<<22 {
+					nr = c
 				}
 			}
 			matrix = nil
 			objects = make([]Object, 0, n)
 			revs = make([]string, 0, n)
+			rels = make([]Relation, 0, nr)
 		case strings.HasPrefix(line, "@matrix\t"):
 			if cur == nil {
 				return nil, fmt.Errorf("read compact catalog: line %d: @matrix before @domain", lineNo)
@@ -281,13 +340,43 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			if s := line[len("@matrix\t"):]; s != "" {
 				matrix = strings.Split(s, ",")
 			}
+		case line[0] == '~':
+			if cur == nil {
+				return nil, fmt.Errorf("read compact catalog: line %d: relation before @domain", lineNo)
+			}
+			var f [4]string
+			if n := splitTabs(line[1:], f[:]); n != len(f) {
+				return nil, fmt.Errorf("read compact catalog: line %d: %d fields in a relation, expected 4", lineNo, n)
+			}
+			r := Relation{Modified: f[3]}
+			switch f[0] {
+			case "u":
+				r.Kind = RelUses
+			case "a":
+				r.Kind = RelAttributedTo
+			default:
+				return nil, fmt.Errorf("read compact catalog: line %d: unknown relation kind %q", lineNo, f[0])
+			}
+			// Relation lines follow every object line of their domain, so
+			// objects no longer moves: its elements are the objects.
+			src, ok1 := atoiIndex(f[1])
+			dst, ok2 := atoiIndex(f[2])
+			if !ok1 || !ok2 || src >= len(objects) || dst >= len(objects) {
+				return nil, fmt.Errorf("read compact catalog: line %d: bad relation indexes %q, %q (the domain has %d objects)", lineNo, f[1], f[2], len(objects))
+			}
+			r.Source, r.Target = &objects[src], &objects[dst]
+			rels = append(rels, r)
 		default:
 			if cur == nil {
 				return nil, fmt.Errorf("read compact catalog: line %d: object before @domain", lineNo)
 			}
-			var f [11]string
-			if n := splitTabs(line, f[:]); n != len(f) {
-				return nil, fmt.Errorf("read compact catalog: line %d: %d fields, expected 11", lineNo, n)
+			if len(rels) > 0 {
+				return nil, fmt.Errorf("read compact catalog: line %d: object after the relations of its domain", lineNo)
+			}
+			var f [12]string
+			n := splitTabs(line, f[:])
+			if want := 10 + version; n != want {
+				return nil, fmt.Errorf("read compact catalog: line %d: %d fields, expected %d", lineNo, n, want)
 			}
 			o := Object{Type: ObjectType(f[0]), ID: f[1], STIXID: f[2], Name: f[3], Domain: cur.rel.Domain,
 				Modified: f[5], Parent: f[7], Shortname: f[10]}
@@ -303,6 +392,7 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			}
 			o.Tactics = splitList(f[8])
 			o.Platforms = splitList(f[9])
+			o.Aliases = splitList(f[11])
 			objects = append(objects, o)
 			revs = append(revs, f[6])
 		}
@@ -314,4 +404,20 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 		return nil, fmt.Errorf("read compact catalog: no domain")
 	}
 	return ds, nil
+}
+
+// atoiIndex parses a non-negative decimal index of at most 9 digits.
+func atoiIndex(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }

@@ -196,6 +196,26 @@ type ObjectView struct {
 	Analytics  []ObjectRef `json:"analytics,omitempty"`
 	// LogSources are the log sources an analytic reads (full bundles only).
 	LogSources []string `json:"log_sources,omitempty"`
+	// Aliases are a group's, software's or campaign's other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// Uses are the techniques a group, campaign or software uses, sorted
+	// by ID; UsesSoftware the software a group or campaign uses.
+	Uses         []ObjectRef `json:"uses,omitempty"`
+	UsesSoftware []ObjectRef `json:"uses_software,omitempty"`
+	// AttributedTo are the groups a campaign is attributed to; Campaigns
+	// the campaigns attributed to a group.
+	AttributedTo []ObjectRef `json:"attributed_to,omitempty"`
+	Campaigns    []ObjectRef `json:"campaigns,omitempty"`
+	// UsedBy counts the live groups, campaigns and software that use a
+	// technique.
+	UsedBy *UsedByCount `json:"used_by,omitempty"`
+}
+
+// UsedByCount counts the users of a technique by type.
+type UsedByCount struct {
+	Groups    int `json:"groups"`
+	Campaigns int `json:"campaigns"`
+	Software  int `json:"software"`
 }
 
 // Lookup finds every object an ID or name stands for, for `catalog show`: an
@@ -220,6 +240,12 @@ func (c *Catalog) Lookup(s string) []*Object {
 	if len(out) == 0 {
 		if o, ok := c.Tactic(s); ok {
 			out = append(out, o)
+		}
+	}
+	if len(out) == 0 {
+		// A group's, software's or campaign's name or alias.
+		for _, t := range []ObjectType{TypeGroup, TypeSoftware, TypeCampaign} {
+			out = append(out, c.Find(t, s)...)
 		}
 	}
 	return out
@@ -270,6 +296,7 @@ func (c *Catalog) View(o *Object) ObjectView {
 	case TypeAnalytic:
 		v.LogSources = o.LogSources
 	}
+	c.viewRelations(o, &v)
 	if o.Status == StatusRevoked {
 		final, chain := c.Resolve(o)
 		for _, x := range chain[1:] {
@@ -381,6 +408,7 @@ func (c *Catalog) WriteViewText(w io.Writer, v ObjectView) {
 	}
 	row("analytics", strings.Join(refs, ", "))
 	list("log sources", v.LogSources)
+	c.writeViewRelations(w, v, row, list)
 	row("modified", v.Modified)
 	row("stix id", v.STIXID)
 }

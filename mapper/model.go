@@ -74,6 +74,10 @@ type Object struct {
 	Analytics   []string // analytic IDs ("AN0110"), in the bundle's order
 	LogSources  []string
 
+	// Groups, software and campaigns: their other names, as the catalog
+	// gives them (the name itself left out).
+	Aliases []string
+
 	// Tactics only.
 	Shortname string // "defense-evasion"
 	Order     int    // position in the domain's matrix, 0-based

@@ -41,6 +41,8 @@ type stixObject struct {
 	SourceRef  string   `json:"source_ref"`
 	TargetRef  string   `json:"target_ref"`
 	Version    string   `json:"x_mitre_version"`
+	Aliases    []string `json:"aliases"`         // groups, campaigns
+	XAliases   []string `json:"x_mitre_aliases"` // software
 	// detection strategies and analytics
 	AnalyticRefs []string `json:"x_mitre_analytic_refs"`
 	LogSources   []struct {
@@ -163,6 +165,7 @@ type bundle struct {
 	revokedBy  map[string]string // STIX id -> STIX id
 	parentOf   map[string]string // sub-technique STIX id -> parent STIX id
 	detects    [][2]string       // (detection strategy, technique) STIX ids
+	rels       []stixRel         // uses and attributed-to relationships
 	collection *stixObject
 	sawBundle  bool
 }
@@ -218,7 +221,20 @@ func readBundle(r io.Reader) (*bundle, error) {
 	return b, nil
 }
 
+// stixRel is a relationship the catalog may keep as a Relation.
+type stixRel struct {
+	Type       string `json:"type"`
+	RelType    string `json:"relationship_type"`
+	SourceRef  string `json:"source_ref"`
+	TargetRef  string `json:"target_ref"`
+	Modified   string `json:"modified"`
+	Revoked    bool   `json:"revoked"`
+	Deprecated bool   `json:"x_mitre_deprecated"`
+}
+
 var (
+	usesName           = []byte(`"uses"`)
+	attributedToName   = []byte(`"attributed-to"`)
 	relTypeKey         = []byte(`"relationship_type"`)
 	revokedByName      = []byte(`revoked-by`)
 	subtechniqueOfName = []byte(`subtechnique-of`)
@@ -239,8 +255,19 @@ func (b *bundle) readObjects(dec *json.Decoder) error {
 		if err := dec.Decode(&raw); err != nil {
 			return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
 		}
-		// Most of a bundle is relationships the catalog does not keep
-		// ("uses", "mitigates"): skip them without decoding.
+		// Most of a bundle is relationships: those the catalog keeps as
+		// relations are decoded into a small struct, those it does not
+		// keep ("mitigates") are skipped without decoding.
+		if bytes.Contains(raw, relTypeKey) && (bytes.Contains(raw, usesName) || bytes.Contains(raw, attributedToName)) {
+			var r stixRel
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return fmt.Errorf("object %d: %w", i+1, jsonErr(err))
+			}
+			if r.Type == "relationship" && !r.Revoked && !r.Deprecated && (r.RelType == string(RelUses) || r.RelType == string(RelAttributedTo)) {
+				b.rels = append(b.rels, r)
+				continue
+			}
+		}
 		if bytes.Contains(raw, relTypeKey) && !bytes.Contains(raw, revokedByName) && !bytes.Contains(raw, subtechniqueOfName) && !bytes.Contains(raw, detectsName) {
 			continue
 		}
@@ -364,6 +391,12 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 		case TypeTactic:
 			o.Shortname = so.Shortname
 			tacticShort[so.ID] = o
+		case TypeGroup, TypeCampaign, TypeSoftware:
+			for _, a := range append(append([]string(nil), so.Aliases...), so.XAliases...) {
+				if a = strings.TrimSpace(a); a != "" && a != o.Name && !contains(o.Aliases, a) {
+					o.Aliases = append(o.Aliases, a)
+				}
+			}
 		case TypeAnalytic:
 			o.Description = so.Description
 			for _, ls := range so.LogSources {
@@ -434,8 +467,21 @@ func (b *bundle) build(name, release string) (*domainData, error) {
 			}
 		}
 	}
+	// Relations between numbered objects of kinds the catalog keeps.
+	var rels []Relation
+	for _, r := range b.rels {
+		s, ok1 := byStix[r.SourceRef]
+		t, ok2 := byStix[r.TargetRef]
+		if !ok1 || !ok2 {
+			continue
+		}
+		if k, ok := relationKind(r.RelType, s.Type, t.Type); ok {
+			rels = append(rels, Relation{Kind: k, Source: s, Target: t, Modified: r.Modified})
+		}
+	}
 	d := &domainData{rel: rel, all: objs, unnumbered: unnumbered}
 	d.index(order)
+	d.setRelations(rels)
 	return d, nil
 }
 
