@@ -358,7 +358,7 @@ func (a *app) writeOutput(path string, data []byte) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usageErr(fmt.Errorf("write %s: is a folder; give a file name", path))
 	}
-	if err := atomicfile.WriteFile(path, data); err != nil {
+	if err := atomicfile.WriteFileWith(path, data, atomicfile.Options{Force: a.force}); err != nil {
 		return usageErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
 	}
 	return nil

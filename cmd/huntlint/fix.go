@@ -40,6 +40,7 @@ func (a *app) fixCommand() *cobra.Command {
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "also apply fixes that change meaning beyond a 1:1 replacement (one of several tactics, orphan tactic removal)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the fixes (for patch -p0 or git apply -p0) and write nothing")
 	f.BoolVar(&fl.showFixes, "show-fixes", false, "list each fix applied: path:line:col: [check] what was done")
+	declareForce(f, &a.force, "also fix read-only files")
 	fl.checkFlags.declare(f, "fix only the findings of")
 	fl.fileFlags.declare(f, "configuration file")
 	return cmd
@@ -58,7 +59,7 @@ func (a *app) runFix(args []string, fl fixFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	fo := linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs}
+	fo := linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs, Force: a.force}
 	var summaryOut io.Writer = a.stdout
 	if fl.diff {
 		fo.Diff = a.stdout

@@ -52,6 +52,7 @@ errors. See docs/layers.md.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of standard output")
+	declareForce(f, &a.force, "with -o, also replace a read-only file")
 	f.StringVar(&fl.format, "format", "navigator", "output format: navigator, csv, markdown, svg or html")
 	f.StringVar(&fl.name, "name", "huntlint coverage", "layer name and report title")
 	f.StringVar(&fl.score, "score", "count", "score function: count (rules), level (sum of level weights) or max (highest level weight)")
@@ -272,6 +273,7 @@ Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid laye
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")
 	return cmd
 }
 
@@ -316,6 +318,7 @@ ATT&CK releases are refused.`,
 	}
 	cmd.Flags().StringVar(&op, "op", "max", "how scores combine: max, sum or min")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")
 	cmd.Flags().StringVar(&name, "name", "huntlint merged coverage", "name of the merged layer")
 	return cmd
 }

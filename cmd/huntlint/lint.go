@@ -49,6 +49,7 @@ func (a *app) lintCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&fl.format, "format", "text", "output format: text, json, sarif or github")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to FILE instead of standard output")
+	declareForce(f, &a.force, "with --fix or -o, also change read-only files")
 	fl.checkFlags.declare(f, "run only")
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or never")
 	fl.fileFlags.declare(f, "configuration file")
@@ -149,7 +150,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		return usageErr(err)
 	}
 	if fl.fix {
-		sum, err := linter.ApplyFixes(res.Findings, linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs})
+		sum, err := linter.ApplyFixes(res.Findings, linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs, Force: a.force})
 		if err != nil {
 			return usageErr(err)
 		}

@@ -45,6 +45,7 @@ func (a *app) migrateCommand() *cobra.Command {
 	f.StringVar(&fl.to, "to", "", "the release to move to: a STIX bundle or 'embedded' (required)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes (for patch -p0 or git apply -p0) and write nothing")
 	f.StringVar(&fl.format, "format", "text", "output format of the plan: text or json")
+	declareForce(f, &a.force, "also migrate read-only files")
 	fl.fileFlags.declare(f, "configuration file for include and exclude patterns")
 	return cmd
 }
@@ -106,7 +107,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	}
 	opts := migrate.Options{From: from, To: to}
 	findings := migrate.Files(files, opts, fl.jobs)
-	fo := linter.FixOptions{Jobs: fl.jobs}
+	fo := linter.FixOptions{Jobs: fl.jobs, Force: a.force}
 	if fl.diff {
 		fo.Diff = a.stdout
 	}

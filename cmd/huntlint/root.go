@@ -47,6 +47,7 @@ type app struct {
 	release   string
 	domains   []string
 	offline   bool
+	force     bool // --force of the command: change read-only files too
 
 	log zerolog.Logger
 }
@@ -112,7 +113,6 @@ var subcommands = []func(*app) *cobra.Command{
 	(*app).inspectCommand,
 	(*app).tagCommand,
 	(*app).layerCommand,
-	(*app).testCommand,
 	(*app).migrateCommand,
 	(*app).catalogCommand,
 	(*app).completionCommand,

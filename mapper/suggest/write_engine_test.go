@@ -21,10 +21,10 @@ func TestTagEditsLayouts(t *testing.T) {
 	}
 	cases := map[string]string{
 		"title: t\ntags:\n -\n    attack.persistence\nlogsource:\n  product: windows\n": "title: t\ntags:\n -\n    attack.persistence\n - attack.execution\n - attack.t1059.001\nlogsource:\n  product: windows\n",
-		"title: t\ntags: [attack.persistence,]\n":                                   "title: t\ntags: [attack.persistence, attack.execution, attack.t1059.001,]\n",
-		"title: t\ntags: [attack.persistence # why\n]\n":                              "title: t\ntags: [attack.persistence, attack.execution, attack.t1059.001 # why\n]\n",
-		"title: t\ntags:\n  - attack.persistence\n    and more\n# end\nlevel: low\n":   "title: t\ntags:\n  - attack.persistence\n    and more\n  - attack.execution\n  - attack.t1059.001\n# end\nlevel: low\n",
-		"title: t\ntags:\n-   attack.persistence\n":                                   "title: t\ntags:\n-   attack.persistence\n-   attack.execution\n-   attack.t1059.001\n",
+		"title: t\ntags: [attack.persistence,]\n":                                       "title: t\ntags: [attack.persistence, attack.execution, attack.t1059.001,]\n",
+		"title: t\ntags: [attack.persistence # why\n]\n":                                "title: t\ntags: [attack.persistence, attack.execution, attack.t1059.001 # why\n]\n",
+		"title: t\ntags:\n  - attack.persistence\n    and more\n# end\nlevel: low\n":    "title: t\ntags:\n  - attack.persistence\n    and more\n  - attack.execution\n  - attack.t1059.001\n# end\nlevel: low\n",
+		"title: t\ntags:\n-   attack.persistence\n":                                     "title: t\ntags:\n-   attack.persistence\n-   attack.execution\n-   attack.t1059.001\n",
 	}
 	for src, want := range cases {
 		src, want := src+det, want+det
