@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -63,84 +64,21 @@ func (ri *RefInfo) Live() *mapper.Object {
 	return ri.Object
 }
 
-var (
-	reTechnique = regexp.MustCompile(`^[Tt][0-9]{4}(\.[0-9]{3})?$`)
-	reOtherID   = regexp.MustCompile(`^(?i)(ta|ds|dc|det|an|g|s|c|m)[0-9]{4}$`)
-	reName      = regexp.MustCompile(`^[A-Za-z][A-Za-z _-]*[A-Za-z]$`)
-	// reNearTechnique is a technique ID with a mistyped separator or
-	// sub-technique number: T1059.1, T1059-001, T1059,001, t1059_001.
-	reNearTechnique = regexp.MustCompile(`^[Tt]([0-9]{4})\s*[.,_/ -]\s*([0-9]{1,3})$`)
-)
-
-var prefixTypes = map[string]mapper.ObjectType{
-	"ta":  mapper.TypeTactic,
-	"ds":  mapper.TypeDataSource,
-	"dc":  mapper.TypeDataComponent,
-	"det": mapper.TypeDetectionStrategy,
-	"an":  mapper.TypeAnalytic,
-	"g":   mapper.TypeGroup,
-	"s":   mapper.TypeSoftware,
-	"c":   mapper.TypeCampaign,
-	"m":   mapper.TypeMitigation,
-}
-
-// resolveRef classifies ref by its spelling and looks it up in cat.
+// resolveRef resolves ref through the catalog's one resolver
+// (mapper.Catalog.ResolveRef) and keeps what the checks need.
 func resolveRef(cat *mapper.Catalog, ref *rules.Ref) RefInfo {
-	ri := RefInfo{Ref: ref}
-	v := strings.TrimSpace(ref.Value)
-	switch {
-	case ref.Source == rules.SourceSentinelTactic:
-		if m := reOtherID.FindStringSubmatch(v); m != nil && strings.EqualFold(m[1], "ta") {
-			ri.Type, ri.ID = mapper.TypeTactic, strings.ToUpper(v)
-		} else if reName.MatchString(v) {
-			ri.Type = mapper.TypeTactic
-		} else {
-			ri.Malformed = true
-		}
-	case reTechnique.MatchString(v):
-		ri.Type, ri.ID = mapper.TypeTechnique, strings.ToUpper(v)
-	case ref.Source == rules.SourceSentinelTechnique:
-		ri.Malformed = true
-	case reOtherID.MatchString(v):
-		m := reOtherID.FindStringSubmatch(v)
-		ri.Type, ri.ID = prefixTypes[strings.ToLower(m[1])], strings.ToUpper(v)
-	case ref.Kind == rules.RefTactic && reName.MatchString(v):
-		ri.Type = mapper.TypeTactic
-	default:
-		ri.Malformed = true
-	}
-	if ri.Malformed || cat == nil {
-		return ri
-	}
-	if ri.Type == mapper.TypeTactic {
-		ri.Object, ri.Former, _ = cat.CurrentTactic(v)
-	} else {
-		ri.Object, _ = cat.Get(ri.Type, ri.ID)
-	}
-	if ri.Object != nil {
-		ri.Final = ri.Object
-		if ri.Object.Status == mapper.StatusRevoked {
-			ri.Final, _ = cat.Resolve(ri.Object)
-		}
-		return ri
-	}
-	// A tactic name in free text (a Markdown table's "Ransomware") is no
-	// reference at all; IDs and structured fields are.
-	if ri.Type != mapper.TypeTactic || ri.ID != "" || ri.Structured() {
-		ri.Newer, _ = cat.NewerRef(ri.Type, ri.ID, v)
+	res := cat.ResolveRef(*ref)
+	ri := RefInfo{Ref: ref, Type: res.Type, ID: res.ID, Malformed: res.Malformed,
+		Object: res.Object, Final: res.Final, Former: res.Former, Newer: res.Newer}
+	if ri.Malformed {
+		ri.Type = ""
 	}
 	return ri
 }
 
 // nearTechnique returns the technique ID a malformed spelling most likely
 // meant ("T1059.001" for "t1059.1"), or "".
-func nearTechnique(v string) string {
-	m := reNearTechnique.FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
-		return ""
-	}
-	return "T" + m[1] + "." + strings.Repeat("0", 3-len(m[2])) + m[2]
-}
+func nearTechnique(v string) string { return attackid.NearTechnique(v) }
 
 // TacticStyle is how Sigma tactic tags join words: "hyphen"
 // (attack.defense-evasion, the default), "underscore"
@@ -175,7 +113,7 @@ func Spell(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 		return spellURL(ref.Text, o)
 	}
 	if o.Type == mapper.TypeTactic && ref.Source != rules.SourceSentinelTechnique {
-		if reOtherID.MatchString(ref.Value) {
+		if _, ok := attackid.Exact(ref.Value); ok {
 			return o.ID
 		}
 		return o.Name

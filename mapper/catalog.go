@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // Options say which catalog to open.
@@ -317,13 +319,7 @@ func (c *Catalog) Objects(d Domain, t ObjectType) []*Object {
 }
 
 // normID strips an "attack." prefix and spaces and upper-cases an ID.
-func normID(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 7 && strings.EqualFold(s[:7], "attack.") {
-		s = s[7:]
-	}
-	return strings.ToUpper(s)
-}
+func normID(s string) string { return attackid.Norm(s) }
 
 // Get finds an object of type t by ATT&CK ID in any case, with or without an
 // "attack." prefix ("T1059.001", "t1059.001", "attack.t1059.001"). Active
@@ -439,15 +435,8 @@ func (c *Catalog) TacticIn(d Domain, s string) (*Object, bool) {
 }
 
 func isTacticID(s string) bool {
-	if len(s) < 3 || s[:2] != "TA" {
-		return false
-	}
-	for _, r := range s[2:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
+	k, ok := attackid.Classify(s)
+	return ok && k == TypeTactic
 }
 
 // Resolve follows revoked-by links from o to the final live object. chain

@@ -2,6 +2,8 @@
 // default, lookups and revocations) and resolves rule references against it.
 package mapper
 
+import "github.com/huntlint/huntlint/mapper/attackid"
+
 // Domain names an ATT&CK domain as STIX spells it: "enterprise-attack",
 // "mobile-attack" or "ics-attack".
 type Domain string
@@ -13,23 +15,24 @@ const (
 	ICS        Domain = "ics-attack"
 )
 
-// ObjectType is the kind of an ATT&CK object, independent of its STIX type name.
-type ObjectType string
+// ObjectType is the kind of an ATT&CK object, independent of its STIX type
+// name: the kinds of the ID grammar (package attackid).
+type ObjectType = attackid.Kind
 
 // Object types. IDs collide across types (T1086 is a revoked technique and a
 // deprecated mitigation), so every lookup is by type.
 const (
-	TypeTechnique         ObjectType = "technique"
-	TypeTactic            ObjectType = "tactic"
-	TypeGroup             ObjectType = "group"
-	TypeSoftware          ObjectType = "software"
-	TypeCampaign          ObjectType = "campaign"
-	TypeMitigation        ObjectType = "mitigation"
-	TypeDataSource        ObjectType = "data-source"
-	TypeDataComponent     ObjectType = "data-component"
-	TypeDetectionStrategy ObjectType = "detection-strategy"
-	TypeAnalytic          ObjectType = "analytic"
-	TypeAsset             ObjectType = "asset"
+	TypeTechnique         = attackid.Technique
+	TypeTactic            = attackid.Tactic
+	TypeGroup             = attackid.Group
+	TypeSoftware          = attackid.Software
+	TypeCampaign          = attackid.Campaign
+	TypeMitigation        = attackid.Mitigation
+	TypeDataSource        = attackid.DataSource
+	TypeDataComponent     = attackid.DataComponent
+	TypeDetectionStrategy = attackid.DetectionStrategy
+	TypeAnalytic          = attackid.Analytic
+	TypeAsset             = attackid.Asset
 )
 
 // Status is the life-cycle state of an ATT&CK object.

@@ -3,11 +3,11 @@ package mapper
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/huntlint/huntlint/internal/textdist"
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // The catalog huntlint reads always trails the rules it judges: ATT&CK ships a
@@ -191,23 +191,12 @@ func typeWord(t ObjectType) string {
 
 // idNumber splits a well-formed ID into its prefix, number and sub-technique
 // number (0 when none): "T1059.001" -> "T", 1059, 1.
-func idNumber(id string) (prefix string, n, sub int, ok bool) {
-	id = normID(id)
-	i := 0
-	for i < len(id) && id[i] >= 'A' && id[i] <= 'Z' {
-		i++
+func idNumber(s string) (prefix string, n, sub int, ok bool) {
+	id, ok := attackid.Parse(s)
+	if strings.HasSuffix(s, ".000") {
+		return "", 0, 0, false // no sub-technique is numbered 0
 	}
-	num, rest, hasSub := strings.Cut(id[i:], ".")
-	n, err := strconv.Atoi(num)
-	if err != nil || i == 0 || len(num) != 4 {
-		return "", 0, 0, false
-	}
-	if hasSub {
-		if sub, err = strconv.Atoi(rest); err != nil || len(rest) != 3 || sub == 0 {
-			return "", 0, 0, false
-		}
-	}
-	return id[:i], n, sub, true
+	return id.Prefix, id.Number, id.Sub, ok
 }
 
 // numbering summarises the ID numbers of one object type: the last number

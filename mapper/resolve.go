@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -40,6 +41,13 @@ type Resolution struct {
 	// loaded release renamed it (see Catalog.CurrentTactic): Object is the
 	// tactic today, Former the tactic as an earlier release called it.
 	Former *Object
+	// ID is the canonical ATT&CK ID the spelling names ("T1059.001",
+	// "TA0002"); empty for tactics written by name and when Malformed.
+	ID string
+	// Newer is set when the catalog lacks the reference and it looks like
+	// it comes from a newer ATT&CK release than the catalog's (see
+	// Catalog.NewerRef).
+	Newer *Newer
 }
 
 // Found reports whether the reference names an object in some loaded domain.
@@ -51,155 +59,113 @@ func (r Resolution) Revoked() bool { return r.Object != nil && r.Object.Status =
 // Deprecated reports whether the object named is deprecated.
 func (r Resolution) Deprecated() bool { return r.Object != nil && r.Object.Status == StatusDeprecated }
 
-// idShapes are the well-formed ATT&CK ID spellings per object type.
-var idShapes = map[ObjectType]*regexp.Regexp{
-	TypeTechnique:         regexp.MustCompile(`^T\d{4}(\.\d{3})?$`),
-	TypeTactic:            regexp.MustCompile(`^TA\d{4}$`),
-	TypeGroup:             regexp.MustCompile(`^G\d{4}$`),
-	TypeSoftware:          regexp.MustCompile(`^S\d{4}$`),
-	TypeCampaign:          regexp.MustCompile(`^C\d{4}$`),
-	TypeMitigation:        regexp.MustCompile(`^(M\d{4}|T\d{4})$`),
-	TypeDataSource:        regexp.MustCompile(`^DS\d{4}$`),
-	TypeDataComponent:     regexp.MustCompile(`^DC\d{4}$`),
-	TypeDetectionStrategy: regexp.MustCompile(`^DET\d{4}$`),
-	TypeAnalytic:          regexp.MustCompile(`^AN\d{4}$`),
-	TypeAsset:             regexp.MustCompile(`^A\d{4}$`),
-}
-
 // idLike matches values spelled like an ID: letters then a digit.
 var idLike = regexp.MustCompile(`^[A-Z]{1,3}\d`)
 
 // IDType returns the object type an ATT&CK ID's prefix stands for ("T1059"
 // technique, "TA0002" tactic, "M1038" mitigation, …) whatever the shape of
 // the digits; ok is false when the prefix is not an ATT&CK one.
-func IDType(id string) (ObjectType, bool) {
-	id = normID(id)
-	i := 0
-	for i < len(id) && id[i] >= 'A' && id[i] <= 'Z' {
-		i++
-	}
-	if i == 0 || i == len(id) || id[i] < '0' || id[i] > '9' {
-		return "", false
-	}
-	switch id[:i] {
-	case "T":
-		return TypeTechnique, true
-	case "TA":
-		return TypeTactic, true
-	case "G":
-		return TypeGroup, true
-	case "S":
-		return TypeSoftware, true
-	case "C":
-		return TypeCampaign, true
-	case "M":
-		return TypeMitigation, true
-	case "DS":
-		return TypeDataSource, true
-	case "DC":
-		return TypeDataComponent, true
-	case "DET":
-		return TypeDetectionStrategy, true
-	case "AN":
-		return TypeAnalytic, true
-	case "A":
-		return TypeAsset, true
-	}
-	return "", false
-}
+func IDType(id string) (ObjectType, bool) { return attackid.PrefixKind(id) }
 
 // ValidID reports whether id (any case, "attack." prefix allowed) is a
 // well-formed ATT&CK ID of type t.
-func ValidID(t ObjectType, id string) bool {
-	re, ok := idShapes[t]
-	return ok && re.MatchString(normID(id))
+func ValidID(t ObjectType, id string) bool { return attackid.Valid(t, id) }
+
+// reTacticName is the shape of a tactic written by name: words of letters
+// joined by spaces, hyphens or underscores, or PascalCase.
+var reTacticName = regexp.MustCompile(`^[A-Za-z][A-Za-z _-]*[A-Za-z]$`)
+
+// structuredSource reports whether src is a structured field (Sigma tags,
+// Sentinel tactics and relevantTechniques) rather than free text.
+func structuredSource(src rules.RefSource) bool {
+	switch src {
+	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
+		return true
+	}
+	return false
 }
 
-// refTypes maps reference kinds to object types.
-var refTypes = map[rules.RefKind]ObjectType{
-	rules.RefTechnique:  TypeTechnique,
-	rules.RefTactic:     TypeTactic,
-	rules.RefGroup:      TypeGroup,
-	rules.RefSoftware:   TypeSoftware,
-	rules.RefCampaign:   TypeCampaign,
-	rules.RefMitigation: TypeMitigation,
-	rules.RefDataSource: TypeDataSource,
+// classify judges what a reference asks for from its field, kind and
+// spelling alone (package attackid holds the ID grammar): the object type,
+// the canonical ID ("" for a tactic named by name) and whether it is
+// malformed. A Sentinel tactics item is a tactic, a relevantTechniques item
+// a technique; otherwise the reference's kind decides, else the ID's prefix,
+// else a name is a tactic.
+func classify(ref rules.Ref, v string) (t ObjectType, id string, malformed bool) {
+	prefixType, idShaped := attackid.PrefixKind(v)
+	switch {
+	case ref.Source == rules.SourceSentinelTactic:
+		t = TypeTactic
+	case ref.Source == rules.SourceSentinelTechnique:
+		t = TypeTechnique
+	case ref.Kind != "" && ref.Kind != rules.RefUnknown:
+		t = ObjectType(ref.Kind)
+	case normID(v) == "":
+		return "", "", true
+	case idShaped:
+		t = prefixType
+	default:
+		t = TypeTactic
+	}
+	if normID(v) == "" {
+		return t, "", true
+	}
+	if t == TypeTactic && !idShaped && !idLike.MatchString(normID(v)) {
+		name := strings.TrimSpace(v)
+		if len(name) > 7 && strings.EqualFold(name[:7], "attack.") {
+			name = name[7:]
+		}
+		return t, "", !reTacticName.MatchString(name)
+	}
+	if !attackid.Valid(t, v) {
+		return t, "", true
+	}
+	return t, normID(v), false
 }
 
 // ResolveRef looks up what ref names. It never fails: a reference that is
-// not found has a nil Object, one that cannot be an ATT&CK ID or name is
-// Malformed.
+// not found has a nil Object (and Newer says whether it looks like it comes
+// from a newer release), one that cannot be an ATT&CK ID or name is
+// Malformed. On a nil catalog only the spelling is judged.
 func (c *Catalog) ResolveRef(ref rules.Ref) Resolution {
 	v := ref.Value
 	if v == "" {
 		v = ref.Text
 	}
+	v = strings.TrimSpace(v)
 	res := Resolution{Ref: ref}
-	id := normID(v)
-	prefixType, idShaped := IDType(id)
-	if t, ok := refTypes[ref.Kind]; ok {
-		res.Type = t
-	}
-	if id == "" {
-		res.Malformed = true
+	res.Type, res.ID, res.Malformed = classify(ref, v)
+	if res.Malformed {
 		return res
 	}
-	switch {
-	case res.Type != "":
-	case idShaped:
-		res.Type = prefixType
-	default:
-		res.Type = TypeTactic
+	res.Canonical = res.ID
+	if c == nil {
+		return res
 	}
-
 	if res.Type == TypeTactic {
-		return c.resolveTactic(res, id, idShaped)
-	}
-	if !ValidID(res.Type, id) {
-		res.Malformed = true
-		return res
-	}
-	res.Canonical = id
-	if o, ok := c.Get(res.Type, id); ok {
+		name := v
+		if res.ID != "" {
+			name = res.ID
+		}
+		if o, former, ok := c.CurrentTactic(name); ok {
+			res.Object, res.Former = o, former
+			if res.ID == "" {
+				res.Canonical = o.Shortname
+			}
+		} else if res.ID == "" {
+			res.Canonical = strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(strings.TrimPrefix(strings.ToLower(name), "attack.")))
+		}
+	} else if o, ok := c.Get(res.Type, res.ID); ok {
 		res.Object = o
-		res.Final, res.Chain = c.Resolve(o)
 	}
-	return res
-}
-
-func (c *Catalog) resolveTactic(res Resolution, id string, idShaped bool) Resolution {
-	if idShaped || idLike.MatchString(id) {
-		if !ValidID(TypeTactic, id) {
-			res.Malformed = true
-			return res
-		}
-		res.Canonical = id
-		if o, ok := c.Get(TypeTactic, id); ok {
-			res.Object = o
-			res.Final, res.Chain = c.Resolve(o)
-		}
+	if res.Object != nil {
+		res.Final, res.Chain = c.Resolve(res.Object)
 		return res
 	}
-	name := strings.TrimSpace(res.Ref.Value)
-	if name == "" {
-		name = strings.TrimSpace(res.Ref.Text)
+	// A tactic name in free text (a Markdown table's "Ransomware") is no
+	// reference at all; IDs and structured fields are.
+	if res.Type != TypeTactic || res.ID != "" || structuredSource(ref.Source) {
+		res.Newer, _ = c.NewerRef(res.Type, res.ID, v)
 	}
-	if len(name) > 7 && strings.EqualFold(name[:7], "attack.") {
-		name = name[7:]
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == ' ' || r == '&') {
-			res.Malformed = true
-			return res
-		}
-	}
-	if o, former, ok := c.CurrentTactic(name); ok {
-		res.Object = o
-		res.Final, res.Chain = c.Resolve(o)
-		res.Canonical = o.Shortname
-		res.Former = former
-		return res
-	}
-	res.Canonical = strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(name))
 	return res
 }

@@ -63,7 +63,13 @@ const (
 	RefCampaign   RefKind = "campaign"
 	RefMitigation RefKind = "mitigation"
 	RefDataSource RefKind = "data-source"
-	RefUnknown    RefKind = "unknown"
+	// The kinds ATT&CK added later; like the ones above, they are spelled as
+	// the ID grammar's kinds (package attackid).
+	RefDataComponent     RefKind = "data-component"
+	RefDetectionStrategy RefKind = "detection-strategy"
+	RefAnalytic          RefKind = "analytic"
+	RefAsset             RefKind = "asset"
+	RefUnknown           RefKind = "unknown"
 )
 
 // RefSource says where a reference was written, which decides its canonical

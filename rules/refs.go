@@ -4,35 +4,18 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
-var (
-	reTechnique  = regexp.MustCompile(`^[Tt]\d{4}(\.\d{3})?$`)
-	reOtherID    = regexp.MustCompile(`^(?i)(ta|ds|g|s|c|m)\d{4}$`)
-	reTacticWord = regexp.MustCompile(`^[A-Za-z][A-Za-z_\- ]*[A-Za-z]$`)
-)
+var reTacticWord = regexp.MustCompile(`^[A-Za-z][A-Za-z_\- ]*[A-Za-z]$`)
 
 // classifyAttack judges what an ATT&CK value ("T1059.001", "g0016",
-// "defense_evasion") names from its spelling alone.
+// "defense_evasion") names from its spelling alone: an ID by its prefix
+// (package attackid), else a single word as a tactic.
 func classifyAttack(v string) RefKind {
-	if reTechnique.MatchString(v) {
-		return RefTechnique
-	}
-	if m := reOtherID.FindStringSubmatch(v); m != nil {
-		switch strings.ToLower(m[1]) {
-		case "ta":
-			return RefTactic
-		case "ds":
-			return RefDataSource
-		case "g":
-			return RefGroup
-		case "s":
-			return RefSoftware
-		case "c":
-			return RefCampaign
-		case "m":
-			return RefMitigation
-		}
+	if id, ok := attackid.Exact(v); ok {
+		return RefKind(id.Kind)
 	}
 	if reTacticWord.MatchString(v) && !strings.Contains(v, " ") {
 		return RefTactic

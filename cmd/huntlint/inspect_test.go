@@ -86,3 +86,18 @@ func TestInspectProblemsAndUsage(t *testing.T) {
 		t.Errorf("bad --format: exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestLintAndInspectAgree: lint and inspect resolve references through one
+// resolver, so an ICS asset tag (attack.a0001) is the asset A0001 in both:
+// inspect resolves it, lint says it belongs to ATT&CK for ICS.
+func TestLintAndInspectAgree(t *testing.T) {
+	p := filepath.Join("..", "..", "linter", "testdata", "attack-wrong-domain", "bad_asset.yml")
+	out, _, _ := runCmd(t, "inspect", "--offline", p)
+	if !strings.Contains(out, `asset "attack.a0001" -> A0001`) {
+		t.Errorf("inspect:\n%s", out)
+	}
+	out, _, _ = runCmd(t, "lint", "--offline", p)
+	if !strings.Contains(out, "[attack-wrong-domain] attack.a0001 (Workstation) is an asset of ATT&CK for ICS 18.1") || strings.Contains(out, "attack-malformed-tag") {
+		t.Errorf("lint:\n%s", out)
+	}
+}

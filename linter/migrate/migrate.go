@@ -166,24 +166,16 @@ func structured(ref *rules.Ref) bool {
 	return false
 }
 
-var refTypes = map[rules.RefKind]mapper.ObjectType{
-	rules.RefTechnique:  mapper.TypeTechnique,
-	rules.RefGroup:      mapper.TypeGroup,
-	rules.RefSoftware:   mapper.TypeSoftware,
-	rules.RefCampaign:   mapper.TypeCampaign,
-	rules.RefMitigation: mapper.TypeMitigation,
-	rules.RefDataSource: mapper.TypeDataSource,
-}
-
 // objectType is the type of object a reference other than a tactic names:
 // from its kind, else from its ID's prefix ("attack.dc0001" is a data
 // component); empty when it is no well-formed ATT&CK ID.
 func objectType(ref *rules.Ref) mapper.ObjectType {
-	if t, ok := refTypes[ref.Kind]; ok {
-		return t
-	}
-	if ref.Kind != rules.RefUnknown {
+	switch ref.Kind {
+	case rules.RefTactic, "":
 		return ""
+	case rules.RefUnknown:
+	default:
+		return mapper.ObjectType(ref.Kind)
 	}
 	t, ok := mapper.IDType(ref.Value)
 	if !ok || t == mapper.TypeTactic || !mapper.ValidID(t, ref.Value) {
