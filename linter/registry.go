@@ -5,7 +5,6 @@ package linter
 func Registry() []Check {
 	return []Check{
 		loadError{},
-		loadSkipped{},
 		unusedSuppression{},
 
 		attackMalformedTag{},
