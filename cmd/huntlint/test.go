@@ -91,10 +91,7 @@ func (a *app) runTest(cmd *cobra.Command, args []string, fl testFlags) error {
 		if len(args) == 0 {
 			args = []string{"."}
 		}
-		files, problems, err := a.discover(args, fl.disc)
-		if err != nil {
-			return err
-		}
+		files, problems := rules.Discover(args, fl.disc)
 		loaded, loadProblems := rules.LoadAll(files, fl.jobs)
 		for _, p := range append(problems, loadProblems...) {
 			a.log.Warn().Str("path", p.Path).Int("line", p.Line).Msg(p.Message)
@@ -147,10 +144,7 @@ func (a *app) findTestRule(args []string, fl testFlags) (*rules.Rule, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	files, _, err := a.discover(args, fl.disc)
-	if err != nil {
-		return nil, err
-	}
+	files, _ := rules.Discover(args, fl.disc)
 	loaded, _ := rules.LoadAll(files, fl.jobs)
 	for _, r := range loaded {
 		if r.Format == rules.FormatSigma && strings.EqualFold(r.ID, fl.rule) {
