@@ -27,6 +27,7 @@ type layerFlags struct {
 	linkBase             string
 	disc                 rules.DiscoverOptions
 	quiet                bool
+	splitDomains         bool
 }
 
 func (a *app) layerCommand() *cobra.Command {
@@ -69,7 +70,8 @@ errors. See docs/layers.md.`,
 	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
 	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
-	cmd.AddCommand(a.layerDiffCommand(), a.layerMergeCommand())
+	f.BoolVar(&fl.splitDomains, "split-domains", false, "navigator format: write one file per domain into the folder -o names (the default when -o is a folder)")
+	cmd.AddCommand(a.layerDiffCommand(), a.layerMergeCommand(), a.layerUpgradeCommand())
 	return cmd
 }
 
@@ -171,7 +173,7 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 	if err := layer.Write(&buf, format, cov, wo); err != nil {
 		return err
 	}
-	if err := a.layerWriteOut(fl.output, buf.Bytes()); err != nil {
+	if err := a.layerWriteCoverage(fl.output, fl.splitDomains, format, cov, wo, buf.Bytes()); err != nil {
 		return err
 	}
 	a.log.Info().Int("rules", len(cov.Rules)).Int("filtered", cov.Filtered).Int("revoked", len(cov.Revoked)).
@@ -233,28 +235,42 @@ func layerReadFile(path string) ([]*layer.Layer, error) {
 
 func (a *app) layerDiffCommand() *cobra.Command {
 	var format, output string
+	var against []string
+	var strict bool
 	cmd := &cobra.Command{
-		Use:   "diff OLD NEW",
+		Use:   "diff OLD NEW | diff DETECTIONS --against CONTROLS",
 		Short: "Show the techniques gained, lost and changed in score between two Navigator layers",
-		Long: `Diff compares two ATT&CK Navigator layer files (format 4.5, one layer or a list)
-domain by domain: techniques gained, lost and changed in score, by tactic.
+		Long: `Diff compares two ATT&CK Navigator layer files (any format Navigator reads, one
+layer or a list) domain by domain: techniques gained, lost and changed in score,
+by tactic. Layers of another format or ATT&CK release are first upgraded in
+memory to the catalog's release (as 'layer upgrade' does), and a line on
+standard error says so.
+With --against, DETECTIONS is a detection layer and CONTROLS are control-mapping
+layers (Protect, Detect, Respond): the report lists the techniques that neither
+a rule detects nor a control covers, by tactic, and those only controls cover.
 --format markdown (default) is fit for a pull-request comment; --format json
 writes {"gained":[…],"lost":[…],"changed":[{"techniqueID","old","new",…}]}.
 Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid layers.`,
-		Args: cobra.ExactArgs(2),
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "markdown" && format != "json" {
 				return usageErr(fmt.Errorf("invalid --format %q: use markdown or json", format))
 			}
-			old, err := layerReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			new, err := layerReadFile(args[1])
-			if err != nil {
-				return err
+			if len(against) == 0 && len(args) != 2 {
+				return usageErr(fmt.Errorf("diff needs OLD and NEW layer files, or one detection layer and --against CONTROLS"))
 			}
 			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
+			if len(against) > 0 {
+				return a.runLayerAgainst(args, against, format, output, strict, cat)
+			}
+			old, err := a.layerReadCurrent(args[0], strict, cat)
+			if err != nil {
+				return err
+			}
+			new, err := a.layerReadCurrent(args[1], strict, cat)
 			if err != nil {
 				return err
 			}
@@ -273,29 +289,39 @@ Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid laye
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().StringSliceVar(&against, "against", nil, "control-mapping layers: list the techniques neither DETECTIONS nor a control covers (comma-separated or repeated)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "warn about fields no layer format defines (they are kept)")
 	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")
 	return cmd
 }
 
 func (a *app) layerMergeCommand() *cobra.Command {
 	var op, output, name string
+	var strict bool
 	cmd := &cobra.Command{
 		Use:   "merge A B...",
 		Short: "Merge Navigator layers into one layer per domain",
-		Long: `Merge combines ATT&CK Navigator layer files (format 4.5) domain by domain.
+		Long: `Merge combines ATT&CK Navigator layer files (any format Navigator reads)
+domain by domain, for instance detection coverage with control mappings.
 --op max (default) keeps every technique with its highest score, sum adds the
 scores, min keeps only techniques scored in every layer with the lowest score.
-Comments, links and metadata of every input are kept. Layers of different
-ATT&CK releases are refused.`,
+Comments, links and metadata of every input are kept, and each technique's
+metadata names the layers it came from. Layers of another format or ATT&CK
+release are first upgraded in memory to the catalog's release, and a line on
+standard error says so.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mop, err := layer.ParseMergeOp(op)
 			if err != nil {
 				return usageErr(err)
 			}
+			cat, err := a.openCatalog()
+			if err != nil {
+				return err
+			}
 			var inputs []layer.MergeInput
 			for _, p := range args {
-				ls, err := layerReadFile(p)
+				ls, err := a.layerReadCurrent(p, strict, cat)
 				if err != nil {
 					return err
 				}
@@ -320,5 +346,6 @@ ATT&CK releases are refused.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")
 	cmd.Flags().StringVar(&name, "name", "huntlint merged coverage", "name of the merged layer")
+	cmd.Flags().BoolVar(&strict, "strict", false, "warn about fields no layer format defines (they are kept)")
 	return cmd
 }

@@ -169,8 +169,14 @@ func TestLayerDiffAndMerge(t *testing.T) {
 	if code, _, errs := runLayer(t, "layer", "merge", old, new, "--op", "avg"); code != ExitUsage || !strings.Contains(errs, `invalid merge operation "avg"`) {
 		t.Errorf("bad op: exit %d %s", code, errs)
 	}
-	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"name":"x","domain":"enterprise-attack","sorting":9}`), 0o644)
-	if code, _, errs := runLayer(t, "layer", "diff", old, filepath.Join(dir, "bad.json")); code != ExitUsage || !strings.Contains(errs, `bad.json: invalid Navigator 4.5 layer: "sorting" is 9`) {
+	// An invalid value is left out with a note; a layer that cannot be
+	// made valid is refused.
+	os.WriteFile(filepath.Join(dir, "odd.json"), []byte(`{"name":"x","domain":"enterprise-attack","sorting":9}`), 0o644)
+	if code, _, errs := runLayer(t, "layer", "diff", old, filepath.Join(dir, "odd.json")); code != ExitOK || !strings.Contains(errs, `odd.json: sorting 9 is not 0, 1, 2 or 3; left out`) {
+		t.Errorf("odd layer: exit %d %s", code, errs)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"name":"x","domain":"nowhere"}`), 0o644)
+	if code, _, errs := runLayer(t, "layer", "diff", old, filepath.Join(dir, "bad.json")); code != ExitUsage || !strings.Contains(errs, `bad.json: invalid Navigator 4.5 layer: "domain" is "nowhere"`) {
 		t.Errorf("invalid layer: exit %d %s", code, errs)
 	}
 }

@@ -1,7 +1,9 @@
 package layer
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -77,7 +79,7 @@ func Merge(inputs []MergeInput, op MergeOp, o WriteOptions) ([]*Layer, error) {
 			layers = append(layers, p.layer)
 			names = append(names, p.name)
 		}
-		m := mergeDomain(layers, op)
+		m := mergeDomain(layers, names, op)
 		first := layers[0]
 		m.Name = o.Name
 		if len(domains) > 1 {
@@ -128,6 +130,7 @@ func scoreRange(ts []Technique) (lo, hi float64) {
 		}
 		first = false
 	}
+	lo, hi = math.Floor(lo), math.Ceil(hi) // whole numbers, as mitreattack-python requires
 	if hi <= lo {
 		lo = 0
 		if hi <= 0 {
@@ -139,14 +142,27 @@ func scoreRange(ts []Technique) (lo, hi float64) {
 
 type entryKey struct{ id, tactic string }
 
-func mergeDomain(layers []*Layer, op MergeOp) *Layer {
+// sourceName names an input layer in merged metadata: the file, and the
+// layer's name when the file holds several layers or the name says more.
+func sourceName(file string, l *Layer) string {
+	if l.Name == "" || l.Name == file {
+		return file
+	}
+	if file == "" {
+		return l.Name
+	}
+	return file + ": " + l.Name
+}
+
+func mergeDomain(layers []*Layer, files []string, op MergeOp) *Layer {
 	m := &Layer{Domain: layers[0].Domain}
 	var keys []entryKey
 	merged := map[entryKey]*Technique{}
 	present := map[entryKey]int{} // layers with the entry scored
 	seenIn := map[entryKey]int{}  // layers with the entry at all
 	var platforms []string
-	for _, l := range layers {
+	for li, l := range layers {
+		src := sourceName(files[li], l)
 		if l.Filters != nil {
 			for _, p := range l.Filters.Platforms {
 				if !contains(platforms, p) {
@@ -155,10 +171,7 @@ func mergeDomain(layers []*Layer, op MergeOp) *Layer {
 			}
 		}
 		if len(l.Metadata) > 0 {
-			if len(m.Metadata) > 0 {
-				m.Metadata = append(m.Metadata, Metadata{Divider: true})
-			}
-			m.Metadata = append(m.Metadata, Metadata{Name: "layer", Value: l.Name})
+			m.Metadata = append(m.Metadata, Metadata{Name: "layer", Value: src})
 			m.Metadata = append(m.Metadata, l.Metadata...)
 		}
 		m.Links = appendLinks(m.Links, l.Links)
@@ -199,12 +212,19 @@ func mergeDomain(layers []*Layer, op MergeOp) *Layer {
 					e.Comment = ptr(*e.Comment + "\n" + *t.Comment)
 				}
 			}
-			if len(t.Metadata) > 0 {
-				if len(e.Metadata) > 0 {
-					e.Metadata = append(e.Metadata, Metadata{Divider: true})
+			// Every entry names the layers it came from, then their metadata
+			// (no dividers: mitreattack-python refuses them in metadata).
+			e.Metadata = append(e.Metadata, Metadata{Name: "layer", Value: src})
+			e.Metadata = append(e.Metadata, t.Metadata...)
+			if t.Extra != nil {
+				for k, v := range t.Extra {
+					if _, ok := e.Extra[k]; !ok {
+						if e.Extra == nil {
+							e.Extra = map[string]json.RawMessage{}
+						}
+						e.Extra[k] = v
+					}
 				}
-				e.Metadata = append(e.Metadata, Metadata{Name: "layer", Value: l.Name})
-				e.Metadata = append(e.Metadata, t.Metadata...)
 			}
 			e.Links = appendLinks(e.Links, t.Links)
 			if t.ShowSubtechniques != nil && *t.ShowSubtechniques {

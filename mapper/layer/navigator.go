@@ -2,6 +2,7 @@ package layer
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -180,10 +181,11 @@ func pluralF(v float64, one, many string) string {
 }
 
 // gradientRange is the score range of the gradient: lowest to highest
-// score, widened to start at 0 when every score is equal (the Navigator
-// requires maxValue > minValue).
+// score, rounded out to whole numbers (mitreattack-python's navlayers takes
+// only integer bounds), widened to start at 0 when every score is equal
+// (the Navigator requires maxValue > minValue).
 func gradientRange(dc *DomainCoverage) (lo, hi float64) {
-	lo, hi = dc.MinScore(), dc.MaxScore()
+	lo, hi = math.Floor(dc.MinScore()), math.Ceil(dc.MaxScore())
 	if hi <= lo {
 		lo = 0
 		if hi <= 0 {
@@ -319,7 +321,8 @@ func cellMetadata(c *Cell) []Metadata {
 			md = append(md, Metadata{Name: string(f), Value: strconv.Itoa(n)})
 		}
 	}
-	md = append(md, Metadata{Divider: true})
+	// No divider between the counts: mitreattack-python's navlayers
+	// refuses metadata dividers with two warnings each.
 	for i := len(Levels) - 1; i >= 0; i-- {
 		if n := byLevel[Levels[i]]; n > 0 {
 			md = append(md, Metadata{Name: Levels[i], Value: strconv.Itoa(n)})
