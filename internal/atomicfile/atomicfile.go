@@ -32,8 +32,12 @@ type ReadOnlyError struct {
 }
 
 func (e *ReadOnlyError) Error() string {
-	return fmt.Sprintf("%s is read-only (mode %04o), so it was not changed: make it writable (chmod u+w %s) or give --force to replace it anyway",
-		e.Path, e.Mode.Perm(), e.Path)
+	what := "is read-only"
+	if e.Mode.Perm()&0o222 != 0 {
+		what = "is read-only for this user" // another user's file
+	}
+	return fmt.Sprintf("%s %s (mode %04o), so it was not changed: make it writable (chmod u+w %s) or give --force to replace it anyway",
+		e.Path, what, e.Mode.Perm(), e.Path)
 }
 
 // ErrInterrupted is returned for a write begun after SIGINT or SIGTERM
