@@ -23,6 +23,7 @@ func Registry() []Check {
 		attackDuplicateTag{},
 		attackMissingTechnique{},
 		attackPlatformMismatch{},
+		attackSimulationMismatch{},
 
 		// Sigma structure
 		sigmaMissingField{},
