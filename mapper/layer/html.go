@@ -129,7 +129,8 @@ func htmlDomain(cov *Coverage, dc *DomainCoverage, o WriteOptions, details map[s
 			if len(r.Subs) > 0 {
 				c.Stripe = gradientColor(lo, hi, o.MinColor, o.MaxColor, r.BestSub()).hex()
 			}
-			search := []string{r.Technique.ID, r.Technique.Name}
+			// The tactic too: typing "exfiltration" or "TA0010" keeps its column.
+			search := []string{r.Technique.ID, r.Technique.Name, col.Tactic.Name, col.Tactic.ID, col.Tactic.Shortname}
 			if _, ok := details[key]; !ok {
 				dt := htmlDetail{ID: r.Technique.ID, Name: r.Technique.Name, Score: fmtNum(r.Score()), Tactics: dc.tacticsOf(r.Technique)}
 				if r.Cell != nil {
@@ -176,8 +177,8 @@ h2{font-size:16px;margin:20px 0 4px}
 .grad{display:inline-block;width:160px;height:14px;border:1px solid #c8c8c8;vertical-align:middle;background:linear-gradient(to right,{{.MinColor}},{{.MaxColor}})}
 .sw{display:inline-block;width:14px;height:14px;border:1px solid #c8c8c8;vertical-align:middle;background:#fff;position:relative}
 .sw i{position:absolute;left:0;top:0;bottom:0;width:4px;background:{{.MaxColor}}}
-.matrix{display:flex;gap:4px;align-items:flex-start;overflow-x:auto;padding-bottom:8px}
-.col{width:150px;flex:none}
+.matrix{display:flex;gap:4px;align-items:flex-start;overflow-x:auto;padding-bottom:8px;max-width:100%}
+.col{flex:1 1 0;min-width:92px;max-width:150px}
 .head{background:#eee;text-align:center;padding:3px 2px;font-size:11px;height:30px;box-sizing:border-box}
 .head b{display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .cell{position:relative;height:20px;margin-top:2px;border:1px solid #c8c8c8;font-size:10px;line-height:20px;padding:0 4px 0 7px;box-sizing:border-box;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;cursor:pointer}
@@ -185,6 +186,8 @@ h2{font-size:16px;margin:20px 0 4px}
 .cell .sub{float:right;font-size:9px;margin-left:4px}
 .cell.dim{opacity:.15}
 .cell.pin{outline:2px solid #d62728}
+.cell:focus{outline:2px solid #1f77b4;outline-offset:-2px}
+.cell.pin:focus{outline-color:#d62728}
 #details{position:fixed;right:16px;top:16px;width:360px;max-height:90vh;overflow:auto;background:#fff;border:1px solid #999;box-shadow:0 2px 8px rgba(0,0,0,.2);padding:10px;font-size:12px;display:none}
 #details h3{font-size:14px;margin:0 0 4px}
 #details ul{margin:4px 0;padding-left:18px}
@@ -205,7 +208,7 @@ h2{font-size:16px;margin:20px 0 4px}
 <p class="meta">{{.Summary}} · score {{.Lo}} <span class="grad"></span> {{.Hi}} (log scale)</p>
 <div class="matrix">
 {{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{.Covered}}/{{.Total}}</div>
-{{range .Cells}}<div class="cell" data-k="{{.Key}}" data-s="{{.Search}}" style="background:{{.Fill}};color:{{.Text}}">{{if .Stripe}}<span class="st" style="background:{{.Stripe}}"></span>{{end}}{{if .Subs}}<span class="sub">{{.Subs}}</span>{{end}}{{.Name}}</div>
+{{range .Cells}}<div class="cell" tabindex="0" role="button" aria-label="{{.ID}} {{.Name}}, score {{.Score}}" data-k="{{.Key}}" data-s="{{.Search}}" style="background:{{.Fill}};color:{{.Text}}">{{if .Stripe}}<span class="st" style="background:{{.Stripe}}"></span>{{end}}{{if .Subs}}<span class="sub">{{.Subs}}</span>{{end}}{{.Name}}</div>
 {{end}}</div>
 {{end}}</div>
 {{end}}
@@ -239,7 +242,28 @@ function show(k){
   (d.subs||[]).forEach(function(s){box.appendChild(el("div", s.id + " " + s.name + ": score " + s.score)); box.appendChild(ruleList(s.rules));});
   box.style.display = "block";
 }
-document.querySelectorAll(".cell").forEach(function(c){
+var cells = Array.prototype.slice.call(document.querySelectorAll(".cell"));
+// Keyboard: Tab reaches every cell, Enter or Space pins it, arrows move
+// within a column (up, down) and to the same row of the next one (left, right).
+function move(c, key){
+  var col = c.parentNode, list = Array.prototype.slice.call(col.querySelectorAll(".cell")), i = list.indexOf(c), t = null;
+  if(key === "ArrowDown"){t = list[i+1];}
+  if(key === "ArrowUp"){t = list[i-1];}
+  if(key === "ArrowRight" || key === "ArrowLeft"){
+    var other = key === "ArrowRight" ? col.nextElementSibling : col.previousElementSibling;
+    if(other){var ol = other.querySelectorAll(".cell"); t = ol[Math.min(i, ol.length-1)];}
+  }
+  if(t){t.focus(); return true;}
+  return false;
+}
+cells.forEach(function(c){
+  c.addEventListener("focus", function(){ if(!pinned){show(c.dataset.k);} });
+  c.addEventListener("blur", function(){ if(!pinned){box.style.display = "none";} });
+  c.addEventListener("keydown", function(e){
+    if(e.key === "Enter" || e.key === " "){e.preventDefault(); c.click(); return;}
+    if(e.key === "Escape" && pinned){pinned.classList.remove("pin"); pinned = null; box.style.display = "none"; return;}
+    if(move(c, e.key)){e.preventDefault();}
+  });
   c.addEventListener("mouseenter", function(){ if(!pinned){show(c.dataset.k);} });
   c.addEventListener("mouseleave", function(){ if(!pinned){box.style.display = "none";} });
   c.addEventListener("click", function(){
@@ -248,12 +272,20 @@ document.querySelectorAll(".cell").forEach(function(c){
     pinned = c; c.classList.add("pin"); show(c.dataset.k);
   });
 });
-// A link to page.html#T1059.001 opens with that technique's details pinned.
-if(location.hash.length > 1){
-  var want = "/" + decodeURIComponent(location.hash.slice(1)).toUpperCase();
-  var hit = Array.prototype.find.call(document.querySelectorAll(".cell"), function(c){ return c.dataset.k.slice(-want.length) === want; });
-  if(hit){hit.click(); hit.scrollIntoView({block: "nearest"});}
+// A link to page.html#T1059 or #T1059.001 opens with that technique's
+// details pinned (a sub-technique's are its parent's); so does a changed hash.
+function fromHash(){
+  if(location.hash.length < 2){return;}
+  var id = decodeURIComponent(location.hash.slice(1)).toUpperCase();
+  var find = function(id){ return cells.find(function(c){ return c.dataset.k.slice(-id.length-1) === "/" + id; }); };
+  var hit = find(id) || (id.indexOf(".") > 0 ? find(id.split(".")[0]) : null);
+  if(!hit){return;}
+  if(pinned !== hit){if(pinned){pinned.classList.remove("pin");} pinned = null; hit.click();}
+  hit.scrollIntoView({block: "nearest", inline: "nearest"});
+  hit.focus({preventScroll: true});
 }
+fromHash();
+window.addEventListener("hashchange", fromHash);
 document.getElementById("filter").addEventListener("input", function(e){
   var q = e.target.value.trim().toLowerCase();
   document.querySelectorAll(".cell").forEach(function(c){
