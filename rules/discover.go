@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/huntlint/huntlint/internal/textdist"
 )
 
 // DefaultPatterns are the files Discover takes from folders when no Include
@@ -42,30 +45,63 @@ func skippedDir(name string) bool {
 	return strings.HasPrefix(name, ".") && name != "." && name != ".." || name == "node_modules" || name == "vendor"
 }
 
-// Discover expands paths into the files to load. A file named explicitly is
-// always taken; a folder is walked, taking files that match the include
-// patterns and no exclude pattern, skipping hidden and vendored folders.
-// The result is sorted and without duplicates. Missing or unreadable paths
-// and invalid patterns are problems.
+// Discovery is what DiscoverAll found.
+type Discovery struct {
+	// Files are the files to load, sorted and without duplicates.
+	Files []string
+	// Problems are paths and folders that exist but cannot be read, broken
+	// links that were to be followed, and invalid patterns.
+	Problems []Problem
+	// Missing are the paths given that do not exist (a rule deleted or
+	// renamed since the list of paths was made), in the order given.
+	Missing []Problem
+	// Skipped are the symbolic links not followed (without
+	// FollowSymlinks) that would have been taken: links to folders, and
+	// links whose name matches the include patterns, in walk order.
+	Skipped []Problem
+}
+
+// Discover expands paths into the files to load: DiscoverAll, with the
+// missing paths among the problems and the skipped links left out.
 func Discover(paths []string, opts DiscoverOptions) (files []string, problems []Problem) {
+	d := DiscoverAll(paths, opts)
+	return d.Files, append(d.Problems, d.Missing...)
+}
+
+// DiscoverAll expands paths into the files to load. A file named explicitly
+// is always taken; a folder is walked, taking files that match the include
+// patterns and no exclude pattern, skipping hidden and vendored folders and,
+// unless FollowSymlinks, symbolic links (listed in Skipped). Missing paths,
+// unreadable paths and invalid patterns are reported, never the end of the
+// walk.
+func DiscoverAll(paths []string, opts DiscoverOptions) Discovery {
 	include := opts.Include
 	if len(include) == 0 {
 		include = DefaultPatterns
 	}
 	include = append(append([]string(nil), include...), opts.ExtendInclude...)
+	var invalid []Problem
 	for _, p := range append(append([]string(nil), include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(p) {
-			problems = append(problems, Problem{Path: p, Message: "invalid glob pattern " + quote(p)})
+			invalid = append(invalid, Problem{Path: p, Message: "invalid glob pattern " + quote(p)})
 		}
 	}
-	if len(problems) > 0 {
-		return nil, problems
+	if len(invalid) > 0 {
+		return Discovery{Problems: invalid}
 	}
 	d := &discoverer{opts: opts, include: include, seen: map[string]bool{}, visited: map[string]bool{}}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			d.problems = append(d.problems, Problem{Path: p, Message: "cannot read: " + describeErr(err)})
+			if _, lerr := os.Lstat(p); errors.Is(lerr, fs.ErrNotExist) {
+				msg := "path " + quote(p) + " does not exist (deleted or renamed?): nothing read there"
+				if near := ClosestSibling(p); near != "" {
+					msg += "; did you mean " + quote(near) + "?"
+				}
+				d.out.Missing = append(d.out.Missing, Problem{Path: p, Message: msg})
+				continue
+			}
+			d.out.Problems = append(d.out.Problems, Problem{Path: p, Message: "cannot read: " + describeErr(err)})
 			continue
 		}
 		if !fi.IsDir() {
@@ -74,25 +110,24 @@ func Discover(paths []string, opts DiscoverOptions) (files []string, problems []
 		}
 		d.walk(p, "")
 	}
-	sort.Strings(d.files)
-	return d.files, d.problems
+	sort.Strings(d.out.Files)
+	return d.out
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
 
 type discoverer struct {
-	opts     DiscoverOptions
-	include  []string
-	files    []string
-	problems []Problem
-	seen     map[string]bool
-	visited  map[string]bool // real paths of walked folders (symlink cycles)
+	opts    DiscoverOptions
+	include []string
+	out     Discovery
+	seen    map[string]bool
+	visited map[string]bool // real paths of walked folders (symlink cycles)
 }
 
 func (d *discoverer) add(p string) {
 	if !d.seen[p] {
 		d.seen[p] = true
-		d.files = append(d.files, p)
+		d.out.Files = append(d.out.Files, p)
 	}
 }
 
@@ -116,7 +151,7 @@ func (d *discoverer) walk(root, rel string) {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		d.problems = append(d.problems, Problem{Path: dir, Message: "cannot read folder: " + describeErr(err)})
+		d.out.Problems = append(d.out.Problems, Problem{Path: dir, Message: "cannot read folder: " + describeErr(err)})
 		return
 	}
 	for _, e := range entries {
@@ -127,20 +162,21 @@ func (d *discoverer) walk(root, rel string) {
 		}
 		full := filepath.Join(dir, name)
 		typ := e.Type()
-		if typ&fs.ModeSymlink != 0 {
-			if !d.opts.FollowSymlinks {
-				continue
-			}
-			fi, err := os.Stat(full)
-			if err != nil {
-				d.problems = append(d.problems, Problem{Path: full, Message: "broken symbolic link: " + describeErr(err)})
-				continue
-			}
-			typ = fi.Mode().Type()
-		}
 		whole := filepath.ToSlash(filepath.Clean(full))
 		if matchAny(d.opts.Exclude, r) || matchAny(d.opts.Exclude, whole) {
 			continue
+		}
+		if typ&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(full)
+			if !d.opts.FollowSymlinks {
+				d.skipLink(full, r, whole, fi, err)
+				continue
+			}
+			if err != nil {
+				d.out.Problems = append(d.out.Problems, Problem{Path: full, Message: "broken symbolic link: " + describeErr(err)})
+				continue
+			}
+			typ = fi.Mode().Type()
 		}
 		switch {
 		case typ.IsDir():
@@ -153,4 +189,57 @@ func (d *discoverer) walk(root, rel string) {
 			}
 		}
 	}
+}
+
+// skipLink records a symbolic link not followed, when following it would
+// have taken something: a folder (not one Discover never enters), or a file
+// (or a broken link) whose name matches the include patterns.
+func (d *discoverer) skipLink(full, rel, whole string, target fs.FileInfo, err error) {
+	what := "symbolic link"
+	switch {
+	case err != nil:
+		if !matchAny(d.include, rel) && !matchAny(d.include, whole) {
+			return
+		}
+		what = "broken symbolic link"
+	case target.IsDir():
+		if skippedDir(filepath.Base(full)) {
+			return
+		}
+		what = "symbolic link to a folder"
+	case target.Mode().IsRegular():
+		if !matchAny(d.include, rel) && !matchAny(d.include, whole) {
+			return
+		}
+	default:
+		return
+	}
+	d.out.Skipped = append(d.out.Skipped, Problem{Path: full, Message: what + " not followed: pass --follow-symlinks to read what it points to"})
+}
+
+// ClosestSibling is the name in p's folder closest to p's base name (at most
+// one edit apart per four characters, at least one), joined to the folder,
+// or "".
+func ClosestSibling(p string) string {
+	dir, base := filepath.Split(filepath.Clean(p))
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	best, bestD := "", max(1, len(base)/4)+1
+	for _, e := range entries {
+		if d := textdist.Levenshtein(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
+			best, bestD = e.Name(), d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	if dir == "." && !strings.HasPrefix(p, "."+string(filepath.Separator)) {
+		return best
+	}
+	return filepath.Join(dir, best)
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -103,4 +105,70 @@ func TestDiscoverSymlinks(t *testing.T) {
 	if got := rel(t, root, files); !reflect.DeepEqual(got, []string{"link/a.yml"}) {
 		t.Errorf("symlinks followed: got %q", got)
 	}
+}
+
+// TestDiscoverAllReports: missing paths and links not followed are listed
+// apart from the files and the other problems, never dropped.
+func TestDiscoverAllReports(t *testing.T) {
+	root := writeTree(t, "rules/a.yml", "rules/notes.txt", "other/b.yml", "other/c.txt", "rules/excluded/x.yml")
+	links := map[string]string{
+		"rules/b.yml":     "other/b.yml", // a rule file: skipped, reported
+		"rules/c.txt":     "other/c.txt", // not a rule file: skipped silently
+		"rules/other":     "other",       // a folder: skipped, reported
+		"rules/gone.yml":  "other/gone.yml",
+		"rules/.hidden":   "other", // a hidden folder is never entered
+		"rules/excl.yml":  "other/b.yml",
+		"rules/excluded2": "other",
+	}
+	for link, target := range links {
+		if err := os.Symlink(filepath.Join(root, target), filepath.Join(root, link)); err != nil {
+			t.Skip("symlinks unsupported:", err)
+		}
+	}
+	missing := filepath.Join(root, "rules", "deleted.yml")
+	d := DiscoverAll([]string{filepath.Join(root, "rules"), missing}, DiscoverOptions{Exclude: []string{"excl*", "excluded/**"}})
+	if got := rel(t, root, d.Files); !reflect.DeepEqual(got, []string{"rules/a.yml"}) {
+		t.Errorf("files: %q", got)
+	}
+	if len(d.Problems) != 0 {
+		t.Errorf("problems: %v", d.Problems)
+	}
+	if len(d.Missing) != 1 || d.Missing[0].Path != missing || !strings.HasPrefix(d.Missing[0].Message, `path "`+missing+`" does not exist (deleted or renamed?): nothing read there`) {
+		t.Errorf("missing: %v", d.Missing)
+	}
+	// A near name in the folder is suggested.
+	if d := DiscoverAll([]string{filepath.Join(root, "rules", "b.ym")}, DiscoverOptions{}); len(d.Missing) != 1 || !strings.HasSuffix(d.Missing[0].Message, `; did you mean "`+filepath.Join(root, "rules", "b.yml")+`"?`) {
+		t.Errorf("near name: %v", d.Missing)
+	}
+	var skipped []string
+	for _, p := range d.Skipped {
+		r, _ := filepath.Rel(root, p.Path)
+		skipped = append(skipped, filepath.ToSlash(r)+": "+p.Message)
+	}
+	want := []string{
+		"rules/b.yml: symbolic link not followed: pass --follow-symlinks to read what it points to",
+		"rules/gone.yml: broken symbolic link not followed: pass --follow-symlinks to read what it points to",
+		"rules/other: symbolic link to a folder not followed: pass --follow-symlinks to read what it points to",
+	}
+	if !reflect.DeepEqual(sortedCopy(skipped), want) {
+		t.Errorf("skipped:\n%q\nwant\n%q", skipped, want)
+	}
+	// Followed, the links are files; the broken one is a problem.
+	d = DiscoverAll([]string{filepath.Join(root, "rules")}, DiscoverOptions{FollowSymlinks: true, Exclude: []string{"excl*", "excluded/**"}})
+	if got := rel(t, root, d.Files); !reflect.DeepEqual(got, []string{"rules/a.yml", "rules/b.yml", "rules/other/b.yml"}) {
+		t.Errorf("followed: %q", got)
+	}
+	if len(d.Skipped) != 0 || len(d.Problems) != 1 || d.Problems[0].Path != filepath.Join(root, "rules", "gone.yml") {
+		t.Errorf("followed: skipped %v, problems %v", d.Skipped, d.Problems)
+	}
+	// Discover keeps its contract: missing paths among the problems.
+	if _, problems := Discover([]string{missing}, DiscoverOptions{}); len(problems) != 1 || problems[0].Path != missing {
+		t.Errorf("Discover: %v", problems)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
