@@ -113,6 +113,7 @@ var subcommands = []func(*app) *cobra.Command{
 	(*app).inspectCommand,
 	(*app).tagCommand,
 	(*app).layerCommand,
+	(*app).gapsCommand,
 	(*app).testCommand,
 	(*app).migrateCommand,
 	(*app).catalogCommand,

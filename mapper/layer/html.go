@@ -12,6 +12,11 @@ import (
 // cell on hover (click pins them; so does a link to page.html#T1059), and a
 // filter box matching technique IDs, names and rule titles and paths.
 func WriteHTML(w io.Writer, cov *Coverage, o WriteOptions) error {
+	return htmlTemplate.Execute(w, htmlPageOf(cov, o))
+}
+
+// htmlPageOf is the page WriteHTML writes, before the template.
+func htmlPageOf(cov *Coverage, o WriteOptions) htmlPage {
 	o = o.withDefaults()
 	page := htmlPage{
 		Title:     o.Name,
@@ -29,7 +34,7 @@ func WriteHTML(w io.Writer, cov *Coverage, o WriteOptions) error {
 	for _, dc := range cov.Domains {
 		page.Domains = append(page.Domains, htmlDomain(cov, dc, o, page.Details))
 	}
-	return htmlTemplate.Execute(w, page)
+	return page
 }
 
 type htmlPage struct {
@@ -38,6 +43,7 @@ type htmlPage struct {
 	Rules                                  int
 	Domains                                []htmlDom
 	Details                                map[string]htmlDetail // by "domain/ID"
+	Overlay                                *htmlOverlay          // threats painted on (threat.go)
 }
 
 type htmlDom struct {
@@ -51,6 +57,8 @@ type htmlCol struct {
 	Covered  int
 	Total    int
 	Cells    []htmlCell
+	// With an overlay: used techniques, and those of them covered.
+	Used, UsedCovered int
 }
 
 type htmlCell struct {
@@ -72,6 +80,11 @@ type htmlDetail struct {
 	Rolled  []htmlRule  `json:"rolled,omitempty"`
 	Revoked []string    `json:"revoked,omitempty"`
 	Subs    []htmlSubDt `json:"subs,omitempty"`
+	// With an overlay: the state, the threats that use the technique and
+	// those of its sub-techniques ("T1059.001: G0016 APT29").
+	State    string   `json:"state,omitempty"`
+	Users    []string `json:"users,omitempty"`
+	SubUsers []string `json:"sub_users,omitempty"`
 }
 
 type htmlSubDt struct {
@@ -200,14 +213,20 @@ h2{font-size:16px;margin:20px 0 4px}
 <p class="meta">{{.Generator}} · {{.Date}} · {{.Rules}} rules · score: {{.Score}}{{if .Filters}} · filters: {{.Filters}}{{end}}</p>
 <div class="bar">
 <input id="filter" type="search" placeholder="filter: technique ID, name, rule title or path" aria-label="filter">
-<span><span class="sw"></span> not covered</span>
+{{if .Overlay}}<span><span class="sw" style="background:{{.Overlay.Covered}}"></span> used and covered</span>
+<span><span class="sw" style="background:{{.Overlay.Uncovered}}"></span> used, not covered</span>
+<span><span class="sw" style="background:{{.Overlay.Unused}}"></span> covered, not used</span>
+<span><span class="sw"></span> neither</span>
+<span><span class="sw"><i style="background:{{.Overlay.Uncovered}}"></i></span> stripe: the state of used sub-techniques</span>
+{{else}}<span><span class="sw"></span> not covered</span>
 <span><span class="sw"><i></i></span> sub-techniques covered (covered/live at right)</span>
-</div>
+{{end}}</div>{{with .Overlay}}
+<p class="meta">threats: {{.Title}}</p>{{end}}
 {{range .Domains}}
 <h2>{{.Name}}</h2>
 <p class="meta">{{.Summary}} · score {{.Lo}} <span class="grad"></span> {{.Hi}} (log scale)</p>
 <div class="matrix">
-{{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{.Covered}}/{{.Total}}</div>
+{{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{if $.Overlay}}{{.UsedCovered}}/{{.Used}} used covered{{else}}{{.Covered}}/{{.Total}}{{end}}</div>
 {{range .Cells}}<div class="cell" tabindex="0" role="button" aria-label="{{.ID}} {{.Name}}, score {{.Score}}" data-k="{{.Key}}" data-s="{{.Search}}" style="background:{{.Fill}};color:{{.Text}}">{{if .Stripe}}<span class="st" style="background:{{.Stripe}}"></span>{{end}}{{if .Subs}}<span class="sub">{{.Subs}}</span>{{end}}{{.Name}}</div>
 {{end}}</div>
 {{end}}</div>
@@ -233,7 +252,10 @@ function show(k){
   var d = data[k]; if(!d){return;}
   box.textContent = "";
   box.appendChild(el("h3", d.id + " " + d.name));
-  box.appendChild(el("div", "score " + d.score + " · " + d.tactics.join(", ")));
+  box.appendChild(el("div", "score " + d.score + " · " + d.tactics.join(", ")));{{if .Overlay}}
+  if(d.state){box.appendChild(el("div", d.state));}
+  if(d.users && d.users.length){box.appendChild(el("div", "used by " + d.users.join(", ")));}
+  (d.sub_users||[]).forEach(function(s){box.appendChild(el("div", "used: " + s));});{{end}}
   var n = (d.rules||[]).length;
   box.appendChild(el("div", n + (n === 1 ? " rule" : " rules")));
   if(n){box.appendChild(ruleList(d.rules));}
