@@ -18,6 +18,8 @@ func (a *app) tagCommand() *cobra.Command {
 		evaluate bool
 		folds    int
 		keepTac  bool
+		evalOn   []string
+		writeAt  float64
 		force    bool
 		disc     rules.DiscoverOptions
 	)
@@ -35,12 +37,13 @@ With 300 tagged rules or more, a stacker learned from them orders the
 suggestions. Existing tags are shown and not suggested again unless
 --ignore-existing.
 
---write adds the suggestions to Sigma tags (the technique and its tactics)
+--write adds the suggestions scoring at least --write-precision (0.8) to Sigma tags (the technique and its tactics)
 and to Sentinel relevantTechniques and tactics, changing nothing else.
 --evaluate runs K-fold cross-validation on the tagged rules instead and
 prints top1_precision, top3_recall, parent_top1_precision,
 parent_top3_recall, coverage and per_tactic_recall; with --folds 1 the model
-learns from --train only. See docs/tag.md.`,
+learns from --train only; --evaluate-on B learns from the PATHs and --train and
+scores B. See docs/tag.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
@@ -53,6 +56,17 @@ learns from --train only. See docs/tag.md.`,
 			}
 			if folds < 1 {
 				return usageErr(fmt.Errorf("invalid --folds %d: use 1 or more", folds))
+			}
+			if writeAt < 0 || writeAt > 1 {
+				return usageErr(fmt.Errorf("invalid --write-precision %v: use a number from 0 to 1", writeAt))
+			}
+			if len(evalOn) > 0 {
+				// learn from the PATHs and --train, score the --evaluate-on rules
+				train = append(train, args...)
+				if len(args) == 0 {
+					train = append(train, ".")
+				}
+				args, evaluate, folds = evalOn, true, 1
 			}
 			if evaluate && write {
 				return usageErr(fmt.Errorf("--evaluate and --write cannot be combined"))
@@ -102,7 +116,7 @@ learns from --train only. See docs/tag.md.`,
 				return err
 			}
 			if write {
-				written, werrs := s.WriteTags(results, force)
+				written, werrs := s.WriteTags(suggest.ForWrite(results, writeAt), force)
 				for _, p := range written {
 					fmt.Fprintf(summaryWriter(cmd, a.stderr), "wrote %s\n", p)
 				}
@@ -127,6 +141,8 @@ learns from --train only. See docs/tag.md.`,
 	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.BoolVar(&write, "write", false, "add the suggestions to the files (Sigma tags, Sentinel relevantTechniques and tactics)")
+	f.Float64Var(&writeAt, "write-precision", suggest.DefaultWritePrecision, "with --write, write only suggestions scoring at least this (a probability measured on held-out rules when 300 tagged rules or more are learned from)")
+	f.StringArrayVar(&evalOn, "evaluate-on", nil, "evaluate on these rules (file or folder; repeatable), learning from the PATHs and --train: cross-format evaluation")
 	declareForce(f, &force, "with --write, also change read-only files")
 	f.BoolVar(&evaluate, "evaluate", false, "cross-validate on the tagged rules and print figures instead of suggestions")
 	f.IntVar(&folds, "folds", 5, "folds for --evaluate; 1 learns from --train only")

@@ -45,6 +45,16 @@ type Metrics struct {
 	// its top 3 suggestions cover, averaged over those rules.
 	TacticRules      int     `json:"tactic_rules"`
 	TacticTop3Recall float64 `json:"tactic_top3_recall"`
+
+	// Calibration: how often the first suggestion is right for each band
+	// of its score, the recall at a fixed precision (DefaultWritePrecision,
+	// parent level) and what tag --write would write by default.
+	Reliability []ReliabilityBin `json:"reliability,omitempty"`
+	AtPrecision AtPrecision      `json:"at_precision"`
+	Written     AtPrecision      `json:"written"`
+	// PerFormat are the figures of each format (sigma, sentinel, kql,
+	// markdown) among the evaluated rules, when there are several.
+	PerFormat map[string]*Metrics `json:"per_format,omitempty"`
 }
 
 // Evaluate runs K-fold cross-validation over the tagged rules among rs: each
@@ -110,6 +120,7 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		fold[i] = int(h.Sum32() % uint32(k))
 	}
 	pred := make([][]string, len(items))
+	predScore := make([][]float64, len(items))
 	trained := 0
 	for f := 0; f < k; f++ {
 		train := append([]*rules.Rule(nil), opts.Train...)
@@ -128,6 +139,7 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		parallel(len(test), func(j int) {
 			i := test[j]
 			var ids []string
+			var scores []float64
 			var tactics []string
 			if opts.KeepTactics {
 				tactics = goldTac[i]
@@ -135,9 +147,10 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 			for _, sg := range s.rank(s.features(items[i]), items[i], 3, nil, tactics) {
 				if sg.Score >= opts.MinScore {
 					ids = append(ids, sg.Technique)
+					scores = append(scores, sg.Score)
 				}
 			}
-			pred[i] = ids
+			pred[i], predScore[i] = ids, scores
 		})
 		if k == 1 {
 			break
@@ -150,15 +163,21 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		return nil
 	}
 	var tg, tp, cg, cp [][]string
+	var ts [][]float64
 	for i := range items {
 		if len(gold[i]) > 0 {
 			tg, tp = append(tg, gold[i]), append(tp, pred[i])
+			ts = append(ts, predScore[i])
 		}
 		if len(goldTac[i]) > 0 {
 			cg, cp = append(cg, goldTac[i]), append(cp, pred[i])
 		}
 	}
 	m := score(tg, tp, tacticsOf)
+	calibrationFigures(m, tg, tp, ts)
+	if pf := perFormat(items, gold, pred, predScore, tacticsOf); len(pf) > 1 {
+		m.PerFormat = pf
+	}
 	m.TacticRules, m.TacticTop3Recall = tacticScore(cg, cp, tacticsOf)
 	m.Folds = k
 	m.Trained = trained

@@ -142,6 +142,7 @@ func WriteMetricsText(w io.Writer, m *Metrics) error {
 	if m.TacticRules > 0 {
 		fmt.Fprintf(w, "tactic_top3_recall     %.3f (%d rules naming tactics)\n", m.TacticTop3Recall, m.TacticRules)
 	}
+	writeCalibrationText(w, m)
 	fmt.Fprintf(w, "per_tactic_recall\n")
 	for _, t := range sortedKeys(m.PerTacticRecall) {
 		fmt.Fprintf(w, "  %-22s %.3f\n", t, m.PerTacticRecall[t])

@@ -47,6 +47,7 @@ type params struct {
 	sgd                sgd
 	confSim            float64 // see model.confSim
 	tfMode             int     // see model.tfMode
+	strongFirst        bool    // candidates on weak clues only after the others
 }
 
 var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8, fx: defaultFeatures, sgd: defaultSGD, confSim: 0.5}
@@ -314,6 +315,9 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	if s.p.diverse {
 		list = diversify(list)
 	}
+	if s.p.strongFirst {
+		list = strongFirst(list)
+	}
 	if n >= 0 && len(list) > n {
 		list = list[:n]
 	}
@@ -365,7 +369,7 @@ func (s *Suggester) shownScore(c *candidate, famBest float64) (float64, []string
 const (
 	strongAlt = 0.3  // the regression's probability
 	strongSim = 0.3  // the similarity of a voting neighbour
-	strongNbr = 2    // voting neighbours at least that similar
+	strongNbr = 1    // voting neighbours at least that similar
 	strongTxt = 0.25 // similarity with ATT&CK's texts
 )
 
@@ -551,6 +555,20 @@ func (s *Suggester) candidates(f *features, self *rules.Rule, skip map[string]bo
 		return list[i].tech.ID < list[j].tech.ID
 	})
 	return list
+}
+
+// strongFirst moves the candidates resting on weak clues only behind the
+// others, keeping the order within each group.
+func strongFirst(list []*candidate) []*candidate {
+	var strong, weak []*candidate
+	for _, c := range list {
+		if n, _ := clues(c); n > 0 {
+			strong = append(strong, c)
+		} else {
+			weak = append(weak, c)
+		}
+	}
+	return append(strong, weak...)
 }
 
 // diversify moves a technique behind the others when a technique of the
