@@ -21,12 +21,19 @@ type GapReport struct {
 	Covered  int    `json:"covered"`  // scored in a control layer
 	Both     int    `json:"both"`
 	// Neither lists the techniques no rule detects and no control covers.
-	Neither []DiffEntry `json:"neither"`
+	Neither []GapEntry `json:"neither"`
 	// ControlOnly lists the techniques a control covers and no rule detects.
-	ControlOnly []DiffEntry `json:"controlOnly"`
+	ControlOnly []GapEntry `json:"controlOnly"`
 	// Controls names, per technique of ControlOnly, the control layers
 	// that cover it.
 	Controls map[string][]string `json:"controls"`
+}
+
+// GapEntry is a technique of a GapReport.
+type GapEntry struct {
+	TechniqueID string   `json:"techniqueID"`
+	Name        string   `json:"name,omitempty"`
+	Tactics     []string `json:"tactics"`
 }
 
 // ControlInput is one control-mapping layer file.
@@ -81,7 +88,7 @@ func Gaps(detections []*Layer, controls []ControlInput, cat *mapper.Catalog) []G
 				byCtl[id] = append(byCtl[id], c.Name)
 			}
 		}
-		g := GapReport{Domain: dm, Release: rel.Version, Neither: []DiffEntry{}, ControlOnly: []DiffEntry{}, Controls: map[string][]string{}}
+		g := GapReport{Domain: dm, Release: rel.Version, Neither: []GapEntry{}, ControlOnly: []GapEntry{}, Controls: map[string][]string{}}
 		for _, o := range cat.Objects(mapper.Domain(dm), mapper.TypeTechnique) {
 			if o.Status != mapper.StatusActive {
 				continue
@@ -93,10 +100,10 @@ func Gaps(detections []*Layer, controls []ControlInput, cat *mapper.Catalog) []G
 			case isDet && isCtl:
 				g.Both++
 			case isCtl:
-				g.ControlOnly = append(g.ControlOnly, DiffEntry{Domain: dm, TechniqueID: o.ID, Name: name, Tactics: tactics})
+				g.ControlOnly = append(g.ControlOnly, GapEntry{TechniqueID: o.ID, Name: name, Tactics: tactics})
 				g.Controls[o.ID] = byCtl[o.ID]
 			case !isDet:
-				g.Neither = append(g.Neither, DiffEntry{Domain: dm, TechniqueID: o.ID, Name: name, Tactics: tactics})
+				g.Neither = append(g.Neither, GapEntry{TechniqueID: o.ID, Name: name, Tactics: tactics})
 			}
 			if isDet {
 				g.Detected++
@@ -134,7 +141,7 @@ func WriteGapsMarkdown(w io.Writer, gs []GapReport, cat *mapper.Catalog) error {
 			names[t.Shortname] = t.Name
 			order[t.Shortname] = i + 1
 		}
-		byTactic := map[string][]DiffEntry{}
+		byTactic := map[string][]GapEntry{}
 		var tactics []string
 		for _, e := range g.Neither {
 			ts := e.Tactics

@@ -402,7 +402,7 @@ func upgradeLayer(file string, l *Layer, o UpgradeOptions, rep *UpgradeReport) (
 			t := copyTechnique(e)
 			t.TechniqueID = to.ID
 			if s.kind == ChangeMoved {
-				t.Metadata = append(t.Metadata, Metadata{Name: "huntlint upgrade", Value: movedNote(id, s, u.toRel)})
+				t.Metadata = append(t.Metadata, Metadata{Name: upgradeMeta, Value: movedNote(id, s, u.toRel)})
 			}
 			if to.IsSubtechnique() && t.ShowSubtechniques != nil {
 				t.ShowSubtechniques = nil
@@ -470,13 +470,22 @@ func upgradeLayer(file string, l *Layer, o UpgradeOptions, rep *UpgradeReport) (
 		n := u.renamed[k]
 		info.Notes = append(info.Notes, fmt.Sprintf("tactic %s is called %s in ATT&CK %s: %d %s moved to the new name", k[0], k[1], u.toRel, n, plural(n, "entry", "entries")))
 	}
-	nl.Metadata = append(append([]Metadata(nil), l.Metadata...), Metadata{Name: "huntlint upgrade", Value: upgradeSummary(info)})
+	nl.Metadata = nil
+	for _, m := range l.Metadata { // the last upgrade replaces an earlier one's line
+		if m.Name != upgradeMeta {
+			nl.Metadata = append(nl.Metadata, m)
+		}
+	}
+	nl.Metadata = append(nl.Metadata, Metadata{Name: upgradeMeta, Value: upgradeSummary(info)})
 	if err := nl.Validate(nil); err != nil {
 		return nil, fmt.Errorf("layer %q: the upgraded layer is not valid: %w", l.Name, err)
 	}
 	rep.Layers = append(rep.Layers, info)
 	return &nl, nil
 }
+
+// upgradeMeta names the metadata Upgrade writes.
+const upgradeMeta = "huntlint upgrade"
 
 func upgradeSummary(info UpgradeLayer) string {
 	from := info.FromRelease
