@@ -131,3 +131,24 @@ func TestKQLFeaturesFromFacts(t *testing.T) {
 		t.Errorf("join: schtasks.exe does not point to T1053.005")
 	}
 }
+
+// TestLearnFromTaggedKQL: tagged .kql comments, Sentinel relevantTechniques
+// and Markdown technique tables are learned from, each alone.
+func TestLearnFromTaggedKQL(t *testing.T) {
+	for _, file := range []string{"download.kql", "sentinel.yaml", "table.md"} {
+		r := loadOne(t, filepath.Join("testdata", "kqltrain", file))
+		s, err := New(embedded(t), []*rules.Rule{r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Trained() != 1 {
+			t.Errorf("%s: learned from %d rules, want 1 (tags %v)", file, s.Trained(), s.Existing(r))
+			continue
+		}
+		q := loadOne(t, filepath.Join("testdata", "kql", "certutil.kql"))
+		sg := s.Suggest(q, 1)
+		if len(sg) == 0 || sg[0].Technique != "T1105" || !strings.Contains(strings.Join(sg[0].Evidence, "\n"), "similar tagged rule") {
+			t.Errorf("%s: %+v", file, sg)
+		}
+	}
+}
