@@ -19,6 +19,7 @@ import (
 type layerFlags struct {
 	output, format, name string
 	score, statusWeights string
+	evidence             evidenceFlags
 	rollup               bool
 	minLevel, minStatus  string
 	sourceFormats        []string
@@ -58,6 +59,7 @@ errors. See docs/layers.md.`,
 	f.StringVar(&fl.name, "name", "huntlint coverage", "layer name and report title")
 	f.StringVar(&fl.score, "score", "count", "score function: count (rules), level (sum of level weights) or max (highest level weight)")
 	f.StringVar(&fl.statusWeights, "status-weight", "", "weights per rule status, e.g. stable=1,test=0.75,experimental=0.5 (unlisted statuses weigh 1)")
+	fl.evidence.declare(f)
 	f.BoolVar(&fl.rollup, "rollup", false, "count the rules of sub-techniques on their parent technique too")
 	f.StringVar(&fl.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")
 	f.StringVar(&fl.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
@@ -168,6 +170,9 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 	cov, err := layer.Aggregate(cat, loaded, opts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if err := fl.evidence.apply(cov, loaded); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := layer.Write(&buf, format, cov, wo); err != nil {

@@ -36,6 +36,7 @@ type RuleInfo struct {
 	Level        string  // normalised level, "" when none or unknown
 	Status       string  // status as written, lower case
 	StatusWeight float64 // from Options.StatusWeights, 1 when unlisted
+	Evidence     string  // EvidenceTested or EvidenceUntested once ApplyEvidence ran, else ""
 }
 
 // RefNote is one reference that did not count as written: unknown,
@@ -121,6 +122,8 @@ type Coverage struct {
 	Unknown    []RefNote         // technique references the catalog does not know
 	Deprecated []RefNote         // references to deprecated techniques, left out
 	Revoked    []RefNote         // revoked references, counted under their replacement
+	// EvidenceWeights are the weights ApplyEvidence used; nil without test evidence.
+	EvidenceWeights *EvidenceWeights
 }
 
 // Aggregate builds the coverage of rs. A technique reference counts for the

@@ -65,6 +65,7 @@ func WriteMarkdown(w io.Writer, cov *Coverage, o WriteOptions) error {
 		}
 	}
 
+	b.WriteString(evidenceMarkdown(cov))
 	b.WriteString("\n## Totals\n\n")
 	fmt.Fprintf(&b, "- rules: %d", len(cov.Rules))
 	if cov.Filtered > 0 {

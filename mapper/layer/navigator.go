@@ -331,6 +331,7 @@ func cellMetadata(c *Cell) []Metadata {
 	if n := byLevel[""]; n > 0 {
 		md = append(md, Metadata{Name: "no level", Value: strconv.Itoa(n)})
 	}
+	md = append(md, evidenceCellMetadata(rs)...)
 	return md
 }
 
@@ -390,6 +391,7 @@ func layerMetadata(cov *Coverage, dc *DomainCoverage, o WriteOptions) []Metadata
 		Metadata{Name: "unknown references (left out)", Value: strconv.Itoa(len(cov.Unknown))},
 		Metadata{Name: "deprecated references (left out)", Value: strconv.Itoa(len(cov.Deprecated))},
 	)
+	md = append(md, evidenceLayerMetadata(cov)...)
 	return md
 }
 
