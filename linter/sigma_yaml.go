@@ -279,17 +279,8 @@ func quoteList(vs []string) string {
 // suggestName returns "; did you mean \"x\"" for the name of known nearest to
 // s (within a third of its length, at least 1 and at most 3 edits), or "".
 func suggestName(s string, known []string) string {
-	best, bestD := "", min(3, max(1, len(s)/3))+1
-	for _, k := range known {
-		if k == s {
-			continue
-		}
-		d := textdist.Levenshtein(strings.ToLower(s), strings.ToLower(k))
-		if d < bestD || (d == bestD && best != "" && k < best) {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
+	best, ok := textdist.Nearest(s, known, min(3, max(1, len(s)/3)), true)
+	if !ok {
 		return ""
 	}
 	return "; did you mean " + strconv.Quote(best)

@@ -229,13 +229,12 @@ func ClosestSibling(p string) string {
 	if err != nil {
 		return ""
 	}
-	best, bestD := "", max(1, len(base)/4)+1
-	for _, e := range entries {
-		if d := textdist.Levenshtein(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
-			best, bestD = e.Name(), d
-		}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
 	}
-	if best == "" {
+	best, ok := textdist.Nearest(base, names, max(1, len(base)/4), true)
+	if !ok {
 		return ""
 	}
 	if dir == "." && !strings.HasPrefix(p, "."+string(filepath.Separator)) {

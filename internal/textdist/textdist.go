@@ -2,6 +2,8 @@
 // mean" suggestions.
 package textdist
 
+import "strings"
+
 // Levenshtein returns the edit distance of a and b in characters (Unicode
 // code points): the fewest insertions, deletions and substitutions that turn
 // one into the other.
@@ -33,4 +35,30 @@ func Levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Nearest returns the candidate closest to s by Levenshtein distance, when
+// that distance is at most maxDist; ties go to the alphabetically first
+// candidate, and a candidate equal to s is skipped. With fold, case is
+// ignored.
+func Nearest(s string, candidates []string, maxDist int, fold bool) (string, bool) {
+	key := s
+	if fold {
+		key = strings.ToLower(s)
+	}
+	best, bestD := "", maxDist+1
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		k := c
+		if fold {
+			k = strings.ToLower(c)
+		}
+		d := Levenshtein(key, k)
+		if d < bestD || (d == bestD && best != "" && c < best) {
+			best, bestD = c, d
+		}
+	}
+	return best, best != ""
 }
