@@ -45,7 +45,7 @@ func (a *app) layerCurrent(path string, ls []*layer.Layer, cat *mapper.Catalog) 
 			continue
 		}
 		if l.Source != nil && l.Source.Format != layer.LayerVersion ||
-			l.Versions == nil || l.Versions.Attack == nil || *l.Versions.Attack != rel.Version {
+			l.Versions == nil || l.Versions.Attack == nil || !sameRelease(*l.Versions.Attack, rel.Version) {
 			need = true
 		}
 	}
@@ -320,4 +320,10 @@ func (a *app) layerWriteCoverage(path string, split bool, format layer.OutputFor
 	}
 	a.log.Info().Strs("files", names).Msg("one layer file per domain")
 	return nil
+}
+
+// sameRelease reports whether a layer's versions.attack names release rel:
+// the Navigator writes the major version only ("18" for 18.1).
+func sameRelease(attack, rel string) bool {
+	return attack == rel || strings.HasPrefix(rel, attack+".")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,13 +105,41 @@ func Read(r io.Reader, o ReadOptions) (*ReadResult, error) {
 			res.Warnings = append(res.Warnings, where+n)
 		}
 		if o.Strict {
-			for _, u := range l.Source.Unknown {
+			for _, u := range unknownGroups(l.Source.Unknown) {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("%sunknown field %s: no layer format defines it; it is kept and written back, but Navigator ignores it and mitreattack-python refuses it", where, u))
 			}
 		}
 		res.Layers = append(res.Layers, l)
 	}
 	return res, nil
+}
+
+var indexRe = regexp.MustCompile(`\[\d+\]`)
+
+// unknownGroups names each unknown field once: "techniques[3].category",
+// or "techniques[].category (in 120 entries, first techniques[0])" when
+// several entries have it.
+func unknownGroups(paths []string) []string {
+	var order []string
+	first := map[string]string{}
+	count := map[string]int{}
+	for _, p := range paths {
+		k := indexRe.ReplaceAllString(p, "[]")
+		if count[k] == 0 {
+			order = append(order, k)
+			first[k] = p
+		}
+		count[k]++
+	}
+	out := make([]string, len(order))
+	for i, k := range order {
+		if count[k] == 1 {
+			out[i] = first[k]
+		} else {
+			out[i] = fmt.Sprintf("%s (in %d entries, first %s)", k, count[k], first[k])
+		}
+	}
+	return out
 }
 
 // toUTF8 drops a UTF-8 byte order mark and decodes UTF-16 with one

@@ -154,6 +154,12 @@ func TestReadUnknownFieldsRoundTrip(t *testing.T) {
 	if len(res.Warnings) != len(wantUnknown) || !strings.Contains(res.Warnings[0], "unknown field versions.stix") {
 		t.Errorf("strict warnings = %q", res.Warnings)
 	}
+	res42 := readFixture(t, "v4.2.json", ReadOptions{Strict: true})
+	w := strings.Join(res42.Warnings, "\n")
+	if !strings.Contains(w, "unknown field techniques[].category (in 3 entries, first techniques[0].category)") ||
+		!strings.Contains(w, "unknown field techniques[].references (in 2 entries") || !strings.Contains(w, "unknown field mappingSchema:") {
+		t.Errorf("grouped warnings:\n%s", w)
+	}
 	var buf bytes.Buffer
 	if err := Encode(&buf, res.Layers); err != nil {
 		t.Fatal(err)
