@@ -60,6 +60,7 @@ not be loaded, 2 on usage or catalog errors.`,
 	f.StringVar(&fl.since, "since", "", "follow only relationships modified on or after this date (2024-01-31)")
 	f.StringVar(&fl.format, "format", "text", "output format: text, json, markdown, navigator or html")
 	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of standard output")
+	declareForce(f, &a.force, "with -o, also replace a read-only file")
 	f.StringVar(&fl.name, "name", "huntlint gaps", "layer name and page title (navigator, html)")
 	f.StringVar(&fl.failUnder, "fail-under", "", "exit 1 when under PCT percent of the used techniques are covered (0-100)")
 	f.StringVar(&fl.layer.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")

@@ -169,6 +169,7 @@ anything to review, 2 on unreadable layers or usage errors. See docs/layers.md.`
 	f.StringVar(&fl.fromCatalog, "from-catalog", "", "STIX bundle of the layers' own ATT&CK release (or 'embedded'), for the exact release diff")
 	f.StringVarP(&fl.output, "output", "o", "", "write the upgraded layer to FILE, or into FOLDER one file per input (and per domain)")
 	f.BoolVar(&fl.inPlace, "in-place", false, "rewrite each LAYER file")
+	declareForce(f, &a.force, "with -o or --in-place, also replace read-only files")
 	f.StringVar(&fl.format, "format", "text", "report format: text, markdown or json")
 	f.BoolVar(&fl.failOnReview, "fail-on-review", false, "exit 1 when the report lists anything to review (moved, merged, tactics changed, dropped)")
 	f.BoolVar(&fl.strict, "strict", false, "warn about fields no layer format defines (they are kept)")
