@@ -47,7 +47,7 @@ func (a *app) testCommand() *cobra.Command {
 	f.StringVar(&fl.format, "format", "text", "output format: text, json or github")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to FILE instead of standard output")
 	declareForce(f, &a.force, "with -o, also replace a read-only file")
-	f.StringVar(&fl.events, "events", "", "JSON or JSON-lines events FILE to run the rule --rule names on (it must match at least one)")
+	f.StringVar(&fl.events, "events", "", "events FILE (JSON or JSON lines) to run the rule --rule names on; it must match at least one")
 	f.StringVar(&fl.rule, "rule", "", "with --events: the ID of the rule under PATH to run (or the rule's file)")
 	f.StringVar(&fl.logsourceMap, "logsource-map", "", "logsource map FILE in the format of SigmaHQ's tests/thor.yml, or none for no event conditions (default: the built-in map)")
 	f.StringVar(&fl.root, "regression-root", "", "folder regression_tests_path is relative to (default: the rule's folder or the nearest folder above it that holds the path)")
