@@ -30,6 +30,13 @@ paths {
   exclude = ["deprecated/**", "unsupported/**"]
 }
 
+# Which checks run without --select: "default" (quiet on a well-kept rule
+# set) or "coverage" (adds attack-missing-technique: every rule must name a
+# technique to appear on a coverage layer).
+lint {
+  preset = "coverage"
+}
+
 # Turn a check off, or change its severity (error, warning, info).
 check "attack-platform-mismatch" {
   enabled = false

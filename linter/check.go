@@ -80,6 +80,10 @@ type Finding struct {
 type Doc struct {
 	ID       string // kebab-case, stable forever
 	Category string // attack, sigma, sentinel, kql, load
+	// Group, when set, makes the check opt-in: it runs only when --select
+	// names it or its group, the configuration's lint preset includes the
+	// group, or its check block says enabled = true (see OptInGroups).
+	Group    string
 	Severity Severity
 	Summary  string // one line, lower case, no period
 	Why      string // a paragraph: why it matters

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +33,48 @@ type Config struct {
 	// Checks holds the per-check settings by check ID.
 	Checks map[string]CheckConfig
 	Sigma  SigmaConfig
+	Lint   LintConfig
+}
+
+// LintConfig is the lint block.
+type LintConfig struct {
+	// Preset names the set of checks that runs when --select names none:
+	// "default" ("" too) or a group of opt-in checks ("coverage") added to
+	// the default set.
+	Preset string
+}
+
+// Presets returns the lint presets: "default", then the groups of the
+// opt-in checks of the registry.
+func Presets() []string {
+	return append([]string{"default"}, OptInGroups(Registry())...)
+}
+
+// OptInGroups returns the groups of the opt-in checks among checks, in
+// order.
+func OptInGroups(checks []Check) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range checks {
+		if g := c.Doc().Group; g != "" && !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// optedIn reports whether the configuration turns on the opt-in check d:
+// its lint preset names d's group, or its check block says enabled = true.
+func (c *Config) optedIn(d *Doc) bool {
+	if c == nil {
+		return false
+	}
+	if d.Group != "" && c.Lint.Preset == d.Group {
+		return true
+	}
+	cc, ok := c.Checks[d.ID]
+	return ok && cc.Enabled != nil && *cc.Enabled
 }
 
 // CatalogConfig is the catalog block. Relative paths are resolved against
@@ -195,6 +239,9 @@ type hclFile struct {
 	Sigma *struct {
 		TacticStyle hcl.Expression `hcl:"tactic_style,optional"`
 	} `hcl:"sigma,block"`
+	Lint *struct {
+		Preset hcl.Expression `hcl:"preset,optional"`
+	} `hcl:"lint,block"`
 }
 
 // LoadConfig reads a configuration file. known lists the valid check IDs
@@ -309,6 +356,18 @@ func ParseConfig(path string, src []byte, known []string) (*Config, error) {
 			errs = append(errs, d...)
 		}
 	}
+	if l := raw.Lint; l != nil {
+		if v, ok, d := stringValue(l.Preset); ok {
+			presets := Presets()
+			if slices.Contains(presets, v) {
+				cfg.Lint.Preset = v
+			} else {
+				bad(l.Preset.Range(), fmt.Sprintf("invalid preset %q%s: use %s", v, didYouMean(v, presets), strings.Join(presets, " or ")))
+			}
+		} else {
+			errs = append(errs, d...)
+		}
+	}
 	if errs.HasErrors() {
 		return nil, &ConfigError{errs}
 	}
@@ -352,8 +411,15 @@ func isNull(e hcl.Expression) bool {
 // didYouMean returns "; did you mean \"x\"" for the known name nearest to s,
 // or "" when none is near.
 func didYouMean(s string, known []string) string {
-	best, ok := textdist.Nearest(s, known, 3, false)
-	if !ok {
+	best, bestD := "", 4
+	cands := append([]string(nil), known...)
+	sort.Strings(cands)
+	for _, k := range cands {
+		if d := textdist.Levenshtein(s, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q", best)

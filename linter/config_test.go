@@ -3,6 +3,7 @@ package linter
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,8 +118,14 @@ func TestSelectChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ids := strings.Join(CheckIDs(got), " "); ids != "load-error attack-revoked" {
-		t.Errorf("select: %s", ids)
+	var want []string
+	for _, c := range all {
+		if d := c.Doc(); d.Category == "load" || d.ID == "attack-revoked" {
+			want = append(want, d.ID)
+		}
+	}
+	if ids := strings.Join(CheckIDs(got), " "); ids != strings.Join(want, " ") {
+		t.Errorf("select: %s, want %s", ids, strings.Join(want, " "))
 	}
 	got, _ = SelectChecks(all, nil, []string{"attack"}, []string{"attack-platform-mismatch"})
 	for _, c := range got {
@@ -161,6 +168,84 @@ func TestCatalogAges(t *testing.T) {
 	for _, bad := range []string{"0d", "-3d", "d", "7x"} {
 		if _, err := ParseAge(bad); err == nil {
 			t.Errorf("ParseAge(%q) passed", bad)
+		}
+	}
+}
+
+// TestCoverageGroup checks that attack-missing-technique is opt-in: off by
+// default and in its category, on with --select of its ID or group, the
+// coverage preset, or enabled = true.
+func TestCoverageGroup(t *testing.T) {
+	all := Registry()
+	has := func(cs []Check) bool { return slices.Contains(CheckIDs(cs), "attack-missing-technique") }
+	sel := func(cfg *Config, s, i []string) []Check {
+		t.Helper()
+		got, err := SelectChecks(all, cfg, s, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if has(sel(nil, nil, nil)) || has(sel(&Config{}, []string{"attack"}, nil)) {
+		t.Error("attack-missing-technique runs by default or with --select attack")
+	}
+	if got := sel(nil, []string{"coverage"}, nil); !has(got) || len(got) != 1 {
+		t.Errorf("--select coverage: %v", CheckIDs(got))
+	}
+	if !has(sel(nil, []string{"attack-missing-technique"}, nil)) {
+		t.Error("--select attack-missing-technique does not run it")
+	}
+	cfg, err := ParseConfig("c.hcl", []byte("lint {\n  preset = \"coverage\"\n}\n"), CheckIDs(all))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sel(cfg, nil, nil); !has(got) || len(got) != len(sel(nil, nil, nil))+1 {
+		t.Errorf("preset coverage: %v", CheckIDs(got))
+	}
+	if !has(sel(cfg, []string{"attack"}, nil)) || has(sel(cfg, nil, []string{"coverage"})) {
+		t.Error("preset coverage: --select attack must keep it, --ignore coverage drop it")
+	}
+	on := true
+	if !has(sel(&Config{Checks: map[string]CheckConfig{"attack-missing-technique": {Enabled: &on}}}, nil, nil)) {
+		t.Error("enabled = true does not turn it on")
+	}
+	_, err = ParseConfig("c.hcl", []byte("lint {\n  preset = \"coverag\"\n}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), `c.hcl:2:12: invalid preset "coverag"; did you mean "coverage": use default or coverage`) {
+		t.Errorf("bad preset: %v", err)
+	}
+}
+
+// TestMinSeverity checks that --min-severity hides the findings below it
+// and that infos are shown by default.
+func TestMinSeverity(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "CHANGELOG.md")
+	rule := filepath.Join(dir, "rule.kql")
+	if err := os.WriteFile(doc, []byte("# Changelog\n\n- moved from T1086 to T1059.001\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rule, []byte("// T1086\nDeviceProcessEvents | take 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat := testCatalog(t)
+	for _, c := range []struct {
+		min  Severity
+		want string
+	}{
+		{0, "info:load-skipped error:attack-revoked"},
+		{SeverityWarning, "error:attack-revoked"},
+		{SeverityError, "error:attack-revoked"},
+	} {
+		res, err := Lint([]string{dir}, Options{Catalog: cat, Config: &Config{}, MinSeverity: c.min})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			got = append(got, f.Severity.String()+":"+f.Check)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("min %v: got %v, want %s", c.min, got, c.want)
 		}
 	}
 }

@@ -26,6 +26,10 @@ type Options struct {
 	Select, Ignore []string
 	// Jobs is the number of files linted at once; <= 0 means all processors.
 	Jobs int
+	// MinSeverity drops the findings below it (--min-severity); 0 keeps
+	// all. Suppressions are matched before, so a suppressed info still
+	// counts as used.
+	MinSeverity Severity
 	// Load reads one file; nil means rules.Load.
 	Load LoadFunc
 	// Suggest proposes techniques for attack-missing-technique; may be nil.
@@ -67,15 +71,20 @@ func (r *Result) Worst() Severity {
 }
 
 // SelectChecks returns the checks of all that the configuration enables and
-// that match sel (IDs or categories; empty: all) and not ign. An unknown ID
-// or category is an error.
+// that match sel (IDs, categories or groups; empty: the default set) and not
+// ign. An unknown name is an error.
+//
+// Opt-in checks (those with a Doc.Group, such as attack-missing-technique in
+// the coverage group) are left out of the default set and of their
+// category: they run when sel names them or their group, or when the
+// configuration opts in (lint preset, or enabled = true in a check block).
 func SelectChecks(all []Check, cfg *Config, sel, ign []string) ([]Check, error) {
 	known := map[string]bool{}
 	var names []string
 	for _, c := range all {
 		d := c.Doc()
-		for _, n := range []string{d.ID, d.Category} {
-			if !known[n] {
+		for _, n := range []string{d.ID, d.Category, d.Group} {
+			if n != "" && !known[n] {
 				known[n] = true
 				names = append(names, n)
 			}
@@ -108,10 +117,15 @@ func SelectChecks(all []Check, cfg *Config, sel, ign []string) ([]Check, error) 
 	var out []Check
 	for _, c := range all {
 		d := c.Doc()
-		if len(s) > 0 && !s[d.ID] && !s[d.Category] {
+		optIn := d.Group != ""
+		switch {
+		case s[d.ID], optIn && s[d.Group]:
+		case optIn && !cfg.optedIn(d):
+			continue
+		case len(s) > 0 && !s[d.Category] && !s[d.Group]:
 			continue
 		}
-		if i[d.ID] || i[d.Category] {
+		if i[d.ID] || i[d.Category] || d.Group != "" && i[d.Group] {
 			continue
 		}
 		// An explicit --select of an ID wins over the config's enabled = false.
@@ -228,8 +242,22 @@ func Run(files []string, opts Options) (*Result, error) {
 		res.Findings = append(res.Findings, fs...)
 	}
 	SortFindings(res.Findings)
-	res.Findings = dedupe(res.Findings)
+	res.Findings = atLeast(dedupe(res.Findings), opts.MinSeverity)
 	return res, nil
+}
+
+// atLeast drops the findings below severity min (none when min is 0).
+func atLeast(fs []Finding, min Severity) []Finding {
+	if min <= SeverityInfo {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // preload loads every file in parallel, builds the suggester from all the
@@ -327,6 +355,11 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 	if enabled[LoadErrorID] {
 		for _, p := range probs {
 			fr.findings = append(fr.findings, problemFinding(path, p, opts.Config))
+		}
+	}
+	if len(rs) == 0 && len(probs) == 0 && enabled[LoadSkippedID] {
+		if f, ok := skippedFinding(path, opts.Config); ok {
+			fr.findings = append(fr.findings, f)
 		}
 	}
 	var src []byte
@@ -435,5 +468,6 @@ func Lint(paths []string, opts Options) (*Result, error) {
 		res.Findings = append(res.Findings, problemFinding(p.Path, p, opts.Config))
 	}
 	SortFindings(res.Findings)
+	res.Findings = atLeast(res.Findings, opts.MinSeverity)
 	return res, nil
 }

@@ -17,7 +17,8 @@ var sigmaDuplicateTitleDoc = &Doc{
 	Summary:  "two Sigma rules of the set share one title",
 	Why: "The title is what an analyst sees in the alert queue. Two rules with one title produce alerts that cannot be " +
 		"told apart, and usually mean a copied rule that was not renamed. Each place is reported, naming the first " +
-		"rule with the title (the second, at the first) and how many more share it.",
+		"rule with the title (the second, at the first) and how many more share it. Rules with status deprecated or " +
+		"unsupported are left out: a retired rule keeps the title of the rule that replaced it.",
 	Bad:     "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution\n",
 	Good:    "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution From Office\n",
 	Formats: []rules.Format{rules.FormatSigma},
@@ -32,7 +33,13 @@ func (sigmaDuplicateTitle) Run(*Context) {}
 // other place and counts the rest, so that the output grows with the number
 // of rules, not with its square.
 func (sigmaDuplicateTitle) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	for _, g := range duplicateGroups(rs, rules.FormatSigma, "title", func(v string) string { return v }) {
+	active := make([]*rules.Rule, 0, len(rs))
+	for _, r := range rs {
+		if r.Status != "deprecated" && r.Status != "unsupported" {
+			active = append(active, r)
+		}
+	}
+	for _, g := range duplicateGroups(active, rules.FormatSigma, "title", func(v string) string { return v }) {
 		for i, o := range g {
 			other := g[0] // the first holder, by path and line
 			if i == 0 {

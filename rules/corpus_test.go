@@ -208,9 +208,12 @@ func TestM365Corpus(t *testing.T) {
 	}
 	// Eight blocks hold several queries separated by blank lines (one holds
 	// 23); identify-potential-missed-phishing-email-campaigns.md has its
-	// query outside any code fence, and unfenced KQL in prose is not read.
-	if n := countQueries(rules); n != 306 {
-		t.Errorf("%d queries, want 306", n)
+	// query outside any code fence, read as an unfenced KQL block.
+	if n := countQueries(rules); n != 307 {
+		t.Errorf("%d queries, want 307", n)
+	}
+	if r := findRule(t, rules, "Initial access/identify-potential-missed-phishing-email-campaigns.md"); len(r.Queries) != 1 || r.Queries[0].Start != (Pos{Line: 10, Column: 1}) {
+		t.Errorf("unfenced query not found at 10:1: %+v", r.Queries)
 	}
 	refs := map[RefKind]int{}
 	for _, r := range rules {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -15,8 +16,11 @@ type mdFence struct {
 // from the first ATX heading, the queries of each KQL code block (see
 // isKQLFence; split as .kql files are, see kqlQueries),
 // and ATT&CK references from prose, tables, links and the // comments of the
-// KQL blocks. A file with neither queries nor references is documentation,
-// not a rule: it yields no rule and no problem.
+// KQL blocks; a file without a KQL fence may hold its query unfenced in the
+// prose (see unfencedKQL). A file without a query is documentation (a README, a
+// changelog), not a query, however many ATT&CK IDs its prose names: it
+// yields no rule and no problem, so that nothing ever fixes it (see
+// IsDocumentation).
 func loadMarkdown(path string, li *lineIndex) ([]*Rule, []Problem) {
 	r := &Rule{Path: path, Format: FormatMarkdown, Kind: KindQuery, Source: li.src, Start: Pos{Line: 1, Column: 1}}
 	src := li.src
@@ -36,7 +40,11 @@ func loadMarkdown(path string, li *lineIndex) ([]*Rule, []Problem) {
 			f.last = m - 1
 			if isKQLFence(li, f) {
 				lines, comments := scanKQL(li, f.first, f.last)
-				r.Queries = append(r.Queries, kqlQueries(li, lines)...)
+				for _, q := range kqlQueries(li, lines) {
+					if !isFragment(q) {
+						r.Queries = append(r.Queries, q)
+					}
+				}
 				for _, c := range comments {
 					r.Attack = append(r.Attack, scanFree(li, c[0], c[1], SourceComment)...)
 				}
@@ -58,10 +66,69 @@ func loadMarkdown(path string, li *lineIndex) ([]*Rule, []Problem) {
 	}
 	r.Attack = append(r.Attack, coverageTables(li, prose)...)
 	sortRefs(r.Attack)
-	if len(r.Queries) == 0 && len(r.Attack) == 0 {
+	if len(r.Queries) == 0 {
+		// No KQL fence: a query may still stand unfenced in the prose.
+		for _, b := range unfencedKQL(li, prose) {
+			lines, _ := scanKQL(li, b[0], b[1])
+			r.Queries = append(r.Queries, kqlQueries(li, lines)...)
+		}
+	}
+	if len(r.Queries) == 0 {
 		return nil, nil
 	}
 	return []*Rule{r}, nil
+}
+
+// IsDocumentation reports whether a file that loaded to no rule and no
+// problem was skipped as documentation: Markdown that holds no KQL block.
+func IsDocumentation(path string) bool {
+	return DetectFormat(path, nil) == FormatMarkdown
+}
+
+// isFragment reports whether a query of a Markdown code block starts with
+// a pipe: the lines to append to another query ("you can filter on the
+// description by adding: | where ..."), not a query of its own.
+func isFragment(q Query) bool {
+	return strings.HasPrefix(strings.TrimSpace(q.Text), "|")
+}
+
+// rePipeLine is a line that continues a KQL query: a pipe and a tabular
+// operator.
+var rePipeLine = regexp.MustCompile(`^` + rePipeOp.String())
+
+// unfencedKQL returns the first and last lines of the paragraphs of prose
+// (runs of non-blank lines between blank lines and headings) that are a
+// KQL query written without a code fence: a first line that is not a
+// Markdown table row or list item (a table name, a let statement or a //
+// comment), and a later line that starts with a pipe and a tabular
+// operator ("| where").
+func unfencedKQL(li *lineIndex, prose []int) [][2]int {
+	var out [][2]int
+	text := func(n int) string { return strings.TrimSpace(string(li.src[li.lineStart(n):li.lineEnd(n)])) }
+	for i := 0; i < len(prose); {
+		if t := text(prose[i]); t == "" || strings.HasPrefix(t, "#") {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(prose) && prose[j+1] == prose[j]+1 {
+			if t := text(prose[j+1]); t == "" || strings.HasPrefix(t, "#") {
+				break
+			}
+			j++
+		}
+		first := text(prose[i])
+		if !strings.HasPrefix(first, "|") && !strings.HasPrefix(first, "- ") && !strings.HasPrefix(first, "* ") {
+			for k := i + 1; k <= j; k++ {
+				if rePipeLine.MatchString(text(prose[k])) {
+					out = append(out, [2]int{prose[i], prose[j]})
+					break
+				}
+			}
+		}
+		i = j + 1
+	}
+	return out
 }
 
 // fenceOpen recognises an opening code fence (``` or ~~~, three or more,

@@ -28,7 +28,7 @@ func TestReportText(t *testing.T) {
   attack 5:5 technique "T1110" -> T1110
   query 6:9
 testdata/golden/bad_binary.yml: binary file (NUL byte at offset 9); expected a text file
-testdata/golden/bad_syntax.yml:2:1: invalid YAML: did not find expected ',' or ']'
+testdata/golden/bad_syntax.yml:3:8: invalid YAML: did not find expected ',' or ']'
 1 rules, 2 load problems
 `
 	if b.String() != want {

@@ -68,7 +68,7 @@ func TestEmptyUnknownFile(t *testing.T) {
 func TestHostileLongLines(t *testing.T) {
 	n := 40000
 	tags := "title: é\nlogsource: {}\ndetection: {s: {a: 1}, condition: s}\ntags: [" + strings.Repeat("attack.t1059, ", n) + "é]\n"
-	prose := "# t\n" + strings.Repeat("T1059 https://attack.mitre.org/techniques/T1055/011 é ", n/2) + "\n"
+	prose := "# t\n" + strings.Repeat("T1059 https://attack.mitre.org/techniques/T1055/011 é ", n/2) + "\n\n```kql\nDeviceEvents | take 1\n```\n"
 	comment := "// Tactics: " + strings.Repeat("tactics: Execution, ", n) + "\nT\n"
 	for _, c := range []struct {
 		name, text string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -32,7 +33,7 @@ func parseYAML(path string, src []byte, li *lineIndex) (*yamlFile, []Problem) {
 		// One document: parse from memory, faster than the stream decoder.
 		var doc yaml.Node
 		if err := yaml.Unmarshal(src, &doc); err != nil {
-			return nil, []Problem{yamlProblem(path, err)}
+			return nil, []Problem{yamlProblem(path, li, err)}
 		}
 		if doc.Kind == 0 {
 			return f, nil // empty
@@ -51,7 +52,7 @@ func parseYAML(path string, src []byte, li *lineIndex) (*yamlFile, []Problem) {
 			break
 		}
 		if err != nil {
-			return nil, []Problem{yamlProblem(path, err)}
+			return nil, []Problem{yamlProblem(path, li, err)}
 		}
 		if p, ok := checkYAMLSize(path, &doc); !ok {
 			return nil, []Problem{p}
@@ -81,21 +82,171 @@ func multiDoc(src []byte) bool {
 }
 
 // yamlProblem turns a yaml.v3 error ("yaml: line 3: mapping values are not
-// allowed in this context") into a positioned Problem.
-func yamlProblem(path string, err error) Problem {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	p := Problem{Path: path}
+// allowed in this context") into a Problem at the line and column of the
+// character the parser stopped at (see yamlErrorAt).
+func yamlProblem(path string, li *lineIndex, err error) Problem {
+	line, msg := splitYAMLError(err)
+	p := Problem{Path: path, Message: "invalid YAML: " + msg}
+	if off, ok := yamlErrorAt(li, msg); ok {
+		pos := li.pos(off)
+		p.Line, p.Column = pos.Line, pos.Column
+	} else if line > 0 {
+		p.Line = min(line, li.lines())
+		p.Column = firstColumn(li, p.Line)
+	}
+	return p
+}
+
+// splitYAMLError splits a yaml.v3 error into the line it names (0 when
+// none) and its message.
+func splitYAMLError(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	var line int
 	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		p.Line = line
-		p.Column = 1
 		if i := strings.Index(msg, ": "); i >= 0 {
 			msg = msg[i+2:]
 		}
+		return line, msg
 	}
-	p.Message = "invalid YAML: " + msg
-	return p
+	return 0, msg
+}
+
+// firstColumn returns the column of the first non-blank character of line
+// n (1 when it is blank).
+func firstColumn(li *lineIndex, n int) int {
+	return li.pos(lineStartOrFirst(li, n)).Column
+}
+
+// maxRefineSize is the largest file whose YAML errors are located by
+// re-parsing (below); larger files keep the line yaml.v3 names.
+const maxRefineSize = 256 << 10
+
+// yamlErrorAt locates a YAML syntax error exactly. yaml.v3 names only a
+// line, and for errors of the parser (not the scanner) the line of the
+// collection it was parsing, or the line before the error; it never names
+// a column, and none at all for errors on the first line. The error's
+// place is found by parsing prefixes of the text with yaml.v3: the line
+// whose addition makes the text fail with the same message, then the
+// character of that line that does (the ':' of "mapping values are not
+// allowed", the '@' of "cannot start any token", the quote of a string
+// that never ends).
+func yamlErrorAt(li *lineIndex, msg string) (int, bool) {
+	src := li.src
+	if len(src) > maxRefineSize || msg == "" {
+		return 0, false
+	}
+	failsAt := func(end int) bool { return yamlParseError(src[:end]) == msg }
+	n := li.lines()
+	lineEnd := func(k int) int { // the prefix of lines 1..k, line break included
+		if k >= n {
+			return len(src)
+		}
+		return li.lineStart(k + 1)
+	}
+	if !failsAt(len(src)) {
+		return 0, false
+	}
+	lo, hi := 0, n // prefix lo lines does not fail with msg, prefix hi lines does
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if failsAt(lineEnd(mid)) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	k := hi
+	e := li.lineEnd(k)
+	line := src[li.lineStart(k):e]
+	switch {
+	case strings.Contains(msg, "tab character"):
+		if i := bytes.IndexByte(line, '\t'); i >= 0 {
+			return li.lineStart(k) + i, true
+		}
+	case strings.HasPrefix(msg, "unknown anchor '"):
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+		if i := bytes.Index(line, []byte("*"+name)); i >= 0 {
+			return li.lineStart(k) + i, true
+		}
+	}
+	if !failsAt(e) {
+		// Only the line break completes the error: the line's end.
+		return lineStartOrFirst(li, k), true
+	}
+	// The shortest prefix of the line that fails: its last character is
+	// where the parser stopped.
+	clo, chi := li.lineStart(k), e
+	if failsAt(clo) {
+		return lineStartOrFirst(li, k), true
+	}
+	for chi-clo > 1 {
+		mid := clo + (chi-clo)/2
+		for mid > clo && mid < chi && !utf8.RuneStart(src[mid]) {
+			mid--
+		}
+		if mid == clo {
+			break
+		}
+		if failsAt(mid) {
+			chi = mid
+		} else {
+			clo = mid
+		}
+	}
+	off := chi - 1
+	for off > li.lineStart(k) && !utf8.RuneStart(src[off]) {
+		off--
+	}
+	if strings.Contains(msg, "escape") && off > li.lineStart(k) && src[off-1] == '\\' {
+		off--
+	}
+	if msg == "did not find expected key" || msg == "did not find expected '-' indicator" {
+		// The token the parser did not expect: back to its start (the key
+		// whose ':' ended it).
+		for off > li.lineStart(k) && src[off-1] != ' ' && src[off-1] != '\t' {
+			off--
+		}
+	}
+	if strings.HasPrefix(msg, "did not find expected ',' or ") {
+		// An unclosed flow collection: its opening bracket on this line.
+		open := byte('[')
+		if strings.HasSuffix(msg, "'}'") {
+			open = '{'
+		}
+		if i := bytes.LastIndexByte(src[li.lineStart(k):off+1], open); i >= 0 {
+			off = li.lineStart(k) + i
+		}
+	}
+	return off, true
+}
+
+// lineStartOrFirst returns the offset of the first non-blank character of
+// line k, or its start.
+func lineStartOrFirst(li *lineIndex, k int) int {
+	s, e := li.lineStart(k), li.lineEnd(k)
+	for i := s; i < e; i++ {
+		if li.src[i] != ' ' && li.src[i] != '\t' {
+			return i
+		}
+	}
+	return s
+}
+
+// yamlParseError parses every document of src and returns the message of
+// the first error ("" when there is none), without its line.
+func yamlParseError(src []byte) string {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return ""
+		}
+		if err != nil {
+			_, msg := splitYAMLError(err)
+			return msg
+		}
+	}
 }
 
 // checkYAMLSize refuses documents whose aliases expand to too many nodes (an
@@ -164,12 +315,15 @@ func docMapping(doc *yaml.Node) *yaml.Node {
 	return n
 }
 
-// lookup returns the key and value nodes of key in mapping m (nil when absent).
+// lookup returns the key and value nodes of key in mapping m (nil when
+// absent). Of a key written twice (a load problem, see duplicateKeys) the
+// last one counts, as for every check (linter's mapGet) and for PyYAML,
+// which Sigma's converters use.
 func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
+	for i := len(m.Content) - 2; i >= 0; i -= 2 {
 		if m.Content[i].Value == key {
 			v := m.Content[i+1]
 			if v.Kind == yaml.AliasNode && v.Alias != nil {
@@ -179,6 +333,50 @@ func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// duplicateKeys returns a problem at each key that repeats an earlier key
+// of the same mapping, anywhere in doc: YAML forbids it, and tools disagree
+// on which of the two counts.
+func duplicateKeys(path string, doc *yaml.Node) []Problem {
+	var out []Problem
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			var first map[string]*yaml.Node // for large mappings
+			if len(n.Content) > 16 {
+				first = make(map[string]*yaml.Node, len(n.Content)/2)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind != yaml.ScalarNode || k.Value == "<<" && k.Tag == "!!merge" {
+					continue
+				}
+				f, dup := first[k.Value]
+				if first == nil {
+					for j := 0; j < i && !dup; j += 2 {
+						if c := n.Content[j]; c.Kind == yaml.ScalarNode && c.Value == k.Value {
+							f, dup = c, true
+						}
+					}
+				}
+				if dup {
+					out = append(out, Problem{Path: path, Line: k.Line, Column: k.Column,
+						Message: fmt.Sprintf("duplicate key %q: the mapping already has it at line %d; YAML allows a key once "+
+							"and tools disagree on which one counts (huntlint reads this last one): merge the two or remove one", k.Value, f.Line)})
+					continue
+				}
+				if first != nil {
+					first[k.Value] = k
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
 }
 
 // str returns the scalar value of key in m, or "".

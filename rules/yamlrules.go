@@ -4,8 +4,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // loadYAML loads every document of a YAML file as a Sigma rule or a Sentinel
@@ -18,6 +16,9 @@ func loadYAML(path string, li *lineIndex) ([]*Rule, []Problem) {
 	}
 	var out []*Rule
 	var problems []Problem
+	for _, doc := range f.docs {
+		problems = append(problems, duplicateKeys(path, doc)...)
+	}
 	var global, previous *yaml.Node
 	if !anyRuleLike(f.docs) {
 		if len(f.docs) == 0 || allEmpty(f.docs) {
@@ -128,10 +129,18 @@ func isSigmaFilter(m *yaml.Node) bool {
 	return f != nil && f.Kind == yaml.MappingNode && (has(f, "rules") || has(f, "condition"))
 }
 
-// isSentinel: a query plus any key of Sentinel's hunting or analytic schema.
+// isSentinel: a query plus any key of Sentinel's hunting or analytic
+// schema, or, without a query, a key only that schema has (a Sentinel file
+// that lost its query is still Sentinel, and sentinel-missing-field says
+// what it lacks), or tactics beside a name.
 func isSentinel(m *yaml.Node) bool {
 	if !has(m, "query") {
-		return false
+		for _, k := range sentinelOnlyKeys {
+			if has(m, k) {
+				return true
+			}
+		}
+		return has(m, "tactics") && has(m, "name")
 	}
 	for _, k := range []string{"relevantTechniques", "tactics", "requiredDataConnectors", "queryFrequency",
 		"queryPeriod", "triggerOperator", "entityMappings", "name", "kind", "severity"} {
@@ -141,6 +150,11 @@ func isSentinel(m *yaml.Node) bool {
 	}
 	return false
 }
+
+// sentinelOnlyKeys are keys of Sentinel's hunting and analytic schema that
+// no Sigma rule has.
+var sentinelOnlyKeys = []string{"relevantTechniques", "requiredDataConnectors", "queryFrequency", "queryPeriod",
+	"triggerOperator", "triggerThreshold", "entityMappings"}
 
 // mergeMappings returns a new mapping: base's keys, with over's keys
 // replacing them; nested mappings merge recursively. The nodes themselves are
@@ -172,14 +186,12 @@ func mergeMappings(base, over *yaml.Node) *yaml.Node {
 	return out
 }
 
-// keyIndex maps the keys of mapping m to their values (the first of
+// keyIndex maps the keys of mapping m to their values (the last of
 // duplicates, as lookup does).
 func keyIndex(m *yaml.Node) map[string]*yaml.Node {
 	idx := make(map[string]*yaml.Node, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if _, dup := idx[m.Content[i].Value]; !dup {
-			idx[m.Content[i].Value] = m.Content[i+1]
-		}
+		idx[m.Content[i].Value] = m.Content[i+1]
 	}
 	return idx
 }
@@ -269,8 +281,16 @@ func sentinelRule(f *yamlFile, m *yaml.Node) *Rule {
 			r.Connectors = append(r.Connectors, cn)
 		}
 	}
-	// Sentinel's tactics and relevantTechniques keys, in file order.
+	// Sentinel's tactics and relevantTechniques keys, in file order (of a
+	// key written twice, the last, as lookup reads).
+	last := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
+		last[m.Content[i].Value] = m.Content[i]
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if last[m.Content[i].Value] != m.Content[i] {
+			continue
+		}
 		var src RefSource
 		switch m.Content[i].Value {
 		case "tactics":
@@ -290,7 +310,7 @@ func sentinelRule(f *yamlFile, m *yaml.Node) *Rule {
 			ref := Ref{Text: string(f.src[sp.StartOffset:sp.EndOffset]), Value: n.Value, Source: src, Span: sp, Node: n}
 			if src == SourceSentinelTactic {
 				ref.Kind = RefTactic
-			} else if id, ok := attackid.Exact(n.Value); ok && id.Kind == attackid.Technique {
+			} else if reTechnique.MatchString(n.Value) {
 				ref.Kind = RefTechnique
 			} else {
 				ref.Kind = RefUnknown

@@ -1,0 +1,4 @@
+# Opt in to the coverage group: attack-missing-technique is off by default.
+lint {
+  preset = "coverage"
+}
