@@ -303,6 +303,12 @@ function fromHash(){
   var hit = find(id) || (id.indexOf(".") > 0 ? find(id.split(".")[0]) : null);
   if(!hit){return;}
   if(pinned !== hit){if(pinned){pinned.classList.remove("pin");} pinned = null; hit.click();}
+  // A sub-technique: mark its part of the parent's panel.
+  if(id.indexOf(".") > 0){
+    Array.prototype.forEach.call(box.children, function(e){
+      if(e.textContent.indexOf(id + " ") === 0){e.style.fontWeight = "bold"; e.scrollIntoView({block: "nearest"});}
+    });
+  }
   hit.scrollIntoView({block: "nearest", inline: "nearest"});
   hit.focus({preventScroll: true});
 }
