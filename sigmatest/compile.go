@@ -35,7 +35,13 @@ type Compiled struct {
 	Equivalents []string
 	// Fields are the field names the detection names, as written.
 	Fields []string
+	// keywords is set when a keyword search reads keywordField.
+	keywords bool
 }
+
+// keywordField is the field a keyword search is evaluated on: it holds
+// every value of the event (a name no JSON field of an event has).
+const keywordField = "\x00keywords"
 
 // Compile turns a Sigma detection rule into evaluators for the logsource
 // variants m gives. A *NotEvaluable error says why a rule cannot be
@@ -75,7 +81,17 @@ func Compile(r *rules.Rule, m *LogsourceMap) (*Compiled, error) {
 			return nil, &NotEvaluable{Reason: fmt.Sprintf("search %s: sigma-go v0.6.6 cannot read it: %v", k.Value, err), Line: k.Line}
 		}
 		if len(s.Keywords) > 0 {
-			return nil, &NotEvaluable{Reason: fmt.Sprintf("search %s is a keyword list (values searched anywhere in the event), which sigma-go v0.6.6 does not evaluate", k.Value), Line: k.Line}
+			// sigma-go v0.6.6 refuses keyword searches. Equivalent: one
+			// contains-any match on a field that holds every value of the
+			// event (see Match).
+			vals := make([]any, len(s.Keywords))
+			for i, kw := range s.Keywords {
+				vals[i] = kw
+			}
+			s.EventMatchers = []sigma.EventMatcher{{{Field: keywordField, Modifiers: []string{"contains"}, Values: vals}}}
+			s.Keywords = nil
+			c.keywords = true
+			c.Equivalents = append(c.Equivalents, fmt.Sprintf("search %s: keywords evaluated as contains on every value of the event", k.Value))
 		}
 		for mi, em := range s.EventMatchers {
 			for fi := range em {
@@ -86,7 +102,7 @@ func Compile(r *rules.Rule, m *LogsourceMap) (*Compiled, error) {
 				} else if eq != "" {
 					c.Equivalents = append(c.Equivalents, fmt.Sprintf("search %s, field %s: %s", k.Value, fieldKey(fm), eq))
 				}
-				if fm.Field != "" {
+				if fm.Field != "" && fm.Field != keywordField {
 					fields[fm.Field] = true
 				}
 			}
@@ -137,7 +153,7 @@ func Compile(r *rules.Rule, m *LogsourceMap) (*Compiled, error) {
 		// Every field gets a mapping (itself when the map names none), so
 		// that sigma-go looks values up through its mapping path, which
 		// matches each element of a list value.
-		fm := map[string]sigma.FieldMapping{}
+		fm := map[string]sigma.FieldMapping{keywordField: {TargetNames: []string{keywordField}}}
 		for _, f := range c.Fields {
 			if t, ok := v.FieldMappings[f]; ok {
 				fm[f] = sigma.FieldMapping{TargetNames: t}
@@ -169,11 +185,26 @@ func (c *Compiled) Match(ctx context.Context, ev Event) (matched bool, err error
 			err = fmt.Errorf("sigma-go's evaluator failed on this rule: %v", p)
 		}
 	}()
+	target := map[string]any(ev)
+	if c.keywords {
+		target = make(map[string]any, len(ev)+1)
+		var all []any
+		for k, v := range ev {
+			target[k] = v
+			switch x := v.(type) {
+			case string:
+				all = append(all, x)
+			case []any:
+				all = append(all, x...)
+			}
+		}
+		target[keywordField] = all
+	}
 	for i, v := range c.Variants {
 		if !v.holds(ev) {
 			continue
 		}
-		res, err := c.evals[i].Matches(ctx, map[string]any(ev))
+		res, err := c.evals[i].Matches(ctx, target)
 		if err != nil {
 			return false, err
 		}

@@ -2,8 +2,10 @@ package sigmatest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -158,4 +160,81 @@ func TestCorpusAlteredEventsFail(t *testing.T) {
 	if n < 160 {
 		t.Fatalf("only %d altered tests", n)
 	}
+}
+
+// TestCorpusCompile compiles every Sigma detection rule of SigmaHQ's rules*
+// folders: each one compiles or is not evaluable with a reason, and the
+// valid rules whose conditions sigma-go v0.6.6 rejects (search-name
+// patterns with digits) compile through huntlint's condition parser.
+func TestCorpusCompile(t *testing.T) {
+	dir := testshared.Corpus(t, corpusName)
+	rs := loadTree(t, dir)
+	m := DefaultMap()
+	reasons := map[string]int{}
+	var compiled, notEvaluable, fallback, sgRejected int
+	for _, r := range rs {
+		rel := strings.TrimPrefix(r.Path, dir+string(filepath.Separator))
+		if r.Format != rules.FormatSigma || r.Kind != rules.KindDetection || !strings.HasPrefix(rel, "rules") {
+			continue
+		}
+		_, sgErr := r.DecodeSigma()
+		rejected := sgErr != nil && strings.Contains(sgErr.Error(), "invalid token '*'")
+		if rejected {
+			sgRejected++
+		}
+		c, err := Compile(r, m)
+		if err != nil {
+			var ne *NotEvaluable
+			if !errors.As(err, &ne) || ne.Reason == "" {
+				t.Errorf("%s: %v", rel, err)
+				continue
+			}
+			if strings.Contains(ne.Reason, "does not parse") {
+				t.Errorf("%s: %v", rel, err)
+			}
+			notEvaluable++
+			reasons[reasonKind(ne.Reason)]++
+			if rejected {
+				t.Logf("sigma-go rejects %s; not evaluable for another reason: %s", rel, ne.Reason)
+			}
+			continue
+		}
+		compiled++
+		if rejected {
+			fallback++
+			if !strings.Contains(strings.Join(c.Equivalents, "\n"), "parsed by huntlint") {
+				t.Errorf("%s: sigma-go rejects it (%v) but no equivalent is named", rel, sgErr)
+			}
+		}
+	}
+	keys := make([]string, 0, len(reasons))
+	for k := range reasons {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("not evaluable: %4d %s", reasons[k], k)
+	}
+	t.Logf("%d compiled (%d of the %d sigma-go v0.6.6 rejects through huntlint's condition parser), %d not evaluable", compiled, fallback, sgRejected, notEvaluable)
+	if sgRejected != 12 || fallback != 12 {
+		t.Errorf("sigma-go rejects %d rules (want SigmaHQ's 12), %d compile through the condition parser", sgRejected, fallback)
+	}
+}
+
+// reasonKind groups not-evaluable reasons for the log.
+func reasonKind(r string) string {
+	switch {
+	case strings.Contains(r, "keyword list"):
+		return "keyword list"
+	case strings.Contains(r, "aggregates events"):
+		return "aggregation"
+	case strings.Contains(r, "RE2"):
+		return "regular expression Go's RE2 lacks"
+	case strings.Contains(r, "expand modifier"):
+		return "expand (placeholders)"
+	case strings.Contains(r, "modifier is not supported"):
+		i := strings.Index(r, "the ")
+		return "modifier " + strings.Fields(r[i+4:])[0]
+	}
+	return r
 }

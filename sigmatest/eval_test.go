@@ -69,6 +69,9 @@ func TestMatchSemantics(t *testing.T) {
 		{"wrong event id", procWin, "    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n", `{"Event":{"System":{"EventID":3},"EventData":{"Image":"C:\\Windows\\whoami.exe"}}}`, false, ""},
 		{"wrong channel", procWin, "    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n", `{"Event":{"System":{"EventID":1,"Channel":"Security"},"EventData":{"Image":"C:\\Windows\\whoami.exe"}}}`, false, ""},
 		{"list value", "    product: aws\n    service: cloudtrail\n", "    sel:\n        tags: prod\n        userIdentity.type: IAMUser\n    condition: sel\n", `{"tags":["dev","prod"],"userIdentity":{"type":"IAMUser"}}`, true, ""},
+		{"keywords", procWin, "    keywords:\n        - 'evil.exe'\n        - 'bad*tool'\n    condition: keywords\n", sysmon(`"CommandLine":"run BAD-x-TOOL now"`), true, "keywords"},
+		{"keywords no match", procWin, "    keywords:\n        - 'evil.exe'\n    condition: keywords\n", sysmon(`"CommandLine":"good.exe"`), false, "keywords"},
+		{"keywords and field", procWin, "    keywords:\n        - 'evil'\n    sel:\n        Image|endswith: '\\a.exe'\n    condition: keywords and sel\n", sysmon(`"Image":"C:\\a.exe","CommandLine":"x evil y"`), true, "keywords"},
 		{"service channel", "    product: windows\n    service: security\n", "    sel:\n        EventID: 4624\n    condition: sel\n", `{"Event":{"System":{"EventID":4624,"Channel":"Security"}}}`, true, ""},
 		{"service channel mismatch", "    product: windows\n    service: security\n", "    sel:\n        EventID: 4624\n    condition: sel\n", `{"Event":{"System":{"EventID":4624,"Channel":"System"}}}`, false, ""},
 	}
@@ -99,7 +102,6 @@ func TestMatchSemantics(t *testing.T) {
 
 func TestNotEvaluable(t *testing.T) {
 	cases := []struct{ name, detection, reason string }{
-		{"keywords", "    keywords:\n        - evil\n    condition: keywords\n", "keyword list"},
 		{"lookahead", "    sel:\n        CommandLine|re: 'a(?!b)'\n    condition: sel\n", "RE2"},
 		{"fieldref", "    sel:\n        User|fieldref: TargetUser\n    condition: sel\n", "fieldref modifier is not supported"},
 		{"utf16le", "    sel:\n        CommandLine|utf16le|base64offset|contains: ab\n    condition: sel\n", "not supported"},
