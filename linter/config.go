@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -411,15 +410,8 @@ func isNull(e hcl.Expression) bool {
 // didYouMean returns "; did you mean \"x\"" for the known name nearest to s,
 // or "" when none is near.
 func didYouMean(s string, known []string) string {
-	best, bestD := "", 4
-	cands := append([]string(nil), known...)
-	sort.Strings(cands)
-	for _, k := range cands {
-		if d := textdist.Levenshtein(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
+	best, ok := textdist.Nearest(s, known, 3, false)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q", best)

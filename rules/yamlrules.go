@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // loadYAML loads every document of a YAML file as a Sigma rule or a Sentinel
@@ -310,7 +312,7 @@ func sentinelRule(f *yamlFile, m *yaml.Node) *Rule {
 			ref := Ref{Text: string(f.src[sp.StartOffset:sp.EndOffset]), Value: n.Value, Source: src, Span: sp, Node: n}
 			if src == SourceSentinelTactic {
 				ref.Kind = RefTactic
-			} else if reTechnique.MatchString(n.Value) {
+			} else if id, ok := attackid.Exact(n.Value); ok && id.Kind == attackid.Technique {
 				ref.Kind = RefTechnique
 			} else {
 				ref.Kind = RefUnknown
