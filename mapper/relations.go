@@ -133,8 +133,9 @@ func (c *Catalog) RelationsTo(o *Object) []*Relation {
 // Find returns the objects of type t that s names: its ATT&CK ID (as Get
 // takes it), else its name or one of its aliases, in any case and spacing
 // ("Cozy Bear", "cozy bear", "APT29"). An ID gives one object; a name can
-// give several (an alias two groups share), active domains first, then by
-// ID, live objects before revoked and deprecated ones.
+// give several (an alias two groups share), one per ID (a group in several
+// domains is taken from the first, active domains first), by ID, live
+// objects before revoked and deprecated ones.
 func (c *Catalog) Find(t ObjectType, s string) []*Object {
 	if o, ok := c.Get(t, s); ok {
 		return []*Object{o}
@@ -144,9 +145,13 @@ func (c *Catalog) Find(t ObjectType, s string) []*Object {
 		return nil
 	}
 	var out []*Object
+	seen := map[string]bool{} // one object per ID: groups are in several domains
 	for _, d := range c.domains {
 		var hits []*Object
 		for _, o := range d.byType[t] {
+			if seen[o.ID] {
+				continue
+			}
 			if foldAlias(o.Name) == key {
 				hits = append(hits, o)
 				continue
@@ -159,6 +164,9 @@ func (c *Catalog) Find(t ObjectType, s string) []*Object {
 			}
 		}
 		sort.SliceStable(hits, func(i, j int) bool { return statusRank(hits[i].Status) < statusRank(hits[j].Status) })
+		for _, h := range hits {
+			seen[h.ID] = true
+		}
 		out = append(out, hits...)
 	}
 	return out

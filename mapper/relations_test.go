@@ -191,3 +191,23 @@ func TestEmbeddedRelationsMatchBundle(t *testing.T) {
 		t.Errorf("G0016: %d techniques, %d campaigns, %d software", len(v.Uses), len(v.Campaigns), len(v.UsesSoftware))
 	}
 }
+
+// A group in several domains is one answer: the active domain's.
+func TestFindOnePerID(t *testing.T) {
+	c, err := Open(Options{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"FIN7", "G0046", "fin-7"} {
+		got := c.Find(TypeGroup, q)
+		if q == "fin-7" {
+			if len(got) != 0 {
+				t.Errorf("Find(%q) = %v, want nothing (no such alias)", q, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].ID != "G0046" || got[0].Domain != Enterprise {
+			t.Errorf("Find(%q) = %v", q, got)
+		}
+	}
+}

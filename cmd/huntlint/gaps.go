@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/gaps"
 	"github.com/huntlint/huntlint/mapper/layer"
 	"github.com/huntlint/huntlint/rules"
@@ -158,4 +159,32 @@ func (a *app) runGaps(args []string, fl gapsFlags) error {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
+}
+
+// layerWriteThreats writes the coverage of 'huntlint layer' in format, with
+// the gaps overlay of --threat painted on when given.
+func (a *app) layerWriteThreats(w io.Writer, fl layerFlags, format layer.OutputFormat, cat *mapper.Catalog, cov *layer.Coverage, wo layer.WriteOptions) error {
+	if len(fl.threats) == 0 {
+		return layer.Write(w, format, cov, wo)
+	}
+	if format != layer.FormatNavigator && format != layer.FormatHTML {
+		return usageErr(fmt.Errorf("--threat paints the navigator and html formats, not %s; use --format navigator or html, or 'huntlint gaps --format %s'", format, format))
+	}
+	if fl.splitDomains {
+		return usageErr(fmt.Errorf("--threat writes one layer file; leave out --split-domains"))
+	}
+	rep, err := gaps.Build(cat, cov, gaps.Selection{Any: fl.threats})
+	if err != nil {
+		return usageErr(err)
+	}
+	if format == layer.FormatHTML {
+		return layer.WriteHTMLOverlay(w, cov, wo, rep.Overlay())
+	}
+	layers := layer.NavigatorOverlay(cov, wo, rep.Overlay())
+	for _, l := range layers {
+		if err := l.Validate(nil); err != nil {
+			return err
+		}
+	}
+	return layer.Encode(w, layers)
 }

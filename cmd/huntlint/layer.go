@@ -26,6 +26,7 @@ type layerFlags struct {
 	products, tactics    []string
 	minColor, maxColor   string
 	linkBase             string
+	threats              []string // --threat: the gaps overlay (gaps.go)
 	disc                 rules.DiscoverOptions
 	quiet                bool
 	splitDomains         bool
@@ -68,6 +69,7 @@ errors. See docs/layers.md.`,
 	f.StringSliceVar(&fl.tactics, "tactic", nil, "keep only these tactics (ID, name or shortname; comma-separated or repeated)")
 	f.StringVar(&fl.minColor, "min-color", layer.DefaultMinColor, "gradient colour of the lowest score")
 	f.StringVar(&fl.maxColor, "max-color", layer.DefaultMaxColor, "gradient colour of the highest score")
+	f.StringArrayVar(&fl.threats, "threat", nil, "paint on the layer the techniques this group, campaign or software uses (ID, name or alias; navigator and html formats), as 'huntlint gaps' does; repeatable")
 	f.StringVar(&fl.linkBase, "link-base", "", "URL prefix of rule files; adds a link per rule to each technique, e.g. https://github.com/org/repo/blob/main/")
 	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
@@ -175,7 +177,7 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := layer.Write(&buf, format, cov, wo); err != nil {
+	if err := a.layerWriteThreats(&buf, fl, format, cat, cov, wo); err != nil {
 		return err
 	}
 	if err := a.layerWriteCoverage(fl.output, fl.splitDomains, format, cov, wo, buf.Bytes()); err != nil {

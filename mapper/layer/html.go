@@ -221,12 +221,12 @@ h2{font-size:16px;margin:20px 0 4px}
 {{else}}<span><span class="sw"></span> not covered</span>
 <span><span class="sw"><i></i></span> sub-techniques covered (covered/live at right)</span>
 {{end}}</div>{{with .Overlay}}
-<p class="meta">threats: {{.Title}}</p>{{end}}
+<p class="meta">threats: {{.Title}} · column heads: used techniques covered / used</p>{{end}}
 {{range .Domains}}
 <h2>{{.Name}}</h2>
-<p class="meta">{{.Summary}} · score {{.Lo}} <span class="grad"></span> {{.Hi}} (log scale)</p>
+<p class="meta">{{.Summary}}{{if not $.Overlay}} · score {{.Lo}} <span class="grad"></span> {{.Hi}} (log scale){{end}}</p>
 <div class="matrix">
-{{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{if $.Overlay}}{{.UsedCovered}}/{{.Used}} used covered{{else}}{{.Covered}}/{{.Total}}{{end}}</div>
+{{range .Columns}}<div class="col"><div class="head"><b>{{.Name}}</b>{{.ID}} · {{if $.Overlay}}{{.UsedCovered}}/{{.Used}} used{{else}}{{.Covered}}/{{.Total}}{{end}}</div>
 {{range .Cells}}<div class="cell" tabindex="0" role="button" aria-label="{{.ID}} {{.Name}}, score {{.Score}}" data-k="{{.Key}}" data-s="{{.Search}}" style="background:{{.Fill}};color:{{.Text}}">{{if .Stripe}}<span class="st" style="background:{{.Stripe}}"></span>{{end}}{{if .Subs}}<span class="sub">{{.Subs}}</span>{{end}}{{.Name}}</div>
 {{end}}</div>
 {{end}}</div>

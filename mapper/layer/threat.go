@@ -244,12 +244,15 @@ func WriteHTMLOverlay(w io.Writer, cov *Coverage, o WriteOptions, ov *Overlay) e
 						c.Text = "#fff"
 					}
 				}
-				if used {
-					col.Used++
-					if color == OverlayCoveredColor {
-						col.UsedCovered++
+				count := func(color string, used bool) {
+					if used {
+						col.Used++
+						if color == OverlayCoveredColor {
+							col.UsedCovered++
+						}
 					}
 				}
+				count(color, used)
 				// The stripe: the worst state among used sub-techniques.
 				c.Stripe = ""
 				var subUsers []string
@@ -261,6 +264,9 @@ func WriteHTMLOverlay(w io.Writer, cov *Coverage, o WriteOptions, ov *Overlay) e
 					sc, sused, su := ov.state(dc, st)
 					if !sused {
 						continue
+					}
+					if ci < len(dc.Tactics) && hasTactic(st, dc.Tactics[ci].Shortname) {
+						count(sc, true)
 					}
 					subUsers = append(subUsers, st.ID+": "+strings.Join(su, ", "))
 					if c.Stripe != OverlayUncoveredColor {
