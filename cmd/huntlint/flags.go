@@ -46,5 +46,6 @@ func checkCategories() []string {
 			out = append(out, cat)
 		}
 	}
-	return out
+	// then the groups of opt-in checks (coverage), which --select also takes
+	return append(out, linter.OptInGroups(linter.Registry())...)
 }

@@ -24,6 +24,7 @@ type lintFlags struct {
 	checkFlags
 	fileFlags
 	failOn     string
+	minSev     string
 	statistics bool
 	showSource bool
 	fix        bool
@@ -52,6 +53,7 @@ func (a *app) lintCommand() *cobra.Command {
 	declareForce(f, &a.force, "with --fix or -o, also change read-only files")
 	fl.checkFlags.declare(f, "run only")
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or never")
+	f.StringVar(&fl.minSev, "min-severity", "info", "report only findings at or above this severity: info (all), warning or error")
 	fl.fileFlags.declare(f, "configuration file")
 	f.BoolVar(&fl.statistics, "statistics", false, "print the number of findings per check")
 	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
@@ -86,6 +88,10 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	minSev, err := linter.ParseSeverity(fl.minSev)
+	if err != nil {
+		return usageErr(fmt.Errorf("invalid --min-severity %q: use info, warning or error", fl.minSev))
+	}
 	cfg, cat, err := a.lintConfig(fl.config)
 	if err != nil {
 		return err
@@ -107,7 +113,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	}
 	opts := linter.Options{
 		Catalog: cat, Config: cfg,
-		Select: fl.selectIDs, Ignore: fl.ignoreIDs,
+		Select: fl.selectIDs, Ignore: fl.ignoreIDs, MinSeverity: minSev,
 		Jobs: fl.jobs,
 	}
 	if fl.suggest {
