@@ -304,7 +304,7 @@ Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid laye
 
 func (a *app) layerMergeCommand() *cobra.Command {
 	var op, output, name string
-	var strict bool
+	var strict, split bool
 	cmd := &cobra.Command{
 		Use:   "merge A B...",
 		Short: "Merge Navigator layers into one layer per domain",
@@ -342,6 +342,13 @@ standard error says so.`,
 			if err != nil {
 				return usageErr(err)
 			}
+			if split || isDir(output) || strings.HasSuffix(output, "/") {
+				if output == "" || output == "-" {
+					return usageErr(fmt.Errorf("--split-domains writes one file per domain: give a folder with -o"))
+				}
+				_, err := a.layerWriteSplit(output, "merged.json", merged)
+				return err
+			}
 			var buf bytes.Buffer
 			if err := layer.Encode(&buf, merged); err != nil {
 				return err
@@ -349,6 +356,7 @@ standard error says so.`,
 			return a.layerWriteOut(output, buf.Bytes())
 		},
 	}
+	cmd.Flags().BoolVar(&split, "split-domains", false, "write one file per domain into the folder -o names (the default when -o is a folder)")
 	cmd.Flags().StringVar(&op, "op", "max", "how scores combine: max, sum or min")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")

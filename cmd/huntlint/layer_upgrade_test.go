@@ -157,3 +157,40 @@ func TestLayerSplitDomains(t *testing.T) {
 		t.Errorf("not one layer object: %.80s", data)
 	}
 }
+
+// TestLayerMergeSplitDomains: merging lists of two domains into a folder
+// gives one layer object per domain, each entry naming its sources.
+func TestLayerMergeSplitDomains(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	b := filepath.Join(dir, "b.json")
+	os.WriteFile(a, []byte(`[{"name":"ea","domain":"enterprise-attack","techniques":[{"techniqueID":"T1003","score":1}]},
+	{"name":"ma","domain":"mobile-attack","techniques":[{"techniqueID":"T1404","score":1}]}]`), 0o644)
+	os.WriteFile(b, []byte(`{"name":"eb","domain":"enterprise-attack","techniques":[{"techniqueID":"T1003","score":3}]}`), 0o644)
+	out := filepath.Join(dir, "out")
+	if code, _, errs := runLayer(t, "--offline", "layer", "merge", a, b, "-o", out, "--split-domains"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	f, err := os.Open(filepath.Join(out, "merged-enterprise-attack.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := layer.Read(f, layer.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := res.Layers[0].Techniques[0]
+	var srcs []string
+	for _, m := range e.Metadata {
+		if m.Name == "layer" {
+			srcs = append(srcs, m.Value)
+		}
+	}
+	if *e.Score != 3 || strings.Join(srcs, " | ") != a+": ea | "+b+": eb" {
+		t.Errorf("merged entry = %+v, sources %q", e, srcs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "merged-mobile-attack.json")); err != nil {
+		t.Error(err)
+	}
+}
