@@ -5,6 +5,7 @@ package linter
 func Registry() []Check {
 	return []Check{
 		loadError{},
+		loadMissing{},
 		loadSkipped{},
 		unusedSuppression{},
 

@@ -26,6 +26,9 @@ type Options struct {
 	Select, Ignore []string
 	// Jobs is the number of files linted at once; <= 0 means all processors.
 	Jobs int
+	// FollowSymlinks makes Lint walk symbolic links in folders
+	// (--follow-symlinks); by default each is a load-skipped finding.
+	FollowSymlinks bool
 	// MinSeverity drops the findings below it (--min-severity); 0 keeps
 	// all. Suppressions are matched before, so a suppressed info still
 	// counts as used.
@@ -453,20 +456,19 @@ func FormatFinding(f Finding) string {
 
 // Lint discovers the files under paths (with the configuration's include
 // and exclude patterns) and lints them. Paths that cannot be read and
-// invalid patterns are load-error findings.
+// invalid patterns are load-error findings, paths that do not exist
+// load-missing warnings, and links not followed load-skipped infos.
 func Lint(paths []string, opts Options) (*Result, error) {
-	var dopts rules.DiscoverOptions
+	dopts := rules.DiscoverOptions{FollowSymlinks: opts.FollowSymlinks}
 	if opts.Config != nil {
 		dopts.Include, dopts.Exclude = opts.Config.Paths.Include, opts.Config.Paths.Exclude
 	}
-	files, probs := rules.Discover(paths, dopts)
-	res, err := Run(files, opts)
+	d := rules.DiscoverAll(paths, dopts)
+	res, err := Run(d.Files, opts)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range probs {
-		res.Findings = append(res.Findings, problemFinding(p.Path, p, opts.Config))
-	}
+	res.Findings = append(res.Findings, discoveryFindings(d, res.Checks, opts.Config)...)
 	SortFindings(res.Findings)
 	res.Findings = atLeast(res.Findings, opts.MinSeverity)
 	return res, nil

@@ -126,6 +126,9 @@ func pathCommands(t *testing.T) map[string][]string {
 	return got
 }
 
+// TestMissingPathIsUsageError: a path that does not exist is a usage error
+// naming it, except in lint and fix, where it is a load-missing warning
+// (TestDeletedPathIsWarning).
 func TestMissingPathIsUsageError(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "detections"), 0o755); err != nil {
@@ -133,15 +136,26 @@ func TestMissingPathIsUsageError(t *testing.T) {
 	}
 	typo := filepath.Join(dir, "detectoins")
 	for name, args := range pathCommands(t) {
-		code, _, errs := runIn(t, "", append(args, typo)...)
+		code, out, errs := runIn(t, "", append(args, "--offline", typo)...)
+		if name == "lint" || name == "fix" {
+			want := `path "` + typo + `" does not exist (deleted or renamed?): nothing read there; did you mean "` + filepath.Join(dir, "detections") + `"?`
+			if code != ExitOK || !strings.Contains(out+errs, "warning [load-missing] "+want) {
+				t.Errorf("%s: exit %d, output %q; want exit 0 and %q", name, code, out+errs, want)
+			}
+			continue
+		}
 		want := `path "` + typo + `" does not exist; did you mean "` + filepath.Join(dir, "detections") + `"?`
 		if code != ExitUsage || !strings.Contains(errs, want) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", name, code, errs, want)
 		}
 	}
-	code, _, errs := runIn(t, "", "lint", filepath.Join(dir, "zzzz"))
+	code, _, errs := runIn(t, "", "inspect", filepath.Join(dir, "zzzz"))
 	if code != ExitUsage || strings.Contains(errs, "did you mean") {
 		t.Errorf("no close name: exit %d, %q", code, errs)
+	}
+	code, out, _ := runIn(t, "", "lint", "--offline", filepath.Join(dir, "zzzz"))
+	if code != ExitOK || !strings.Contains(out, "[load-missing]") || strings.Contains(out, "did you mean") {
+		t.Errorf("lint, no close name: exit %d, %q", code, out)
 	}
 }
 
@@ -172,9 +186,13 @@ func TestPathsFromStdin(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errs, "may be given once") {
 		t.Errorf("two dashes: exit %d, %q", code, errs)
 	}
-	code, _, errs = runIn(t, "no/such/rule.yml\n", "lint", "-")
+	code, out, errs = runIn(t, "no/such/rule.yml\n", "lint", "-")
+	if code != ExitOK || !strings.Contains(out, `warning [load-missing] path "no/such/rule.yml" does not exist`) {
+		t.Errorf("missing name on stdin: exit %d, %q %q", code, out, errs)
+	}
+	code, _, errs = runIn(t, "no/such/rule.yml\n", "inspect", "-")
 	if code != ExitUsage || !strings.Contains(errs, `path "no/such/rule.yml" does not exist`) {
-		t.Errorf("missing name on stdin: exit %d, %q", code, errs)
+		t.Errorf("inspect, missing name on stdin: exit %d, %q", code, errs)
 	}
 	// Every path command takes "-".
 	for name, args := range pathCommands(t) {

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
 )
 
 // Conventions every command shares, applied to the whole command tree by
@@ -31,8 +33,10 @@ import (
 //     command line wins over the command's variable, which wins over the
 //     shared one;
 //   - in commands that take PATH arguments, the path "-" stands for the file
-//     names read from standard input (one per line, or NUL-separated), and a
-//     path that does not exist is a usage error (exit 2) that names it;
+//     names read from standard input (one per line, or NUL-separated); a
+//     path that does not exist is a load-missing warning in lint and fix
+//     (marked with missingPathsAnnotation), which lint everything else,
+//     and a usage error (exit 2) that names it elsewhere;
 //   - --quiet (-q, env HUNTLINT_QUIET) drops summaries and informational
 //     logs: only findings, requested output and errors are printed;
 //   - unknown flags are usage errors that name the command, suggest the
@@ -56,10 +60,14 @@ var sharedEnvFlags = map[string]bool{
 // conventions for commands whose Use ends in [PATH...].
 const pathArgsAnnotation = "huntlint/path-args"
 
+// missingPathsAnnotation marks a path command that reports the paths that
+// do not exist itself, as findings, instead of refusing them.
+const missingPathsAnnotation = "huntlint/missing-paths"
+
 // conventions applies the shared CLI conventions to root and every command
 // below it. Call it once the tree is complete.
 func (a *app) conventions(root *cobra.Command) {
-	root.PersistentFlags().BoolP("quiet", "q", envBool("HUNTLINT_QUIET"), "print only findings, requested output and errors: no summaries or informational logs (env HUNTLINT_QUIET)")
+	root.PersistentFlags().BoolP("quiet", "q", false, "print only findings, requested output and errors: no summaries or informational logs (env HUNTLINT_QUIET)")
 	root.SetFlagErrorFunc(flagError)
 	registerCompletions(root)
 	walkCommands(root, func(c *cobra.Command) {
@@ -74,6 +82,7 @@ func (a *app) conventions(root *cobra.Command) {
 		}
 		runE := c.RunE
 		c.RunE = func(cmd *cobra.Command, args []string) error {
+			a.cmd = cmd
 			if err := applyEnv(cmd); err != nil {
 				return err
 			}
@@ -168,12 +177,11 @@ func EnvVars(root *cobra.Command) []EnvVar {
 }
 
 // applyEnv sets the flags of cmd not given on the command line from their
-// environment variables.
+// environment variables. An empty variable counts as unset.
 func applyEnv(cmd *cobra.Command) error {
-	var err error
 	seen := map[string]bool{}
 	for _, v := range envVarsOf(cmd) {
-		if err != nil || seen[v.Flag] {
+		if seen[v.Flag] {
 			continue
 		}
 		f := cmd.Flags().Lookup(v.Flag)
@@ -181,31 +189,136 @@ func applyEnv(cmd *cobra.Command) error {
 			continue
 		}
 		val, ok := os.LookupEnv(v.Name)
-		if !ok {
+		if !ok || strings.TrimSpace(val) == "" {
 			continue
 		}
 		seen[v.Flag] = true
-		if err = setFromEnv(f, val); err != nil {
-			err = usageErr(fmt.Errorf("invalid %s=%q for --%s of '%s': %v", v.Name, val, v.Flag, cmd.CommandPath(), err))
+		if err := setFromEnv(f, val); err != nil {
+			return usageErr(fmt.Errorf("invalid %s=%q for --%s of '%s': %v", v.Name, val, v.Flag, cmd.CommandPath(), err))
 		}
 	}
-	return err
+	return nil
 }
 
-// setFromEnv sets flag f from an environment value; list flags take a
-// comma-separated list.
+// globalEnv names the variable of each global flag.
+var globalEnv = []struct{ flag, env string }{
+	{"log-level", "HUNTLINT_LOG_LEVEL"},
+	{"log-format", "HUNTLINT_LOG_FORMAT"},
+	{"catalog", "HUNTLINT_CATALOG"},
+	{"catalog-release", "HUNTLINT_CATALOG_RELEASE"},
+	{"domain", "HUNTLINT_DOMAIN"},
+	{"offline", "HUNTLINT_OFFLINE"},
+	{"quiet", "HUNTLINT_QUIET"},
+}
+
+// applyGlobalEnv sets the global flags not given on the command line from
+// their variables (globalEnv), parsed as strictly as the flags.
+func applyGlobalEnv(root *cobra.Command) error {
+	for _, g := range globalEnv {
+		f := root.PersistentFlags().Lookup(g.flag)
+		if f == nil || f.Changed {
+			continue
+		}
+		val, ok := os.LookupEnv(g.env)
+		if !ok || strings.TrimSpace(val) == "" {
+			continue
+		}
+		if err := setFromEnv(f, val); err != nil {
+			return usageErr(fmt.Errorf("invalid %s=%q for --%s: %v", g.env, val, g.flag, err))
+		}
+	}
+	return nil
+}
+
+// boolEnvValues are the values a boolean variable takes, in any case; the
+// same as its flag takes after "=" (--quiet=true).
+var boolEnvValues = map[string]bool{"true": true, "1": true, "false": false, "0": false}
+
+// flagChoices are the values a string or list flag accepts, when it names
+// them: the domains for --domain, else the values its usage lists ("output
+// format: text, json or sarif"); nil when any value goes.
+func flagChoices(f *pflag.Flag) []string {
+	if f.Name == "domain" {
+		var out []string
+		for _, d := range mapper.AllDomains {
+			out = append(out, string(d))
+		}
+		return out
+	}
+	switch f.Value.Type() {
+	case "string", "stringSlice", "stringArray":
+		return flagValues(f.Usage)
+	}
+	return nil
+}
+
+// orList joins values as "a, b or c".
+func orList(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
+// setFromEnv sets flag f from an environment value, parsed like the flag's
+// own: booleans take true, false, 1 or 0; numbers must be numbers; flags
+// that list their values take one of them (any case); list flags take a
+// comma-separated list. The error says what is accepted.
 func setFromEnv(f *pflag.Flag, val string) error {
-	if sv, ok := f.Value.(pflag.SliceValue); ok {
-		var items []string
+	val = strings.TrimSpace(val)
+	var items []string
+	sv, isList := f.Value.(pflag.SliceValue)
+	if isList {
 		for _, s := range strings.Split(val, ",") {
 			if s = strings.TrimSpace(s); s != "" {
 				items = append(items, s)
 			}
 		}
-		if err := sv.Replace(items); err != nil {
-			return err
+	} else {
+		items = []string{val}
+	}
+	if choices := flagChoices(f); choices != nil {
+	items:
+		for i, it := range items {
+			for _, c := range choices {
+				if strings.EqualFold(it, c) {
+					items[i] = c
+					continue items
+				}
+			}
+			if isList {
+				return fmt.Errorf("%q is not one of %s (comma-separated)", it, orList(choices))
+			}
+			return fmt.Errorf("use %s", orList(choices))
 		}
-	} else if err := f.Value.Set(strings.TrimSpace(val)); err != nil {
+	}
+	switch f.Value.Type() {
+	case "bool":
+		b, ok := boolEnvValues[strings.ToLower(val)]
+		if !ok {
+			return fmt.Errorf("use true or false (or 1 or 0)")
+		}
+		items[0] = fmt.Sprint(b)
+	case "int", "int64", "uint", "count":
+		if _, err := strconv.ParseInt(val, 10, 64); err != nil {
+			return fmt.Errorf("use a whole number")
+		}
+	case "float64", "float32":
+		if _, err := strconv.ParseFloat(val, 64); err != nil {
+			return fmt.Errorf("use a number")
+		}
+	case "duration":
+		if _, err := time.ParseDuration(val); err != nil {
+			return fmt.Errorf("use a duration such as 30s, 5m or 2h")
+		}
+	}
+	var err error
+	if isList {
+		err = sv.Replace(items)
+	} else {
+		err = f.Value.Set(items[0])
+	}
+	if err != nil {
 		return err
 	}
 	f.Changed = true
@@ -238,6 +351,9 @@ func (a *app) pathArgs(cmd *cobra.Command, args []string) ([]string, error) {
 		out = append(out, names...)
 	}
 	for _, p := range out {
+		if cmd.Annotations[missingPathsAnnotation] == "true" {
+			break
+		}
 		if _, err := os.Lstat(p); err != nil {
 			return nil, usageErr(missingPath(p, err))
 		}
@@ -290,32 +406,8 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// closestSibling is the name in p's folder closest to p's base name (at most
-// one edit apart per four characters, at least one), joined to the folder,
-// or "".
-func closestSibling(p string) string {
-	dir, base := filepath.Split(filepath.Clean(p))
-	if dir == "" {
-		dir = "."
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return ""
-	}
-	best, bestD := "", max(1, len(base)/4)+1
-	for _, e := range entries {
-		if d := textdist.Levenshtein(strings.ToLower(base), strings.ToLower(e.Name())); d < bestD {
-			best, bestD = e.Name(), d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	if dir == "." && !strings.HasPrefix(p, "."+string(filepath.Separator)) {
-		return best
-	}
-	return filepath.Join(dir, best)
-}
+// closestSibling is rules.ClosestSibling.
+func closestSibling(p string) string { return rules.ClosestSibling(p) }
 
 // flagError turns a flag parsing error into a usage error that names the
 // command, suggests the closest flag and points at the command's help.
@@ -359,9 +451,19 @@ func (a *app) writeOutput(path string, data []byte) error {
 		return usageErr(fmt.Errorf("write %s: is a folder; give a file name", path))
 	}
 	if err := atomicfile.WriteFileWith(path, data, atomicfile.Options{Force: a.force}); err != nil {
-		return usageErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
+		return writeErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
 	}
 	return nil
+}
+
+// writeErr is the exit error of a failed write: a usage error (exit 2)
+// when the path names a missing folder, else an I/O error (exit 3, ExitIO):
+// a full disk, a read-only file system, a file refused.
+func writeErr(err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return usageErr(err)
+	}
+	return &exitError{code: ExitIO, err: err}
 }
 
 // valueListRE finds the values a flag's usage lists after a colon:

@@ -9,18 +9,30 @@ import (
 )
 
 // fileFlags are the flags of the commands that read and write many rule
-// files: how many at once, and the configuration file.
+// files: how many at once, the configuration file, and whether folders'
+// symbolic links are followed.
 type fileFlags struct {
-	jobs   int
-	config string
+	jobs           int
+	config         string
+	followSymlinks bool
 }
 
-// declare adds --jobs and --config; configUse says what the configuration
-// is used for.
+// declare adds --jobs, --config and --follow-symlinks; configUse says what
+// the configuration is used for.
 func (fl *fileFlags) declare(f *pflag.FlagSet, configUse string) {
 	f.IntVarP(&fl.jobs, "jobs", "j", 0, "files handled at once (default: all processors)")
 	f.StringVar(&fl.config, "config", "", configUse+" (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+	f.BoolVar(&fl.followSymlinks, "follow-symlinks", false, followSymlinksUsage)
 }
+
+// declareConfig adds --config to a command that reads rules but has no
+// fileFlags (inspect, layer, tag, ...): config (project.go) reads it.
+func declareConfig(f *pflag.FlagSet) {
+	f.String("config", "", "configuration file for the paths and catalog blocks (default: the nearest "+linter.ConfigFileName+" from the current folder up)")
+}
+
+// followSymlinksUsage is the usage of --follow-symlinks in every command.
+const followSymlinksUsage = "follow symbolic links when walking folders (without it, each link is reported at info level and skipped)"
 
 // checkFlags choose the checks that lint and fix run.
 type checkFlags struct {

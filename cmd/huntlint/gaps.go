@@ -127,7 +127,10 @@ func (a *app) runGaps(args []string, fl gapsFlags) error {
 	if _, err := gaps.ResolveThreats(cat, fl.sel); err != nil {
 		return usageErr(err)
 	}
-	files, problems := rules.Discover(args, fl.layer.disc)
+	files, problems, err := a.discover(args, fl.layer.disc)
+	if err != nil {
+		return err
+	}
 	loaded, loadProblems := rules.LoadAll(files, 0)
 	problems = append(problems, loadProblems...)
 	cov, err := layer.Aggregate(cat, loaded, opts)

@@ -34,7 +34,10 @@ problems.`,
 			if err != nil {
 				return err
 			}
-			files, problems := rules.Discover(args, disc)
+			files, problems, err := a.discover(args, disc)
+			if err != nil {
+				return err
+			}
 			loaded, loadProblems := rules.LoadAll(files, 0)
 			problems = append(problems, loadProblems...)
 			rep := rules.NewReport(loaded, problems, func(r rules.Ref) string { return resolvedID(cat, r) })
@@ -56,7 +59,8 @@ problems.`,
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.StringArrayVar(&disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
-	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)
+	declareConfig(f)
 	return cmd
 }
 

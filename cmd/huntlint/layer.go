@@ -74,6 +74,7 @@ errors. See docs/layers.md.`,
 	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
 	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	declareConfig(f)
 	f.BoolVar(&fl.splitDomains, "split-domains", false, "navigator format: write one file per domain into the folder -o names (the default when -o is a folder)")
 	cmd.AddCommand(a.layerDiffCommand(), a.layerMergeCommand(), a.layerUpgradeCommand())
 	return cmd
@@ -166,7 +167,10 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 	if err != nil {
 		return err
 	}
-	files, problems := rules.Discover(args, fl.disc)
+	files, problems, err := a.discover(args, fl.disc)
+	if err != nil {
+		return err
+	}
 	loaded, loadProblems := rules.LoadAll(files, 0)
 	problems = append(problems, loadProblems...)
 	cov, err := layer.Aggregate(cat, loaded, opts)

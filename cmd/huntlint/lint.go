@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 
@@ -36,12 +35,17 @@ type lintFlags struct {
 func (a *app) lintCommand() *cobra.Command {
 	var fl lintFlags
 	cmd := &cobra.Command{
-		Use:   "lint [PATH...]",
-		Short: "Check the ATT&CK references of Sigma rules and KQL hunting queries",
+		Use:         "lint [PATH...]",
+		Annotations: map[string]string{missingPathsAnnotation: "true"},
+		Short:       "Check the ATT&CK references of Sigma rules and KQL hunting queries",
 		Long: "Check the ATT&CK references (and structure) of Sigma rules, Sentinel hunting and analytic YAML,\n" +
 			".kql files and Markdown hunting queries under PATH (default: the current folder).\n\n" +
+			"A path that does not exist (a rule deleted since the list of paths was made) is a\n" +
+			"load-missing warning naming it, and everything else is still linted; symbolic links in\n" +
+			"folders are followed only with --follow-symlinks, and each one skipped is a load-skipped\n" +
+			"info.\n\n" +
 			"Exit status: 0 when no finding is at or above --fail-on, 1 otherwise, 2 on usage,\n" +
-			"configuration or catalog errors.",
+			"configuration, environment or catalog errors, 3 when the report cannot be written.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl.quiet = isQuiet(cmd)
 			return a.runLint(args, fl)
@@ -92,7 +96,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("invalid --min-severity %q: use info, warning or error", fl.minSev))
 	}
-	cfg, cat, err := a.lintConfig(fl.config)
+	cfg, cat, err := a.lintConfig()
 	if err != nil {
 		return err
 	}
@@ -114,7 +118,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	opts := linter.Options{
 		Catalog: cat, Config: cfg,
 		Select: fl.selectIDs, Ignore: fl.ignoreIDs, MinSeverity: minSev,
-		Jobs: fl.jobs,
+		Jobs: fl.jobs, FollowSymlinks: fl.followSymlinks,
 	}
 	if fl.suggest {
 		// ATT&CK's texts, when the cache keeps them, are one more signal;
@@ -181,7 +185,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		out = &buf
 	}
 	if err = rep.Report(out, &linter.Report{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}); err != nil {
-		return usageErr(fmt.Errorf("write report: %w", err))
+		return &exitError{code: ExitIO, err: fmt.Errorf("write report: %w", err)}
 	}
 	if toFile {
 		if err := a.writeOutput(fl.output, buf.Bytes()); err != nil {
@@ -192,51 +196,6 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
-}
-
-// lintConfig resolves the configuration (--config, else the nearest
-// .huntlint.hcl) and opens the catalog it and the global flags describe.
-func (a *app) lintConfig(configFlag string) (*linter.Config, *mapper.Catalog, error) {
-	cfg, err := linter.ResolveConfig(configFlag, ".", linter.CheckIDs(linter.Registry()))
-	if err != nil {
-		return nil, nil, usageErr(err)
-	}
-	cat, err := a.openLintCatalog(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, cat, nil
-}
-
-// openLintCatalog opens the catalog of the global flags, completed by the
-// configuration's catalog block where the flags say nothing, refreshed first
-// when its auto_update (or HUNTLINT_CATALOG_AUTO_UPDATE) says so.
-func (a *app) openLintCatalog(cfg *linter.Config) (*mapper.Catalog, error) {
-	opts, err := a.catalogOptions()
-	if err != nil {
-		return nil, err
-	}
-	if len(opts.Paths) == 0 {
-		opts.Paths = cfg.Catalog.Paths
-	}
-	if len(opts.Domains) == 0 {
-		for _, d := range cfg.Catalog.Domains {
-			opts.Domains = append(opts.Domains, mapper.Domain(d))
-		}
-	}
-	opts.Offline = opts.Offline || cfg.Catalog.Offline
-	if err := a.autoUpdate(opts, cfg.Catalog.AutoUpdate); err != nil {
-		return nil, err
-	}
-	cat, err := mapper.Open(opts)
-	if err != nil {
-		where := ""
-		if cfg.Path != "" && len(a.catalogs) == 0 && len(cfg.Catalog.Paths) > 0 {
-			where = fmt.Sprintf(" (catalog block of %s)", filepath.Clean(cfg.Path))
-		}
-		return nil, usageErr(fmt.Errorf("load catalog%s: %w", where, err))
-	}
-	return cat, nil
 }
 
 // stdoutIsTerminal reports whether w is a terminal: lint shows source

@@ -79,6 +79,9 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	if err := checkFormat(fl.format); err != nil {
 		return err
 	}
+	if _, err := a.config(); err != nil {
+		return err
+	}
 	from, err := a.migrateCatalog("from", fl.from)
 	if err != nil {
 		return err
@@ -87,14 +90,13 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := linter.ResolveConfig(fl.config, ".", linter.CheckIDs(linter.Registry()))
-	if err != nil {
-		return usageErr(err)
-	}
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	files, probs := rules.Discover(args, rules.DiscoverOptions{Include: cfg.Paths.Include, Exclude: cfg.Paths.Exclude})
+	files, probs, err := a.discover(args, rules.DiscoverOptions{FollowSymlinks: fl.followSymlinks})
+	if err != nil {
+		return err
+	}
 	var out io.Writer = a.stdout
 	if fl.diff {
 		out = a.stderr

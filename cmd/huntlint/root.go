@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -17,7 +18,8 @@ import (
 const (
 	ExitOK       = 0 // nothing at or above --fail-on
 	ExitFindings = 1 // findings at or above --fail-on
-	ExitUsage    = 2 // usage, config, catalog or input error
+	ExitUsage    = 2 // usage, configuration, environment or catalog error
+	ExitIO       = 3 // a file or report that could not be written, or another I/O failure
 )
 
 // exitError carries an exit code out of a command's RunE.
@@ -50,6 +52,9 @@ type app struct {
 	force     bool // --force of the command: change read-only files too
 
 	log zerolog.Logger
+
+	cmd *cobra.Command // the command running, set before its RunE
+	cfg *linter.Config // the configuration, once resolved (see config)
 }
 
 // run builds the command tree, executes args and returns the exit code.
@@ -82,16 +87,16 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.setup()
+			return a.setup(cmd)
 		},
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&a.logLevel, "log-level", envOr("HUNTLINT_LOG_LEVEL", "warn"), "log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)")
-	f.StringVar(&a.logFormat, "log-format", envOr("HUNTLINT_LOG_FORMAT", "console"), "log format on stderr: console or json (env HUNTLINT_LOG_FORMAT)")
-	f.StringArrayVar(&a.catalogs, "catalog", envList("HUNTLINT_CATALOG"), "STIX bundle (.json or .json.gz) to use instead of the default catalog; repeatable (env HUNTLINT_CATALOG, comma-separated)")
-	f.StringVar(&a.release, "catalog-release", os.Getenv("HUNTLINT_CATALOG_RELEASE"), "release name (e.g. 18.1) for --catalog bundles whose content and file name give none (env HUNTLINT_CATALOG_RELEASE)")
-	f.StringArrayVar(&a.domains, "domain", envList("HUNTLINT_DOMAIN"), "active ATT&CK domain: enterprise-attack (default), mobile-attack, ics-attack; repeatable (env HUNTLINT_DOMAIN)")
-	f.BoolVar(&a.offline, "offline", envBool("HUNTLINT_OFFLINE"), "use only the embedded catalog (or --catalog), never the download cache (env HUNTLINT_OFFLINE)")
+	f.StringVar(&a.logLevel, "log-level", "warn", "log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)")
+	f.StringVar(&a.logFormat, "log-format", "console", "log format on stderr: console or json (env HUNTLINT_LOG_FORMAT)")
+	f.StringArrayVar(&a.catalogs, "catalog", nil, "STIX bundle (.json or .json.gz) to use instead of the default catalog; repeatable (env HUNTLINT_CATALOG, comma-separated)")
+	f.StringVar(&a.release, "catalog-release", "", "release name (e.g. 18.1) for --catalog bundles whose content and file name give none (env HUNTLINT_CATALOG_RELEASE)")
+	f.StringArrayVar(&a.domains, "domain", nil, "active ATT&CK domain: enterprise-attack (default), mobile-attack, ics-attack; repeatable (env HUNTLINT_DOMAIN, comma-separated)")
+	f.BoolVar(&a.offline, "offline", false, "use only the embedded catalog (or --catalog), never the download cache (env HUNTLINT_OFFLINE)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageErr(fmt.Errorf("%w (see 'huntlint --help')", err))
 	})
@@ -120,7 +125,10 @@ var subcommands = []func(*app) *cobra.Command{
 	(*app).completionCommand,
 }
 
-func (a *app) setup() error {
+func (a *app) setup(cmd *cobra.Command) error {
+	if err := applyGlobalEnv(cmd.Root()); err != nil {
+		return err
+	}
 	lvl, err := zerolog.ParseLevel(strings.ToLower(a.logLevel))
 	if err != nil || a.logLevel == "" {
 		return usageErr(fmt.Errorf("invalid --log-level %q: use trace, debug, info, warn or error", a.logLevel))
@@ -153,65 +161,6 @@ func (a *app) catalogOptions() (mapper.Options, error) {
 		}
 	}
 	return opts, nil
-}
-
-// openCatalog opens the catalog the global flags describe, refreshed first
-// when HUNTLINT_CATALOG_AUTO_UPDATE says so.
-func (a *app) openCatalog() (*mapper.Catalog, error) {
-	opts, err := a.catalogOptions()
-	if err != nil {
-		return nil, err
-	}
-	if err := a.autoUpdate(opts, 0); err != nil {
-		return nil, err
-	}
-	cat, err := mapper.Open(opts)
-	if err != nil {
-		return nil, usageErr(fmt.Errorf("load catalog: %w", err))
-	}
-	return cat, nil
-}
-
-// openCatalogTexts is openCatalog, with the texts the download cache keeps
-// read too (mapper.Catalog.LoadTexts), for the commands that use them.
-func (a *app) openCatalogTexts() (*mapper.Catalog, error) {
-	cat, err := a.openCatalog()
-	if err != nil {
-		return nil, err
-	}
-	if err := cat.LoadTexts(); err != nil {
-		return nil, usageErr(fmt.Errorf("load catalog: %w", err))
-	}
-	return cat, nil
-}
-
-func envOr(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
-}
-
-func envList(key string) []string {
-	v := os.Getenv(key)
-	if v == "" {
-		return nil
-	}
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func envBool(key string) bool {
-	switch strings.ToLower(os.Getenv(key)) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
 }
 
 // noColor reports whether w must not get ANSI colours: not a terminal, or

@@ -78,11 +78,16 @@ scores B. See docs/tag.md.`,
 			if err != nil {
 				return err
 			}
-			loaded, problems := a.tagLoadRules(args, disc)
+			loaded, problems, err := a.tagLoadRules(args, disc)
+			if err != nil {
+				return err
+			}
 			var trainRules []*rules.Rule
 			if len(train) > 0 {
 				var p []rules.Problem
-				trainRules, p = a.tagLoadRules(train, disc)
+				if trainRules, p, err = a.tagLoadRules(train, disc); err != nil {
+					return err
+				}
 				problems = append(problems, p...)
 			}
 			for _, p := range problems {
@@ -149,15 +154,19 @@ scores B. See docs/tag.md.`,
 	f.BoolVar(&keepTac, "keep-tactics", false, "with --evaluate, hide only the techniques of each rule, not the tactics it names")
 	f.StringArrayVar(&disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
-	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)
+	declareConfig(f)
 	return cmd
 }
 
 // tagLoadRules discovers and loads the rules under paths.
-func (a *app) tagLoadRules(paths []string, disc rules.DiscoverOptions) ([]*rules.Rule, []rules.Problem) {
-	files, problems := rules.Discover(paths, disc)
+func (a *app) tagLoadRules(paths []string, disc rules.DiscoverOptions) ([]*rules.Rule, []rules.Problem, error) {
+	files, problems, err := a.discover(paths, disc)
+	if err != nil {
+		return nil, nil, err
+	}
 	loaded, p := rules.LoadAll(files, 0)
-	return loaded, append(problems, p...)
+	return loaded, append(problems, p...), nil
 }
 
 // tagProblemLine formats a load problem as path:line:col: message.

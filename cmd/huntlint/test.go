@@ -92,7 +92,10 @@ func (a *app) runTest(cmd *cobra.Command, args []string, fl testFlags) error {
 		if len(args) == 0 {
 			args = []string{"."}
 		}
-		files, problems := rules.Discover(args, fl.disc)
+		files, problems, err := a.discover(args, fl.disc)
+		if err != nil {
+			return err
+		}
 		loaded, loadProblems := rules.LoadAll(files, fl.jobs)
 		for _, p := range append(problems, loadProblems...) {
 			a.log.Warn().Str("path", p.Path).Int("line", p.Line).Msg(p.Message)
@@ -145,7 +148,10 @@ func (a *app) findTestRule(args []string, fl testFlags) (*rules.Rule, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	files, _ := rules.Discover(args, fl.disc)
+	files, _, err := a.discover(args, fl.disc)
+	if err != nil {
+		return nil, err
+	}
 	loaded, _ := rules.LoadAll(files, fl.jobs)
 	for _, r := range loaded {
 		if r.Format == rules.FormatSigma && strings.EqualFold(r.ID, fl.rule) {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -49,14 +47,4 @@ func (a *app) versionCommand() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// catalogMaxAge is the catalog max_age of the nearest .huntlint.hcl, or the
-// default when there is none.
-func (a *app) catalogMaxAge() (time.Duration, error) {
-	cfg, err := linter.ResolveConfig("", ".", linter.CheckIDs(linter.Registry()))
-	if err != nil {
-		return 0, usageErr(err)
-	}
-	return cfg.Catalog.MaxAgeOrDefault(), nil
 }
