@@ -118,8 +118,10 @@ func firstColumn(li *lineIndex, n int) int {
 }
 
 // maxRefineSize is the largest file whose YAML errors are located by
-// re-parsing (below); larger files keep the line yaml.v3 names.
-const maxRefineSize = 256 << 10
+// re-parsing (below: some 20 parses of a prefix, tens of milliseconds at
+// this size, while a rule is a few kB); larger files keep the line
+// yaml.v3 names.
+const maxRefineSize = 64 << 10
 
 // yamlErrorAt locates a YAML syntax error exactly. yaml.v3 names only a
 // line, and for errors of the parser (not the scanner) the line of the
