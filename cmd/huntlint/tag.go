@@ -37,8 +37,9 @@ With 300 tagged rules or more, a stacker learned from them orders the
 suggestions. Existing tags are shown and not suggested again unless
 --ignore-existing.
 
---write adds the suggestions scoring at least --write-precision (0.8) to Sigma tags (the technique and its tactics)
-and to Sentinel relevantTechniques and tactics, changing nothing else.
+--write adds the suggestions scoring at least --write-precision (0.8) to
+Sigma tags (the technique and its tactics) and to Sentinel
+relevantTechniques and tactics, changing nothing else.
 --evaluate runs K-fold cross-validation on the tagged rules instead and
 prints top1_precision, top3_recall, parent_top1_precision,
 parent_top3_recall, coverage and per_tactic_recall; with --folds 1 the model

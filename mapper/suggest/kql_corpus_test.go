@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -33,6 +34,8 @@ func TestKQLFigures(t *testing.T) {
 		{"bertjan held out, learned from sigmahq", bert, EvalOptions{Folds: 1, Train: sigma}},
 		{"bertjan 5-fold, with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
 		{"bertjan 5-fold alone", bert, EvalOptions{Folds: 5}},
+		{"bertjan held out, learned from sigmahq, at the default cut-off", bert, EvalOptions{Folds: 1, Train: sigma, MinScore: DefaultMinScore}},
+		{"bertjan 5-fold, with sigmahq, at the default cut-off", bert, EvalOptions{Folds: 5, Train: sigma, MinScore: DefaultMinScore}},
 	} {
 		m, err := Evaluate(cat, c.eval, c.opts)
 		if err != nil {
@@ -40,5 +43,8 @@ func TestKQLFigures(t *testing.T) {
 		}
 		b, _ := json.Marshal(m)
 		t.Logf("%s: %s", c.name, b)
+		var text bytes.Buffer
+		_ = WriteMetricsText(&text, m)
+		t.Logf("%s:\n%s", c.name, text.String())
 	}
 }
