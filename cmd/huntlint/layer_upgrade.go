@@ -135,6 +135,7 @@ type layerUpgradeFlags struct {
 	failOnReview bool
 	strict       bool
 	splitDomains bool
+	forNavlayers bool
 }
 
 func (a *app) layerUpgradeCommand() *cobra.Command {
@@ -174,6 +175,7 @@ anything to review, 2 on unreadable layers or usage errors. See docs/layers.md.`
 	f.BoolVar(&fl.failOnReview, "fail-on-review", false, "exit 1 when the report lists anything to review (moved, merged, tactics changed, dropped)")
 	f.BoolVar(&fl.strict, "strict", false, "warn about fields no layer format defines (they are kept)")
 	f.BoolVar(&fl.splitDomains, "split-domains", false, "write one file per domain (needs -o FOLDER or --in-place)")
+	f.BoolVar(&fl.forNavlayers, "for-navlayers", false, "leave out what mitreattack-python's navlayers refuses: unknown layer and technique fields, customDataURL, metadata dividers (listed in the report)")
 	return cmd
 }
 
@@ -217,6 +219,11 @@ func (a *app) runLayerUpgrade(args []string, fl layerUpgradeFlags) error {
 		out, r, err := layer.Upgrade(p, ls, layer.UpgradeOptions{Target: cat, From: from})
 		if err != nil {
 			return usageErr(fmt.Errorf("%s: %w", p, err))
+		}
+		if fl.forNavlayers {
+			for i, l := range out {
+				r.Layers[i].Notes = append(r.Layers[i].Notes, l.ForNavlayers()...)
+			}
 		}
 		rep.Append(r)
 		results = append(results, result{p, out})

@@ -105,6 +105,12 @@ func TestLayerUpgradeCommand(t *testing.T) {
 		}
 	}
 
+	// --for-navlayers leaves out the mapping's own fields, and says so.
+	code, out, errs = runUpgrade(t, in, "--for-navlayers", "-o", "-")
+	if code != ExitOK || strings.Contains(out, "category") || !strings.Contains(errs, "technique field category (1) left out for mitreattack-python") {
+		t.Errorf("--for-navlayers: exit %d\n%s\n%s", code, out, errs)
+	}
+
 	// Usage errors.
 	for _, args := range [][]string{
 		{in, "--in-place", "-o", outFile},
