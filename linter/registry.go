@@ -49,6 +49,7 @@ func Registry() []Check {
 		sigmaUnknownField{},
 		sigmaCorrelationInvalid{},
 		sigmaValueHint{},
+		sigmaRegressionMissing{},
 
 		// Sentinel structure
 		sentinelMissingField{},

@@ -312,6 +312,14 @@ func runRegression(ctx context.Context, r *rules.Rule, opts Options) RuleResult 
 	return res
 }
 
+// FindRegression returns the file a rule's regression_tests_path names,
+// looked up in the rule's folder and each folder above it (SigmaHQ writes
+// the path from its repository's root), and whether it exists.
+func FindRegression(rulePath, rel string) (string, bool) {
+	_, p, err := findInfo(rulePath, rel, "")
+	return p, err == nil
+}
+
 // findInfo locates regression_tests_path: under root when given, else in
 // the rule's folder or the first folder above it that holds the path.
 func findInfo(rulePath, rel, root string) (string, string, error) {
