@@ -20,16 +20,18 @@ import (
 //	@domain <domain> <release> <modified> <object count> <relation count>
 //	@matrix <tactic ID>,<tactic ID>,…      tactics of the live matrices in order
 //	<type> <ID> <STIX id> <name> <status> <modified> <revoked-by> <parent> <tactics> <platforms> <shortname> <aliases>
-//	~<kind> <source> <target> <modified>   relations, after the object lines
+//	~<kind> <source> <modified> <target>,<target>,…   relations, after the object lines
 //
 // status is a (active), d (deprecated) or r (revoked); revoked-by is the
 // 0-based index of the replacement among the domain's object lines, empty
 // when none; tactics, platforms and aliases are comma-separated lists.
-// Object and relation lines follow their @domain line. A relation's kind is
-// u (uses) or a (attributed-to), its source and target are indexes of
-// object lines as revoked-by is, and modified is the date (YYYY-MM-DD) of
-// the relationship's STIX modified timestamp: dates repeat and compress
-// well, times would double the relations' size.
+// Object and relation lines follow their @domain line. A relation line holds
+// the relations of one kind, source and day: kind is u (uses) or a
+// (attributed-to), source and targets are indexes of object lines as
+// revoked-by is, and modified is the date (YYYY-MM-DD) of the relationships'
+// STIX modified timestamp (dates repeat and compress well; times would
+// double the relations' size). A line of one relation with the date last
+// (~u <source> <target> <modified>) is read too.
 //
 // Version 1 (written before relations were kept) has no aliases field, no
 // relation count and no relation lines; it is still read.
@@ -122,7 +124,15 @@ func writeDomain(w *bufio.Writer, d *domainData) error {
 		w.WriteString(strings.Join(f, "\t"))
 		w.WriteByte('\n')
 	}
-	for _, r := range d.rels.all {
+	// One line per kind, source and day, its targets in order.
+	type group struct {
+		code, day string
+		src       int
+		targets   []string
+	}
+	var groups []*group
+	bySrc := map[string]*group{}
+	for i, r := range d.rels.all {
 		si, ok1 := pos[r.Source]
 		ti, ok2 := pos[r.Target]
 		code := relationCode(r.Kind)
@@ -133,10 +143,26 @@ func writeDomain(w *bufio.Writer, d *domainData) error {
 		if len(day) > 10 {
 			day = day[:10]
 		}
-		if err := checkFields([]string{day}); err != nil {
-			return fmt.Errorf("write compact catalog: %s relation %s -> %s: %w", r.Kind, r.Source.ID, r.Target.ID, err)
+		if err := checkFields([]string{day}); err != nil || strings.Contains(day, ",") {
+			return fmt.Errorf("write compact catalog: %s relation %s -> %s: bad modified date %q", r.Kind, r.Source.ID, r.Target.ID, day)
 		}
-		fmt.Fprintf(w, "~%s\t%d\t%d\t%s\n", code, si, ti, day)
+		if i > 0 && d.rels.all[i-1].Source != r.Source {
+			for _, g := range groups {
+				fmt.Fprintf(w, "~%s\t%d\t%s\t%s\n", g.code, g.src, g.day, strings.Join(g.targets, ","))
+			}
+			groups, bySrc = groups[:0], map[string]*group{}
+		}
+		k := code + "\t" + day
+		g := bySrc[k]
+		if g == nil {
+			g = &group{code: code, day: day, src: si}
+			bySrc[k] = g
+			groups = append(groups, g)
+		}
+		g.targets = append(g.targets, strconv.Itoa(ti))
+	}
+	for _, g := range groups {
+		fmt.Fprintf(w, "~%s\t%d\t%s\t%s\n", g.code, g.src, g.day, strings.Join(g.targets, ","))
 	}
 	return nil
 }
@@ -291,8 +317,8 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			}
 		}
 		cur.index(order)
-		// Relation lines follow the written order, which is already
-		// sorted: no need to sort again.
+		// Relations are grouped by source as written; within a source
+		// they come by day, not by target.
 		cur.rels = relations{all: rels, once: &sync.Once{}}
 		ds = append(ds, cur)
 		return nil
@@ -348,7 +374,7 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			if n := splitTabs(line[1:], f[:]); n != len(f) {
 				return nil, fmt.Errorf("read compact catalog: line %d: %d fields in a relation, expected 4", lineNo, n)
 			}
-			r := Relation{Modified: f[3]}
+			var r Relation
 			switch f[0] {
 			case "u":
 				r.Kind = RelUses
@@ -359,13 +385,30 @@ func parseCompact(data []byte, source string) ([]*domainData, error) {
 			}
 			// Relation lines follow every object line of their domain, so
 			// objects no longer moves: its elements are the objects.
-			src, ok1 := atoiIndex(f[1])
-			dst, ok2 := atoiIndex(f[2])
-			if !ok1 || !ok2 || src >= len(objects) || dst >= len(objects) {
-				return nil, fmt.Errorf("read compact catalog: line %d: bad relation indexes %q, %q (the domain has %d objects)", lineNo, f[1], f[2], len(objects))
+			src, ok := atoiIndex(f[1])
+			if !ok || src >= len(objects) {
+				return nil, fmt.Errorf("read compact catalog: line %d: bad relation source %q (the domain has %d objects)", lineNo, f[1], len(objects))
 			}
-			r.Source, r.Target = &objects[src], &objects[dst]
-			rels = append(rels, r)
+			r.Source, r.Modified = &objects[src], f[2]
+			targets := f[3]
+			if strings.IndexByte(f[3], '-') >= 0 {
+				// One relation a line: ~kind source target date.
+				r.Modified, targets = f[3], f[2]
+			}
+			for len(targets) > 0 {
+				t := targets
+				if i := strings.IndexByte(targets, ','); i >= 0 {
+					t, targets = targets[:i], targets[i+1:]
+				} else {
+					targets = ""
+				}
+				dst, ok := atoiIndex(t)
+				if !ok || dst >= len(objects) {
+					return nil, fmt.Errorf("read compact catalog: line %d: bad relation target %q (the domain has %d objects)", lineNo, t, len(objects))
+				}
+				r.Target = &objects[dst]
+				rels = append(rels, r)
+			}
 		default:
 			if cur == nil {
 				return nil, fmt.Errorf("read compact catalog: line %d: object before @domain", lineNo)

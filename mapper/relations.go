@@ -99,8 +99,9 @@ func relationKind(rel string, src, dst ObjectType) (RelationKind, bool) {
 	return "", false
 }
 
-// Relations returns every kept relationship of domain d, sorted by source,
-// then target. The slice is shared: do not modify it.
+// Relations returns every kept relationship of domain d, grouped by source
+// in source order (within a source the order is not fixed). The slice is
+// shared: do not modify it.
 func (c *Catalog) Relations(d Domain) []Relation {
 	if dd, ok := c.byDomain[d]; ok {
 		return dd.rels.all
@@ -108,8 +109,8 @@ func (c *Catalog) Relations(d Domain) []Relation {
 	return nil
 }
 
-// RelationsFrom returns the relationships whose source is o, sorted by
-// target. The relations are shared: do not modify them.
+// RelationsFrom returns the relationships whose source is o, in no fixed
+// order. The relations are shared: do not modify them.
 func (c *Catalog) RelationsFrom(o *Object) []*Relation {
 	dd, ok := c.byDomain[o.Domain]
 	if !ok {
@@ -119,8 +120,8 @@ func (c *Catalog) RelationsFrom(o *Object) []*Relation {
 	return dd.rels.bySource[o]
 }
 
-// RelationsTo returns the relationships whose target is o, sorted by
-// source. The relations are shared: do not modify them.
+// RelationsTo returns the relationships whose target is o, in no fixed
+// order. The relations are shared: do not modify them.
 func (c *Catalog) RelationsTo(o *Object) []*Relation {
 	dd, ok := c.byDomain[o.Domain]
 	if !ok {
@@ -226,6 +227,9 @@ func (c *Catalog) viewRelations(o *Object, v *ObjectView) {
 				v.Campaigns = append(v.Campaigns, refOf(r.Source))
 			}
 		}
+	}
+	for _, refs := range [][]ObjectRef{v.Uses, v.UsesSoftware, v.AttributedTo, v.Campaigns} {
+		sort.Slice(refs, func(i, j int) bool { return refs[i].ID < refs[j].ID })
 	}
 }
 

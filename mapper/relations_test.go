@@ -68,6 +68,7 @@ func TestRelationsFromBundle(t *testing.T) {
 	for _, r := range c.RelationsTo(tech) {
 		to = append(to, r.Source.ID)
 	}
+	sort.Strings(to)
 	if want := []string{"C0001", "S0001"}; !reflect.DeepEqual(to, want) {
 		t.Errorf("RelationsTo(T1059) = %q, want %q", to, want)
 	}
@@ -85,6 +86,8 @@ func TestRelationsFromBundle(t *testing.T) {
 	for _, r := range c2.Relations(Enterprise) {
 		got = append(got, relString(&r))
 	}
+	sort.Strings(got)
+	sort.Strings(want)
 	for i := range want {
 		want[i] = want[i][:strings.LastIndexByte(want[i], ' ')+11]
 	}
@@ -143,7 +146,7 @@ func TestReadCompactVersion1(t *testing.T) {
 	if _, err := ReadCompact(strings.NewReader(bad), "cache"); err == nil || !strings.Contains(err.Error(), "expected 12") {
 		t.Errorf("11 fields in version 2: err %v", err)
 	}
-	for _, line := range []string{"~u\t0\t9\t2024-01-01", "~x\t0\t1\t2024-01-01", "~u\t0\t1"} {
+	for _, line := range []string{"~u\t0\t9\t2024-01-01", "~x\t0\t1\t2024-01-01", "~u\t0\t1", "~u\t0\t2024-01-01\t1,x", "~u\t7\t2024-01-01\t1"} {
 		v2 := strings.ReplaceAll(bad, "\texecution\tWindows\t\n", "\texecution\tWindows\t\t\n")
 		v2 = strings.ReplaceAll(v2, "\t\t\t\t\texecution\n", "\t\t\t\t\texecution\t\n")
 		if _, err := ReadCompact(strings.NewReader(v2), "cache"); err != nil {
@@ -208,6 +211,34 @@ func TestFindOnePerID(t *testing.T) {
 		}
 		if len(got) != 1 || got[0].ID != "G0046" || got[0].Domain != Enterprise {
 			t.Errorf("Find(%q) = %v", q, got)
+		}
+	}
+}
+
+// Both relation line forms read: grouped by source and day, and one
+// relation a line.
+func TestReadCompactRelationLines(t *testing.T) {
+	head := "#huntlint-catalog 2\n@domain\tenterprise-attack\t1.0\t2024-01-01T00:00:00.000Z\t3\t3\n@matrix\tTA0002\n" +
+		"tactic\tTA0002\tx-mitre-tactic--1\tExecution\ta\t2024-01-01\t\t\t\t\texecution\t\n" +
+		"technique\tT1059\tattack-pattern--1\tScripting\ta\t2024-01-01\t\t\texecution\t\t\t\n" +
+		"group\tG0001\tintrusion-set--1\tBears\ta\t2024-01-01\t\t\t\t\t\tCozy Bear,Dukes\n"
+	for _, rels := range []string{"~u\t2\t2024-05-06\t1,0\n~a\t0\t2023-01-01\t2\n", "~u\t2\t1\t2024-05-06\n~u\t2\t0\t2024-05-06\n~a\t0\t2\t2023-01-01\n"} {
+		c, err := ReadCompact(strings.NewReader(head+rels), "cache")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range c.Relations(Enterprise) {
+			got = append(got, relString(&r))
+		}
+		sort.Strings(got)
+		want := []string{"G0001 uses T1059 2024-05-06", "G0001 uses TA0002 2024-05-06", "TA0002 attributed-to G0001 2023-01-01"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q:\n got %q\nwant %q", rels, got, want)
+		}
+		g, _ := c.Get(TypeGroup, "G0001")
+		if !reflect.DeepEqual(g.Aliases, []string{"Cozy Bear", "Dukes"}) {
+			t.Errorf("aliases = %q", g.Aliases)
 		}
 	}
 }
