@@ -64,21 +64,3 @@ func TestVersionFromLdflags(t *testing.T) {
 		t.Errorf("no catalog release lines:\n%s", out)
 	}
 }
-
-// TestCrossCompileReleaseTargets builds huntlint for every target of
-// .goreleaser.yaml with its flags, so the release cannot break unnoticed.
-func TestCrossCompileReleaseTargets(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping cross-compilation of the release targets")
-	}
-	g := releaseConfig(t)
-	b := g.Builds[0]
-	dev := os.DevNull
-	for _, target := range releaseTargets(t) {
-		goos, goarch, _ := strings.Cut(target, "/")
-		env := append([]string{"GOOS=" + goos, "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"}, b.Env...)
-		args := append([]string{}, b.Flags...)
-		args = append(args, "-ldflags", releaseLdflags(t, "v0.0.0", "test"), "-o", dev, b.Main)
-		goBuild(t, env, args...)
-	}
-}

@@ -483,20 +483,26 @@ type workflow struct {
 	Permissions map[string]string `yaml:"permissions"`
 }
 
-var forTargetsRE = regexp.MustCompile(`for target in ([^;\n]+)`)
-
 // TestCIWorkflow checks .github/workflows/ci.yml: it runs .ci/run (gofmt,
-// vet, tests), huntlint on its examples, cross-compiles exactly the release
-// targets, and runs the action itself on the examples.
+// vet, tests), huntlint on its examples, and the action itself on the
+// examples; a release job of its own runs goreleaser check and the
+// cross-compilation of the release targets (release_test.go, behind the
+// release build tag so that go test ./... stays fast).
 func TestCIWorkflow(t *testing.T) {
 	var w workflow
 	decodeStrict(t, ".github/workflows/ci.yml", &w)
 	var runs []string
-	usesSelf := false
-	for _, j := range w.Jobs {
+	usesSelf, goreleaserCheck := false, false
+	for name, j := range w.Jobs {
 		for _, s := range j.Steps {
 			runs = append(runs, s.Run)
 			usesSelf = usesSelf || s.Uses == "./"
+			if strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@") && s.With["args"] == "check" || strings.Contains(s.Run, "goreleaser check") {
+				goreleaserCheck = true
+				if name == "test" {
+					t.Error("ci.yml: goreleaser check belongs in the release job, not the test job")
+				}
+			}
 			if s.Uses != "" && !pinnedUseRE.MatchString(s.Uses) {
 				t.Errorf("ci.yml: uses %q is not pinned", s.Uses)
 			}
@@ -523,13 +529,17 @@ func TestCIWorkflow(t *testing.T) {
 			t.Errorf(".ci/run does not run %q", want)
 		}
 	}
-	m := forTargetsRE.FindStringSubmatch(all)
-	if m == nil {
-		t.Fatal("ci.yml has no cross-compile loop (for target in …)")
+	if !goreleaserCheck {
+		t.Error("ci.yml does not run goreleaser check")
 	}
-	got := strings.Fields(m[1])
-	sort.Strings(got)
-	if want := releaseTargets(t); !slices.Equal(got, want) {
-		t.Errorf("ci.yml cross-compiles %v; .goreleaser.yaml releases %v", got, want)
+	release := false
+	for _, s := range w.Jobs["release"].Steps {
+		release = release || strings.Contains(s.Run, "go test -tags release -run TestCrossCompileReleaseTargets") && strings.Contains(s.Run, "./internal/repotest")
+	}
+	if !release {
+		t.Error("ci.yml has no release job running go test -tags release -run TestCrossCompileReleaseTargets ./internal/repotest")
+	}
+	if strings.Contains(string(ciRun), "-tags release") {
+		t.Error(".ci/run must not cross-compile the release targets: that is the release job's")
 	}
 }
