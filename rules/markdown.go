@@ -96,12 +96,17 @@ func isFragment(q Query) bool {
 // operator.
 var rePipeLine = regexp.MustCompile(`^` + rePipeOp.String())
 
+// reTableLine is the first line of a query that starts from a table: its
+// name alone, or followed by a pipe.
+var reTableLine = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\s*\|.*)?$`)
+
 // unfencedKQL returns the first and last lines of the paragraphs of prose
 // (runs of non-blank lines between blank lines and headings) that are a
-// KQL query written without a code fence: a first line that is not a
-// Markdown table row or list item (a table name, a let statement or a //
-// comment), and a later line that starts with a pipe and a tabular
-// operator ("| where").
+// KQL query written without a code fence: after any // comments, a first
+// line that is a table name (alone or followed by a pipe) or starts a
+// statement (let, union, search, ...), and a later line that starts with
+// a pipe and a tabular operator ("| where"). Prose ("Run this:") and
+// Markdown tables never start one.
 func unfencedKQL(li *lineIndex, prose []int) [][2]int {
 	var out [][2]int
 	text := func(n int) string { return strings.TrimSpace(string(li.src[li.lineStart(n):li.lineEnd(n)])) }
@@ -117,10 +122,13 @@ func unfencedKQL(li *lineIndex, prose []int) [][2]int {
 			}
 			j++
 		}
-		first := text(prose[i])
-		if !strings.HasPrefix(first, "|") && !strings.HasPrefix(first, "- ") && !strings.HasPrefix(first, "* ") {
-			for k := i + 1; k <= j; k++ {
-				if rePipeLine.MatchString(text(prose[k])) {
+		k := i // the first line that is not a // comment
+		for k <= j && strings.HasPrefix(text(prose[k]), "//") {
+			k++
+		}
+		if k <= j && (reTableLine.MatchString(text(prose[k])) || reKQLStart.MatchString(text(prose[k]))) {
+			for m := k + 1; m <= j; m++ {
+				if rePipeLine.MatchString(text(prose[m])) {
 					out = append(out, [2]int{prose[i], prose[j]})
 					break
 				}
