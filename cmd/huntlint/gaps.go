@@ -68,6 +68,7 @@ not be loaded, 2 on usage or catalog errors.`,
 	f.StringVar(&fl.layer.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
 	f.StringSliceVar(&fl.layer.sourceFormats, "source-format", nil, "keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)")
 	f.StringSliceVar(&fl.layer.products, "product", nil, "keep only rules whose Sigma logsource product is one of these (comma-separated or repeated)")
+	fl.layer.evidence.declare(f)
 	f.StringVar(&fl.layer.linkBase, "link-base", "", "URL prefix of rule files; links each covered technique to its rules (navigator)")
 	f.StringArrayVar(&fl.layer.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.layer.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
@@ -136,6 +137,9 @@ func (a *app) runGaps(args []string, fl gapsFlags) error {
 	cov, err := layer.Aggregate(cat, loaded, opts)
 	if err != nil {
 		return usageErr(err)
+	}
+	if err := fl.layer.evidence.apply(cov, loaded); err != nil {
+		return err
 	}
 	rep, err := gaps.Build(cat, cov, fl.sel)
 	if err != nil {

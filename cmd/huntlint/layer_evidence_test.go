@@ -68,3 +68,25 @@ func TestLayerEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestGapsEvidence(t *testing.T) {
+	dir := evidenceTree(t)
+	covered := map[string]string{}
+	for _, ev := range []string{"none", "tested"} {
+		var out, errOut bytes.Buffer
+		if code := run([]string{"gaps", "--offline", "--top-used", "400", "--evidence", ev, filepath.Join(dir, "rules")}, nil, &out, &errOut); code != ExitOK {
+			t.Fatalf("--evidence %s: exit %d: %s", ev, code, errOut.String())
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.Contains(line, " covered (") {
+				covered[ev] = strings.TrimSpace(line)
+			}
+			if f := strings.Fields(line); len(f) > 2 && f[1] == "T1059" && ev == "tested" && !strings.HasSuffix(line, " no") {
+				t.Errorf("--evidence tested: the untested rule covers T1059: %s", line)
+			}
+		}
+	}
+	if !strings.Contains(covered["none"], "2 covered") || !strings.Contains(covered["tested"], "1 covered") {
+		t.Errorf("covered: %v", covered)
+	}
+}
