@@ -290,6 +290,9 @@ type candidate struct {
 	famProb   float64   // the family regression's probability for the family
 	prose     *proseHit // similarity with MITRE's texts about the technique
 	prob      float64   // the stacker's probability that the family is right, 0 without a stacker
+	// bare: the rule selects nothing beyond its source (no value, event
+	// ID or action): whatever points to a technique restates the source
+	bare bool
 }
 
 // sharedTactic returns the first of have that is in want, or "".
@@ -378,8 +381,13 @@ const (
 // registry path, an event ID, an action), a technique name in the rule's
 // text, ATT&CK's texts at strongTxt, the regression at strongAlt, or
 // strongNbr similar tagged rules. Weak: a table or logsource alone, one
-// similar tagged rule, a weak regression.
+// similar tagged rule, a weak regression. Every clue of a rule that selects
+// nothing beyond its source (a query that only reads SigninLogs) is weak:
+// the model's terms then restate the source.
 func clues(c *candidate) (strong, weak int) {
+	if c.bare {
+		defer func() { strong, weak = 0, strong+weak }()
+	}
 	if c.kb != nil {
 		for _, ev := range c.kb.evidence {
 			if strings.HasPrefix(ev, "table ") || strings.HasPrefix(ev, "logsource ") {
@@ -429,6 +437,9 @@ func weakClues(c *candidate) string {
 			n = "one similar tagged rule"
 		}
 		parts = append(parts, fmt.Sprintf("%s, the nearest at %.2f", n, v.from[0].sim))
+	}
+	if c.bare {
+		parts = append([]string{"the rule selects nothing beyond its source"}, parts...)
 	}
 	if len(parts) == 0 {
 		return "no indicator"
@@ -493,12 +504,14 @@ func (s *Suggester) candidates(f *features, self *rules.Rule, skip map[string]bo
 	if s.p.famHead > 0 {
 		famScores = s.model.familyScores(f, key)
 	}
+	bare := len(f.values) == 0 && len(f.eventIDs) == 0
 	list := make([]*candidate, 0, len(cands))
 	for id, c := range cands {
 		if skip[id] {
 			continue
 		}
 		c.conf = conf
+		c.bare = bare
 		c.score = w.combine(c)
 		if len(tactics) > 0 {
 			c.tactic = sharedTactic(c.tech.Tactics, tactics)
