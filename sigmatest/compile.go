@@ -96,11 +96,11 @@ func Compile(r *rules.Rule, m *LogsourceMap) (*Compiled, error) {
 		for mi, em := range s.EventMatchers {
 			for fi := range em {
 				fm := &s.EventMatchers[mi][fi]
-				line := k.Line
+				key := fieldKey(fm) // as written, before the rewrite
 				if eq, err := rewriteMatcher(fm); err != nil {
-					return nil, &NotEvaluable{Reason: fmt.Sprintf("search %s, field %s: %v", k.Value, fieldKey(fm), err), Line: line}
+					return nil, &NotEvaluable{Reason: fmt.Sprintf("search %s, field %s: %v", k.Value, key, err), Line: k.Line}
 				} else if eq != "" {
-					c.Equivalents = append(c.Equivalents, fmt.Sprintf("search %s, field %s: %s", k.Value, fieldKey(fm), eq))
+					c.Equivalents = append(c.Equivalents, fmt.Sprintf("search %s, field %s: %s", k.Value, key, eq))
 				}
 				if fm.Field != "" && fm.Field != keywordField {
 					fields[fm.Field] = true

@@ -49,7 +49,7 @@ func TestMatchSemantics(t *testing.T) {
 		{"question mark", procWin, "    sel:\n        Image|endswith: '\\cm?.exe'\n    condition: sel\n", sysmon(`"Image":"C:\\x\\cmd.exe"`), true, "wildcards"},
 		{"escaped star", procWin, "    sel:\n        CommandLine|contains: 'a\\*b'\n    condition: sel\n", sysmon(`"CommandLine":"xa*by"`), true, "wildcards"},
 		{"escaped star literal", procWin, "    sel:\n        CommandLine|contains: 'a\\*b'\n    condition: sel\n", sysmon(`"CommandLine":"xaZZby"`), false, "wildcards"},
-		{"windash slash", procWin, "    sel:\n        CommandLine|windash|contains: ' -enc '\n    condition: sel\n", sysmon(`"CommandLine":"powershell /enc AAA"`), true, "windash"},
+		{"windash slash", procWin, "    sel:\n        CommandLine|windash|contains: ' -enc '\n    condition: sel\n", sysmon(`"CommandLine":"powershell /enc AAA"`), true, "field CommandLine|windash|contains: windash"},
 		{"windash en dash", procWin, "    sel:\n        CommandLine|windash|contains: ' -enc '\n    condition: sel\n", sysmon(`"CommandLine":"powershell –enc AAA"`), true, "windash"},
 		{"windash all", procWin, "    sel:\n        CommandLine|windash|contains|all:\n            - ' -a '\n            - ' -b '\n    condition: sel\n", sysmon(`"CommandLine":"x /a /b "`), true, "windash"},
 		{"windash all missing one", procWin, "    sel:\n        CommandLine|windash|contains|all:\n            - ' -a '\n            - ' -b '\n    condition: sel\n", sysmon(`"CommandLine":"x /a "`), false, "windash"},
