@@ -62,7 +62,22 @@ func TestGoldenEventShapes(t *testing.T) {
 // TestGoldenLogsourceMap resolves every logsource the built-in map names
 // (each entry's category, product and service) into its variants.
 func TestGoldenLogsourceMap(t *testing.T) {
-	m := DefaultMap()
+	golden(t, "testdata/logsources.golden", resolveAll(DefaultMap()))
+}
+
+// TestGoldenLogsourceMapFile does the same for a mapping file in
+// thor.yml's format that uses each of its features.
+func TestGoldenLogsourceMapFile(t *testing.T) {
+	m, err := LoadLogsourceMap("testdata/logsource_map.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/logsource_map.golden", resolveAll(m))
+}
+
+// resolveAll resolves each logsource m's entries name, and a few no entry
+// names, one line per variant.
+func resolveAll(m *LogsourceMap) []byte {
 	seen := map[string]bool{}
 	var keys []string
 	for _, e := range m.Entries {
@@ -73,7 +88,11 @@ func TestGoldenLogsourceMap(t *testing.T) {
 		}
 	}
 	// Logsources no entry names: a product alone, and an unknown one.
-	keys = append(keys, "\x00windows\x00", "\x00linux\x00", "webserver\x00\x00", "process_creation\x00macos\x00")
+	for _, k := range []string{"\x00windows\x00", "\x00linux\x00", "webserver\x00\x00", "process_creation\x00macos\x00"} {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
 	sort.Strings(keys)
 	var b bytes.Buffer
 	for _, k := range keys {
@@ -83,5 +102,5 @@ func TestGoldenLogsourceMap(t *testing.T) {
 			fmt.Fprintf(&b, "  %s\n", v)
 		}
 	}
-	golden(t, "testdata/logsources.golden", b.Bytes())
+	return b.Bytes()
 }
