@@ -176,6 +176,25 @@ func Build(cat *mapper.Catalog, cov *layer.Coverage, sel Selection) (*Report, er
 	if err != nil {
 		return nil, err
 	}
+	// A catalog without relations (a slim bundle, a cache written before
+	// huntlint kept them) would make every threat look harmless.
+	var domains []mapper.Domain
+	for _, th := range threats {
+		domains = append(domains, th.Object.Domain)
+	}
+	if sel.TopUsed > 0 {
+		domains = append(domains, cat.Active()...)
+	}
+	for _, d := range domains {
+		if len(cat.Relations(d)) == 0 {
+			rel, _ := cat.Release(d)
+			where := rel.Source
+			if rel.Path != "" {
+				where += " " + rel.Path
+			}
+			return nil, fmt.Errorf("the %s %s catalog (%s) holds no uses relationships, so no threat's techniques are known: run 'huntlint catalog update', or use --offline or --catalog with a full STIX bundle", d, rel.Version, where)
+		}
+	}
 	rep := &Report{Releases: cat.Releases(), Coverage: cov, Selection: sel}
 	used := map[*mapper.Object]*Technique{}
 	dropped := map[string]bool{}

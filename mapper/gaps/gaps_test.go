@@ -305,3 +305,27 @@ func TestGapsFormats(t *testing.T) {
 		}
 	}
 }
+
+// A catalog without relationships (a slim bundle, an old cache) is an
+// error, not a report of threats that use nothing.
+func TestGapsNeedRelations(t *testing.T) {
+	bundle := `{"type":"bundle","id":"bundle--1","objects":[
+{"type":"x-mitre-matrix","id":"x-mitre-matrix--1","name":"Enterprise","tactic_refs":["x-mitre-tactic--1"],"external_references":[{"source_name":"mitre-attack","external_id":"enterprise-attack"}]},
+{"type":"x-mitre-tactic","id":"x-mitre-tactic--1","name":"Execution","x_mitre_shortname":"execution","external_references":[{"source_name":"mitre-attack","external_id":"TA0002"}]},
+{"type":"attack-pattern","id":"attack-pattern--1","name":"Scripting","kill_chain_phases":[{"kill_chain_name":"mitre-attack","phase_name":"execution"}],"external_references":[{"source_name":"mitre-attack","external_id":"T1059"}]},
+{"type":"intrusion-set","id":"intrusion-set--1","name":"Bears","external_references":[{"source_name":"mitre-attack","external_id":"G0001"}]}]}`
+	c, err := mapper.LoadBundle(strings.NewReader(bundle), "enterprise-attack-2.0-slim.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, err := layer.Aggregate(c, nil, layer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sel := range []Selection{{Groups: []string{"G0001"}}, {TopUsed: 5}} {
+		_, err := Build(c, cov, sel)
+		if err == nil || !strings.Contains(err.Error(), "enterprise-attack 2.0 catalog") || !strings.Contains(err.Error(), "holds no uses relationships") {
+			t.Errorf("%+v: err %v", sel, err)
+		}
+	}
+}
