@@ -45,6 +45,8 @@ func (sigmaConditionError) Run(ctx *Context) {
 		return
 	}
 	names := s.searchNames()
+	defined := definedNames(names)
+	budget := suggestBudget // name comparisons left for "did you mean"
 	for i, c := range s.Conditions {
 		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
@@ -66,11 +68,34 @@ func (sigmaConditionError) Run(ctx *Context) {
 			case ref.them:
 				reportAt(ctx, d, sp, "\"them\" matches no search identifier; define at least one selection in the section", nil)
 			case ref.pattern:
-				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.text, strings.Join(names, ", ")), nil)
+				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.text, defined), nil)
 			default:
+				hint := ""
+				if budget >= len(names) {
+					budget -= len(names)
+					hint = suggestName(ref.text, names)
+				}
 				reportAt(ctx, d, sp, fmt.Sprintf("unknown search identifier %q in condition%s; defined: %s",
-					ref.text, suggestName(ref.text, names), strings.Join(names, ", ")), nil)
+					ref.text, hint, defined), nil)
 			}
 		}
 	}
+}
+
+// maxDefinedNames is how many search identifiers a message lists; a rule
+// with more gets the first ones and a count, so that a hostile rule with
+// many searches and many unknown references does not make output grow with
+// their product.
+const maxDefinedNames = 20
+
+// suggestBudget bounds the name comparisons of one rule's "did you mean"
+// hints; past it, unknown identifiers are reported without one.
+const suggestBudget = 100_000
+
+// definedNames lists the search identifiers for messages.
+func definedNames(names []string) string {
+	if len(names) <= maxDefinedNames {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxDefinedNames], ", "), len(names)-maxDefinedNames)
 }

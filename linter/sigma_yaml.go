@@ -3,6 +3,7 @@ package linter
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/huntlint/huntlint/internal/textdist"
@@ -192,20 +193,104 @@ func docSpan(r *rules.Rule) rules.Span {
 // single-line scalar's value, adjusting for an opening quote; it falls back to
 // the whole node for block and multi-line scalars.
 func scalarSubSpan(r *rules.Rule, n *yaml.Node, from, width int) rules.Span {
-	if n.Kind != yaml.ScalarNode || strings.ContainsRune(n.Value, '\n') ||
-		n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+	if n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return nodeSpan(r, n)
+	}
+	v := valueFactsOf(n)
+	if v.newline {
 		return nodeSpan(r, n)
 	}
 	col := n.Column
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		col++
-		if strings.ContainsAny(n.Value, "\\'\"") { // escapes shift columns
+		if v.quoteChars { // escapes shift columns
 			return nodeSpan(r, n)
 		}
 	}
-	prefix := utf8.RuneCountInString(n.Value[:from])
 	w := utf8.RuneCountInString(n.Value[from : from+width])
-	return posSpan(r.Source, n.Line, col+prefix, w)
+	return posSpan(r.Source, n.Line, col+v.runes(n.Value, from), w)
+}
+
+// valueFacts are what scalarSubSpan needs to know of a scalar's whole
+// value: a line break, quote or backslash in it, and where its characters
+// fall. Long values keep theirs in a cache, so that many sub-spans of one
+// value (a condition naming thousands of searches) take linear time.
+type valueFacts struct {
+	newline, quoteChars bool
+	ascii               bool
+	// For long non-ASCII values, at each multiple k of valueMarkStep: the
+	// first character start at or after byte k*valueMarkStep, and the
+	// number of characters before it.
+	markByte, markRunes []int
+}
+
+const valueMarkStep = 64
+
+// longValue is the length from which a value's facts are cached.
+const longValue = 256
+
+var valueFactsCache = struct {
+	sync.Mutex
+	m map[*yaml.Node]*valueFacts
+}{m: map[*yaml.Node]*valueFacts{}}
+
+func valueFactsOf(n *yaml.Node) *valueFacts {
+	long := len(n.Value) >= longValue
+	if long {
+		valueFactsCache.Lock()
+		f, ok := valueFactsCache.m[n]
+		valueFactsCache.Unlock()
+		if ok {
+			return f
+		}
+	}
+	v := n.Value
+	f := &valueFacts{newline: strings.ContainsRune(v, '\n'), quoteChars: strings.ContainsAny(v, "\\'\""), ascii: true}
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			f.ascii = false
+			break
+		}
+	}
+	if long && !f.ascii {
+		c, m := 0, 0
+		for i := range v {
+			for m*valueMarkStep <= i {
+				f.markByte, f.markRunes = append(f.markByte, i), append(f.markRunes, c)
+				m++
+			}
+			c++
+		}
+		for m*valueMarkStep <= len(v) {
+			f.markByte, f.markRunes = append(f.markByte, len(v)), append(f.markRunes, c)
+			m++
+		}
+	}
+	if long {
+		valueFactsCache.Lock()
+		if len(valueFactsCache.m) >= sectionCacheSize {
+			clear(valueFactsCache.m)
+		}
+		valueFactsCache.m[n] = f
+		valueFactsCache.Unlock()
+	}
+	return f
+}
+
+// runes returns the number of characters in v[:off] (v is the value the
+// facts are of).
+func (f *valueFacts) runes(v string, off int) int {
+	switch {
+	case f.ascii:
+		return off
+	case f.markByte == nil:
+		return utf8.RuneCountInString(v[:off])
+	}
+	k := off / valueMarkStep
+	if f.markByte[k] > off {
+		k--
+	}
+	return f.markRunes[k] + utf8.RuneCountInString(v[f.markByte[k]:off])
 }
 
 // replaceScalarFix returns a safe fix that replaces scalar n's text with
