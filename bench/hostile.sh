@@ -1,8 +1,9 @@
 #!/bin/sh
 # Lints the hostile single files of internal/hostile (many searches, many
-# wildcard values, many duplicate tags, one long line of tags) at 1k, 2k, 4k
-# and 8k elements, and prints the time per lint of one file and its growth
-# from one size to the next: about 2.0 for linear time, 4.0 for quadratic.
+# wildcard values, many duplicate tags, one long line of tags, a condition
+# naming many missing searches) at 1k, 2k, 4k and 8k elements, and prints
+# the time per lint of one file and its growth from one size to the next:
+# about 2.0 for linear time, 4.0 for quadratic.
 # Both wall time (ns/op) and the process's CPU time (cpu-ns/op, steadier on
 # a shared machine) are shown; of several runs per size the fastest counts.
 #

@@ -16,12 +16,14 @@ type Shape struct {
 	Gen func(n int) string
 }
 
-// Shapes are the four shapes, in benchmark order.
+// Shapes are the shapes, in benchmark order: the four of issue 21, and a
+// condition naming many searches that do not exist.
 var Shapes = []Shape{
 	{"searches", Searches},
 	{"wildcards", Wildcards},
 	{"duptags", DupTags},
 	{"oneline", OneLine},
+	{"unknownrefs", UnknownRefs},
 }
 
 const head = "title: Hostile %s\n" +
@@ -97,5 +99,22 @@ func OneLine(n int) string {
 		}
 	}
 	b.WriteString("]}\n")
+	return b.String()
+}
+
+// UnknownRefs is a rule with n search identifiers and a condition naming
+// each of them and n that do not exist: n sigma-condition-error findings
+// on one long condition line, each listing the defined identifiers.
+func UnknownRefs(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, head, "unknownrefs", 5)
+	b.WriteString("detection:\n")
+	refs := make([]string, 0, 2*n)
+	for i := range n {
+		fmt.Fprintf(&b, "    selection_%d:\n        Image|endswith: '\\tool%d.exe'\n", i, i)
+		refs = append(refs, fmt.Sprintf("selection_%d", i), fmt.Sprintf("missing_%d", i))
+	}
+	fmt.Fprintf(&b, "    condition: %s\n", strings.Join(refs, " or "))
+	b.WriteString("level: medium\ntags:\n    - attack.execution\n    - attack.t1059\n")
 	return b.String()
 }
