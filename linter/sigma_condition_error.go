@@ -90,7 +90,7 @@ const maxDefinedNames = 20
 
 // suggestBudget bounds the name comparisons of one rule's "did you mean"
 // hints; past it, unknown identifiers are reported without one.
-const suggestBudget = 100_000
+const suggestBudget = 10_000
 
 // definedNames lists the search identifiers for messages.
 func definedNames(names []string) string {
