@@ -309,3 +309,20 @@ func TestSymlinksReported(t *testing.T) {
 		t.Errorf("inspect: %s", errs)
 	}
 }
+
+// TestWriteFailureIsExitIO: a report the system refuses to take (a full
+// device) is exit 3, ExitIO, naming what could not be written.
+func TestWriteFailureIsExitIO(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full:", err)
+	}
+	for _, args := range [][]string{
+		{"lint", "--offline", "-o", "/dev/full", cleanRule},
+		{"layer", "--offline", "-o", "/dev/full", cleanRule},
+	} {
+		code, _, errs := runIn(t, "", args...)
+		if code != ExitIO || !strings.Contains(errs, "write /dev/full: no space left on device") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 3 naming /dev/full", args, code, errs)
+		}
+	}
+}
