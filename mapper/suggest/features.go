@@ -31,7 +31,8 @@ type features struct {
 	product  string
 	service  string
 
-	fx featureWeights // the weights the terms were counted with
+	fx     featureWeights // the weights the terms were counted with
+	format string         // the rule's format
 
 	// Knowledge-base and name matches, which depend on the rule only.
 	kbHits    map[string]*kbHit
@@ -99,6 +100,7 @@ func newFeatures() *features {
 func extract(r *rules.Rule, fx featureWeights) *features {
 	f := newFeatures()
 	f.fx = fx
+	f.format = string(r.Format)
 	f.title = strings.ToLower(stripIDs(r.Title))
 	f.descr = strings.ToLower(stripIDs(r.Description))
 	f.addWords(f.title, fx.title)

@@ -48,3 +48,26 @@ func TestKQLFigures(t *testing.T) {
 		t.Logf("%s:\n%s", c.name, text.String())
 	}
 }
+
+// TestKQLSameFormat measures neighbours of the query's own format weighted
+// more (HUNTLINT_KQL_SAMEFORMAT=1): Bert-JanP under 5 folds, learning from
+// SigmaHQ as well.
+func TestKQLSameFormat(t *testing.T) {
+	if os.Getenv("HUNTLINT_KQL_SAMEFORMAT") == "" {
+		t.Skip("set HUNTLINT_KQL_SAMEFORMAT=1 to measure")
+	}
+	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
+	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
+	for _, x := range []float64{1, 1.3, 1.6} {
+		s, err := New(embedded(t), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.p.sameFormat = x
+		m, err := s.evaluate(bert, EvalOptions{Folds: 5, Train: sigma})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("same format x%.1f: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f; recall at 0.8 %.3f", x, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.AtPrecision.Recall)
+	}
+}

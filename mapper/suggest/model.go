@@ -13,6 +13,7 @@ type doc struct {
 	key    any      // identifies the rule, so that it is never its own neighbour
 	labels []string // resolved technique IDs
 	vec    []posting
+	format string // the rule's format ("sigma", "markdown", ...)
 }
 
 // posting is a (term, weight) pair of a vector, or a (doc, weight) pair of
@@ -48,6 +49,9 @@ type model struct {
 	// confSim is the similarity of the nearest rule at which the model is
 	// fully confident.
 	confSim float64
+	// sameFormat multiplies the similarity of a neighbour of the query's
+	// own format when that is not Sigma (1: no change)
+	sameFormat float64
 	// tfMode chooses the term weighting: 0 sublinear TF-IDF, 1 binary
 	// TF-IDF, 2 sublinear TF times IDF squared.
 	tfMode int
@@ -56,7 +60,7 @@ type model struct {
 
 // train builds the model from the features and labels of tagged rules.
 func train(fs []*features, docs []*doc, p params) *model {
-	m := &model{docs: docs, k: p.k, power: p.power, confSim: p.confSim, tfMode: p.tfMode, sgd: p.sgd, keys: map[any]bool{}, families: map[string]int{}}
+	m := &model{docs: docs, k: p.k, power: p.power, confSim: p.confSim, sameFormat: p.sameFormat, tfMode: p.tfMode, sgd: p.sgd, keys: map[any]bool{}, families: map[string]int{}}
 	for _, d := range docs {
 		if d.key != nil {
 			m.keys[d.key] = true
@@ -195,6 +199,9 @@ func (m *model) predict(f *features, self any) (map[string]*modelVote, float64) 
 		sim := acc[d]
 		if sim <= 0 || self != nil && m.docs[d].key == self {
 			continue
+		}
+		if m.sameFormat > 0 && m.sameFormat != 1 && f.format != "" && f.format != "sigma" && m.docs[d].format == f.format {
+			sim = math.Min(1, sim*m.sameFormat)
 		}
 		n := neighbour{doc: m.docs[d], sim: sim}
 		if len(nb) == m.k && !better(n, nb[len(nb)-1]) {

@@ -48,6 +48,7 @@ type params struct {
 	confSim            float64 // see model.confSim
 	tfMode             int     // see model.tfMode
 	strongFirst        bool    // candidates on weak clues only after the others
+	sameFormat         float64 // see model.sameFormat
 }
 
 var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8, fx: defaultFeatures, sgd: defaultSGD, confSim: 0.5}
@@ -140,7 +141,7 @@ func (s *Suggester) train(rs []*rules.Rule) {
 			continue
 		}
 		fs = append(fs, s.features(r))
-		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels})
+		docs = append(docs, &doc{title: r.Title, path: r.Path, key: r, labels: labels, format: string(r.Format)})
 	}
 	s.model = train(fs, docs, s.p)
 	s.model.splitVotes = s.p.splitVotes
