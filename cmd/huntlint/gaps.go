@@ -72,7 +72,8 @@ not be loaded, 2 on usage or catalog errors.`,
 	f.StringVar(&fl.layer.linkBase, "link-base", "", "URL prefix of rule files; links each covered technique to its rules (navigator)")
 	f.StringArrayVar(&fl.layer.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.layer.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
-	f.BoolVar(&fl.layer.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	f.BoolVar(&fl.layer.disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)
+	declareConfig(f)
 	return cmd
 }
 

@@ -73,7 +73,7 @@ errors. See docs/layers.md.`,
 	f.StringVar(&fl.linkBase, "link-base", "", "URL prefix of rule files; adds a link per rule to each technique, e.g. https://github.com/org/repo/blob/main/")
 	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
-	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)
 	declareConfig(f)
 	f.BoolVar(&fl.splitDomains, "split-domains", false, "navigator format: write one file per domain into the folder -o names (the default when -o is a folder)")
 	cmd.AddCommand(a.layerDiffCommand(), a.layerMergeCommand(), a.layerUpgradeCommand())

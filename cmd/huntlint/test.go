@@ -55,7 +55,8 @@ func (a *app) testCommand() *cobra.Command {
 	f.BoolVarP(&fl.verbose, "verbose", "v", false, "text format: list passing rules and the equivalents used for what sigma-go lacks")
 	f.StringArrayVar(&fl.disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&fl.disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
-	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, "follow symbolic links when walking folders")
+	f.BoolVar(&fl.disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)
+	declareConfig(f)
 	return cmd
 }
 
