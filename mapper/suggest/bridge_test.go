@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,4 +110,50 @@ func mapValues[V any](m map[string]V) []V {
 		out = append(out, m[k])
 	}
 	return out
+}
+
+// TestBridgeAgainstMicrosoftSchema checks every table and column of the
+// bridge against the column names of Microsoft's schema reference
+// (testdata/bridge_schema.txt), spelled as there; a column of the "*"
+// entry must be a column of some table.
+func TestBridgeAgainstMicrosoftSchema(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bridge_schema.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := map[string]map[string]bool{}
+	anyTable := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		table, cols, ok := strings.Cut(line, ":")
+		if !ok {
+			t.Fatalf("schema line %q has no table", line)
+		}
+		schema[table] = map[string]bool{}
+		for _, c := range strings.Fields(cols) {
+			schema[table][c] = true
+			anyTable[c] = true
+		}
+	}
+	b, err := theBridge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range append([]*bridgeEntry{b.any}, mapValues(b.tables)...) {
+		known := anyTable
+		if e.Table != "*" {
+			known = schema[e.Table]
+			if known == nil {
+				t.Errorf("bridge line %d: table %s is not in Microsoft's schema reference as spelled", e.Line, e.Table)
+				continue
+			}
+		}
+		for col := range e.Columns {
+			if !known[col] {
+				t.Errorf("bridge line %d (%s): column %s is not a column of the table in Microsoft's schema reference", e.Line, e.Table, col)
+			}
+		}
+	}
 }
