@@ -470,9 +470,13 @@ func writeErr(err error) error {
 // "output format: text, json, sarif or github".
 var valueListRE = regexp.MustCompile(`:\s+([a-z][\w.-]*(?:, [a-z][\w.-]*)+(?: or [a-z][\w.-]*)?|[a-z][\w.-]* or [a-z][\w.-]*)(?:[\s;(]|$)`)
 
+// parenRE finds the remarks in parentheses of a usage text: "count (rules),
+// level (sum of level weights) or max" lists count, level and max.
+var parenRE = regexp.MustCompile(`\s*\([^()]*\)`)
+
 // flagValues are the values a flag's usage text lists, or nil.
 func flagValues(usage string) []string {
-	m := valueListRE.FindStringSubmatch(usage)
+	m := valueListRE.FindStringSubmatch(parenRE.ReplaceAllString(usage, ""))
 	if m == nil {
 		return nil
 	}

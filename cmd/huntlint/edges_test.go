@@ -244,6 +244,12 @@ func TestStrictEnvironment(t *testing.T) {
 			}
 		})
 	}
+	// Values listed in a usage with remarks in parentheses.
+	t.Setenv("HUNTLINT_LAYER_SCORE", "sum")
+	if code, _, errs := runIn(t, "", "layer", "--offline", "a.yml"); code != ExitUsage || !strings.Contains(errs, `invalid HUNTLINT_LAYER_SCORE="sum" for --score of 'huntlint layer': use count, level or max`) {
+		t.Errorf("HUNTLINT_LAYER_SCORE=sum: exit %d, %q", code, errs)
+	}
+	t.Setenv("HUNTLINT_LAYER_SCORE", "")
 	// Good values, in any case; an empty variable is unset.
 	t.Setenv("HUNTLINT_OFFLINE", "TRUE")
 	t.Setenv("HUNTLINT_QUIET", "1")
