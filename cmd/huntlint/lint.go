@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -63,9 +62,12 @@ func (a *app) lintCommand() *cobra.Command {
 	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
 	f.BoolVar(&fl.fix, "fix", false, "apply safe fixes first, then report what remains (summary of fixes on stderr)")
 	f.BoolVar(&fl.unsafe, "unsafe-fixes", false, "with --fix, also apply unsafe fixes")
-	f.BoolVar(&fl.suggest, "suggest", false, "name the best suggested technique in attack-missing-technique findings, learned from the tagged rules linted (slower: about 14x lint CPU on SigmaHQ, see docs/tag.md)")
+	f.BoolVar(&fl.suggest, "suggest", false, "run the opt-in attack-missing-technique check and name the best suggested technique in its findings, learned from the tagged rules linted (slower: about 14x lint CPU on SigmaHQ, see docs/tag.md)")
 	return cmd
 }
+
+// missingTechniqueID is the check --suggest feeds.
+const missingTechniqueID = "attack-missing-technique"
 
 // failThreshold parses --fail-on; 0 means never.
 func failThreshold(s string) (linter.Severity, error) {
@@ -79,15 +81,7 @@ func failThreshold(s string) (linter.Severity, error) {
 	return sev, nil
 }
 
-// lintMemoryLimit is the soft heap limit of a lint run unless GOMEMLIMIT
-// says otherwise: rules stay in memory for the cross-file checks, and the
-// garbage collector otherwise lets the heap grow to twice what is live.
-const lintMemoryLimit = 100 << 20
-
 func (a *app) runLint(args []string, fl lintFlags) error {
-	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(lintMemoryLimit))
-	}
 	threshold, err := failThreshold(fl.failOn)
 	if err != nil {
 		return usageErr(err)
@@ -121,6 +115,17 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		Jobs: fl.jobs, FollowSymlinks: fl.followSymlinks,
 	}
 	if fl.suggest {
+		// --suggest names techniques in attack-missing-technique findings,
+		// so it turns that opt-in check on unless the configuration turned
+		// it off.
+		if cc, ok := cfg.Checks[missingTechniqueID]; !ok || cc.Enabled == nil {
+			on := true
+			cc.Enabled = &on
+			if cfg.Checks == nil {
+				cfg.Checks = map[string]linter.CheckConfig{}
+			}
+			cfg.Checks[missingTechniqueID] = cc
+		}
 		// ATT&CK's texts, when the cache keeps them, are one more signal;
 		// read now, before the workers look anything up.
 		if err := cat.LoadTexts(); err != nil {

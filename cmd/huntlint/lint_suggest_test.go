@@ -72,3 +72,29 @@ func TestLintSuggestOff(t *testing.T) {
 		t.Errorf("want the finding without a suggestion, got\n%s", out.String())
 	}
 }
+
+// TestLintSuggestTurnsOnItsCheck: --suggest alone runs the opt-in
+// attack-missing-technique check it feeds, beside the default set; a
+// configuration that turns the check off wins.
+func TestLintSuggestTurnsOnItsCheck(t *testing.T) {
+	dir := writeWidgetRules(t)
+	var out, errOut bytes.Buffer
+	run([]string{"lint", "--offline", "--suggest", dir}, nil, &out, &errOut)
+	if !strings.Contains(out.String(), "[attack-missing-technique] rule names no ATT&CK technique") || !strings.Contains(out.String(), "such as attack.t1127") {
+		t.Errorf("--suggest alone:\n%s%s", out.String(), errOut.String())
+	}
+	cfg := filepath.Join(dir, "off.hcl")
+	if err := os.WriteFile(cfg, []byte("check \"attack-missing-technique\" {\n  enabled = false\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run([]string{"lint", "--offline", "--suggest", "--config", cfg, dir}, nil, &out, &errOut)
+	if strings.Contains(out.String(), "attack-missing-technique") {
+		t.Errorf("--suggest with the check turned off:\n%s", out.String())
+	}
+	out.Reset()
+	run([]string{"lint", "--offline", dir}, nil, &out, &errOut)
+	if strings.Contains(out.String(), "attack-missing-technique") {
+		t.Errorf("plain lint runs the opt-in check:\n%s", out.String())
+	}
+}
