@@ -3,21 +3,39 @@ package linter
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // validEdits reports whether every edit of es lies inside a text of n bytes
-// and no two edits of es overlap.
+// and no two edits of es overlap. It sorts a copy and compares each edit
+// with the one before it and with the earlier edit that reaches furthest,
+// which finds every overlap editsOverlap defines in n log n.
 func validEdits(es []Edit, n int) error {
 	for _, e := range es {
 		if e.Start < 0 || e.End < e.Start || e.End > n {
 			return fmt.Errorf("edit [%d,%d) lies outside the file (%d bytes)", e.Start, e.End, n)
 		}
 	}
-	for i := range es {
-		for j := i + 1; j < len(es); j++ {
-			if editsOverlap(es[i], es[j]) {
-				return fmt.Errorf("edits [%d,%d) and [%d,%d) overlap", es[i].Start, es[i].End, es[j].Start, es[j].End)
+	if len(es) < 2 {
+		return nil
+	}
+	sorted := append([]Edit(nil), es...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if sorted[i].Start != sorted[j].Start {
+			return sorted[i].Start < sorted[j].Start
+		}
+		return sorted[i].End < sorted[j].End
+	})
+	far := 0 // the edit seen so far that ends last
+	for i := 1; i < len(sorted); i++ {
+		for _, k := range []int{i - 1, far} {
+			if editsOverlap(sorted[k], sorted[i]) {
+				a, b := sorted[k], sorted[i]
+				return fmt.Errorf("edits [%d,%d) and [%d,%d) overlap", a.Start, a.End, b.Start, b.End)
 			}
+		}
+		if sorted[i].End > sorted[far].End {
+			far = i
 		}
 	}
 	return nil
@@ -40,19 +58,6 @@ func editsOverlap(a, b Edit) bool {
 		return a.Start < b.Start && b.Start < a.End
 	}
 	return false
-}
-
-// sameEdits reports whether a and b are the same set of edits.
-func sameEdits(a, b []Edit) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ApplyEdits returns src with the edits applied. The edits must not overlap
@@ -87,29 +92,89 @@ func ApplyEdits(src []byte, edits []Edit) ([]byte, error) {
 // overlap an edit picked before: the first fix wins a conflict. It returns
 // the indexes of the picked fixes and the union of their edits; a fix whose
 // edits equal an already picked fix's edits is picked too but adds nothing.
+// The bytes and insertion points taken so far are marked in a table of the
+// text, so the cost grows with the text and the edits, not their product.
 func selectFixes(fixes []*Fix, n int) (picked []int, edits []Edit) {
-	var sets [][]Edit
+	seen := map[string]bool{}
+	var taken *editTable
 outer:
 	for i, fx := range fixes {
 		if fx == nil || len(fx.Edits) == 0 || validEdits(fx.Edits, n) != nil {
 			continue
 		}
-		for _, s := range sets {
-			if sameEdits(s, fx.Edits) {
-				picked = append(picked, i)
+		key := editsKey(fx.Edits)
+		if seen[key] {
+			picked = append(picked, i)
+			continue
+		}
+		if taken == nil {
+			taken = newEditTable(n)
+		}
+		for _, e := range fx.Edits {
+			if taken.overlaps(e) {
 				continue outer
 			}
 		}
 		for _, e := range fx.Edits {
-			for _, have := range edits {
-				if editsOverlap(e, have) {
-					continue outer
-				}
-			}
+			taken.take(e)
 		}
+		seen[key] = true
 		picked = append(picked, i)
-		sets = append(sets, fx.Edits)
 		edits = append(edits, fx.Edits...)
 	}
 	return picked, edits
+}
+
+// editsKey is a map key for a list of edits, equal for equal lists.
+func editsKey(es []Edit) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, "%d,%d,%d:%s;", e.Start, e.End, len(e.New), e.New)
+	}
+	return b.String()
+}
+
+// editTable marks which fix owns each byte of a text and where insertions
+// were picked, answering editsOverlap against every picked edit at once.
+type editTable struct {
+	owner  []int32 // owner[i]: the picked edit that replaces byte i (from 1), 0 when none
+	insert []bool  // insert[p]: a picked insertion at offset p
+	edits  int32   // edits picked so far
+}
+
+func newEditTable(n int) *editTable {
+	return &editTable{owner: make([]int32, n), insert: make([]bool, n+1)}
+}
+
+// overlaps reports whether e overlaps a picked edit (see editsOverlap).
+func (t *editTable) overlaps(e Edit) bool {
+	if e.Start == e.End {
+		p := e.Start
+		// Another insertion at p, or a replacement around p.
+		return t.insert[p] || (p > 0 && p < len(t.owner) && t.owner[p-1] != 0 && t.owner[p-1] == t.owner[p])
+	}
+	for i := e.Start; i < e.End; i++ {
+		if t.owner[i] != 0 {
+			return true
+		}
+	}
+	// A picked insertion strictly inside e.
+	for p := e.Start + 1; p < e.End; p++ {
+		if t.insert[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// take marks e as picked.
+func (t *editTable) take(e Edit) {
+	if e.Start == e.End {
+		t.insert[e.Start] = true
+		return
+	}
+	t.edits++
+	for i := e.Start; i < e.End; i++ {
+		t.owner[i] = t.edits
+	}
 }

@@ -48,12 +48,16 @@ const updateAdvice = "run huntlint catalog update, or pass --catalog with the cu
 // judged by the older release: the tactic checks hold back on it, and no fix
 // writes a tactic into it.
 func (c *Context) Ahead() bool {
-	for _, ri := range c.Refs() {
-		if ri.Newer != nil {
-			return true
+	if c.ahead == 0 {
+		c.ahead = 1
+		for _, ri := range c.Refs() {
+			if ri.Newer != nil {
+				c.ahead = 2
+				break
+			}
 		}
 	}
-	return false
+	return c.ahead == 2
 }
 
 // heldBack returns fix, or nil when the rule is ahead of the catalog and fix

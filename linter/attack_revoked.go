@@ -2,6 +2,7 @@ package linter
 
 import (
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
 )
 
 var attackRevokedDoc = &Doc{
@@ -51,11 +52,26 @@ func (attackRevoked) Run(ctx *Context) {
 // listedAs reports whether another reference in the same field as ri
 // names o by its current name (not revoked, not a former tactic name).
 func listedAs(ctx *Context, ri RefInfo, o *mapper.Object) bool {
-	for _, other := range ctx.Refs() {
-		if other.Ref != ri.Ref && other.Ref.Source == ri.Ref.Source && other.Object == o &&
-			o.Status != mapper.StatusRevoked && other.Former == nil {
-			return true
+	if o == nil || o.Status == mapper.StatusRevoked {
+		return false
+	}
+	if ctx.named == nil {
+		ctx.named = map[namedKey]int{}
+		for _, other := range ctx.Refs() {
+			if other.Object != nil && other.Former == nil {
+				ctx.named[namedKey{other.Ref.Source, other.Object}]++
+			}
 		}
 	}
-	return false
+	n := ctx.named[namedKey{ri.Ref.Source, o}]
+	if ri.Object == o && ri.Former == nil {
+		n-- // ri itself
+	}
+	return n > 0
+}
+
+// namedKey is a field and an object, for listedAs.
+type namedKey struct {
+	source rules.RefSource
+	object *mapper.Object
 }

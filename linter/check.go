@@ -108,6 +108,11 @@ type Context struct {
 	check  Check
 	report func(Finding)
 	refs   []RefInfo // resolved lazily by Refs
+	// named counts, per field and object, the references naming a live
+	// object by its current name (see listedAs); built on first use.
+	named map[namedKey]int
+	// ahead caches Ahead: 0 unknown, 1 no, 2 yes.
+	ahead int8
 }
 
 // TechniqueSuggester proposes the best technique for an untagged rule; ok is

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
@@ -207,9 +208,5 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 // excerpts there even under NO_COLOR, which only turns colours off.
 func stdoutIsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

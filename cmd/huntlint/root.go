@@ -169,10 +169,5 @@ func noColor(w io.Writer) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return true
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return true
-	}
-	fi, err := f.Stat()
-	return err != nil || fi.Mode()&os.ModeCharDevice == 0
+	return !stdoutIsTerminal(w)
 }
