@@ -13,8 +13,28 @@ var attackDeprecatedDoc = &Doc{
 		"objects have one and are reported by attack-revoked). Deprecated techniques and data " +
 		"sources are hidden from the current matrix and from Navigator, so the tag no longer " +
 		"shows the rule's coverage. Choose a current technique that describes the behaviour.",
-	Bad:  "tags:\n  - attack.defense-evasion\n  - attack.t1089\n",
-	Good: "tags:\n  - attack.defense-evasion\n  - attack.t1562.001\n",
+	Bad: "title: Script Host Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1064\n",
+	Good: "title: Script Host Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.005\n",
 }
 
 type attackDeprecated struct{}

@@ -14,8 +14,29 @@ var attackDuplicateTagDoc = &Doc{
 	Why: "A repeated tag adds nothing, and when the two spellings differ (attack.t1059 and " +
 		"attack.T1059) it hides that one of them is wrong. Counted per field: Sigma tags, " +
 		"Sentinel tactics and relevantTechniques. Free text may repeat IDs freely.",
-	Bad:     "tags:\n  - attack.execution\n  - attack.t1059.001\n  - attack.T1059.001\n",
-	Good:    "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n" +
+		"    - attack.T1059.001\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 	Fix:     FixSafe,
 	FixDoc:  "Removes the later list item; the earlier one stays, so the rule names the same objects.",
 	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},

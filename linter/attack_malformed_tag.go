@@ -17,8 +17,28 @@ var attackMalformedTagDoc = &Doc{
 		"downstream. Technique IDs are T followed by four digits, sub-techniques add a dot and " +
 		"three digits. In free text (KQL comments, Markdown) only technique IDs with a mistyped " +
 		"separator or sub-technique number are reported; other words are not references.",
-	Bad:    "tags:\n  - attack.execution\n  - attack.t1059.1\n",
-	Good:   "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.1\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 	Fix:    FixUnsafe,
 	FixDoc: "When the spelling is a technique ID with a mistyped separator or unpadded sub-technique number (t1059.1, T1059-001) and that technique exists, it is replaced by the padded ID. Unsafe: t1059.1 may have meant .010 or .100.",
 }

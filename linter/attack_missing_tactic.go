@@ -15,8 +15,27 @@ var attackMissingTacticDoc = &Doc{
 		"field drives the MITRE view of the workspace. Without the tactic, tools that group by tactic " +
 		"(the Sentinel MITRE blade, tactic-level reports) miss the rule. When the rule lists some " +
 		"tactics but not the technique's, attack-tactic-mismatch reports it.",
-	Bad:     "tags:\n  - attack.t1003.001\n",
-	Good:    "tags:\n  - attack.credential-access\n  - attack.t1003.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.t1059.001\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 	Fix:     FixSafe,
 	FixDoc:  "Adds the technique's tactic (Sigma: a tag right before the first technique tag, same indentation and quoting; Sentinel: an item of tactics). Safe when the technique has exactly one tactic; when it has several the fix adds the first in matrix order and is unsafe.",
 	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},

@@ -23,8 +23,27 @@ var attackMissingTechniqueDoc = &Doc{
 		"review. Tag the technique the rule detects (huntlint tag proposes one). Sigma filter " +
 		"rules, which only modify other rules, are exempt, and a correlation rule inherits the " +
 		"techniques of the rules it correlates.",
-	Bad:  "title: Suspicious Encoded PowerShell\ntags:\n  - attack.execution\n",
-	Good: "title: Suspicious Encoded PowerShell\ntags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 	Notes: "Opt-in: the check is in the `coverage` group and does not run by default, because many " +
 		"well-kept rule sets name no technique on purpose (compliance and threat-hunting rules, rules " +
 		"tagged with a group or a CVE only). Run it with `huntlint lint --select coverage` (or " +

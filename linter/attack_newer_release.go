@@ -22,8 +22,28 @@ var attackNewerReleaseDoc = &Doc{
 		"writes a tactic into it. How far past the last ID counts as newer grows with the " +
 		"catalog's age (docs/catalog.md); an ID far beyond it (T1905) stays a typo. The message names " +
 		"the catalog's release and age; the way out is a current catalog.",
-	Bad:  "tags:\n  - attack.stealth\n  - attack.t1685\n",
-	Good: "# linted after huntlint catalog update (ATT&CK 19 or later)\ntags:\n  - attack.stealth\n  - attack.t1685\n",
+	Bad: "title: Security Tool Disabled\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.stealth\n" +
+		"    - attack.t1685\n",
+	Good: "title: Security Tool Disabled\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1562.001\n",
 }
 
 type attackNewerRelease struct{}

@@ -15,8 +15,29 @@ var attackOrphanTacticDoc = &Doc{
 		"replaced, or stands for a technique that was forgotten. Coverage reports then count the " +
 		"rule under a tactic it does not detect. Rules without any technique are left alone (see " +
 		"attack-missing-technique).",
-	Bad:     "tags:\n  - attack.execution\n  - attack.persistence\n  - attack.t1059.001\n",
-	Good:    "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.persistence\n" +
+		"    - attack.t1059.001\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 	Fix:     FixUnsafe,
 	FixDoc:  "Removes the tactic's list item. Unsafe: the tactic may stand for a technique that should be added instead.",
 	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},

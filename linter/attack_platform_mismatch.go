@@ -46,8 +46,28 @@ var attackPlatformMismatchDoc = &Doc{
 	Why: "A Windows rule tagged with a macOS-only technique usually carries a copied or mistyped " +
 		"tag, and puts the rule on the wrong platform's coverage layer. The product-to-platform " +
 		"table is documented below; the technique platforms come from the catalog.",
-	Bad:     "logsource:\n  product: windows\n  category: process_creation\ntags:\n  - attack.defense-evasion\n  - attack.t1647\n",
-	Good:    "logsource:\n  product: macos\n  category: process_creation\ntags:\n  - attack.defense-evasion\n  - attack.t1647\n",
+	Bad: "title: Plist Modified\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1647\n",
+	Good: "title: Plist Modified\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: macos\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1647\n",
 	Formats: []rules.Format{rules.FormatSigma},
 	Notes:   productPlatformsMarkdown(),
 }

@@ -10,10 +10,31 @@ var attackRenamedTacticDoc = &Doc{
 		"that compare tags as strings only know the new name, so the old one lands nowhere. " +
 		"huntlint recognises the old name from the release it embeds when a newer bundle is " +
 		"loaded with --catalog (or from the cache), and names the tactic it stands for.",
-	Bad:    "# linted with --catalog enterprise-attack-19.0.json\ntags:\n  - attack.defense-evasion\n",
-	Good:   "tags:\n  - attack.stealth\n",
-	Fix:    FixSafe,
-	FixDoc: "Rewrites the tactic with its current name in the field's style (or removes it when the rule already lists that tactic). The ID is the same, so the fix is safe.",
+	Bad: "title: Event Log Cleared\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: 'wevtutil cl'\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1070.001\n",
+	Good: "title: Event Log Cleared\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: 'wevtutil cl'\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.stealth\n" +
+		"    - attack.t1070.001\n",
+	ExampleCatalog: "v19",
+	Fix:            FixSafe,
+	FixDoc:         "Rewrites the tactic with its current name in the field's style (or removes it when the rule already lists that tactic). The ID is the same, so the fix is safe.",
 }
 
 type attackRenamedTactic struct{}

@@ -13,8 +13,28 @@ var attackRevokedDoc = &Doc{
 	Why: "ATT&CK revokes an object when it is merged into or replaced by another one. Navigator " +
 		"layers and most tools drop revoked IDs, so the rule silently loses its coverage. The " +
 		"message names the final replacement at the end of the revocation chain.",
-	Bad:    "tags:\n  - attack.defense-evasion\n  - attack.t1150\n",
-	Good:   "tags:\n  - attack.defense-evasion\n  - attack.t1647\n",
+	Bad: "title: Plist Modified\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: macos\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1150\n",
+	Good: "title: Plist Modified\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: macos\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1647\n",
 	Fix:    FixSafe,
 	FixDoc: "Replaces the reference with the final replacement of the revocation chain, spelled in the field's style (or removes it when the replacement is already listed). ATT&CK itself declares the replacement, so the fix is safe.",
 }

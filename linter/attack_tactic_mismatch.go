@@ -17,8 +17,31 @@ var attackTacticMismatchDoc = &Doc{
 		"tactics come from the loaded catalog, never from a built-in map, so a new ATT&CK release " +
 		"that moves a technique is judged correctly. Rules that list no tactic at all are reported " +
 		"by attack-missing-tactic instead.",
-	Bad:     "tags:\n  - attack.execution\n  - attack.t1059.001\n  - attack.t1105\n",
-	Good:    "tags:\n  - attack.execution\n  - attack.command-and-control\n  - attack.t1059.001\n  - attack.t1105\n",
+	Bad: "title: PowerShell Download\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n" +
+		"    - attack.t1105\n",
+	Good: "title: PowerShell Download\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.command-and-control\n" +
+		"    - attack.t1059.001\n" +
+		"    - attack.t1105\n",
 	Fix:     FixUnsafe,
 	FixDoc:  "Adds the technique's tactic (Sigma: a tag right before the first technique tag; Sentinel: the first item of tactics). Unsafe even when the technique has a single tactic: the technique itself may be the mistake.",
 	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},

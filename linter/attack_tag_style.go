@@ -18,8 +18,28 @@ var attackTagStyleDoc = &Doc{
 		"backends, Sentinel's schema validation, grep) miss the other spellings. The Sigma tactic " +
 		"style is configurable (sigma { tactic_style = \"hyphen\" | \"underscore\" | \"any\" }). Free " +
 		"text (comments, Markdown) is never style-checked.",
-	Bad:     "tags:\n  - attack.defense_evasion\n  - attack.T1027\n",
-	Good:    "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
+	Bad: "title: Obfuscated Command Line\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense_evasion\n" +
+		"    - attack.T1027\n",
+	Good: "title: Obfuscated Command Line\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1027\n",
 	Fix:     FixSafe,
 	FixDoc:  "Rewrites the reference in the canonical spelling; it names the same object, so the fix is safe.",
 	Formats: []rules.Format{rules.FormatSigma, rules.FormatSentinel},

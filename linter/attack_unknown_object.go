@@ -14,8 +14,30 @@ var attackUnknownObjectDoc = &Doc{
 	Why: "Sigma rules may tag the threat groups (attack.g0016), software (attack.s0002) and " +
 		"campaigns they detect. An ID the catalog does not know links the rule to no actor; it is " +
 		"usually a typo or an ID from another knowledge base.",
-	Bad:  "tags:\n  - attack.credential-access\n  - attack.t1003.001\n  - attack.s9999\n",
-	Good: "tags:\n  - attack.credential-access\n  - attack.t1003.001\n  - attack.s0002\n",
+	Bad: "title: LSASS Dump\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.credential-access\n" +
+		"    - attack.t1003.001\n" +
+		"    - attack.s9999\n",
+	Good: "title: LSASS Dump\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.credential-access\n" +
+		"    - attack.t1003.001\n" +
+		"    - attack.s0002\n",
 }
 
 type attackUnknownObject struct{}

@@ -14,8 +14,28 @@ var attackUnknownTacticDoc = &Doc{
 		"The message names the nearest tactics of the catalog. In free text only TA#### IDs are " +
 		"checked: other words in tactic tables (Ransomware, Vulnerability) are not ATT&CK tactics " +
 		"and not meant to be.",
-	Bad:  "tags:\n  - attack.defence-evasion\n  - attack.t1027\n",
-	Good: "tags:\n  - attack.defense-evasion\n  - attack.t1027\n",
+	Bad: "title: Obfuscated Command Line\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defence-evasion\n" +
+		"    - attack.t1027\n",
+	Good: "title: Obfuscated Command Line\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.defense-evasion\n" +
+		"    - attack.t1027\n",
 }
 
 type attackUnknownTactic struct{}

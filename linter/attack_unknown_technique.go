@@ -12,11 +12,31 @@ var attackUnknownTechniqueDoc = &Doc{
 	Category: "attack",
 	Severity: SeverityError,
 	Summary:  "a technique ID that no loaded ATT&CK domain has",
-	Why: "A well-formed ID that ATT&CK does not define is usually a typo (T1509 for T1059) or a " +
-		"sub-technique number that never existed. The rule then counts for the wrong technique or " +
+	Why: "A well-formed ID that ATT&CK does not define is usually a typo (digits swapped or dropped) " +
+		"or a sub-technique number that never existed (T1059.999). The rule then counts for the wrong technique or " +
 		"none at all on every coverage layer. The message lists the nearest IDs and names.",
-	Bad:  "tags:\n  - attack.execution\n  - attack.t1509\n",
-	Good: "tags:\n  - attack.execution\n  - attack.t1059\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.999\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 }
 
 type attackUnknownTechnique struct{}

@@ -8,8 +8,27 @@ var attackWrongDomainDoc = &Doc{
 	Why: "Enterprise, Mobile and ICS ATT&CK are separate matrices. An ICS technique (T0800) in a " +
 		"rule checked against Enterprise lands on no Enterprise layer; usually it is a typo, or " +
 		"the rule belongs to another domain and should be checked with --domain.",
-	Bad:  "tags:\n  - attack.t0800\n",
-	Good: "tags:\n  - attack.t1542.001\n",
+	Bad: "title: Firmware Update Mode\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.t0800\n",
+	Good: "title: Firmware Update Mode\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.persistence\n" +
+		"    - attack.t1542.001\n",
 }
 
 type attackWrongDomain struct{}

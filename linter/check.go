@@ -87,13 +87,22 @@ type Doc struct {
 	Severity Severity
 	Summary  string // one line, lower case, no period
 	Why      string // a paragraph: why it matters
-	Bad      string // an example that triggers the check
-	Good     string // the same example, corrected
+	Bad      string // a complete file that, linted alone with this check, triggers it
+	Good     string // the same file, corrected: it triggers nothing
 	Fix      Applicability
 	FixDoc   string // what the fix does and why it is (un)safe
 	Formats  []rules.Format
 	// Notes is optional extra Markdown for docs/checks.md (tables, lists).
 	Notes string
+	// Example is the file name the examples are linted under, which decides
+	// their format; empty means rule.yml (Sigma), or rule.yaml for sentinel
+	// and query.kql for kql checks (ExampleName). A Bad that is a command
+	// line ("huntlint lint PATH...") is run as one instead.
+	Example string
+	// ExampleCatalog names the catalog the examples need when the embedded
+	// one cannot show the check: "v19", the tests' v19-style fixture bundle
+	// mini-19.json. Empty means the embedded catalog.
+	ExampleCatalog string
 }
 
 // Context is what a check sees for one rule.

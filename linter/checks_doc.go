@@ -31,6 +31,50 @@ func fixLabel(d *Doc) string {
 	return d.Fix.String()
 }
 
+// ExampleName is the file name d's examples are linted under: d.Example,
+// or rule.yml, rule.yaml (sentinel) or query.kql (kql) by category.
+func (d *Doc) ExampleName() string {
+	switch {
+	case d.Example != "":
+		return d.Example
+	case d.Category == "sentinel":
+		return "rule.yaml"
+	case d.Category == "kql":
+		return "query.kql"
+	}
+	return "rule.yml"
+}
+
+// exampleCommand reports whether d's examples are command lines rather than
+// file contents.
+func (d *Doc) exampleCommand() bool { return strings.HasPrefix(d.Bad, "huntlint ") }
+
+// BadOutput is what huntlint prints for d's Bad example, linted alone with
+// d's check (recorded by TestDocExamples in checks_examples.go).
+func (d *Doc) BadOutput() string { return exampleOutputs[d.ID] }
+
+// exampleCommandLine is the command whose output BadOutput is.
+func (d *Doc) exampleCommandLine() string {
+	if d.exampleCommand() {
+		return strings.TrimSpace(d.Bad)
+	}
+	cmd := "huntlint lint --select " + d.ID
+	if d.ExampleCatalog == "v19" {
+		cmd += " --catalog enterprise-attack-19.json"
+	}
+	return cmd + " " + d.ExampleName()
+}
+
+// exampleNote says under which catalog the examples were linted when it is
+// not the embedded one.
+func (d *Doc) exampleNote() string {
+	if d.ExampleCatalog == "v19" {
+		return "The example needs an ATT&CK release newer than the embedded one: its output is from a " +
+			"v19-style catalog, the tests' fixture bundle mini-19.json, where TA0005 is Stealth."
+	}
+	return ""
+}
+
 func writeChecksText(w io.Writer, checks []Check) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCATEGORY\tSEVERITY\tFIX\tSUMMARY")
@@ -44,8 +88,11 @@ func writeChecksText(w io.Writer, checks []Check) error {
 // WriteCheckText explains one check in plain text (huntlint checks ID).
 func WriteCheckText(w io.Writer, d *Doc) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s, %s)\n\n%s\n\n%s\n\nExample:\n%s\nUse instead:\n%s", d.ID, d.Category, d.Severity,
-		d.Summary, d.Why, indent(d.Bad), indent(d.Good))
+	fmt.Fprintf(&b, "%s (%s, %s)\n\n%s\n\n%s\n\nExample (%s):\n%s\n$ %s\n%s\nUse instead:\n%s", d.ID, d.Category, d.Severity,
+		d.Summary, d.Why, d.ExampleName(), indent(d.Bad), d.exampleCommandLine(), indent(d.BadOutput()), indent(d.Good))
+	if n := d.exampleNote(); n != "" {
+		fmt.Fprintf(&b, "\n%s\n", n)
+	}
 	if d.Fix != FixNone {
 		fmt.Fprintf(&b, "\nFix (%s): %s\n", d.Fix, d.FixDoc)
 	}
@@ -64,16 +111,22 @@ func indent(s string) string {
 }
 
 type jsonCheck struct {
-	ID       string   `json:"id"`
-	Category string   `json:"category"`
-	Severity string   `json:"severity"`
-	Summary  string   `json:"summary"`
-	Why      string   `json:"why"`
-	Bad      string   `json:"bad"`
-	Good     string   `json:"good"`
-	Fix      string   `json:"fix"`
-	FixDoc   string   `json:"fix_doc,omitempty"`
-	Formats  []string `json:"formats,omitempty"`
+	ID       string `json:"id"`
+	Category string `json:"category"`
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Why      string `json:"why"`
+	Bad      string `json:"bad"`
+	Good     string `json:"good"`
+	// File is the name the examples are linted under; Output what
+	// Command prints for Bad (Good prints nothing).
+	File    string   `json:"example_file"`
+	Command string   `json:"example_command"`
+	Output  string   `json:"bad_output"`
+	Catalog string   `json:"example_catalog,omitempty"`
+	Fix     string   `json:"fix"`
+	FixDoc  string   `json:"fix_doc,omitempty"`
+	Formats []string `json:"formats,omitempty"`
 }
 
 func writeChecksJSON(w io.Writer, checks []Check) error {
@@ -81,7 +134,11 @@ func writeChecksJSON(w io.Writer, checks []Check) error {
 	for _, c := range checks {
 		d := c.Doc()
 		jc := jsonCheck{ID: d.ID, Category: d.Category, Severity: d.Severity.String(), Summary: d.Summary,
-			Why: d.Why, Bad: d.Bad, Good: d.Good, Fix: d.Fix.String(), FixDoc: d.FixDoc}
+			Why: d.Why, Bad: d.Bad, Good: d.Good, Fix: d.Fix.String(), FixDoc: d.FixDoc,
+			File: d.ExampleName(), Command: d.exampleCommandLine(), Output: d.BadOutput(), Catalog: d.ExampleCatalog}
+		if d.exampleCommand() {
+			jc.File = ""
+		}
 		for _, f := range d.Formats {
 			jc.Formats = append(jc.Formats, string(f))
 		}
@@ -110,10 +167,7 @@ func ChecksMarkdown(checks []Check) string {
 	}
 	for _, c := range checks {
 		d := c.Doc()
-		lang := "yaml"
-		if d.Category == "kql" {
-			lang = "kusto"
-		}
+		lang := exampleLang(d)
 		fmt.Fprintf(&b, "\n## %s\n\n", d.ID)
 		fmt.Fprintf(&b, "Category `%s` · severity `%s` · fix `%s`", d.Category, d.Severity, fixLabel(d))
 		if len(d.Formats) > 0 {
@@ -124,7 +178,17 @@ func ChecksMarkdown(checks []Check) string {
 			fmt.Fprintf(&b, " · formats %s", strings.Join(fs, ", "))
 		}
 		fmt.Fprintf(&b, "\n\n%s.\n\n### Why it matters\n\n%s\n", capitalize(d.Summary), d.Why)
-		fmt.Fprintf(&b, "\n### Example\n\n```%s\n%s```\n\n### Use instead\n\n```%s\n%s```\n", lang, d.Bad, lang, d.Good)
+		if d.exampleCommand() {
+			fmt.Fprintf(&b, "\n### Example\n\n```console\n$ %s\n%s```\n", d.exampleCommandLine(), d.BadOutput())
+			fmt.Fprintf(&b, "\n### Use instead\n\n```console\n$ %s\n```\n", strings.TrimSpace(d.Good))
+		} else {
+			fmt.Fprintf(&b, "\n### Example\n\n`%s`:\n\n%s%s\n%s%s\n\n", d.ExampleName(), fence(d.Bad), lang, d.Bad, fence(d.Bad))
+			fmt.Fprintf(&b, "%sconsole\n$ %s\n%s%s\n", fence(d.BadOutput()), d.exampleCommandLine(), d.BadOutput(), fence(d.BadOutput()))
+			if n := d.exampleNote(); n != "" {
+				fmt.Fprintf(&b, "\n%s\n", n)
+			}
+			fmt.Fprintf(&b, "\n### Use instead\n\n`%s`, corrected; huntlint reports nothing on it:\n\n%s%s\n%s%s\n", d.ExampleName(), fence(d.Good), lang, d.Good, fence(d.Good))
+		}
 		if d.Fix != FixNone {
 			fmt.Fprintf(&b, "\n### Fix (%s)\n\n%s\n", d.Fix, d.FixDoc)
 		}
@@ -133,6 +197,26 @@ func ChecksMarkdown(checks []Check) string {
 		}
 	}
 	return b.String()
+}
+
+// fence is a Markdown code fence longer than any run of backticks in s.
+func fence(s string) string {
+	f := "```"
+	for strings.Contains(s, f) {
+		f += "`"
+	}
+	return f
+}
+
+// exampleLang is the code-fence language of d's examples.
+func exampleLang(d *Doc) string {
+	switch {
+	case strings.HasSuffix(d.ExampleName(), ".kql"):
+		return "kusto"
+	case strings.HasSuffix(d.ExampleName(), ".md"):
+		return "markdown"
+	}
+	return "yaml"
 }
 
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

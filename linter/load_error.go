@@ -15,8 +15,24 @@ var loadErrorDoc = &Doc{
 	Why: "A file that does not load is not checked at all: its tags never reach a coverage layer and " +
 		"its detection logic never reaches a SIEM. The finding points at the position the parser " +
 		"stopped at (YAML syntax, encoding, size limits, alias bombs).",
-	Bad:  "title: Suspicious Shell\ntags: [attack.t1059\n",
-	Good: "title: Suspicious Shell\ntags: [attack.t1059]\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"tags: [attack.discovery, attack.t1033\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"tags: [attack.discovery, attack.t1033]\n",
 }
 
 // loadError reports files that could not be loaded; the runner turns the

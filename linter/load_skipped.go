@@ -18,8 +18,9 @@ var loadSkippedDoc = &Doc{
 		"T1059.001\"), so it is neither linted nor fixed. Symbolic links are followed only with --follow-symlinks. " +
 		"Each skip is said once, at info level, so that nothing is dropped silently; hide these notes with " +
 		"--min-severity warning.",
-	Bad:  "# Changelog\n\n- moved from T1086 to T1059.001\n",
-	Good: "# Rare PowerShell parent\n\n```kql\nDeviceProcessEvents\n| where FileName =~ \"powershell.exe\"\n```\n",
+	Bad:     "# Changelog\n\n- moved from T1086 to T1059.001\n",
+	Example: "hunt.md",
+	Good:    "# Rare PowerShell parent\n\n```kql\nDeviceProcessEvents\n| where FileName =~ \"powershell.exe\"\n```\n",
 }
 
 // loadSkipped reports files the loader skipped as documentation; the

@@ -26,8 +26,49 @@ var sentinelConnectorMismatchDoc = &Doc{
 		"name, alone or followed by a qualifier (`CommonSecurityLog (Fortinet)`). Queries with no " +
 		"requiredDataConnectors are not judged, nor ASIM parser calls (names starting with _Im_, _ASim_, im or " +
 		"ASim followed by a capital letter), which resolve to whatever tables the workspace has.",
-	Bad:     "requiredDataConnectors:\n  - connectorId: AzureActiveDirectory\n    dataTypes:\n      - SigninLogs\nquery: |\n  SigninLogs\n  | join AuditLogs on CorrelationId\n",
-	Good:    "requiredDataConnectors:\n  - connectorId: AzureActiveDirectory\n    dataTypes:\n      - SigninLogs\n      - AuditLogs\nquery: |\n  SigninLogs\n  | join AuditLogs on CorrelationId\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Sign-in followed by an audit change\n" +
+		"description: Sign-ins joined with the audit events of the same operation.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: AzureActiveDirectory\n" +
+		"    dataTypes:\n" +
+		"      - SigninLogs\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - InitialAccess\n" +
+		"relevantTechniques:\n" +
+		"  - T1078\n" +
+		"query: |\n" +
+		"  SigninLogs\n" +
+		"  | join AuditLogs on CorrelationId\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Sign-in followed by an audit change\n" +
+		"description: Sign-ins joined with the audit events of the same operation.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: AzureActiveDirectory\n" +
+		"    dataTypes:\n" +
+		"      - SigninLogs\n" +
+		"      - AuditLogs\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - InitialAccess\n" +
+		"relevantTechniques:\n" +
+		"  - T1078\n" +
+		"query: |\n" +
+		"  SigninLogs\n" +
+		"  | join AuditLogs on CorrelationId\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Formats: []rules.Format{rules.FormatSentinel},
 }
 

@@ -19,8 +19,92 @@ var sentinelDuplicateIDDoc = &Doc{
 	Why: "Sentinel deploys content by id: the second file with an id silently replaces the first in the workspace, " +
 		"and Azure-Sentinel's CI rejects duplicate template ids. It usually means a copied file whose id was not " +
 		"regenerated. Each place is reported.",
-	Bad:     "# a.yaml\nid: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n# b.yaml\nid: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n",
-	Good:    "# a.yaml\nid: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n# b.yaml\nid: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n" +
+		"---\n" +
+		"id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on another host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n" +
+		"---\n" +
+		"id: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\n" +
+		"name: Rare process on another host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Formats: []rules.Format{rules.FormatSentinel},
 }
 

@@ -28,8 +28,54 @@ var sentinelInvalidCustomDetailsDoc = &Doc{
 		"when a key is longer than 20 characters or does not start with a letter followed by letters, digits and " +
 		"underscores, or when a value is not a column name (a letter or underscore, then letters, digits and " +
 		"underscores). Azure-Sentinel's CI applies the same limits.",
-	Bad:     "customDetails:\n  Process-Name: FileName\n  CommandLine: 'ProcessCommandLine | tolower'\n",
-	Good:    "customDetails:\n  ProcessName: FileName\n  CommandLine: ProcessCommandLine\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"customDetails:\n" +
+		"  Process-Name: FileName\n" +
+		"  CommandLine: 'ProcessCommandLine | tolower'\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"customDetails:\n" +
+		"  ProcessName: FileName\n" +
+		"  CommandLine: ProcessCommandLine\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Formats: []rules.Format{rules.FormatSentinel},
 }
 

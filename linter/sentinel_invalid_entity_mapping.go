@@ -27,9 +27,59 @@ var sentinelInvalidEntityMappingDoc = &Doc{
 		"identifier, miss the identifiers an entity needs to be resolved (Account needs one of FullName, Sid, Name, " +
 		"AadUserId, PUID or ObjectGuid …), repeat an identifier, hold more than 10 entity mappings or more than 3 " +
 		"field mappings each, or name a column that is not a valid column name.",
-	Bad:  "entityMappings:\n  - entityType: Acount\n    fieldMappings:\n      - identifier: UserName\n        columnName: AccountName\n",
-	Good: "entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: AccountName\n",
-	Fix:  FixSafe,
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"entityMappings:\n" +
+		"  - entityType: Acount\n" +
+		"    fieldMappings:\n" +
+		"      - identifier: UserName\n" +
+		"        columnName: AccountName\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"entityMappings:\n" +
+		"  - entityType: Account\n" +
+		"    fieldMappings:\n" +
+		"      - identifier: Name\n" +
+		"        columnName: AccountName\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Fix: FixSafe,
 	FixDoc: "an entity type or identifier in the wrong case (`ip`) is written as Sentinel spells it: safe. A misspelt one " +
 		"(`Acount`) is replaced by the nearest name: unsafe, a guess",
 	Formats: []rules.Format{rules.FormatSentinel},

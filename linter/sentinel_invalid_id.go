@@ -16,8 +16,48 @@ var sentinelInvalidIDDoc = &Doc{
 	Summary:  "a Sentinel hunting query's or analytic rule's id is not a GUID",
 	Why: "Sentinel keys content by its GUID: it becomes the template id of an analytic rule and the saved-search " +
 		"id of a hunting query. A value that is not a GUID fails deployment and Azure-Sentinel's CI.",
-	Bad:     "id: rare-process-1\n",
-	Good:    "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n",
+	Bad: "id: rare-process-1\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Formats: []rules.Format{rules.FormatSentinel},
 }
 

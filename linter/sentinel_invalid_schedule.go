@@ -41,8 +41,48 @@ var sentinelInvalidScheduleDoc = &Doc{
 		"queryFrequency (events would fall between runs), or whose period of 2 days or more runs more often than " +
 		"hourly. triggerOperator must be gt, lt, eq or ne and triggerThreshold a whole number from 0 to 10000; kind is " +
 		"Scheduled or NRT, spelt so.",
-	Bad:     "queryFrequency: 1h\nqueryPeriod: 30m\ntriggerOperator: greater\ntriggerThreshold: -1\n",
-	Good:    "queryFrequency: 1h\nqueryPeriod: 1h\ntriggerOperator: gt\ntriggerThreshold: 0\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 30m\n" +
+		"triggerOperator: greater\n" +
+		"triggerThreshold: -1\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Fix:     FixSafe,
 	FixDoc:  "a kind in the wrong case (`scheduled`) is written as Sentinel spells it; the meaning does not change",
 	Formats: []rules.Format{rules.FormatSentinel},

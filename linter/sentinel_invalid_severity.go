@@ -21,8 +21,48 @@ var sentinelInvalidSeverityDoc = &Doc{
 	Summary:  "a Sentinel severity is not Informational, Low, Medium or High",
 	Why: "The severity becomes the incident severity. Sentinel and Azure-Sentinel's CI accept exactly Informational, " +
 		"Low, Medium and High, capitalised; Sigma's `critical` or a lower-case `high` fail the import.",
-	Bad:     "severity: critical\n",
-	Good:    "severity: High\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: critical\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: High\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Fix:     FixSafe,
 	FixDoc:  "a listed severity in the wrong case (`high`) is rewritten as Sentinel spells it (`High`); the meaning does not change",
 	Formats: []rules.Format{rules.FormatSentinel},

@@ -24,8 +24,48 @@ var sentinelInvalidVersionDoc = &Doc{
 	Why: "Sentinel compares template versions to offer updates of installed rules; Azure-Sentinel's CI requires " +
 		"three numbers such as 1.0.2. A version like `1.0` (which YAML also reads as a number) or `v2` breaks the " +
 		"update check.",
-	Bad:     "version: 1.0\n",
-	Good:    "version: 1.0.0\n",
+	Bad: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0\n" +
+		"kind: Scheduled\n",
+	Good: "id: 5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\n" +
+		"name: Rare process on host\n" +
+		"description: Processes seen on one host only.\n" +
+		"severity: Medium\n" +
+		"requiredDataConnectors:\n" +
+		"  - connectorId: MicrosoftThreatProtection\n" +
+		"    dataTypes:\n" +
+		"      - DeviceProcessEvents\n" +
+		"queryFrequency: 1h\n" +
+		"queryPeriod: 1h\n" +
+		"triggerOperator: gt\n" +
+		"triggerThreshold: 0\n" +
+		"tactics:\n" +
+		"  - Execution\n" +
+		"relevantTechniques:\n" +
+		"  - T1059\n" +
+		"query: |\n" +
+		"  DeviceProcessEvents\n" +
+		"  | where FileName =~ \"rare.exe\"\n" +
+		"version: 1.0.0\n" +
+		"kind: Scheduled\n",
 	Fix:     FixUnsafe,
 	FixDoc:  "`1` or `1.2` is completed to `1.0.0` or `1.2.0`; unsafe because the intended patch number cannot be known",
 	Formats: []rules.Format{rules.FormatSentinel},

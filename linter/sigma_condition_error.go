@@ -20,8 +20,26 @@ var sigmaConditionErrorDoc = &Doc{
 	Why: "The condition decides what the rule matches. A syntax error makes every converter reject the rule; a " +
 		"reference to a missing search identifier (often a typo such as `selection_img` for `selection_image`) or a " +
 		"pattern like `filter_*` that matches nothing makes the rule fail to convert or silently drop the intended logic.",
-	Bad:     "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filters_*\n",
-	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter_main:\n        User: SYSTEM\n    condition: selection and not 1 of filter_*\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    filter_main:\n" +
+		"        User: SYSTEM\n" +
+		"    condition: selection and not 1 of filters_*\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    filter_main:\n" +
+		"        User: SYSTEM\n" +
+		"    condition: selection and not 1 of filter_*\n",
 	Fix:     FixSafe,
 	FixDoc:  "a keyword in the wrong case (`AND`) is lower-cased, one per run; Sigma keywords are lower case, so the meaning is the one intended",
 	Formats: []rules.Format{rules.FormatSigma},

@@ -36,8 +36,46 @@ var sigmaCorrelationInvalidDoc = &Doc{
 		"Sigma 2.1 metrics value_sum, value_avg, value_percentile, value_median. The condition maps gt, gte, lt, " +
 		"lte, eq or neq to numbers (plus field for value types); timespan is a number and one of s, m, h, d, w, " +
 		"M, y (`90m`); group-by is a list of field names; generate is true or false.",
-	Bad:     "correlation:\n    type: event_counts\n    rules:\n        - failed_logon\n    group-by: TargetUserName, IpAddress\n    timespan: 1 hour\n    condition:\n        greater: ten\n",
-	Good:    "correlation:\n    type: event_count\n    rules:\n        - failed_logon\n    group-by:\n        - TargetUserName\n        - IpAddress\n    timespan: 1h\n    condition:\n        gt: 10\n",
+	Bad: "title: Failed Logon\n" +
+		"name: failed_logon\n" +
+		"logsource:\n" +
+		"    product: windows\n" +
+		"    service: security\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        EventID: 4625\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Many Failed Logons\n" +
+		"correlation:\n" +
+		"    type: event_counts\n" +
+		"    rules:\n" +
+		"        - failed_logon\n" +
+		"    group-by: TargetUserName, IpAddress\n" +
+		"    timespan: 1 hour\n" +
+		"    condition:\n" +
+		"        greater: 10\n",
+	Good: "title: Failed Logon\n" +
+		"name: failed_logon\n" +
+		"logsource:\n" +
+		"    product: windows\n" +
+		"    service: security\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        EventID: 4625\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Many Failed Logons\n" +
+		"correlation:\n" +
+		"    type: event_count\n" +
+		"    rules:\n" +
+		"        - failed_logon\n" +
+		"    group-by:\n" +
+		"        - TargetUserName\n" +
+		"        - IpAddress\n" +
+		"    timespan: 1h\n" +
+		"    condition:\n" +
+		"        gt: 10\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

@@ -22,8 +22,32 @@ var sigmaCorrelationReferenceDoc = &Doc{
 	Why: "A correlation combines the rules it lists and a filter applies to the rules it lists; both find them by " +
 		"`id` or `name`. A reference to a rule that is not there (a typo, a renamed rule, a deleted file) makes the " +
 		"correlation fail to convert, or the filter silently tune nothing. Lint the folder that holds the referenced rules too.",
-	Bad:     "title: Many failed logins\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    timespan: 10m\n    condition:\n        gte: 10\n",
-	Good:    "# failed_logon.yml defines `name: failed_logon`\ntitle: Many failed logins\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon\n    timespan: 10m\n    condition:\n        gte: 10\n",
+	Bad: "title: Many Failed Logons\n" +
+		"correlation:\n" +
+		"    type: event_count\n" +
+		"    rules:\n" +
+		"        - failed_logon\n" +
+		"    timespan: 10m\n" +
+		"    condition:\n" +
+		"        gte: 10\n",
+	Good: "title: Failed Logon\n" +
+		"name: failed_logon\n" +
+		"logsource:\n" +
+		"    product: windows\n" +
+		"    service: security\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        EventID: 4625\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Many Failed Logons\n" +
+		"correlation:\n" +
+		"    type: event_count\n" +
+		"    rules:\n" +
+		"        - failed_logon\n" +
+		"    timespan: 10m\n" +
+		"    condition:\n" +
+		"        gte: 10\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

@@ -21,8 +21,44 @@ var sigmaDuplicateIDDoc = &Doc{
 	Why: "The id is a rule's identity: SIEM deployments, correlation and filter rules, `related` links and exception " +
 		"lists address rules by it. Two rules with one id (usually a copied rule whose id was not regenerated) make " +
 		"the second overwrite the first on deployment and make every reference ambiguous. Each place is reported.",
-	Bad:     "# a.yml\ntitle: Whoami execution\nid: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n# b.yml\ntitle: Hostname execution\nid: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n",
-	Good:    "# a.yml\ntitle: Whoami execution\nid: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n# b.yml\ntitle: Hostname execution\nid: 1f0e6c55-0b7e-4f0e-a5d1-3c2f8e9b7a40\n",
+	Bad: "title: Whoami Execution\n" +
+		"id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Hostname Execution\n" +
+		"id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\hostname.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Hostname Execution\n" +
+		"id: 1f0e6c55-0b7e-4f0e-a5d1-3c2f8e9b7a40\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\hostname.exe'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

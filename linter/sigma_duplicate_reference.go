@@ -17,8 +17,27 @@ var sigmaDuplicateReferenceDoc = &Doc{
 	Summary:  "a Sigma rule lists the same reference twice",
 	Why: "A repeated reference adds nothing and usually means two edits were merged carelessly, or that a second, " +
 		"different source was meant and lost. pySigma's duplicate_references validator reports the same.",
-	Bad:     "references:\n    - https://example.org/a\n    - https://example.org/a\n",
-	Good:    "references:\n    - https://example.org/a\n",
+	Bad: "title: Whoami Execution\n" +
+		"references:\n" +
+		"    - https://example.org/a\n" +
+		"    - https://example.org/a\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"references:\n" +
+		"    - https://example.org/a\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Fix:     FixSafe,
 	FixDoc:  "removes the repetition (the first occurrence stays); the rule's meaning does not change",
 	Formats: []rules.Format{rules.FormatSigma},

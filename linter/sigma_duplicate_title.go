@@ -19,8 +19,40 @@ var sigmaDuplicateTitleDoc = &Doc{
 		"told apart, and usually mean a copied rule that was not renamed. Each place is reported, naming the first " +
 		"rule with the title (the second, at the first) and how many more share it. Rules with status deprecated or " +
 		"unsupported are left out: a retired rule keeps the title of the rule that replaced it.",
-	Bad:     "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution\n",
-	Good:    "# a.yml\ntitle: Suspicious Whoami Execution\n# b.yml\ntitle: Suspicious Whoami Execution From Office\n",
+	Bad: "title: Suspicious Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Suspicious Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Suspicious Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"---\n" +
+		"title: Suspicious Whoami Execution From Office\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

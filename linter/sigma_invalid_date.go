@@ -21,8 +21,26 @@ var sigmaInvalidDateDoc = &Doc{
 	Why: "Sigma 2 writes dates as ISO 8601 YYYY-MM-DD; pySigma and the Sigma schema reject other forms, and rule " +
 		"catalogues sort and age rules by these dates. A modification date before the creation date is a typo that " +
 		"misleads anyone reviewing the rule's history.",
-	Bad:     "date: 2023/03/14\nmodified: 2022-01-10\n",
-	Good:    "date: 2023-03-14\nmodified: 2024-01-10\n",
+	Bad: "title: Whoami Execution\n" +
+		"date: 2023/03/14\n" +
+		"modified: 2022-01-10\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"date: 2023-03-14\n" +
+		"modified: 2024-01-10\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Fix:     FixSafe,
 	FixDoc:  "a valid date in the Sigma 1 form YYYY/MM/DD is rewritten as YYYY-MM-DD; the date itself does not change",
 	Formats: []rules.Format{rules.FormatSigma},

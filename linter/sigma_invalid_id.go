@@ -16,8 +16,24 @@ var sigmaInvalidIDDoc = &Doc{
 	Summary:  "a Sigma rule's id is not a UUID",
 	Why: "Sigma identifies rules by a UUID in `id`; correlation and filter rules, `related` entries and SIEM " +
 		"deployments refer to rules by it. A value that is not a UUID breaks those references and fails pySigma and the Sigma schema.",
-	Bad:     "title: Whoami execution\nid: whoami-1\n",
-	Good:    "title: Whoami execution\nid: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n",
+	Bad: "title: Whoami Execution\n" +
+		"id: whoami-1\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

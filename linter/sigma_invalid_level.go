@@ -15,8 +15,24 @@ var sigmaInvalidLevelDoc = &Doc{
 	Summary:  "a Sigma rule's level is not informational, low, medium, high or critical",
 	Why: "The level becomes the alert severity in the SIEM and drives triage. An unknown level fails pySigma and the " +
 		"Sigma schema; backends either reject the rule or fall back to a default severity.",
-	Bad:     "level: severe\n",
-	Good:    "level: high\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"level: severe\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"level: high\n",
 	Fix:     FixSafe,
 	FixDoc:  "when the value is a listed level in the wrong case (`High`), the fix writes it in lower case; the meaning does not change",
 	Formats: []rules.Format{rules.FormatSigma},

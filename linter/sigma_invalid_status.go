@@ -21,8 +21,24 @@ var sigmaInvalidStatusDoc = &Doc{
 	Summary:  "a Sigma rule's status is not stable, test, experimental, deprecated or unsupported",
 	Why: "Converters and rule pipelines select rules by status (for example, only stable and test rules go to production). " +
 		"An unknown status fails pySigma and the Sigma schema and is silently dropped by status filters.",
-	Bad:     "status: production\n",
-	Good:    "status: stable\n",
+	Bad: "title: Whoami Execution\n" +
+		"status: production\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"status: stable\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Fix:     FixSafe,
 	FixDoc:  "when the value is a listed status in the wrong case (`Stable`), the fix writes it in lower case; the meaning does not change",
 	Formats: []rules.Format{rules.FormatSigma},

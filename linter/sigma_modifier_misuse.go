@@ -27,8 +27,24 @@ var sigmaModifierMisuseDoc = &Doc{
 		"contains (the encoded fragment only matches inside a longer string), exists with anything but true or " +
 		"false, and lt/lte/gt/gte with a value that is not a number. Converters reject some of these and " +
 		"silently mistranslate others. pySigma's invalid_modifier_combinations validator finds the same family.",
-	Bad:     "detection:\n    selection:\n        CommandLine|contains|all: 'whoami'\n        Payload|base64offset: 'IEX'\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        CommandLine|contains: 'whoami'\n        Payload|base64offset|contains: 'IEX'\n    condition: selection\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains|all: 'whoami'\n" +
+		"        Payload|base64offset: 'IEX'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: 'whoami'\n" +
+		"        Payload|base64offset|contains: 'IEX'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

@@ -17,8 +17,23 @@ var sigmaRegressionMissingDoc = &Doc{
 		"missing, `huntlint test` reports an error for the rule and a layer built with `--evidence tested` " +
 		"does not count it as proven. The path is read from the rule's folder and each folder above it, as " +
 		"SigmaHQ writes it from its repository's root (regression_data/...).",
-	Bad:  "regression_tests_path: regression_data/rules/windows/process_creation/proc_creation_win_x/info.yml  # not there\n",
-	Good: "regression_tests_path: regression_data/rules/windows/process_creation/proc_creation_win_whoami/info.yml\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"regression_tests_path: regression_data/rules/windows/process_creation/proc_creation_win_whoami/info.yml\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Notes: "Opt-in: the check is in the `coverage` group and does not run by default; turn it on with " +
 		"`huntlint lint --select sigma-regression-missing` (or `--select coverage`). `huntlint test` " +
 		"(docs/test.md) runs the tests the path names.",

@@ -22,8 +22,28 @@ var sigmaRelatedInvalidDoc = &Doc{
 	Summary:  "a Sigma related entry lacks a UUID id or has a type other than derived, obsolete, merged, renamed or similar",
 	Why: "`related` links a rule to the rules it replaces or derives from; deprecation tooling and rule catalogues " +
 		"follow these links. An entry without a valid id points nowhere, and pySigma rejects unknown relation types.",
-	Bad:     "related:\n    - id: 8d3a4c2e\n      type: replaces\n",
-	Good:    "related:\n    - id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n      type: obsolete\n",
+	Bad: "title: Whoami Execution\n" +
+		"related:\n" +
+		"    - id: 8d3a4c2e\n" +
+		"      type: replaces\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"related:\n" +
+		"    - id: 8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\n" +
+		"      type: obsolete\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

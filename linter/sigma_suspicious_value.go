@@ -21,8 +21,22 @@ var sigmaSuspiciousValueDoc = &Doc{
 	Why: "A doubled wildcard (`**`) matches the same as one but usually marks a botched edit. A tab or newline " +
 		"inside a value mostly comes from a double-quoted Windows path (`\"C:\\temp\"` holds a tab), so the " +
 		"rule never matches. pySigma's double_wildcard and control_character validators report the same.",
-	Bad:     "detection:\n    selection:\n        CommandLine|contains: \"C:\\temp\\\\tools**\"\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        CommandLine|contains: 'C:\\temp\\tools*'\n    condition: selection\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: \"C:\\temp\\\\tools**\"\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: 'C:\\temp\\tools*'\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

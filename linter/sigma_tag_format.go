@@ -41,9 +41,32 @@ var sigmaTagFormatDoc = &Doc{
 		"unknown `detection.` value is invisible to those tools. Formats: `car.YYYY-MM-NNN`, `cve.YYYY-NNNN`, " +
 		"`d3fend.d3-…`/`d3fend.d3f-…` or a D3FEND tactic, `detection.dfir|emerging-threats|threat-hunting`, " +
 		"`stp.` 1–5 with an optional a, u or k, `tlp.red|amber|amber-strict|green|clear`, all lower case.",
-	Bad:  "tags:\n    - attack.execution\n    - tlp.white\n    - cve.CVE-2021-44228\n    - windows\n",
-	Good: "tags:\n    - attack.execution\n    - tlp.clear\n    - cve.2021-44228\n",
-	Fix:  FixSafe,
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.discovery\n" +
+		"    - tlp.white\n" +
+		"    - cve.CVE-2021-44228\n" +
+		"    - windows\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.discovery\n" +
+		"    - tlp.clear\n" +
+		"    - cve.2021-44228\n",
+	Fix: FixSafe,
 	FixDoc: "safe: a tag repeated verbatim is removed (the first stays; repeated attack.* tags are attack-duplicate-tag's), " +
 		"tlp.white becomes tlp.clear (TLP 2.0's name for the same level), cve.CVE-… loses its prefix, a namespace in the wrong case " +
 		"is lower-cased. Unsafe: a misspelt detection type is replaced by the nearest one, a guess",

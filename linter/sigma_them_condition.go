@@ -20,8 +20,26 @@ var sigmaThemConditionDoc = &Doc{
 		"required match instead of an exclusion; name the identifiers (`all of selection_*`). \"1 of them\" or " +
 		"\"all of them\" with one identifier is just that identifier, written obscurely. pySigma's " +
 		"all_of_them_condition and them_condition_with_single_detection validators report the same.",
-	Bad:     "detection:\n    selection_img:\n        Image|endswith: '\\whoami.exe'\n    selection_cli:\n        CommandLine|contains: '/all'\n    condition: all of them\n",
-	Good:    "detection:\n    selection_img:\n        Image|endswith: '\\whoami.exe'\n    selection_cli:\n        CommandLine|contains: '/all'\n    condition: all of selection_*\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection_img:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    selection_cli:\n" +
+		"        CommandLine|contains: '/all'\n" +
+		"    condition: all of them\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection_img:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    selection_cli:\n" +
+		"        CommandLine|contains: '/all'\n" +
+		"    condition: all of selection_*\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

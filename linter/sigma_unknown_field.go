@@ -36,9 +36,27 @@ var sigmaUnknownFieldDoc = &Doc{
 		"makes the rule apply to every log of the product. Keys close to a Sigma field name (a different case, or " +
 		"one or two letters off) are reported; other custom attributes are left alone. pySigma's custom_attributes " +
 		"validator does the same for rule fields.",
-	Bad:  "title: Whoami execution\nrefrences:\n    - https://example.org\nlogsource:\n    categroy: process_creation\n    product: windows\n",
-	Good: "title: Whoami execution\nreferences:\n    - https://example.org\nlogsource:\n    category: process_creation\n    product: windows\n",
-	Fix:  FixSafe,
+	Bad: "title: Whoami Execution\n" +
+		"refrences:\n" +
+		"    - https://example.org\n" +
+		"logsource:\n" +
+		"    categroy: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"references:\n" +
+		"    - https://example.org\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Fix: FixSafe,
 	FixDoc: "renames the key to the field it misspells: safe when only the case differs (`Level`), unsafe when letters differ " +
 		"(`refrences`), since the key could be a deliberate custom attribute",
 	Formats: []rules.Format{rules.FormatSigma},

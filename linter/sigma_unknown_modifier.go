@@ -42,9 +42,23 @@ var sigmaUnknownModifierDoc = &Doc{
 		"is the Sigma 2.1 modifiers appendix: all, startswith, endswith, contains, exists, cased, neq, windash, re " +
 		"(with the sub-modifiers i, m, s, also spelt ignorecase, multiline, dotall), base64, base64offset, utf16le, " +
 		"utf16be, utf16, wide, lt, lte, gt, gte, minute, hour, day, week, month, year, cidr, expand and fieldref.",
-	Bad:  "detection:\n    selection:\n        Image|endwith: '\\whoami.exe'\n    condition: selection\n",
-	Good: "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    condition: selection\n",
-	Fix:  FixSafe,
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endwith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    condition: selection\n",
+	Fix: FixSafe,
 	FixDoc: "a modifier written in the wrong case (`Contains`) is lower-cased: safe, Sigma has only lower-case modifiers. " +
 		"A misspelt modifier (`endwith`) is replaced by the nearest one (`endswith`): unsafe, since the intended modifier is a guess",
 	Formats: []rules.Format{rules.FormatSigma},

@@ -17,8 +17,26 @@ var sigmaUnusedSearchDoc = &Doc{
 	Why: "A selection or filter that the condition never mentions has no effect. It is usually a filter someone " +
 		"meant to exclude (`filter_optional_x` missing from `not 1 of filter_*`) or a renamed selection, so the rule " +
 		"alerts on what the author thought was excluded. pySigma reports the same as a dangling detection.",
-	Bad:     "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter:\n        User: SYSTEM\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        Image|endswith: '\\whoami.exe'\n    filter:\n        User: SYSTEM\n    condition: selection and not filter\n",
+	Bad: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    filter:\n" +
+		"        User: SYSTEM\n" +
+		"    condition: selection\n",
+	Good: "title: Whoami Execution\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\whoami.exe'\n" +
+		"    filter:\n" +
+		"        User: SYSTEM\n" +
+		"    condition: selection and not filter\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

@@ -22,8 +22,22 @@ var sigmaValueHintDoc = &Doc{
 		"fields; but registry `Details: '2'` or `IpPort: '0'` are strings on purpose, so this is a hint, not a " +
 		"warning, and only for fields without modifiers whose values are all quoted numbers. pySigma's " +
 		"number_as_string validator reports the same.",
-	Bad:     "detection:\n    selection:\n        EventID: '4688'\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        EventID: 4688\n    condition: selection\n",
+	Bad: "title: Process Created\n" +
+		"logsource:\n" +
+		"    product: windows\n" +
+		"    service: security\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        EventID: '4688'\n" +
+		"    condition: selection\n",
+	Good: "title: Process Created\n" +
+		"logsource:\n" +
+		"    product: windows\n" +
+		"    service: security\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        EventID: 4688\n" +
+		"    condition: selection\n",
 	Formats: []rules.Format{rules.FormatSigma},
 }
 

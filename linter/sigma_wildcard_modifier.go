@@ -20,8 +20,28 @@ var sigmaWildcardModifierDoc = &Doc{
 	Why: "`Image: '*\\cmd.exe'` and `Image|endswith: '\\cmd.exe'` match the same events, but the modifier states " +
 		"the intent, lets backends pick their fastest operator, and avoids escaping mistakes with `*` and `?` inside " +
 		"the value. pySigma's wildcards_instead_of_modifiers validator and SigmaHQ's conventions ask for the modifier.",
-	Bad:     "detection:\n    selection:\n        Image: '*\\cmd.exe'\n        CommandLine:\n            - '*/c*'\n            - '*/k*'\n    condition: selection\n",
-	Good:    "detection:\n    selection:\n        Image|endswith: '\\cmd.exe'\n        CommandLine|contains:\n            - '/c'\n            - '/k'\n    condition: selection\n",
+	Bad: "title: Cmd Run Command\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image: '*\\cmd.exe'\n" +
+		"        CommandLine:\n" +
+		"            - '*/c*'\n" +
+		"            - '*/k*'\n" +
+		"    condition: selection\n",
+	Good: "title: Cmd Run Command\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        Image|endswith: '\\cmd.exe'\n" +
+		"        CommandLine|contains:\n" +
+		"            - '/c'\n" +
+		"            - '/k'\n" +
+		"    condition: selection\n",
 	Fix:     FixSafe,
 	FixDoc:  "adds the modifier to the field and removes the wildcards from every value; Sigma defines the two forms as equal, so what the rule matches does not change",
 	Formats: []rules.Format{rules.FormatSigma},

@@ -11,8 +11,29 @@ var unusedSuppressionDoc = &Doc{
 	Why: "Suppressions are exceptions a reviewer must be able to judge: each needs a reason after " +
 		"\" -- \". A suppression that silences nothing has outlived the problem it was written for " +
 		"(the tag was fixed, the check renamed) and would hide the next real problem on that line.",
-	Bad:  "tags:\n  - attack.execution\n  # huntlint:ignore attack-revoked\n  - attack.t1059.001\n",
-	Good: "tags:\n  - attack.execution\n  - attack.t1059.001\n",
+	Bad: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - # huntlint:ignore attack-revoked\n" +
+		"    - attack.t1059.001\n",
+	Good: "title: Suspicious Encoded PowerShell\n" +
+		"logsource:\n" +
+		"    category: process_creation\n" +
+		"    product: windows\n" +
+		"detection:\n" +
+		"    selection:\n" +
+		"        CommandLine|contains: ' -enc '\n" +
+		"    condition: selection\n" +
+		"tags:\n" +
+		"    - attack.execution\n" +
+		"    - attack.t1059.001\n",
 }
 
 // unusedSuppression reports directives that silence nothing; the runner
