@@ -13,6 +13,7 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/rules"
 )
 
 // reportFixture lints the attack-revoked and attack-tag-style fixtures.
@@ -218,5 +219,28 @@ func TestSARIFReporter(t *testing.T) {
 	off, n := rp.DeletedRegion.ByteOffset, *rp.DeletedRegion.ByteLength
 	if got := string(src[off : off+n]); got != "attack.t1150" || *rp.InsertedContent.Text != "attack.t1647" {
 		t.Errorf("replacement %q -> %q", got, *rp.InsertedContent.Text)
+	}
+}
+
+// TestExcerptOfLongLine: a finding on a long line shows a window of it
+// around the finding, with the caret under the finding.
+func TestExcerptOfLongLine(t *testing.T) {
+	long := strings.Repeat("x", 500) + "TARGET" + strings.Repeat("y", 500)
+	src := []byte("a: 1\n" + long + "\n")
+	r := &rules.Rule{Path: "long.yml", Source: src}
+	f := Finding{Check: "c", Severity: SeverityWarning, Path: "long.yml", Rule: r, Message: "m",
+		Span: rules.Span{Start: rules.Pos{Line: 2, Column: 501}, End: rules.Pos{Line: 2, Column: 507}}}
+	out := render(t, "text", ReportOptions{ShowSource: true, NoSummary: true}, &Report{Result: &Result{Findings: []Finding{f}}})
+	lines := strings.Split(out, "\n")
+	if len(lines) < 3 {
+		t.Fatalf("output:\n%s", out)
+	}
+	code, caret := lines[1], lines[2]
+	if len([]rune(code)) > maxExcerpt+20 || !strings.Contains(code, "…") || !strings.Contains(code, "TARGET") {
+		t.Errorf("excerpt %q", code)
+	}
+	at := strings.Index(code, "TARGET")
+	if got := strings.Index(caret, "^~~~~~"); len([]rune(code[:at])) != len([]rune(caret[:got])) {
+		t.Errorf("caret not under the finding:\n%s\n%s", code, caret)
 	}
 }

@@ -14,6 +14,9 @@ import (
 // then a summary line.
 type textReporter struct {
 	opts ReportOptions
+	// the source line last shown, decoded (see excerpt)
+	lastKey   excerptKey
+	lastRunes []rune
 }
 
 const (
@@ -89,25 +92,59 @@ func (t *textReporter) excerpt(b *strings.Builder, src sourceCache, f Finding) {
 	if !ok {
 		return
 	}
-	rs := []rune(line)
+	// Findings on one line come one after another: decode it once.
+	key := excerptKey{f.Path, f.Span.Start.Line}
+	if t.lastKey != key || t.lastRunes == nil {
+		t.lastKey, t.lastRunes = key, []rune(line)
+	}
+	rs := t.lastRunes
 	col := min(max(f.Span.Start.Column, 1), len(rs)+1)
 	width := 1
 	if f.Span.End.Line == f.Span.Start.Line && f.Span.End.Column > f.Span.Start.Column {
 		width = f.Span.End.Column - f.Span.Start.Column
 	}
 	width = max(1, min(width, len(rs)-col+1))
+	// A long line is shown as a window around the finding, so that output
+	// grows with the findings, not with findings times line length.
+	from, to := 0, len(rs)
+	lead, tail := "", ""
+	if len(rs) > maxExcerpt {
+		from = max(0, col-1-maxExcerpt/3)
+		to = min(len(rs), from+maxExcerpt)
+		if from > 0 {
+			lead = "…"
+		}
+		if to < len(rs) {
+			tail = "…"
+		}
+		width = max(1, min(width, to-(col-1)))
+	}
 	var pad strings.Builder
-	for _, r := range rs[:col-1] {
+	pad.WriteString(strings.Repeat(" ", len([]rune(lead))))
+	for _, r := range rs[from : col-1] {
 		if r == '\t' {
 			pad.WriteRune('\t')
 		} else {
 			pad.WriteRune(' ')
 		}
 	}
+	shown := line
+	if from > 0 || to < len(rs) {
+		shown = lead + string(rs[from:to]) + tail
+	}
 	gutter := fmt.Sprintf("%d", f.Span.Start.Line)
-	fmt.Fprintf(b, " %s | %s\n", t.paint(ansiGray, gutter), line)
+	fmt.Fprintf(b, " %s | %s\n", t.paint(ansiGray, gutter), shown)
 	fmt.Fprintf(b, " %s | %s%s\n", strings.Repeat(" ", len(gutter)), pad.String(),
 		t.paint(severityColor(f.Severity), "^"+strings.Repeat("~", width-1)))
+}
+
+// maxExcerpt is the most characters of a source line shown under a finding.
+const maxExcerpt = 160
+
+// excerptKey names a source line.
+type excerptKey struct {
+	path string
+	line int
 }
 
 // summaryLine is the last line of text output: files, rules, findings by
