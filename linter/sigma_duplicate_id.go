@@ -82,19 +82,26 @@ type occurrence struct {
 
 // reportDuplicates groups the rules of format f by the scalar value of field
 // (normalised by key) and reports every member of a group of two or more, at
-// its own value, naming the other places.
+// its own value. The message names one other place (the first holder by path
+// and line, or the second for the first) and counts the rest, so that the
+// output grows with the number of rules, not with its square.
 func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, key func(string) string,
 	report func(Finding), msg func(value, others string) string) {
 	for _, g := range duplicateGroups(rs, f, field, key) {
 		for i, o := range g {
-			var others []string
-			for j, p := range g {
-				if j != i {
-					others = append(others, fmt.Sprintf("%s:%d", p.rule.Path, p.node.Line))
-				}
+			other := g[0]
+			if i == 0 {
+				other = g[1]
+			}
+			others := fmt.Sprintf("%s:%d", other.rule.Path, other.node.Line)
+			switch n := len(g) - 2; {
+			case n == 1:
+				others += " and 1 other rule"
+			case n > 1:
+				others += fmt.Sprintf(" and %d other rules", n)
 			}
 			report(Finding{Check: d.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
-				Message: msg(o.node.Value, strings.Join(others, ", "))})
+				Message: msg(o.node.Value, others)})
 		}
 	}
 }

@@ -71,22 +71,8 @@ func (sigmaDuplicateTitle) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config
 			active = append(active, r)
 		}
 	}
-	for _, g := range duplicateGroups(active, rules.FormatSigma, "title", func(v string) string { return v }) {
-		for i, o := range g {
-			other := g[0] // the first holder, by path and line
-			if i == 0 {
-				other = g[1]
-			}
-			more := ""
-			switch n := len(g) - 2; {
-			case n == 1:
-				more = " and 1 other rule"
-			case n > 1:
-				more = fmt.Sprintf(" and %d other rules", n)
-			}
-			report(Finding{Check: sigmaDuplicateTitleDoc.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
-				Message: fmt.Sprintf("title %q is also used by %s:%d%s; make the titles tell the rules apart",
-					o.node.Value, other.rule.Path, other.node.Line, more)})
-		}
-	}
+	reportDuplicates(active, rules.FormatSigma, "title", sigmaDuplicateTitleDoc, func(v string) string { return v }, report,
+		func(v, others string) string {
+			return fmt.Sprintf("title %q is also used by %s; make the titles tell the rules apart", v, others)
+		})
 }
