@@ -14,12 +14,16 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 )
 
-// Golden tests for checks. Each check has a folder testdata/<check-id>/ of
-// input files (Sigma or Sentinel .yml, .kql, .md); next to each input X.ext a
-// file X.out lists the findings of that one check on X, one per line as
-// FormatFinding prints them with paths relative to the folder. Files named
-// bad* must produce findings and files named good* none. The tree
-// testdata/ok/ must produce no finding of any check. Regenerate with
+// Golden tests for checks, one convention for every check: testdata/<check-id>/
+// holds input files named bad* or good* (Sigma .yml, Sentinel .yaml, .kql,
+// .md; a cross-file case is one multi-document file) and may hold a
+// .huntlint.hcl. Each input is linted on its own with every check (so that
+// suppressions and fixes meet the others). A bad* input must produce at least
+// one finding of the check, and the file beside it with .out for its
+// extension lists those findings, one per line as FormatFinding prints them,
+// paths relative to the folder. A good* input must produce none and has no
+// .out file. The tree testdata/ok/ must produce no finding of any check.
+// Regenerate with
 //
 //	go test ./linter/ -run TestGolden -update
 //
@@ -136,10 +140,9 @@ func goldenConfig(t *testing.T, dir string) *Config {
 	return cfg
 }
 
-// runGolden lints each input of testdata/<id>/ with every check (so that
-// suppressions and fixes meet the others) and compares the findings of
-// check id with the input's .out file. Inputs need distinct names without
-// extension (bad.yml, bad_sentinel.yaml, bad_kql.kql, bad_md.md).
+// runGolden lints each input of testdata/<id>/ alone with every check and
+// compares the findings of check id with the convention above. Inputs need
+// distinct names without extension (bad.yml, bad_sentinel.yaml, bad_kql.kql).
 func runGolden(t *testing.T, id string) {
 	t.Helper()
 	dir := filepath.Join("testdata", id)
@@ -170,37 +173,50 @@ func runGolden(t *testing.T, id string) {
 		}
 		var fs []Finding
 		for _, f := range all {
-			if f.Check == id {
-				fs = append(fs, f)
+			if f.Check != id {
+				continue
+			}
+			fs = append(fs, f)
+			if f.Span.Start.Line < 1 || f.Span.Start.Column < 1 || f.Span.End.Line < f.Span.Start.Line {
+				t.Errorf("finding without a proper position: %s", FormatFinding(f))
 			}
 		}
-		base := filepath.Base(in)
-		switch {
+		switch base := filepath.Base(in); {
 		case strings.HasPrefix(base, "bad"):
 			sawBad = true
 			if len(fs) == 0 {
 				t.Errorf("%s: no %s finding, want at least one", in, id)
 			}
+			checkGolden(t, stem+".out", formatGolden(dir, fs))
 		case strings.HasPrefix(base, "good"):
 			if len(fs) > 0 {
 				t.Errorf("%s: want no finding, got:\n%s", in, formatGolden(dir, fs))
 			}
+			if _, err := os.Stat(stem + ".out"); err == nil {
+				t.Errorf("%s.out: a good input has no golden file; remove it", stem)
+			}
+		default:
+			t.Errorf("%s: name golden inputs bad* (they produce findings) or good* (they produce none)", in)
 		}
-		checkGolden(t, stem+".out", formatGolden(dir, fs))
 	}
 	if !sawBad {
 		t.Errorf("%s has no bad* input", dir)
 	}
+	outs, _ := filepath.Glob(filepath.Join(dir, "*.out"))
+	for _, o := range outs {
+		if _, ok := stems[strings.TrimSuffix(o, ".out")]; !ok {
+			t.Errorf("%s belongs to no input; remove it", o)
+		}
+	}
 }
 
-// TestGolden runs the golden files of every registered check, except the
-// Sigma and Sentinel structure checks, whose folders hold one bad.out for
-// all inputs together (cross-file checks) and have their own runner
-// (TestStructureGolden).
+// TestGolden runs the golden files of every registered check but those
+// whose findings come from discovery only (load-missing, see
+// TestDocExamples and the cmd tests).
 func TestGolden(t *testing.T) {
 	for _, c := range Registry() {
 		d := c.Doc()
-		if d.Category == "sigma" || d.Category == "sentinel" || discoveryOnly[d.ID] {
+		if discoveryOnly[d.ID] {
 			continue
 		}
 		t.Run(d.ID, func(t *testing.T) { runGolden(t, d.ID) })

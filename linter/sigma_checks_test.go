@@ -71,43 +71,6 @@ func lintFiles(t testing.TB, checks []Check, files []string) []Finding {
 	return out
 }
 
-// TestStructureGolden runs each sigma-*/sentinel-* check alone, through the
-// runner, on all the files of testdata/<check-id>/ together (so cross-file
-// checks see the whole set) and compares the findings with bad.out.
-// Regenerate with go test ./linter/ -run TestStructureGolden -update.
-func TestStructureGolden(t *testing.T) {
-	checks := structureChecks()
-	if len(checks) == 0 {
-		t.Fatal("no sigma-* or sentinel-* check is registered")
-	}
-	for _, c := range checks {
-		id := c.Doc().ID
-		t.Run(id, func(t *testing.T) {
-			dir := filepath.Join("testdata", id)
-			files := goldenInputs(t, dir)
-			if len(files) == 0 {
-				t.Fatalf("no fixture in %s", dir)
-			}
-			fs, err := RunFiles(files, nil, &Config{}, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(fs) == 0 {
-				t.Errorf("%s produces no finding on its fixtures", id)
-			}
-			for _, f := range fs {
-				if f.Check != id {
-					t.Errorf("finding of %s reported as %q", id, f.Check)
-				}
-				if f.Span.Start.Line < 1 || f.Span.Start.Column < 1 || f.Span.End.Line < f.Span.Start.Line {
-					t.Errorf("finding without a proper position: %+v", f)
-				}
-			}
-			checkGolden(t, filepath.Join(dir, "bad.out"), formatGolden(dir, fs))
-		})
-	}
-}
-
 // TestStructureOK runs every structure check over the clean fixtures.
 func TestStructureOK(t *testing.T) {
 	var files []string
