@@ -9,12 +9,12 @@ import (
 )
 
 // TestNewReleaseFromData lints the same rules against the small v18- and
-// v19-style fixture bundles of mapper/testdata: renamed tactic shortnames,
+// v19-style fixture bundles of ../testdata/attack: renamed tactic shortnames,
 // new tactics and new revocations come from the catalog, nothing is typed
 // into the checks.
 func TestNewReleaseFromData(t *testing.T) {
 	load := func(name, release string) *mapper.Catalog {
-		cat, err := mapper.LoadFile(filepath.Join("..", "mapper", "testdata", name), release)
+		cat, err := mapper.LoadFile(filepath.Join("..", "testdata", "attack", name), release)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestDeterministicOrder(t *testing.T) {
 // the v19-style bundle loaded as --catalog: the embedded 18.1 release says
 // what TA0005 was called, the bundle what it is called now.
 func TestRenamedTactic(t *testing.T) {
-	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "mapper", "testdata", "mini-19.json")}, Offline: true})
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "testdata", "attack", "mini-19.json")}, Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 // miniV19 is the v19-style fixture bundle the examples of ExampleCatalog
 // "v19" are linted with.
-var miniV19 = filepath.Join("..", "mapper", "testdata", "mini-19.json")
+var miniV19 = filepath.Join("..", "testdata", "attack", "mini-19.json")
 
 // TestDocExamples runs every check's documented examples, as docs/checks.md
 // shows them: Bad, written alone to its ExampleName in an empty folder and

@@ -17,7 +17,7 @@ import (
 // answer that comes only after the test ends; it counts requests.
 func autoServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
-	mini19, err := os.ReadFile("testdata/mini-19.json")
+	mini19, err := os.ReadFile("../testdata/attack/mini-19.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,13 @@ import (
 
 func loadFixture(t testing.TB, name, release string) *Catalog {
 	t.Helper()
-	c, err := LoadFile(filepath.Join("testdata", name), release)
+	// the mini bundles are shared by several packages (../testdata/attack);
+	// texts.json is this package's own
+	p := filepath.Join("..", "testdata", "attack", name)
+	if _, err := os.Stat(p); err != nil {
+		p = filepath.Join("testdata", name)
+	}
+	c, err := LoadFile(p, release)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +57,7 @@ func TestLoadFixtureRelease(t *testing.T) {
 }
 
 func TestLoadReleaseFromFileNameAndGzip(t *testing.T) {
-	data, err := os.ReadFile("testdata/mini-18.json")
+	data, err := os.ReadFile("../testdata/attack/mini-18.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +97,7 @@ func TestLoadReleaseFromFileNameAndGzip(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
-	data, _ := os.ReadFile("testdata/mini-18.json")
+	data, _ := os.ReadFile("../testdata/attack/mini-18.json")
 	cases := map[string]struct {
 		content []byte
 		want    string
@@ -282,7 +288,7 @@ func TestRevocationChains(t *testing.T) {
 }
 
 func TestOpenPathsAndDomains(t *testing.T) {
-	c, err := Open(Options{Paths: []string{"testdata/mini-18.json", "testdata/mini-mobile.json"}, Domains: []Domain{Mobile}, Offline: true, CacheDir: t.TempDir()})
+	c, err := Open(Options{Paths: []string{"../testdata/attack/mini-18.json", "../testdata/attack/mini-mobile.json"}, Domains: []Domain{Mobile}, Offline: true, CacheDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +318,7 @@ func TestOpenPathsAndDomains(t *testing.T) {
 		t.Errorf("TacticIn(enterprise) = %v", o)
 	}
 
-	if _, err := Open(Options{Paths: []string{"testdata/mini-18.json", "testdata/mini-19.json"}, Offline: true}); err == nil || !strings.Contains(err.Error(), "two catalogs for enterprise-attack") {
+	if _, err := Open(Options{Paths: []string{"../testdata/attack/mini-18.json", "../testdata/attack/mini-19.json"}, Offline: true}); err == nil || !strings.Contains(err.Error(), "two catalogs for enterprise-attack") {
 		t.Errorf("two bundles for one domain: %v", err)
 	}
 	empty := filepath.Join(t.TempDir(), "enterprise-attack-1.0.json")
@@ -329,7 +335,7 @@ func TestOpenPathsAndDomains(t *testing.T) {
 // tactic written by the name the embedded release gives it resolves to the
 // tactic with the same ID today, and that nothing changes otherwise.
 func TestCurrentTacticAfterRename(t *testing.T) {
-	c, err := Open(Options{Paths: []string{"testdata/mini-19.json"}, Offline: true})
+	c, err := Open(Options{Paths: []string{"../testdata/attack/mini-19.json"}, Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +370,7 @@ func TestCurrentTacticAfterRename(t *testing.T) {
 	if o, former, ok := emb.CurrentTactic("defense-evasion"); !ok || o.Shortname != "defense-evasion" || former != nil || emb.FormerRelease(Enterprise) != "" {
 		t.Errorf("embedded: %+v, former %+v", o, former)
 	}
-	old, err := Open(Options{Paths: []string{"testdata/mini-18.json"}, Release: "17.1", Offline: true})
+	old, err := Open(Options{Paths: []string{"../testdata/attack/mini-18.json"}, Release: "17.1", Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}

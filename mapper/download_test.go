@@ -71,11 +71,11 @@ func TestUpdateRefusesRedirectToHTTP(t *testing.T) {
 	var plainHits atomic.Int32
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		plainHits.Add(1)
-		b, _ := os.ReadFile("testdata/mini-19.json")
+		b, _ := os.ReadFile("../testdata/attack/mini-19.json")
 		w.Write(b)
 	}))
 	t.Cleanup(plain.Close)
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/enterprise-attack.json":
@@ -126,7 +126,7 @@ func gzipBomb(t *testing.T) []byte {
 // advance, or found while streaming) and a gzip bomb fail, in bounded
 // memory, without a temporary file and with the cache as it was.
 func TestUpdateSizeLimits(t *testing.T) {
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	bomb := gzipBomb(t)
 	big := bytes.Repeat([]byte(" "), 3<<20)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -188,7 +188,7 @@ func TestUpdateSizeLimits(t *testing.T) {
 // TestUpdateGzipEncoding: a bundle sent with Content-Encoding: gzip is
 // stored (the limit counted the compressed bytes).
 func TestUpdateGzipEncoding(t *testing.T) {
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write(mini19)
@@ -215,7 +215,7 @@ func TestUpdateGzipEncoding(t *testing.T) {
 // only when released, and /stall-body with a first chunk and then nothing.
 func stallServer(t *testing.T) (*httptest.Server, chan struct{}) {
 	t.Helper()
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	release := make(chan struct{})
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

@@ -175,11 +175,11 @@ func TestCachePreference(t *testing.T) {
 		t.Errorf("damaged cache: %v", err)
 	}
 	// Paths win over everything.
-	c, err = Open(Options{CacheDir: dir, Paths: []string{"testdata/mini-19.json"}})
+	c, err = Open(Options{CacheDir: dir, Paths: []string{"../testdata/attack/mini-19.json"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel, _ := c.Release(Enterprise); rel.Source != "path" || !strings.HasSuffix(rel.Path, filepath.Join("testdata", "mini-19.json")) {
+	if rel, _ := c.Release(Enterprise); rel.Source != "path" || !strings.HasSuffix(rel.Path, filepath.Join("testdata", "attack", "mini-19.json")) {
 		t.Errorf("path release = %+v", rel)
 	}
 }

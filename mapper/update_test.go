@@ -19,11 +19,11 @@ import (
 // fakeMITRE serves fixture bundles and broken downloads over HTTPS.
 func fakeMITRE(t *testing.T) *httptest.Server {
 	t.Helper()
-	mini19, err := os.ReadFile("testdata/mini-19.json")
+	mini19, err := os.ReadFile("../testdata/attack/mini-19.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	mobile, _ := os.ReadFile("../testdata/attack/mini-mobile.json")
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/enterprise-attack.json":
@@ -274,7 +274,7 @@ func gzipFile(t *testing.T, path string, data []byte) {
 func TestUpdateFromFile(t *testing.T) {
 	dir := t.TempDir()
 	src := t.TempDir()
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	gzipFile(t, filepath.Join(src, "bundle.json.gz"), mini19)
 	res, err := Update(context.Background(), UpdateOptions{From: []string{filepath.Join(src, "bundle.json.gz")}, CacheDir: dir})
 	if err != nil || len(res) != 1 || res[0].Domain != Enterprise || res[0].Release != "19.0" || res[0].URL != filepath.Join(src, "bundle.json.gz") {
@@ -292,7 +292,7 @@ func TestUpdateFromFile(t *testing.T) {
 	}
 	// A STIX 2.0 bundle without a collection takes its release from its
 	// name, or from Release.
-	mini18, _ := os.ReadFile("testdata/mini-18.json")
+	mini18, _ := os.ReadFile("../testdata/attack/mini-18.json")
 	named := filepath.Join(src, "enterprise-attack-18.2.json")
 	os.WriteFile(named, mini18, 0o644)
 	if res, err = Update(context.Background(), UpdateOptions{From: []string{named}, CacheDir: dir}); err != nil || res[0].Release != "18.2" || res[0].Previous != "19.0" {
@@ -310,9 +310,9 @@ func TestUpdateFromFile(t *testing.T) {
 func TestUpdateFromFolder(t *testing.T) {
 	dir := t.TempDir()
 	src := t.TempDir()
-	mini18, _ := os.ReadFile("testdata/mini-18.json")
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
-	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	mini18, _ := os.ReadFile("../testdata/attack/mini-18.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
+	mobile, _ := os.ReadFile("../testdata/attack/mini-mobile.json")
 	os.WriteFile(filepath.Join(src, "enterprise-attack-18.1.json"), mini18, 0o644)
 	gzipFile(t, filepath.Join(src, "enterprise-attack.json.gz"), mini19)
 	os.WriteFile(filepath.Join(src, "mobile-attack-18.1.json"), mobile, 0o644)
@@ -353,7 +353,7 @@ func TestUpdateFromBadBundle(t *testing.T) {
 	dir := seededCache(t, srv)
 	before := cacheSnapshot(t, dir)
 	src := t.TempDir()
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
 	cases := map[string]struct {
 		data []byte
 		want string
@@ -381,7 +381,7 @@ func TestUpdateFromBadBundle(t *testing.T) {
 	checkUntouched(t, "folder", dir, before)
 	// A mobile bundle where enterprise is asked for is refused.
 	mobile := filepath.Join(src, "mobile.json")
-	b, _ := os.ReadFile("testdata/mini-mobile.json")
+	b, _ := os.ReadFile("../testdata/attack/mini-mobile.json")
 	os.WriteFile(mobile, b, 0o644)
 	if _, err := Update(context.Background(), UpdateOptions{From: []string{mobile}, Domains: []Domain{Enterprise}, CacheDir: dir}); err == nil ||
 		err.Error() != "import "+mobile+": the bundle is mobile-attack, not enterprise-attack; the cache is unchanged" {
@@ -393,8 +393,8 @@ func TestUpdateFromBadBundle(t *testing.T) {
 // TestUpdateFromMirror imports from a mirror laid out as MITRE's
 // repository, served locally, and from one bundle URL of it.
 func TestUpdateFromMirror(t *testing.T) {
-	mini19, _ := os.ReadFile("testdata/mini-19.json")
-	mobile, _ := os.ReadFile("testdata/mini-mobile.json")
+	mini19, _ := os.ReadFile("../testdata/attack/mini-19.json")
+	mobile, _ := os.ReadFile("../testdata/attack/mini-mobile.json")
 	var asked []string
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked = append(asked, r.URL.Path)

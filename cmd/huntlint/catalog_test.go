@@ -109,7 +109,7 @@ func TestCatalogInfo(t *testing.T) {
 		t.Errorf("text:\n%s", out)
 	}
 	// A user bundle replaces its domain and says so.
-	out, _, code = runCmd(t, "catalog", "info", "--offline", "--catalog", "../../mapper/testdata/mini-19.json")
+	out, _, code = runCmd(t, "catalog", "info", "--offline", "--catalog", "../../testdata/attack/mini-19.json")
 	if code != ExitOK || !strings.Contains(out, "enterprise-attack 19.0 (active; path ") || !strings.Contains(out, "mobile-attack 18.1 (inactive; embedded)") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -127,7 +127,7 @@ func TestCatalogSearch(t *testing.T) {
 }
 
 func TestCatalogDiff(t *testing.T) {
-	out, errOut, code := runCmd(t, "catalog", "diff", "--old-release", "18.1", "../../mapper/testdata/mini-18.json", "../../mapper/testdata/mini-19.json")
+	out, errOut, code := runCmd(t, "catalog", "diff", "--old-release", "18.1", "../../testdata/attack/mini-18.json", "../../testdata/attack/mini-19.json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -233,7 +233,7 @@ func TestCatalogUpdateRefusesPlainHTTP(t *testing.T) {
 // TestCatalogV19Bundle runs the catalog commands on a v19-style bundle: a
 // renamed TA0005, a new TA0112 and T1562.001 revoked by T1685, all from data.
 func TestCatalogV19Bundle(t *testing.T) {
-	const v19 = "../../mapper/testdata/mini-19.json"
+	const v19 = "../../testdata/attack/mini-19.json"
 	out, errOut, code := runCmd(t, "catalog", "show", "--offline", "--catalog", v19, "T1562.001", "stealth", "DefenseImpairment")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -318,7 +318,7 @@ func TestCatalogDiffReal(t *testing.T) {
 }
 
 func TestCatalogReleaseFlag(t *testing.T) {
-	const mini = "../../mapper/testdata/mini-18.json"
+	const mini = "../../testdata/attack/mini-18.json"
 	out, _, code := runCmd(t, "version", "--offline", "--catalog", mini)
 	if code != ExitOK || !strings.Contains(out, "enterprise-attack unknown (path ") {
 		t.Errorf("no release: exit %d:\n%s", code, out)

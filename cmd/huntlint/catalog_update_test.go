@@ -14,8 +14,8 @@ import (
 )
 
 const (
-	mini19Path = "../../mapper/testdata/mini-19.json"
-	mini18Path = "../../mapper/testdata/mini-18.json"
+	mini19Path = "../../testdata/attack/mini-19.json"
+	mini18Path = "../../testdata/attack/mini-18.json"
 )
 
 // localMITRE serves mini-19 as the enterprise bundle over HTTPS on
@@ -67,7 +67,7 @@ func TestCatalogUpdateFromFileAndFolder(t *testing.T) {
 	}
 	// A folder: the newest enterprise release, the older one skipped.
 	dir := t.TempDir()
-	for name, src := range map[string]string{"enterprise-attack-18.1.json": mini18Path, "enterprise-attack-19.json": mini19Path, "mobile-attack-18.1.json": "../../mapper/testdata/mini-mobile.json"} {
+	for name, src := range map[string]string{"enterprise-attack-18.1.json": mini18Path, "enterprise-attack-19.json": mini19Path, "mobile-attack-18.1.json": "../../testdata/attack/mini-mobile.json"} {
 		b, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)

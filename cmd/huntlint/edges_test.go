@@ -177,7 +177,7 @@ func TestBrokenConfigStopsEveryCommand(t *testing.T) {
 // configuration excludes, and version, catalog info and layer use the
 // catalog it names, as lint does.
 func TestConfigSharedByCommands(t *testing.T) {
-	bundle, err := filepath.Abs(filepath.Join("..", "..", "mapper", "testdata", "mini-19.json"))
+	bundle, err := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-19.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

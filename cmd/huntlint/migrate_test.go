@@ -12,8 +12,8 @@ import (
 func TestMigrateCommand(t *testing.T) {
 	src, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini"))
 	fixed, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini-fixed"))
-	from, _ := filepath.Abs(filepath.Join("..", "..", "mapper", "testdata", "mini-18.json"))
-	to, _ := filepath.Abs(filepath.Join("..", "..", "mapper", "testdata", "mini-19.json"))
+	from, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-18.json"))
+	to, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-19.json"))
 	dir := t.TempDir()
 	ents, err := os.ReadDir(src)
 	if err != nil {
@@ -89,8 +89,8 @@ func TestMigrateCommandUsage(t *testing.T) {
 // and the reference as written) and the summary, as one document.
 func TestMigrateCommandJSON(t *testing.T) {
 	src, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini"))
-	from, _ := filepath.Abs(filepath.Join("..", "..", "mapper", "testdata", "mini-18.json"))
-	to, _ := filepath.Abs(filepath.Join("..", "..", "mapper", "testdata", "mini-19.json"))
+	from, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-18.json"))
+	to, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-19.json"))
 	dir := t.TempDir()
 	ents, err := os.ReadDir(src)
 	if err != nil {

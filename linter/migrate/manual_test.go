@@ -195,7 +195,7 @@ func TestMigrateTacticIDsStay(t *testing.T) {
 // A reference to another domain than the new release covers is no question
 // for a human.
 func TestMigrateOtherDomainSilent(t *testing.T) {
-	from := loadCatalog(t, filepath.Join("..", "..", "mapper", "testdata", "mini-mobile.json"))
+	from := loadCatalog(t, filepath.Join("..", "..", "testdata", "attack", "mini-mobile.json"))
 	to := miniOptions(t).To
 	got, text := plan(t, Options{From: from, To: to}, "attack.discovery", "attack.t1426")
 	if len(got) != 0 || text != "  - attack.discovery\n  - attack.t1426\n" {

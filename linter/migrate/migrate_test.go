@@ -29,8 +29,8 @@ func loadCatalog(t testing.TB, path string) *mapper.Catalog {
 
 func miniOptions(t testing.TB) Options {
 	return Options{
-		From: loadCatalog(t, filepath.Join("..", "..", "mapper", "testdata", "mini-18.json")),
-		To:   loadCatalog(t, filepath.Join("..", "..", "mapper", "testdata", "mini-19.json")),
+		From: loadCatalog(t, filepath.Join("..", "..", "testdata", "attack", "mini-18.json")),
+		To:   loadCatalog(t, filepath.Join("..", "..", "testdata", "attack", "mini-19.json")),
 	}
 }
 

@@ -17,7 +17,7 @@ func TestGenerate(t *testing.T) {
 	out := filepath.Join(dir, "attack.catalog.gz")
 	goOut := filepath.Join(dir, "embedded_gen.go")
 	// mini-19.json carries its release in a collection object.
-	if err := run([]string{"-dir", "../testdata", "-o", out, "-go", goOut, "mini-19.json"}); err != nil {
+	if err := run([]string{"-dir", "../../testdata/attack", "-o", out, "-go", goOut, "mini-19.json"}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(out)
@@ -51,7 +51,7 @@ func TestGenerate(t *testing.T) {
 		}
 	}
 	// A bundle without a release is refused.
-	if err := run([]string{"-dir", "../testdata", "-o", out, "-go", goOut, "mini-18.json"}); err == nil || !strings.Contains(err.Error(), "release unknown") {
+	if err := run([]string{"-dir", "../../testdata/attack", "-o", out, "-go", goOut, "mini-18.json"}); err == nil || !strings.Contains(err.Error(), "release unknown") {
 		t.Errorf("mini-18: %v", err)
 	}
 }

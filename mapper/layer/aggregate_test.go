@@ -212,7 +212,7 @@ func TestZeroStatusWeightDropsCell(t *testing.T) {
 // TestTacticFilterAfterRename checks that --tactic takes a tactic's former
 // name when a newer release than the embedded one is loaded.
 func TestTacticFilterAfterRename(t *testing.T) {
-	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "testdata", "mini-19.json")}, Offline: true})
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "..", "testdata", "attack", "mini-19.json")}, Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func TestSuggestFromMitreText(t *testing.T) {
 // TestFormerTacticName checks that a rule naming a tactic by its former
 // name, under a newer catalog, names today's tactic for the suggester.
 func TestFormerTacticName(t *testing.T) {
-	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "testdata", "mini-19.json")}, Offline: true})
+	cat, err := mapper.Open(mapper.Options{Paths: []string{filepath.Join("..", "..", "testdata", "attack", "mini-19.json")}, Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
