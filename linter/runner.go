@@ -159,7 +159,9 @@ type lintedFile struct {
 
 // Run lints files with the checks opts selects: per file in parallel, then
 // the cross-file checks, then suppressions. An error means the options are
-// invalid (unknown check IDs); problems with files are findings.
+// invalid (unknown check IDs); problems with files are findings. Once a
+// file's checks ran only small copies of its rules are kept (slim.go): the
+// cross-file checks and the findings' Rule see those.
 func Run(files []string, opts Options) (*Result, error) {
 	checks := opts.Checks
 	if checks == nil {
@@ -225,7 +227,7 @@ func Run(files []string, opts Options) (*Result, error) {
 		}
 		d := c.Doc()
 		err := runSet(sc, d, all, opts.Catalog, opts.Config, func(f Finding) {
-			f = complete(f, d, opts.Config)
+			f = fromSet(complete(f, d, opts.Config))
 			if fr := byPath[f.Path]; fr != nil {
 				fr.findings = append(fr.findings, f)
 			} else {
@@ -386,6 +388,9 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 			c.Run(ctx)
 		}
 	}
+	// Only small copies of the rules outlive the file's checks.
+	newSlimmer().slimFindings(fr.findings)
+	fr.rules = setRules(rs, opts.Catalog)
 	return fr
 }
 

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Lints copies of SigmaHQ's rules (the rules* folders of the shared corpus,
+# copied with changed ids) at several rule counts and prints the wall time
+# and peak resident memory of each run, measured by /usr/bin/time -v.
+# Linear time and memory show as a constant time and RSS per rule.
+#
+# Usage: bench/memory.sh [extra lint flags]
+# Environment: SIZES (default 3700,10000,30000,100000),
+#   CORPUS (default /work/shared/corpus/sigmahq-2026-04-28.tar.gz),
+#   KEEP=1 keeps the generated folder.
+set -eu
+cd "$(dirname "$0")/.."
+corpus=${CORPUS:-/work/shared/corpus/sigmahq-2026-04-28.tar.gz}
+sizes=${SIZES:-3700,10000,30000,100000}
+[ -x /usr/bin/time ] || { echo "bench/memory.sh: /usr/bin/time is missing; install GNU time" >&2; exit 2; }
+[ -r "$corpus" ] || { echo "bench/memory.sh: cannot read $corpus; set CORPUS to SigmaHQ's rules archive" >&2; exit 2; }
+tmp=$(mktemp -d)
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/huntlint" ./cmd/huntlint
+mkdir "$tmp/src"
+tar xzf "$corpus" -C "$tmp/src"
+(cd "$tmp/src" && find ./rules* -type f \( -name '*.yml' -o -name '*.yaml' \) | sort) >"$tmp/list"
+per=$(wc -l <"$tmp/list")
+printf '%-8s %-8s %10s %12s %10s\n' rules files wall-s peak-rss-MB KB/rule
+for n in $(printf '%s' "$sizes" | tr ',' ' '); do
+	dir="$tmp/n$n"
+	mkdir "$dir"
+	k=0
+	left=$n
+	while [ "$left" -gt 0 ]; do
+		take=$left
+		[ "$take" -gt "$per" ] && take=$per
+		c="$dir/copy$k"
+		mkdir "$c"
+		head -n "$take" "$tmp/list" | (cd "$tmp/src" && tar cf - -T -) | tar xf - -C "$c"
+		# A new id per copy: the last 8 hex digits of each rule's id become the copy number.
+		suffix=$(printf '%08x' "$k")
+		find "$c" -type f -print0 | xargs -0 sed -i -E "s/^id: *([0-9a-fA-F-]{28})[0-9a-fA-F]{8}/id: \\1$suffix/"
+		left=$((left - take))
+		k=$((k + 1))
+	done
+	files=$(find "$dir" -type f | wc -l)
+	/usr/bin/time -v -o "$tmp/time" "$tmp/huntlint" lint --offline --fail-on never --format json -o "$tmp/out.json" "$@" "$dir" 2>/dev/null || true
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tmp/time")
+	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time")
+	awk -v n="$n" -v f="$files" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-8d %-8d %10.2f %12.1f %10.2f\n", n, f, w, r / 1024, r / n }'
+	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
+done
