@@ -10,8 +10,8 @@ import (
 )
 
 func TestMigrateCommand(t *testing.T) {
-	src, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini"))
-	fixed, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini-fixed"))
+	src, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "rules", "migrate-mini"))
+	fixed, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "rules", "migrate-mini-fixed"))
 	from, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-18.json"))
 	to, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-19.json"))
 	dir := t.TempDir()
@@ -88,7 +88,7 @@ func TestMigrateCommandUsage(t *testing.T) {
 // that need a human (the deprecated T1070.003 among them, with file, line
 // and the reference as written) and the summary, as one document.
 func TestMigrateCommandJSON(t *testing.T) {
-	src, _ := filepath.Abs(filepath.Join("..", "..", "linter", "migrate", "testdata", "mini"))
+	src, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "rules", "migrate-mini"))
 	from, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-18.json"))
 	to, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "attack", "mini-19.json"))
 	dir := t.TempDir()

@@ -87,7 +87,7 @@ func golden(t *testing.T, path string, got []byte) {
 // execution to command-and-control, T1070.003 deprecated.
 func TestMigrateMini(t *testing.T) {
 	opts := miniOptions(t)
-	dir, files := copyTree(t, filepath.Join("testdata", "mini"))
+	dir, files := copyTree(t, filepath.Join("..", "..", "testdata", "rules", "migrate-mini"))
 	findings := Files(files, opts, 2)
 	var report strings.Builder
 	for _, f := range findings {
@@ -107,7 +107,7 @@ func TestMigrateMini(t *testing.T) {
 	golden(t, filepath.Join("testdata", "mini.golden"), []byte(report.String()))
 	for _, p := range files {
 		got, _ := os.ReadFile(p)
-		golden(t, filepath.Join("testdata", "mini-fixed", filepath.Base(p)), got)
+		golden(t, filepath.Join("..", "..", "testdata", "rules", "migrate-mini-fixed", filepath.Base(p)), got)
 		if _, probs := rules.LoadBytes(p, got); len(probs) > 0 {
 			t.Errorf("%s no longer loads: %v", p, probs)
 		}
@@ -130,7 +130,7 @@ func TestMigrateMini(t *testing.T) {
 // with patch and git apply and gives the migrated files.
 func TestMigrateDiff(t *testing.T) {
 	opts := miniOptions(t)
-	_, files := copyTree(t, filepath.Join("testdata", "mini"))
+	_, files := copyTree(t, filepath.Join("..", "..", "testdata", "rules", "migrate-mini"))
 	before := map[string][]byte{}
 	for _, p := range files {
 		before[p], _ = os.ReadFile(p)
