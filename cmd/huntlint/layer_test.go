@@ -15,8 +15,8 @@ import (
 )
 
 const (
-	layerCatalog  = "../../mapper/layer/testdata/enterprise-attack-18.1.json"
-	layerFixtures = "../../mapper/layer/testdata/rules"
+	layerCatalog  = "../../testdata/attack/layer/enterprise-attack-18.1.json"
+	layerFixtures = "../../testdata/rules/layer"
 )
 
 func runLayer(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -73,7 +73,7 @@ func TestLayerNavigatorFile(t *testing.T) {
 	found := false
 	for _, e := range l.Techniques {
 		if e.TechniqueID == "T1547" && e.Score != nil && *e.Score == 1 && len(e.Links) == 1 &&
-			e.Links[0].URL == "https://example.com/repo/blob/main/../../mapper/layer/testdata/rules/kql/registry_run_keys.kql" {
+			e.Links[0].URL == "https://example.com/repo/blob/main/../../testdata/rules/layer/kql/registry_run_keys.kql" {
 			found = true
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // names, tactics, platforms, revocations) written for these tests.
 func testCatalog(t testing.TB) *mapper.Catalog {
 	t.Helper()
-	cat, err := mapper.LoadFile("testdata/enterprise-attack-18.1.json", "")
+	cat, err := mapper.LoadFile("../../testdata/attack/layer/enterprise-attack-18.1.json", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,12 +16,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// loadFixtures loads every rule under testdata/rules, in path order, with
-// slash paths relative to testdata/rules.
+// fixtureRules is the rule tree the layer goldens are built from, shared
+// with cmd/huntlint's layer tests.
+const fixtureRules = "../../testdata/rules/layer"
+
+// loadFixtures loads every rule under fixtureRules, in path order, with
+// slash paths relative to it.
 func loadFixtures(t *testing.T) []*rules.Rule {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir("testdata/rules", func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(fixtureRules, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			files = append(files, p)
 		}
@@ -38,7 +42,7 @@ func loadFixtures(t *testing.T) []*rules.Rule {
 			t.Errorf("%s:%d: %s", p.Path, p.Line, p.Message)
 		}
 		for _, r := range rs {
-			r.Path = strings.TrimPrefix(filepath.ToSlash(r.Path), "testdata/rules/")
+			r.Path = strings.TrimPrefix(filepath.ToSlash(r.Path), fixtureRules+"/")
 		}
 		out = append(out, rs...)
 	}
@@ -48,7 +52,7 @@ func loadFixtures(t *testing.T) []*rules.Rule {
 var goldenDate = time.Date(2026, 4, 28, 12, 0, 0, 0, time.UTC)
 
 func goldenOptions() WriteOptions {
-	return WriteOptions{Generator: "huntlint test", Date: goldenDate, Inputs: []string{"testdata/rules"}}
+	return WriteOptions{Generator: "huntlint test", Date: goldenDate, Inputs: []string{"testdata/rules/layer"}}
 }
 
 // checkGolden compares got with testdata/golden/name, or rewrites it with -update.
