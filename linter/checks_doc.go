@@ -53,12 +53,14 @@ func (d *Doc) exampleCommand() bool { return strings.HasPrefix(d.Bad, "huntlint 
 // d's check (recorded by TestDocExamples in checks_examples.go).
 func (d *Doc) BadOutput() string { return exampleOutputs[d.ID] }
 
-// exampleCommandLine is the command whose output BadOutput is.
-func (d *Doc) exampleCommandLine() string {
+// ExampleCommand is the command, run in a folder that holds only the Bad
+// example (as ExampleName), whose output BadOutput is: findings only
+// (--quiet), of d's check only. cmd/huntlint's tests run it.
+func (d *Doc) ExampleCommand() string {
 	if d.exampleCommand() {
-		return strings.TrimSpace(d.Bad)
+		return strings.Replace(strings.TrimSpace(d.Bad), "huntlint lint ", "huntlint lint --quiet ", 1)
 	}
-	cmd := "huntlint lint --select " + d.ID
+	cmd := "huntlint lint --quiet --select " + d.ID
 	if d.ExampleCatalog == "v19" {
 		cmd += " --catalog enterprise-attack-19.json"
 	}
@@ -89,7 +91,7 @@ func writeChecksText(w io.Writer, checks []Check) error {
 func WriteCheckText(w io.Writer, d *Doc) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s, %s)\n\n%s\n\n%s\n\nExample (%s):\n%s\n$ %s\n%s\nUse instead:\n%s", d.ID, d.Category, d.Severity,
-		d.Summary, d.Why, d.ExampleName(), indent(d.Bad), d.exampleCommandLine(), indent(d.BadOutput()), indent(d.Good))
+		d.Summary, d.Why, d.ExampleName(), indent(d.Bad), d.ExampleCommand(), indent(d.BadOutput()), indent(d.Good))
 	if n := d.exampleNote(); n != "" {
 		fmt.Fprintf(&b, "\n%s\n", n)
 	}
@@ -135,7 +137,7 @@ func writeChecksJSON(w io.Writer, checks []Check) error {
 		d := c.Doc()
 		jc := jsonCheck{ID: d.ID, Category: d.Category, Severity: d.Severity.String(), Summary: d.Summary,
 			Why: d.Why, Bad: d.Bad, Good: d.Good, Fix: d.Fix.String(), FixDoc: d.FixDoc,
-			File: d.ExampleName(), Command: d.exampleCommandLine(), Output: d.BadOutput(), Catalog: d.ExampleCatalog}
+			File: d.ExampleName(), Command: d.ExampleCommand(), Output: d.BadOutput(), Catalog: d.ExampleCatalog}
 		if d.exampleCommand() {
 			jc.File = ""
 		}
@@ -179,11 +181,11 @@ func ChecksMarkdown(checks []Check) string {
 		}
 		fmt.Fprintf(&b, "\n\n%s.\n\n### Why it matters\n\n%s\n", capitalize(d.Summary), d.Why)
 		if d.exampleCommand() {
-			fmt.Fprintf(&b, "\n### Example\n\n```console\n$ %s\n%s```\n", d.exampleCommandLine(), d.BadOutput())
+			fmt.Fprintf(&b, "\n### Example\n\n```console\n$ %s\n%s```\n", d.ExampleCommand(), d.BadOutput())
 			fmt.Fprintf(&b, "\n### Use instead\n\n```console\n$ %s\n```\n", strings.TrimSpace(d.Good))
 		} else {
 			fmt.Fprintf(&b, "\n### Example\n\n`%s`:\n\n%s%s\n%s%s\n\n", d.ExampleName(), fence(d.Bad), lang, d.Bad, fence(d.Bad))
-			fmt.Fprintf(&b, "%sconsole\n$ %s\n%s%s\n", fence(d.BadOutput()), d.exampleCommandLine(), d.BadOutput(), fence(d.BadOutput()))
+			fmt.Fprintf(&b, "%sconsole\n$ %s\n%s%s\n", fence(d.BadOutput()), d.ExampleCommand(), d.BadOutput(), fence(d.BadOutput()))
 			if n := d.exampleNote(); n != "" {
 				fmt.Fprintf(&b, "\n%s\n", n)
 			}
