@@ -227,7 +227,7 @@ func Run(files []string, opts Options) (*Result, error) {
 		}
 		d := c.Doc()
 		err := runSet(sc, d, all, opts.Catalog, opts.Config, func(f Finding) {
-			f = fromSet(complete(f, d, opts.Config))
+			f = complete(f, d, opts.Config)
 			if fr := byPath[f.Path]; fr != nil {
 				fr.findings = append(fr.findings, f)
 			} else {
@@ -238,6 +238,7 @@ func Run(files []string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	releaseSet(all)
 	for i := range results {
 		fr := &results[i]
 		fs := fr.findings

@@ -17,10 +17,12 @@ import (
 //     format, kind, start, id, title, status, ATT&CK references), plus the
 //     file's original text
 //     when the finding has a fix, which fixes are made against;
-//   - the cross-file checks (SetChecker) get a setRule: the identity, the
-//     ATT&CK references, and a YAML tree cut down to the top-level keys they
-//     read (setKeys), with the text of the file up to the last line of those
-//     keys, so that their positions and widths are those of the whole file.
+//   - the cross-file checks (SetChecker) get a set copy: the identity, its
+//     first reference to a technique, and a YAML tree cut down to the
+//     top-level keys they read (setKeys), with the text of the file up to
+//     the last line of those keys, so that their positions and widths are
+//     those of the whole file. Their findings keep the set copy, without the
+//     tree and text once all of them ran (releaseSet).
 
 // setKeys are the top-level keys the cross-file checks read: true for those
 // whose values they read, false for those of which only the key's position
@@ -119,14 +121,14 @@ func setRules(rs []*rules.Rule, cat *mapper.Catalog) []*rules.Rule {
 	return out
 }
 
-// fromSet replaces a cross-file finding's rule by its identity: the set
-// copy's text is cut short, and a fix needs the whole file, which the fixer
-// reads again when no finding of the file carries it.
-func fromSet(f Finding) Finding {
-	if f.Rule != nil {
-		f.Rule = identity(f.Rule)
+// releaseSet drops what only the cross-file checks read from their copies
+// of the rules, once they all ran: the findings they made keep those copies
+// as their Rule. The cut text goes too, since a fix needs the whole file,
+// which the fixer reads again when no finding of the file carries it.
+func releaseSet(rs []*rules.Rule) {
+	for _, r := range rs {
+		r.Doc, r.Source = nil, nil
 	}
-	return f
 }
 
 // cutDoc returns doc with only the setKeys entries of its top-level mapping
