@@ -30,22 +30,43 @@ func Root() string {
 	return ""
 }
 
-// Dir returns ../shared or skips the test with a message when it is absent.
+// InCI reports whether the tests run in CI (CI=true, as GitHub Actions and
+// .ci/run set it). There a missing ../shared fails the test instead of
+// skipping it, so the real-corpus tests cannot silently stop running.
+func InCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v == "true" || v == "1"
+}
+
+// missing skips tb, or fails it under CI=true, naming what is absent and how to
+// get it.
+func missing(tb testing.TB, what string) {
+	tb.Helper()
+	if InCI() {
+		tb.Fatalf("%s is absent and CI=true: the real-corpus tests must run in CI; run scripts/fetch-corpora.sh first (it fetches the corpora and ATT&CK bundles into ../shared)", what)
+		return
+	}
+	tb.Skipf("%s is absent: skipping a test on the shared ATT&CK bundles and corpora (scripts/fetch-corpora.sh fetches them)", what)
+}
+
+// Dir returns ../shared, or skips the test with a message when it is absent
+// (fails it under CI=true).
 func Dir(tb testing.TB) string {
 	tb.Helper()
 	d := Root()
 	if d == "" {
-		tb.Skip("../shared is absent: skipping a test on the shared ATT&CK bundles and corpora (present in CI)")
+		missing(tb, "../shared")
 	}
 	return d
 }
 
-// File returns the path of rel inside ../shared, skipping when absent.
+// File returns the path of rel inside ../shared, skipping when absent (failing
+// under CI=true).
 func File(tb testing.TB, rel string) string {
 	tb.Helper()
 	p := filepath.Join(Dir(tb), rel)
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("%s is absent: skipping (present in CI)", p)
+		missing(tb, p)
 	}
 	return p
 }
