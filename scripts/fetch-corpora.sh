@@ -80,9 +80,9 @@ source_tree() {
 	echo "$out"
 }
 
-# build KIND NAME SUM SRC: run the assembler (python below) unless DEST already holds a
-# correct copy.
-build() {
+# assemble KIND OUT SUM ARGS...: build OUT from an unpacked source and check its content
+# checksum (python below); "assemble check FILE -" prints a file's checksum.
+assemble() {
 	python3 - "$@" <<'PY'
 import gzip, hashlib, io, json, os, sys, tarfile
 
@@ -109,7 +109,7 @@ def plain_sum(path):
 
 check = {"corpus": tar_sum, "plain": plain_sum}.get(kind, json_sum)
 if kind == "check":
-    print(tar_sum(out) if out.endswith(".tar.gz") else json_sum(out))
+    print(tar_sum(out) if out.endswith(".tar.gz") else json_sum(out) if out.endswith(".gz") else plain_sum(out))
     sys.exit(0)
 if os.path.exists(out):
     try:
@@ -228,31 +228,47 @@ PY
 
 if [ "${1:-}" = "--sum" ]; then
 	# --sum FILE: print a file's content checksum (to update the sums below).
-	build check "$2" -
+	assemble check "$2" -
 	exit 0
 fi
 
+# build KIND OUT SUM ARGS...: keep OUT when it already has the checksum SUM; otherwise unpack
+# the source named by SRC (repo, commit, paths) and assemble OUT, @SRC@ in ARGS standing for
+# the unpacked folder.
+build() {
+	local kind=$1 out=$2 want=$3
+	shift 3
+	if [ -e "$out" ] && [ "$(assemble check "$out" -)" = "$want" ]; then
+		echo "fetch-corpora: $out is up to date" >&2
+		return
+	fi
+	local src args=()
+	src=$(source_tree "${SRC[@]}")
+	for x in "$@"; do args+=("${x//@SRC@/$src}"); done
+	assemble "$kind" "$out" "$want" "${args[@]}"
+}
+
 mkdir -p "$dest/corpus" "$dest/attack" "$dest/schemas"
 c=$dest/corpus a=$dest/attack
-src=$(source_tree SigmaHQ/sigma $SIGMA LICENSE rules rules-compliance rules-dfir rules-emerging-threats \
+SRC=(SigmaHQ/sigma $SIGMA LICENSE rules rules-compliance rules-dfir rules-emerging-threats \
 	rules-placeholder rules-threat-hunting deprecated unsupported regression_data tests/thor.yml)
-build corpus "$c/sigmahq-2026-04-28.tar.gz" f164716e8a2954cc2226218c66b46ca15ced1654c4b9b45aef450dc306c38f4a . "$src" LICENSE'>'LICENSE rules/ rules-compliance/ \
+build corpus "$c/sigmahq-2026-04-28.tar.gz" f164716e8a2954cc2226218c66b46ca15ced1654c4b9b45aef450dc306c38f4a . "@SRC@" LICENSE'>'LICENSE rules/ rules-compliance/ \
 	rules-dfir/ rules-emerging-threats/ rules-placeholder/ rules-threat-hunting/ deprecated/ unsupported/
-build corpus "$c/sigmahq-regression-2026-04-28.tar.gz" e2c90af4dba7693a2d132b3c8855c752ee7589b5c346e36c1a51d54c3980b681 sigmahq-regression-2026-04-28 "$src" \
+build corpus "$c/sigmahq-regression-2026-04-28.tar.gz" e2c90af4dba7693a2d132b3c8855c752ee7589b5c346e36c1a51d54c3980b681 sigmahq-regression-2026-04-28 "@SRC@" \
 	LICENSE'>'LICENSE regression_data/ '!*.evtx' tests/thor.yml'>'thor.yml
-src=$(source_tree reprise99/Sentinel-Queries $REPRISE '*.kql' LICENSE)
-build corpus "$c/reprise99-sentinel-queries.tar.gz" 4bb5977784e5579b4a13514d9fa6468f4121bf4ba3e02ad9308099e52ffdb7a8 reprise99-sentinel-queries "$src" '*.kql' =LICENSE
-src=$(source_tree microsoft/Microsoft-365-Defender-Hunting-Queries $M365 '*.md' '*.txt' LICENSE)
-build corpus "$c/m365-defender-hunting-queries.tar.gz" f6fea912bd79c674da053c868f7973d7a0da91a70a821b8d07a4f2df524d75e0 m365-defender-hunting-queries "$src" '*.md' '*.txt' =LICENSE
-src=$(source_tree Bert-JanP/Hunting-Queries-Detection-Rules $BERTJAN '*.md' '*LICENSE')
-build corpus "$c/bertjan-hunting-queries-2026-04-13.tar.gz" 1b875f58e15c3fdd513acab5399bd7c7d8f526dffdb80fac9c4a37ad1559370c bertjan-hunting-queries "$src" '*.md' =LICENSE
-src=$(source_tree mitre/cti $CTI_181 enterprise-attack/ mobile-attack/ ':(exclude)enterprise-attack/enterprise-attack.json' ':(exclude)mobile-attack/mobile-attack.json')
-build assembled "$a/enterprise-attack-18.1.json.gz" b144ddd3e7ac3b65250750e78b051835333ef3ab7147815e0fbaa0ee8650d680 enterprise-attack "$src"
-build assembled "$a/mobile-attack-18.1.json.gz" e822876be0f50b885457b8bacf044efcfbddad5e67e76a7c4f0da4abea8c10a7 mobile-attack "$src"
-src=$(source_tree mitre/cti $CTI_171 enterprise-attack/ ':(exclude)enterprise-attack/enterprise-attack.json')
-build slim "$a/enterprise-attack-17.1-slim.json.gz" 8ebafcbbce6458fdbe482959f8c11e2f4c5527e9ff9ed1d165612abf8662f14e enterprise-attack "$src"
-src=$(source_tree mitre-attack/attack-stix-data $STIXDATA ics-attack/ics-attack-18.1.json)
-build published "$a/ics-attack-18.1.json.gz" a7c0106492843485340710be9e841c1584d8fc6da8950e7097db0e7b5bc9f164 "$src/ics-attack/ics-attack-18.1.json"
-src=$(source_tree oasis-tcs/sarif-spec $SARIF sarif-2.1/schema/sarif-schema-2.1.0.json)
-build plain "$dest/schemas/sarif-schema-2.1.0.json" c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e "$src/sarif-2.1/schema/sarif-schema-2.1.0.json"
+SRC=(reprise99/Sentinel-Queries $REPRISE '*.kql' LICENSE)
+build corpus "$c/reprise99-sentinel-queries.tar.gz" 4bb5977784e5579b4a13514d9fa6468f4121bf4ba3e02ad9308099e52ffdb7a8 reprise99-sentinel-queries "@SRC@" '*.kql' =LICENSE
+SRC=(microsoft/Microsoft-365-Defender-Hunting-Queries $M365 '*.md' '*.txt' LICENSE)
+build corpus "$c/m365-defender-hunting-queries.tar.gz" f6fea912bd79c674da053c868f7973d7a0da91a70a821b8d07a4f2df524d75e0 m365-defender-hunting-queries "@SRC@" '*.md' '*.txt' =LICENSE
+SRC=(Bert-JanP/Hunting-Queries-Detection-Rules $BERTJAN '*.md' '*LICENSE')
+build corpus "$c/bertjan-hunting-queries-2026-04-13.tar.gz" 1b875f58e15c3fdd513acab5399bd7c7d8f526dffdb80fac9c4a37ad1559370c bertjan-hunting-queries "@SRC@" '*.md' =LICENSE
+SRC=(mitre/cti $CTI_181 enterprise-attack/ mobile-attack/ ':(exclude)enterprise-attack/enterprise-attack.json' ':(exclude)mobile-attack/mobile-attack.json')
+build assembled "$a/enterprise-attack-18.1.json.gz" b144ddd3e7ac3b65250750e78b051835333ef3ab7147815e0fbaa0ee8650d680 enterprise-attack "@SRC@"
+build assembled "$a/mobile-attack-18.1.json.gz" e822876be0f50b885457b8bacf044efcfbddad5e67e76a7c4f0da4abea8c10a7 mobile-attack "@SRC@"
+SRC=(mitre/cti $CTI_171 enterprise-attack/ ':(exclude)enterprise-attack/enterprise-attack.json')
+build slim "$a/enterprise-attack-17.1-slim.json.gz" 8ebafcbbce6458fdbe482959f8c11e2f4c5527e9ff9ed1d165612abf8662f14e enterprise-attack "@SRC@"
+SRC=(mitre-attack/attack-stix-data $STIXDATA ics-attack/ics-attack-18.1.json)
+build published "$a/ics-attack-18.1.json.gz" a7c0106492843485340710be9e841c1584d8fc6da8950e7097db0e7b5bc9f164 "@SRC@/ics-attack/ics-attack-18.1.json"
+SRC=(oasis-tcs/sarif-spec $SARIF sarif-2.1/schema/sarif-schema-2.1.0.json)
+build plain "$dest/schemas/sarif-schema-2.1.0.json" c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e "@SRC@/sarif-2.1/schema/sarif-schema-2.1.0.json"
 echo "fetch-corpora: $dest is complete" >&2

@@ -520,6 +520,15 @@ func TestCIWorkflow(t *testing.T) {
 	if !usesSelf {
 		t.Error("ci.yml does not run the action (uses: ./)")
 	}
+	// The test job fetches ../shared before the tests, which fail without it
+	// under CI=true.
+	fetched := false
+	for _, s := range w.Jobs["test"].Steps {
+		fetched = fetched || strings.Contains(s.Run, "scripts/fetch-corpora.sh")
+		if strings.Contains(s.Run, "bash .ci/run") && !fetched {
+			t.Error("ci.yml: the test job runs .ci/run before scripts/fetch-corpora.sh, so the real-corpus tests fail without ../shared")
+		}
+	}
 	ciRun, err := os.ReadFile(filepath.Join(repoRoot(t), ".ci", "run"))
 	if err != nil {
 		t.Fatal(err)
