@@ -24,7 +24,9 @@
 # kept; a mismatch is an error and nothing wrong is written.
 #
 # FETCH_CORPORA_FROM=DIR reads the sources from local bare git mirrors instead of the network:
-# DIR/<owner>+<name>/repo (as `git archive` of the same pinned commits).
+# DIR/<owner>+<name>/repo (as `git archive` of the same pinned commits; git may print "invalid
+# object" for large files a mirror lacks and the script does not read). FETCH_CORPORA_URL
+# replaces https://codeload.github.com (a server answering /<owner>/<name>/tar.gz/<commit>).
 #
 # Not reproduced exactly: the gzip and tar bytes (timestamps, entry order, compression) differ
 # from the copies in ../shared; contents (file names and bytes, bundle JSON) are identical.
@@ -37,6 +39,7 @@ shopt -s inherit_errexit
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-$(dirname "$repo")/shared}
 from=${FETCH_CORPORA_FROM:-}
+base=${FETCH_CORPORA_URL:-https://codeload.github.com}
 
 SIGMA=0e3b749e0d85cd943706ed610a1447f0d54e8388
 REPRISE=96b1908558c5d5201dbf61c63cedce4c53e8f672
@@ -74,7 +77,7 @@ source_tree() {
 			esac
 		done
 		echo "fetch-corpora: downloading $repo at $commit" >&2
-		curl -fsSL --retry 3 "https://codeload.github.com/$repo/tar.gz/$commit" |
+		curl -fsSL --retry 3 "$base/$repo/tar.gz/$commit" |
 			tar -xz -C "$out" --strip-components=1 --wildcards "${pats[@]}"
 	fi
 	echo "$out"

@@ -6,6 +6,8 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,13 +17,15 @@ import (
 	"github.com/huntlint/huntlint/internal/testshared"
 )
 
-// TestFetchCorporaFromMirrors runs scripts/fetch-corpora.sh against local git
-// mirrors of the pinned sources (FETCH_CORPORA_FROM, default ../.mirror beside
-// the repository) and checks that every corpus and bundle it lays out has the
-// same content as ../shared's: the same file names and bytes inside each
-// corpus, the same uncompressed JSON for each bundle. It skips when the
-// mirrors are absent (the script itself downloads from GitHub in CI).
-func TestFetchCorporaFromMirrors(t *testing.T) {
+// TestFetchCorpora runs scripts/fetch-corpora.sh against local git mirrors of
+// the pinned sources (default ../.mirror beside the repository, or
+// FETCH_CORPORA_FROM), once reading the mirrors directly (FETCH_CORPORA_FROM)
+// and once downloading GitHub-style archives made from them by a server on
+// 127.0.0.1 (FETCH_CORPORA_URL), and checks that every corpus and bundle it
+// lays out has the same content as ../shared's: the same file names and bytes
+// inside each corpus, the same uncompressed JSON for each bundle. It skips when
+// the mirrors are absent (in CI the script downloads from GitHub).
+func TestFetchCorpora(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the fetch script assembles 30 MB of ATT&CK bundles")
 	}
@@ -36,15 +40,74 @@ func TestFetchCorporaFromMirrors(t *testing.T) {
 			t.Skipf("no git mirror %s under %s: skipping the offline run of scripts/fetch-corpora.sh", m, mirrors)
 		}
 	}
-	for _, tool := range []string{"bash", "git", "tar", "python3"} {
+	for _, tool := range []string{"bash", "git", "tar", "python3", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not on PATH: scripts/fetch-corpora.sh needs it", tool)
 		}
 	}
 	shared := testshared.Dir(t)
+	t.Run("mirrors", func(t *testing.T) {
+		fetchAndCompare(t, root, shared, "FETCH_CORPORA_FROM="+mirrors)
+	})
+	t.Run("archives", func(t *testing.T) {
+		srv := httptest.NewServer(archiveServer(t, mirrors))
+		defer srv.Close()
+		fetchAndCompare(t, root, shared, "FETCH_CORPORA_FROM=", "FETCH_CORPORA_URL="+srv.URL)
+	})
+}
+
+// archiveServer answers /<owner>/<name>/tar.gz/<commit> as codeload.github.com
+// does, with a gzip tar of the commit's tree under "<name>-<commit>/", made
+// from the mirror; files whose blobs the mirror lacks (its largest) are left
+// out.
+func archiveServer(t *testing.T, mirrors string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		if len(parts) != 4 || parts[2] != "tar.gz" {
+			http.NotFound(w, r)
+			return
+		}
+		gd := filepath.Join(mirrors, parts[0]+"+"+parts[1], "repo")
+		commit := parts[3]
+		ls, err := exec.Command("git", "--git-dir", gd, "ls-tree", "-r", "-z", commit).Output()
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		var hashes, paths []string
+		for _, e := range strings.Split(string(ls), "\x00") {
+			meta, path, ok := strings.Cut(e, "\t")
+			if f := strings.Fields(meta); ok && len(f) == 3 && f[1] == "blob" {
+				hashes, paths = append(hashes, f[2]), append(paths, path)
+			}
+		}
+		check := exec.Command("git", "--git-dir", gd, "cat-file", "--batch-check")
+		check.Stdin = strings.NewReader(strings.Join(hashes, "\n") + "\n")
+		out, err := check.Output()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		args := []string{"--git-dir", gd, "archive", "--format=tar.gz", "--prefix=" + parts[1] + "-" + commit + "/", commit, "--", "."}
+		for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if strings.HasSuffix(line, " missing") {
+				args = append(args, ":(exclude,literal)"+paths[i])
+			}
+		}
+		cmd := exec.Command("git", args...)
+		cmd.Stdout = w
+		if err := cmd.Run(); err != nil {
+			t.Errorf("git archive %s %s: %v", gd, commit, err)
+		}
+	})
+}
+
+// fetchAndCompare runs the script with env into a temporary folder and compares
+// what it lays out with shared.
+func fetchAndCompare(t *testing.T, root, shared string, env ...string) {
 	dest := t.TempDir()
 	cmd := exec.Command("bash", filepath.Join(root, "scripts", "fetch-corpora.sh"), dest)
-	cmd.Env = append(os.Environ(), "FETCH_CORPORA_FROM="+mirrors, "TMPDIR="+t.TempDir())
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+t.TempDir()), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
