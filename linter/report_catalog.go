@@ -34,11 +34,9 @@ func catalogReleases(rep *Report) []catalogRelease {
 	now := rep.Catalog.Now()
 	for _, r := range rep.Catalog.Releases() {
 		cr := catalogRelease{Domain: string(r.Domain), Release: r.Version, Source: r.Source,
-			Active: rep.Catalog.IsActive(r.Domain), AgeDays: -1}
+			Active: rep.Catalog.IsActive(r.Domain), AgeDays: r.AgeDays(now), Outdated: r.Outdated(now, rep.maxAge())}
 		if d, ok := r.Date(); ok {
-			age, _ := r.Age(now)
-			cr.Date, cr.AgeDays = d.Format("2006-01-02"), int(age.Hours()/24)
-			cr.Outdated = age > rep.maxAge()
+			cr.Date = d.Format("2006-01-02")
 		}
 		out = append(out, cr)
 	}
@@ -65,14 +63,7 @@ func (rep *Report) OutdatedNote() string {
 	}
 	d, _ := r.Date()
 	return fmt.Sprintf("the catalog is %s %s of %s, %s old (catalog max_age is %s); tags from newer releases are reported as attack-newer-release. Update it with huntlint catalog update, or pass --catalog with the current bundle",
-		mapper.DomainTitle(r.Domain), versionOrUnknown(r.Version), d.Format("January 2006"), mapper.AgeText(age), ageSetting(rep.maxAge()))
-}
-
-func versionOrUnknown(v string) string {
-	if v == "" || v == "unknown" {
-		return "(release unknown)"
-	}
-	return v
+		mapper.DomainTitle(r.Domain), r.VersionText(), d.Format("January 2006"), mapper.AgeText(age), ageSetting(rep.maxAge()))
 }
 
 // ageSetting spells an age as the configuration writes it: "200d", "36h".

@@ -183,13 +183,8 @@ func releaseName(cat *mapper.Catalog, d mapper.Domain) string {
 	if cat == nil {
 		return "ATT&CK"
 	}
-	version := "(release unknown)"
-	for _, r := range cat.Releases() {
-		if r.Domain == d && r.Version != "" && r.Version != "unknown" {
-			version = r.Version
-		}
-	}
-	return mapper.DomainTitle(d) + " " + version
+	r, _ := cat.Release(d)
+	return mapper.DomainTitle(d) + " " + r.VersionText()
 }
 
 // activeReleaseName names the release of every active domain: "ATT&CK 18.1"

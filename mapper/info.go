@@ -55,10 +55,9 @@ func (c *Catalog) Info() []DomainInfo {
 	var out []DomainInfo
 	for _, d := range c.domains {
 		info := DomainInfo{Domain: d.rel.Domain, Release: d.rel.Version, Source: d.rel.Source, Path: d.rel.Path,
-			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain), Texts: d.hasTexts(), AgeDays: -1}
+			Modified: d.rel.Modified, Active: c.IsActive(d.rel.Domain), Texts: d.hasTexts(), AgeDays: d.rel.AgeDays(c.Now())}
 		if t, ok := d.rel.Date(); ok {
-			age, _ := d.rel.Age(c.Now())
-			info.Date, info.AgeDays = t.Format("2006-01-02"), int(age.Hours()/24)
+			info.Date = t.Format("2006-01-02")
 		}
 		n := &info.Counts
 		n.Tactics = len(d.tactics)

@@ -51,6 +51,22 @@ func (r Release) Age(now time.Time) (time.Duration, bool) {
 	return 0, true
 }
 
+// AgeDays is r's age at now in whole days, -1 when its date is unknown.
+func (r Release) AgeDays(now time.Time) int {
+	age, ok := r.Age(now)
+	if !ok {
+		return -1
+	}
+	return int(age.Hours() / 24)
+}
+
+// Outdated reports whether r is older than maxAge at now; a release of
+// unknown date is not.
+func (r Release) Outdated(now time.Time, maxAge time.Duration) bool {
+	age, ok := r.Age(now)
+	return ok && age > maxAge
+}
+
 // AgeText describes an age for people: "12 days", "13 months", "2 years".
 func AgeText(age time.Duration) string {
 	days := int(age.Hours() / 24)
@@ -68,7 +84,7 @@ func AgeText(age time.Duration) string {
 // Describe names the release with its date and age at now, for messages:
 // "ATT&CK 18.1 (November 2025, 13 months old)".
 func (r Release) Describe(now time.Time) string {
-	name := DomainTitle(r.Domain) + " " + r.versionText()
+	name := DomainTitle(r.Domain) + " " + r.VersionText()
 	d, ok := r.Date()
 	if !ok {
 		return name
@@ -77,7 +93,9 @@ func (r Release) Describe(now time.Time) string {
 	return fmt.Sprintf("%s (%s, %s old)", name, d.Format("January 2006"), AgeText(age))
 }
 
-func (r Release) versionText() string {
+// VersionText is the release number for messages: "18.1", or "(release
+// unknown)".
+func (r Release) VersionText() string {
 	if r.Version == "" || r.Version == "unknown" {
 		return "(release unknown)"
 	}

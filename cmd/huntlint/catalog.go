@@ -68,7 +68,8 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 			}
 			infos := cat.Info()
 			for i := range infos {
-				infos[i].Outdated = infos[i].AgeDays >= 0 && time.Duration(infos[i].AgeDays)*24*time.Hour > maxAge
+				rel, _ := cat.Release(infos[i].Domain)
+				infos[i].Outdated = rel.Outdated(cat.Now(), maxAge)
 			}
 			if format == "json" {
 				return writeJSON(a.stdout, struct {

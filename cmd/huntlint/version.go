@@ -38,7 +38,7 @@ func (a *app) versionCommand() *cobra.Command {
 				if d, ok := r.Date(); ok {
 					age, _ := r.Age(now)
 					src += fmt.Sprintf("; released %s, %s ago", d.Format("2006-01-02"), mapper.AgeText(age))
-					if age > maxAge && cat.IsActive(r.Domain) {
+					if r.Outdated(now, maxAge) && cat.IsActive(r.Domain) {
 						src += "; outdated: run huntlint catalog update"
 					}
 				}
