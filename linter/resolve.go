@@ -41,13 +41,7 @@ type RefInfo struct {
 // (Sigma tags, Sentinel tactics and relevantTechniques) rather than free
 // text; only structured references are style-checked, de-duplicated and
 // fixed by list edits.
-func (ri *RefInfo) Structured() bool {
-	switch ri.Ref.Source {
-	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
-		return true
-	}
-	return false
-}
+func (ri *RefInfo) Structured() bool { return ri.Ref.Source.Structured() }
 
 // Known reports whether the reference names an object of a loaded domain.
 func (ri *RefInfo) Known() bool { return ri.Object != nil }

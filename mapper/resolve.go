@@ -75,16 +75,6 @@ func ValidID(t ObjectType, id string) bool { return attackid.Valid(t, id) }
 // joined by spaces, hyphens or underscores, or PascalCase.
 var reTacticName = regexp.MustCompile(`^[A-Za-z][A-Za-z _-]*[A-Za-z]$`)
 
-// structuredSource reports whether src is a structured field (Sigma tags,
-// Sentinel tactics and relevantTechniques) rather than free text.
-func structuredSource(src rules.RefSource) bool {
-	switch src {
-	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
-		return true
-	}
-	return false
-}
-
 // classify judges what a reference asks for from its field, kind and
 // spelling alone (package attackid holds the ID grammar): the object type,
 // the canonical ID ("" for a tactic named by name) and whether it is
@@ -164,7 +154,7 @@ func (c *Catalog) ResolveRef(ref rules.Ref) Resolution {
 	}
 	// A tactic name in free text (a Markdown table's "Ransomware") is no
 	// reference at all; IDs and structured fields are.
-	if res.Type != TypeTactic || res.ID != "" || structuredSource(ref.Source) {
+	if res.Type != TypeTactic || res.ID != "" || ref.Source.Structured() {
 		res.Newer, _ = c.NewerRef(res.Type, res.ID, v)
 	}
 	return res

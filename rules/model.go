@@ -76,6 +76,17 @@ const (
 // style.
 type RefSource string
 
+// Structured reports whether references from s stand in a structured field
+// (Sigma tags, Sentinel tactics and relevantTechniques) rather than free
+// text.
+func (s RefSource) Structured() bool {
+	switch s {
+	case SourceSigmaTag, SourceSentinelTactic, SourceSentinelTechnique:
+		return true
+	}
+	return false
+}
+
 // Reference sources.
 const (
 	SourceSigmaTag          RefSource = "sigma-tag"          // Sigma tags list

@@ -158,14 +158,6 @@ func (p *planner) set(ref *rules.Ref, text, check, msg string) {
 	p.why[ref] = change{check, msg}
 }
 
-func structured(ref *rules.Ref) bool {
-	switch ref.Source {
-	case rules.SourceSigmaTag, rules.SourceSentinelTactic, rules.SourceSentinelTechnique:
-		return true
-	}
-	return false
-}
-
 // objectType is the type of object a reference other than a tactic names:
 // from its kind, else from its ID's prefix ("attack.dc0001" is a data
 // component); empty when it is no well-formed ATT&CK ID.
@@ -190,14 +182,14 @@ func (p *planner) run() {
 	for i := range p.r.Attack {
 		ref := &p.r.Attack[i]
 		if ref.Kind == rules.RefTactic {
-			if t, ok := p.tactic(ref); ok && structured(ref) {
+			if t, ok := p.tactic(ref); ok && ref.Source.Structured() {
 				tactics = append(tactics, t)
 			}
 			continue
 		}
 		if typ := objectType(ref); typ != "" {
 			t, ok := p.object(ref, typ)
-			if ok && typ == mapper.TypeTechnique && structured(ref) {
+			if ok && typ == mapper.TypeTechnique && ref.Source.Structured() {
 				techs = append(techs, t)
 			}
 		}
@@ -429,7 +421,7 @@ func (p *planner) tactics(techs []tech, tactics []tactic) {
 	if len(orphans) == 1 {
 		o := orphans[0]
 		text := respellTactic(o.ref, want)
-		if text == "" || !structured(o.ref) {
+		if text == "" || !o.ref.Source.Structured() {
 			p.note(o.ref, "%s belongs to %s in %s; replace %s by hand", p.text1(first.ref), want.Name, rel, o.ref.Text)
 			return
 		}
