@@ -316,19 +316,26 @@ func TestSymlinksReported(t *testing.T) {
 	}
 }
 
-// TestWriteFailureIsExitIO: a report the system refuses to take (a full
-// device) is exit 3, ExitIO, naming what could not be written.
+// TestWriteFailureIsExitIO: a report the system refuses to take is exit 3,
+// ExitIO, naming what could not be written. The target lies under a
+// regular file of a temporary folder, so the system refuses the write
+// (ENOTDIR) without the test touching any file of the machine's own.
 func TestWriteFailureIsExitIO(t *testing.T) {
-	if _, err := os.Stat("/dev/full"); err != nil {
-		t.Skip("no /dev/full:", err)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
 	}
+	target := filepath.Join(blocker, "report.json")
 	for _, args := range [][]string{
-		{"lint", "--offline", "-o", "/dev/full", cleanRule},
-		{"layer", "--offline", "-o", "/dev/full", cleanRule},
+		{"lint", "--offline", "-o", target, cleanRule},
+		{"layer", "--offline", "-o", target, cleanRule},
 	} {
 		code, _, errs := runIn(t, "", args...)
-		if code != ExitIO || !strings.Contains(errs, "write /dev/full: no space left on device") {
-			t.Errorf("%v: exit %d, stderr %q; want exit 3 naming /dev/full", args, code, errs)
+		if code != ExitIO || !strings.Contains(errs, target) || !strings.Contains(errs, "not a directory") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 3 naming %s", args, code, errs, target)
 		}
+	}
+	if b, err := os.ReadFile(blocker); err != nil || string(b) != "x" {
+		t.Errorf("the file in the way changed: %q %v", b, err)
 	}
 }
