@@ -1,8 +1,9 @@
 #!/bin/sh
 # Lints copies of SigmaHQ's rules (the rules* folders of the shared corpus,
-# copied with changed ids) at several rule counts and prints the wall time
-# and peak resident memory of each run, measured by /usr/bin/time -v.
-# Linear time and memory show as a constant time and RSS per rule.
+# copied with changed ids) at several rule counts, draws their coverage layer,
+# and prints the wall time and peak resident memory of each run, measured by
+# /usr/bin/time -v. Linear time and memory show as a constant time and RSS
+# per rule.
 #
 # Usage: bench/memory.sh [extra lint flags]
 # Environment: SIZES (default 3700,10000,30000,100000),
@@ -21,7 +22,16 @@ mkdir "$tmp/src"
 tar xzf "$corpus" -C "$tmp/src"
 (cd "$tmp/src" && find ./rules* -type f \( -name '*.yml' -o -name '*.yaml' \) | sort) >"$tmp/list"
 per=$(wc -l <"$tmp/list")
-printf '%-8s %-8s %10s %12s %10s\n' rules files wall-s peak-rss-MB KB/rule
+# measure NAME RULES FILES ARGS... runs huntlint ARGS and prints one line.
+measure() {
+	m_name=$1 m_rules=$2 m_files=$3
+	shift 3
+	/usr/bin/time -v -o "$tmp/time" "$tmp/huntlint" "$@" 2>/dev/null || true
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tmp/time")
+	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time")
+	awk -v c="$m_name" -v n="$m_rules" -v f="$m_files" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-6s %-8d %-8d %10.2f %12.1f %10.2f\n", c, n, f, w, r / 1024, r / n }'
+}
+printf '%-6s %-8s %-8s %10s %12s %10s\n' run rules files wall-s peak-rss-MB KB/rule
 for n in $(printf '%s' "$sizes" | tr ',' ' '); do
 	dir="$tmp/n$n"
 	mkdir "$dir"
@@ -40,9 +50,7 @@ for n in $(printf '%s' "$sizes" | tr ',' ' '); do
 		k=$((k + 1))
 	done
 	files=$(find "$dir" -type f | wc -l)
-	/usr/bin/time -v -o "$tmp/time" "$tmp/huntlint" lint --offline --fail-on never --format json -o "$tmp/out.json" "$@" "$dir" 2>/dev/null || true
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tmp/time")
-	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time")
-	awk -v n="$n" -v f="$files" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-8d %-8d %10.2f %12.1f %10.2f\n", n, f, w, r / 1024, r / n }'
+	measure lint "$n" "$files" lint --offline --fail-on never --format json -o "$tmp/out.json" "$@" "$dir"
+	measure layer "$n" "$files" layer --offline -o "$tmp/layer.json" "$dir"
 	[ "${KEEP:-}" = 1 ] || rm -rf "$dir"
 done

@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -195,36 +193,11 @@ func LoadAll(files []string, jobs int) ([]*Rule, []Problem) {
 
 // LoadAll loads files in parallel; see the package function.
 func (o LoadOptions) LoadAll(files []string, jobs int) ([]*Rule, []Problem) {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	type result struct {
-		rules    []*Rule
-		problems []Problem
-	}
-	results := make([]result, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(jobs, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r, p := o.Load(files[i])
-				results[i] = result{r, p}
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	var rules []*Rule
 	var problems []Problem
-	for _, r := range results {
-		rules = append(rules, r.rules...)
-		problems = append(problems, r.problems...)
-	}
+	Stream(o, files, jobs, nil, func(f File[struct{}]) {
+		rules = append(rules, f.Rules...)
+		problems = append(problems, f.Problems...)
+	})
 	return rules, problems
 }

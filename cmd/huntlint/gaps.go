@@ -13,7 +13,6 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/gaps"
 	"github.com/huntlint/huntlint/mapper/layer"
-	"github.com/huntlint/huntlint/rules"
 )
 
 // gapsFlags are the flags of `huntlint gaps`.
@@ -133,15 +132,11 @@ func (a *app) runGaps(args []string, fl gapsFlags) error {
 	if err != nil {
 		return err
 	}
-	loaded, loadProblems := rules.LoadAll(files, 0)
-	problems = append(problems, loadProblems...)
-	cov, err := layer.Aggregate(cat, loaded, opts)
+	cov, loadProblems, err := fl.layer.evidence.aggregate(cat, files, opts)
 	if err != nil {
-		return usageErr(err)
-	}
-	if err := fl.layer.evidence.apply(cov, loaded); err != nil {
 		return err
 	}
+	problems = append(problems, loadProblems...)
 	rep, err := gaps.Build(cat, cov, fl.sel)
 	if err != nil {
 		return usageErr(err)

@@ -171,15 +171,11 @@ func (a *app) runLayer(args []string, fl layerFlags) error {
 	if err != nil {
 		return err
 	}
-	loaded, loadProblems := rules.LoadAll(files, 0)
-	problems = append(problems, loadProblems...)
-	cov, err := layer.Aggregate(cat, loaded, opts)
+	cov, loadProblems, err := fl.evidence.aggregate(cat, files, opts)
 	if err != nil {
-		return usageErr(err)
-	}
-	if err := fl.evidence.apply(cov, loaded); err != nil {
 		return err
 	}
+	problems = append(problems, loadProblems...)
 	var buf bytes.Buffer
 	if err := a.layerWriteThreats(&buf, fl, format, cat, cov, wo); err != nil {
 		return err

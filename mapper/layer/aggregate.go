@@ -126,12 +126,34 @@ type Coverage struct {
 	EvidenceWeights *EvidenceWeights
 }
 
-// Aggregate builds the coverage of rs. A technique reference counts for the
-// live technique it resolves to: a revoked ID counts under its final
-// replacement (and the cell records it); unknown and deprecated IDs are left
-// out and listed in the coverage. A rule counts once per technique however
-// often it names it.
+// Aggregate builds the coverage of rs: an Aggregator given every rule.
 func Aggregate(cat *mapper.Catalog, rs []*rules.Rule, opts Options) (*Coverage, error) {
+	a, err := NewAggregator(cat, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		a.Add(r)
+	}
+	return a.Coverage(), nil
+}
+
+// Aggregator builds a coverage one rule at a time, keeping of each rule only
+// its RuleInfo and notes, so that rules can be aggregated while they load
+// and dropped. A technique reference counts for the live technique it
+// resolves to: a revoked ID counts under its final replacement (and the
+// cell records it); unknown and deprecated IDs are left out and listed in
+// the coverage. A rule counts once per technique however often it names it.
+type Aggregator struct {
+	cat      *mapper.Catalog
+	tactics  map[string]bool // nil: all
+	cov      *Coverage
+	byDomain map[mapper.Domain]*DomainCoverage
+}
+
+// NewAggregator checks opts (tactics, path patterns) and returns an empty
+// coverage to Add rules to.
+func NewAggregator(cat *mapper.Catalog, opts Options) (*Aggregator, error) {
 	if opts.Score == "" {
 		opts.Score = ScoreCount
 	}
@@ -144,85 +166,95 @@ func Aggregate(cat *mapper.Catalog, rs []*rules.Rule, opts Options) (*Coverage, 
 			return nil, fmt.Errorf("invalid path pattern %q: check brackets and braces", p)
 		}
 	}
-	cov := &Coverage{Options: opts}
-	byDomain := map[mapper.Domain]*DomainCoverage{}
-	domain := func(d mapper.Domain) *DomainCoverage {
-		if dc := byDomain[d]; dc != nil {
-			return dc
-		}
-		dc := newDomainCoverage(cat, d, tacticFilter)
-		byDomain[d] = dc
+	a := &Aggregator{cat: cat, tactics: tacticFilter, cov: &Coverage{Options: opts}, byDomain: map[mapper.Domain]*DomainCoverage{}}
+	for _, d := range cat.Active() {
+		a.cov.Domains = append(a.cov.Domains, a.domain(d))
+	}
+	return a, nil
+}
+
+func (a *Aggregator) domain(d mapper.Domain) *DomainCoverage {
+	if dc := a.byDomain[d]; dc != nil {
 		return dc
 	}
-	for _, d := range cat.Active() {
-		cov.Domains = append(cov.Domains, domain(d))
-	}
+	dc := newDomainCoverage(a.cat, d, a.tactics)
+	a.byDomain[d] = dc
+	return dc
+}
 
-	for _, r := range rs {
-		if !keep(r, opts) {
-			cov.Filtered++
+// Add counts r. Nothing of r is kept but copies of its small fields: its
+// references lose their YAML nodes.
+func (a *Aggregator) Add(r *rules.Rule) {
+	cat, opts, cov := a.cat, a.cov.Options, a.cov
+	if !keep(r, opts) {
+		cov.Filtered++
+		return
+	}
+	info := ruleInfo(r, opts)
+	cov.Rules = append(cov.Rules, info)
+	seen := map[*Cell]bool{}
+	domains := map[*DomainCoverage]bool{}
+	for _, ref := range r.Attack {
+		ref.Node = nil
+		res := cat.ResolveRef(ref)
+		if res.Type != mapper.TypeTechnique && ref.Kind != rules.RefTechnique {
+			continue // a tactic, group or other object: not a cell
+		}
+		if !res.Found() {
+			cov.Unknown = append(cov.Unknown, RefNote{Rule: info, Ref: ref})
 			continue
 		}
-		info := ruleInfo(r, opts)
-		cov.Rules = append(cov.Rules, info)
-		seen := map[*Cell]bool{}
-		domains := map[*DomainCoverage]bool{}
-		for _, ref := range r.Attack {
-			res := cat.ResolveRef(ref)
-			if res.Type != mapper.TypeTechnique && ref.Kind != rules.RefTechnique {
-				continue // a tactic, group or other object: not a cell
-			}
-			if !res.Found() {
-				cov.Unknown = append(cov.Unknown, RefNote{Rule: info, Ref: ref})
-				continue
-			}
-			final := res.Final
-			if final == nil || final.Type != mapper.TypeTechnique {
-				// A revoked ID whose replacement chain is broken.
-				cov.Unknown = append(cov.Unknown, RefNote{Rule: info, Ref: ref, Chain: ids(res.Chain)})
-				continue
-			}
-			var note *RefNote
-			if res.Revoked() {
-				note = &RefNote{Rule: info, Ref: ref, Final: final, Chain: ids(res.Chain)}
-			}
-			if final.Status == mapper.StatusDeprecated {
-				cov.Deprecated = append(cov.Deprecated, RefNote{Rule: info, Ref: ref})
-				continue
-			}
-			if note != nil {
-				cov.Revoked = append(cov.Revoked, *note)
-			}
-			dc := domain(final.Domain)
-			tactics := dc.tacticsOf(final)
-			if len(tactics) == 0 {
-				continue // not in the selected tactics
-			}
-			c := dc.Cells[final.ID]
-			if c == nil {
-				c = &Cell{Technique: final, Tactics: tactics}
-				dc.Cells[final.ID] = c
-			}
-			if note != nil {
-				c.Revoked = append(c.Revoked, *note)
-			}
-			if !seen[c] {
-				seen[c] = true
-				c.Rules = append(c.Rules, info)
-			}
-			domains[dc] = true
+		final := res.Final
+		if final == nil || final.Type != mapper.TypeTechnique {
+			// A revoked ID whose replacement chain is broken.
+			cov.Unknown = append(cov.Unknown, RefNote{Rule: info, Ref: ref, Chain: ids(res.Chain)})
+			continue
 		}
-		for dc := range domains {
-			dc.Rules++
+		var note *RefNote
+		if res.Revoked() {
+			note = &RefNote{Rule: info, Ref: ref, Final: final, Chain: ids(res.Chain)}
 		}
-		if len(seen) == 0 {
-			cov.Untagged++
+		if final.Status == mapper.StatusDeprecated {
+			cov.Deprecated = append(cov.Deprecated, RefNote{Rule: info, Ref: ref})
+			continue
 		}
+		if note != nil {
+			cov.Revoked = append(cov.Revoked, *note)
+		}
+		dc := a.domain(final.Domain)
+		tactics := dc.tacticsOf(final)
+		if len(tactics) == 0 {
+			continue // not in the selected tactics
+		}
+		c := dc.Cells[final.ID]
+		if c == nil {
+			c = &Cell{Technique: final, Tactics: tactics}
+			dc.Cells[final.ID] = c
+		}
+		if note != nil {
+			c.Revoked = append(c.Revoked, *note)
+		}
+		if !seen[c] {
+			seen[c] = true
+			c.Rules = append(c.Rules, info)
+		}
+		domains[dc] = true
 	}
+	for dc := range domains {
+		dc.Rules++
+	}
+	if len(seen) == 0 {
+		cov.Untagged++
+	}
+}
 
+// Coverage finishes the coverage of the rules added (sorting, rollup,
+// scores) and returns it; call it once, after the last Add.
+func (a *Aggregator) Coverage() *Coverage {
+	cov, opts := a.cov, a.cov.Options
 	var extra []*DomainCoverage
-	for d, dc := range byDomain {
-		if !cat.IsActive(d) && len(dc.Cells) > 0 {
+	for d, dc := range a.byDomain {
+		if !a.cat.IsActive(d) && len(dc.Cells) > 0 {
 			extra = append(extra, dc)
 		}
 	}
@@ -241,7 +273,7 @@ func Aggregate(cat *mapper.Catalog, rs []*rules.Rule, opts Options) (*Coverage, 
 			}
 		}
 	}
-	return cov, nil
+	return cov
 }
 
 // tacticSet resolves --tactic values to shortnames; nil means all tactics.

@@ -2,8 +2,12 @@ package layer
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
@@ -219,5 +223,39 @@ func TestTacticFilterAfterRename(t *testing.T) {
 	set, err := tacticSet(cat, []string{"defense-evasion", "TA0002"})
 	if err != nil || len(set) != 2 || !set["stealth"] || !set["execution"] {
 		t.Errorf("tacticSet = %v, %v; want stealth and execution", set, err)
+	}
+}
+
+// TestAggregatorKeepsNoRule: a rule added to an Aggregator, with its YAML
+// tree, can be freed while the coverage lives on (layer and gaps drop each
+// file once aggregated); only its RuleInfo and notes stay.
+func TestAggregatorKeepsNoRule(t *testing.T) {
+	cat := testCatalog(t)
+	a, err := NewAggregator(cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc, tag weak.Pointer[yaml.Node]
+	var rule weak.Pointer[rules.Rule]
+	func() {
+		rs, probs := rules.LoadBytes("a.yml", []byte("title: A\nid: 5f1e0a3c-0000-4000-8000-000000000001\n"+
+			"logsource:\n  product: windows\ndetection:\n  sel:\n    a: b\n  condition: sel\n"+
+			"tags:\n  - attack.t1059.001\n  - attack.t1086\n  - attack.t9999\n  - attack.t1064\n"))
+		if len(rs) != 1 || len(probs) != 0 || rs[0].Doc == nil || len(rs[0].Attack) != 4 || rs[0].Attack[2].Node == nil {
+			t.Fatalf("loaded %d rules, problems %v", len(rs), probs)
+		}
+		doc, tag, rule = weak.Make(rs[0].Doc), weak.Make(rs[0].Attack[2].Node), weak.Make(rs[0])
+		a.Add(rs[0])
+	}()
+	cov := a.Coverage()
+	runtime.GC()
+	if doc.Value() != nil || tag.Value() != nil || rule.Value() != nil {
+		t.Errorf("the coverage keeps the rule (%v), its YAML tree (%v) or a tag's node (%v)", rule.Value() != nil, doc.Value() != nil, tag.Value() != nil)
+	}
+	if len(cov.Rules) != 1 || len(cov.Unknown) != 1 || len(cov.Revoked) != 1 || len(cov.Deprecated) != 1 {
+		t.Fatalf("rules %d, unknown %d, revoked %d, deprecated %d; want 1 each", len(cov.Rules), len(cov.Unknown), len(cov.Revoked), len(cov.Deprecated))
+	}
+	if got := cov.Unknown[0].Ref.Text; got != "attack.t9999" {
+		t.Errorf("unknown reference %q, want attack.t9999", got)
 	}
 }
