@@ -172,3 +172,86 @@ func TestStructureOddShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestStructureSpansAndFixes checks the exact spans of findings and that
+// fixes rewrite what they say.
+func TestStructureSpansAndFixes(t *testing.T) {
+	src := "title: T\nstatus: Stable\nlevel: 'High'\ndate: 2023/03/14\nlogsource:\n    product: windows\n" +
+		"detection:\n    sel:\n        Image|endwith: x\n    condition: sel and not filtr\ntags:\n    - tlp.green\n    - tlp.green\n"
+	path := filepath.Join(t.TempDir(), "r.yml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := lintFiles(t, structureChecks(), []string{path})
+	type want struct {
+		check          string
+		l1, c1, l2, c2 int
+		fixed          string // the source after the fix, "" when none
+	}
+	wants := []want{
+		{"sigma-invalid-status", 2, 9, 2, 15, strings.Replace(src, "Stable", "stable", 1)},
+		{"sigma-invalid-level", 3, 8, 3, 14, strings.Replace(src, "'High'", "'high'", 1)},
+		{"sigma-invalid-date", 4, 7, 4, 17, strings.Replace(src, "2023/03/14", "2023-03-14", 1)},
+		{"sigma-unknown-modifier", 9, 15, 9, 22, strings.Replace(src, "Image|endwith", "Image|endswith", 1)},
+		{"sigma-condition-error", 10, 28, 10, 33, ""},
+		{"sigma-tag-format", 13, 7, 13, 16, strings.Replace(src, "    - tlp.green\n    - tlp.green\n", "    - tlp.green\n", 1)},
+	}
+	if len(fs) != len(wants) {
+		t.Fatalf("got %d findings, want %d:\n%s", len(fs), len(wants), formatGolden("", fs))
+	}
+	for i, w := range wants {
+		f := fs[i]
+		if f.Check != w.check || f.Span.Start.Line != w.l1 || f.Span.Start.Column != w.c1 || f.Span.End.Line != w.l2 || f.Span.End.Column != w.c2 {
+			t.Errorf("finding %d: %s %d:%d-%d:%d, want %s %d:%d-%d:%d", i, f.Check, f.Span.Start.Line, f.Span.Start.Column,
+				f.Span.End.Line, f.Span.End.Column, w.check, w.l1, w.c1, w.l2, w.c2)
+		}
+		if (f.Fix != nil) != (w.fixed != "") {
+			t.Errorf("finding %d (%s): fix %v, want fix %v", i, f.Check, f.Fix != nil, w.fixed != "")
+			continue
+		}
+		if f.Fix == nil {
+			continue
+		}
+		got := []byte(src)
+		for j := len(f.Fix.Edits) - 1; j >= 0; j-- {
+			e := f.Fix.Edits[j]
+			got = append(append(append([]byte{}, got[:e.Start]...), e.New...), got[e.End:]...)
+		}
+		if string(got) != w.fixed {
+			t.Errorf("finding %d (%s): fix gives\n%s\nwant\n%s", i, f.Check, got, w.fixed)
+		}
+		if sp := f.Span; string([]byte(src)[sp.StartOffset:sp.EndOffset]) == "" {
+			t.Errorf("finding %d: empty offset range", i)
+		}
+	}
+}
+
+func TestWildcardModifierFix(t *testing.T) {
+	src := "title: T\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image: '*\\cmd.exe'\n" +
+		"        CommandLine:\n            - '*/c*'\n            - \"*/k*\"\n        Parent: ['*a', '*b'] # tail\n    condition: sel\n"
+	want := "title: T\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image|endswith: '\\cmd.exe'\n" +
+		"        CommandLine|contains:\n            - '/c'\n            - \"/k\"\n        Parent|endswith: ['a', 'b'] # tail\n    condition: sel\n"
+	path := filepath.Join(t.TempDir(), "r.yml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs := lintFiles(t, []Check{sigmaWildcardModifier{}}, []string{path})
+	if len(fs) != 3 {
+		t.Fatalf("got %d findings, want 3:\n%s", len(fs), formatGolden("", fs))
+	}
+	var edits []Edit
+	for _, f := range fs {
+		if f.Fix == nil || f.Fix.Applicability != FixSafe {
+			t.Fatalf("%s: no safe fix", f.Message)
+		}
+		edits = append(edits, f.Fix.Edits...)
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
+	got := []byte(src)
+	for _, e := range edits {
+		got = append(append(append([]byte{}, got[:e.Start]...), e.New...), got[e.End:]...)
+	}
+	if string(got) != want {
+		t.Errorf("fixed:\n%s\nwant:\n%s", got, want)
+	}
+}

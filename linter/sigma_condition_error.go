@@ -69,32 +69,32 @@ func (sigmaConditionError) Run(ctx *Context) {
 		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			var fix *Fix
-			if err.lower {
-				v := c.Value[:err.off] + strings.ToLower(c.Value[err.off:err.off+err.width]) + c.Value[err.off+err.width:]
-				fix = valueFix(ctx.Rule, c, v, FixSafe, fmt.Sprintf("write %q in lower case", c.Value[err.off:err.off+err.width]))
+			if err.Lower {
+				v := c.Value[:err.Off] + strings.ToLower(c.Value[err.Off:err.Off+err.Width]) + c.Value[err.Off+err.Width:]
+				fix = valueFix(ctx.Rule, c, v, FixSafe, fmt.Sprintf("write %q in lower case", c.Value[err.Off:err.Off+err.Width]))
 			}
-			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.off, min(err.width, len(c.Value)-err.off)),
-				fmt.Sprintf("condition %q: %s", c.Value, err.msg), fix)
+			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.Off, min(err.Width, len(c.Value)-err.Off)),
+				fmt.Sprintf("condition %q: %s", c.Value, err.Msg), fix)
 			continue
 		}
 		for _, ref := range refs {
 			if len(s.selects(ref, names)) > 0 {
 				continue
 			}
-			sp := scalarSubSpan(ctx.Rule, c, ref.off, len(ref.text))
+			sp := scalarSubSpan(ctx.Rule, c, ref.Off, len(ref.Text))
 			switch {
-			case ref.them:
+			case ref.Them:
 				reportAt(ctx, d, sp, "\"them\" matches no search identifier; define at least one selection in the section", nil)
-			case ref.pattern:
-				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.text, defined), nil)
+			case ref.Pattern:
+				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.Text, defined), nil)
 			default:
 				hint := ""
 				if budget >= len(names) {
 					budget -= len(names)
-					hint = suggestName(ref.text, names)
+					hint = suggestName(ref.Text, names)
 				}
 				reportAt(ctx, d, sp, fmt.Sprintf("unknown search identifier %q in condition%s; defined: %s",
-					ref.text, hint, defined), nil)
+					ref.Text, hint, defined), nil)
 			}
 		}
 	}

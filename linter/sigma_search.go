@@ -3,6 +3,7 @@ package linter
 import (
 	"sync"
 
+	"github.com/huntlint/huntlint/linter/sigmacond"
 	"github.com/huntlint/huntlint/rules"
 	"gopkg.in/yaml.v3"
 )
@@ -23,8 +24,8 @@ type sigmaSection struct {
 
 // parsedCondition is one condition's references and syntax error.
 type parsedCondition struct {
-	Refs []condRef
-	Err  *condError
+	Refs []sigmacond.Ref
+	Err  *sigmacond.Error
 }
 
 // sectionCache keeps the sections of the rules being linted, so that the
@@ -52,7 +53,7 @@ func sigmaSearchSection(r *rules.Rule) *sigmaSection {
 	if s != nil {
 		s.Parsed = make([]parsedCondition, len(s.Conditions))
 		for i, c := range s.Conditions {
-			s.Parsed[i].Refs, s.Parsed[i].Err = parseCondition(c.Value)
+			s.Parsed[i].Refs, s.Parsed[i].Err = sigmacond.Parse(c.Value)
 		}
 	}
 	sectionCache.Lock()
@@ -122,4 +123,17 @@ func (s *sigmaSection) searchNames() []string {
 		out[i] = k.Value
 	}
 	return out
+}
+
+// selects returns the search identifiers of s (their names are names) that
+// reference r selects; a plain name is one lookup, not a scan, so that a
+// condition naming each of many searches stays linear.
+func (s *sigmaSection) selects(r sigmacond.Ref, names []string) []string {
+	if !r.Them && !r.Pattern {
+		if s.names[r.Text] {
+			return []string{r.Text}
+		}
+		return nil
+	}
+	return r.Match(names)
 }

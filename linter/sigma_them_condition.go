@@ -59,11 +59,11 @@ func (sigmaThemCondition) Run(ctx *Context) {
 			continue
 		}
 		for _, ref := range refs {
-			if !ref.them {
+			if !ref.Them {
 				continue
 			}
-			q := ref.quant
-			sp := scalarSubSpan(ctx.Rule, c, ref.off, len(ref.text))
+			q := ref.Quant
+			sp := scalarSubSpan(ctx.Rule, c, ref.Off, len(ref.Text))
 			switch {
 			case len(s.Searches) == 1:
 				reportAt(ctx, sigmaThemConditionDoc, sp, fmt.Sprintf("%q over a single search identifier; write %q", q+" of them", s.Searches[0].Value), nil)

@@ -3,6 +3,7 @@ package linter
 import (
 	"fmt"
 
+	"github.com/huntlint/huntlint/linter/sigmacond"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -52,15 +53,15 @@ func (sigmaUnusedSearch) Run(ctx *Context) {
 	}
 	names := s.searchNames()
 	used := make(map[string]bool, len(names))
-	globbed := map[condRef]bool{} // "them" and patterns already applied
+	globbed := map[sigmacond.Ref]bool{} // "them" and patterns already applied
 	for i := range s.Conditions {
 		refs, err := s.Parsed[i].Refs, s.Parsed[i].Err
 		if err != nil {
 			return // sigma-condition-error reports it; usage is unknown
 		}
 		for _, ref := range refs {
-			if ref.them || ref.pattern {
-				key := condRef{text: ref.text, them: ref.them, pattern: ref.pattern}
+			if ref.Them || ref.Pattern {
+				key := sigmacond.Ref{Text: ref.Text, Them: ref.Them, Pattern: ref.Pattern}
 				if globbed[key] {
 					continue
 				}

@@ -6,30 +6,40 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/linter/sigmacond"
+	"github.com/huntlint/huntlint/rules"
 )
 
-// TestParseConditionDepth parses conditions nested as deep as allowed and
-// far deeper: a hostile "((((…" of a million levels is an error at the
-// first level too deep, not a stack overflow that ends the process.
-func TestParseConditionDepth(t *testing.T) {
-	nest := func(open, close string, n int) string {
-		return strings.Repeat(open, n) + "selection" + strings.Repeat(close, n)
-	}
-	for _, c := range []string{nest("(", ")", maxCondDepth), nest("not ", "", maxCondDepth), nest("(not ", ")", maxCondDepth/2)} {
-		refs, err := parseCondition(c)
-		if err != nil || len(refs) != 1 || refs[0].text != "selection" {
-			t.Errorf("%.20s…: %v, %v", c, refs, err)
+// TestParseConditionSigmaHQ parses every condition of SigmaHQ's rules*
+// folders: all must be accepted.
+func TestParseConditionSigmaHQ(t *testing.T) {
+	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
+	n := 0
+	for _, f := range corpusYAML(t, dir) {
+		rel, _ := filepath.Rel(dir, f)
+		if !strings.HasPrefix(rel, "rules") {
+			continue
+		}
+		rs, _ := rules.Load(f)
+		for _, r := range rs {
+			s := sigmaSearchSection(r)
+			if s == nil {
+				continue
+			}
+			for _, c := range s.Conditions {
+				n++
+				if _, err := sigmacond.Parse(c.Value); err != nil {
+					t.Errorf("%s:%d: %q: %s", rel, c.Line, c.Value, err.Msg)
+				}
+			}
 		}
 	}
-	for _, c := range []string{nest("(", ")", maxCondDepth+1), nest("(", ")", 1_000_000), nest("not ", "", 1_000_000)} {
-		_, err := parseCondition(c)
-		if err == nil || !strings.Contains(err.msg, "nests more than") {
-			t.Fatalf("%.20s…: %v, want a nesting error", c, err)
-		}
-		if strings.HasPrefix(c, "(") && err.off != maxCondDepth {
-			t.Errorf("%.20s…: error at offset %d, want %d (the first \"(\" too deep)", c, err.off, maxCondDepth)
-		}
+	if n < 3000 {
+		t.Errorf("parsed only %d conditions", n)
 	}
+	t.Logf("%d conditions parsed", n)
 }
 
 // TestConditionErrorOutputBounded lints a rule with many searches and as

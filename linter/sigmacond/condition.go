@@ -1,11 +1,14 @@
-package linter
+// Package sigmacond parses Sigma detection conditions: a lexer and a
+// recursive-descent parser that return the search identifiers a condition
+// references and its first syntax error, with byte offsets.
+package sigmacond
 
 import (
 	"fmt"
 	"strings"
 )
 
-// This file is the Sigma condition parser: a lexer and a recursive-descent
+// The parser is a lexer and a recursive-descent
 // parser with one method per precedence level (or < and < not < primary).
 //
 //	condition   = expr [ "|" aggregation ]
@@ -39,37 +42,37 @@ type condTok struct {
 	off  int
 }
 
-// condRef is a reference the condition makes to search identifiers: a plain
+// Ref is a reference the condition makes to search identifiers: a plain
 // name, a pattern with *, or "them".
-type condRef struct {
-	text    string
-	off     int
-	pattern bool // "x*" in "1 of x*", or "them"
-	them    bool
-	quant   string // "1" or "all" for "1 of"/"all of" references, else ""
+type Ref struct {
+	Text    string
+	Off     int
+	Pattern bool // "x*" in "1 of x*", or "them"
+	Them    bool
+	Quant   string // "1" or "all" for "1 of"/"all of" references, else ""
 }
 
-// condError is a condition syntax error at a byte offset.
-type condError struct {
-	off, width int
-	msg        string
-	lower      bool // the error is a keyword in the wrong case: lower-casing it fixes it
+// Error is a condition syntax error at a byte offset.
+type Error struct {
+	Off, Width int
+	Msg        string
+	Lower      bool // the error is a keyword in the wrong case: lower-casing it fixes it
 }
 
 // condParser parses one condition string.
 type condParser struct {
 	toks  []condTok
 	pos   int
-	refs  []condRef
-	err   *condError
+	refs  []Ref
+	err   *Error
 	depth int // nesting of parentheses and "not"
 }
 
-// maxCondDepth bounds the nesting of a condition, so that a hostile one
+// MaxDepth bounds the nesting of a condition, so that a hostile one
 // ("((((…") fails with a finding instead of exhausting the stack.
-const maxCondDepth = 200
+const MaxDepth = 200
 
-func lexCondition(s string) ([]condTok, *condError) {
+func lexCondition(s string) ([]condTok, *Error) {
 	var toks []condTok
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -105,16 +108,16 @@ func lexCondition(s string) ([]condTok, *condError) {
 	return toks, nil
 }
 
-// parseCondition parses a condition, returning the search-identifier
-// references it makes and the first syntax error.
-func parseCondition(s string) ([]condRef, *condError) {
+// Parse parses a condition, returning the search-identifier references it
+// makes and the first syntax error.
+func Parse(s string) ([]Ref, *Error) {
 	toks, err := lexCondition(s)
 	if err != nil {
 		return nil, err
 	}
 	p := &condParser{toks: toks}
 	if p.peek().kind == condEOF {
-		return nil, &condError{off: 0, width: 1, msg: "the condition is empty; write an expression over the search identifiers, such as \"selection and not filter\""}
+		return nil, &Error{Off: 0, Width: 1, Msg: "the condition is empty; write an expression over the search identifiers, such as \"selection and not filter\""}
 	}
 	p.expr()
 	if p.err == nil && p.peek().kind == condPipe {
@@ -125,7 +128,7 @@ func parseCondition(s string) ([]condRef, *condError) {
 		t := p.peek()
 		if l := strings.ToLower(t.text); t.kind == condWord && (l == "and" || l == "or") {
 			p.fail(t, fmt.Sprintf("keyword %q must be lower case: write %q", t.text, l))
-			p.err.lower = true
+			p.err.Lower = true
 		}
 		p.fail(t, fmt.Sprintf("unexpected %s; expected \"and\", \"or\" or the end of the condition", describeTok(t)))
 	}
@@ -148,7 +151,7 @@ func (p *condParser) fail(t condTok, msg string) {
 		if w == 0 {
 			w = 1
 		}
-		p.err = &condError{off: t.off, width: w, msg: msg}
+		p.err = &Error{Off: t.off, Width: w, Msg: msg}
 	}
 	// Skip to the end so callers unwind.
 	p.pos = len(p.toks) - 1
@@ -197,10 +200,10 @@ func (p *condParser) not() {
 	p.primary()
 }
 
-// nest enters one more level of nesting at t, failing past maxCondDepth.
+// nest enters one more level of nesting at t, failing past MaxDepth.
 func (p *condParser) nest(t condTok) bool {
-	if p.depth++; p.depth > maxCondDepth {
-		p.fail(t, fmt.Sprintf("the condition nests more than %d levels of parentheses and \"not\"; simplify it", maxCondDepth))
+	if p.depth++; p.depth > MaxDepth {
+		p.fail(t, fmt.Sprintf("the condition nests more than %d levels of parentheses and \"not\"; simplify it", MaxDepth))
 		return false
 	}
 	return true
@@ -231,7 +234,7 @@ func (p *condParser) primary() {
 		if isKeyword(t.text) || strings.EqualFold(t.text, "and") || strings.EqualFold(t.text, "or") || strings.EqualFold(t.text, "not") {
 			if !isKeyword(t.text) {
 				p.fail(t, fmt.Sprintf("keyword %q must be lower case: write %q", t.text, strings.ToLower(t.text)))
-				p.err.lower = true
+				p.err.Lower = true
 				return
 			}
 			p.fail(t, fmt.Sprintf("unexpected keyword %q; expected a search identifier, \"not\", \"(\" or \"1 of\"/\"all of\"", t.text))
@@ -241,7 +244,7 @@ func (p *condParser) primary() {
 			p.fail(t, fmt.Sprintf("pattern %q needs a quantifier; write \"1 of %s\" or \"all of %s\"", t.text, t.text, t.text))
 			return
 		}
-		p.refs = append(p.refs, condRef{text: t.text, off: t.off})
+		p.refs = append(p.refs, Ref{Text: t.text, Off: t.off})
 	default:
 		p.fail(t, fmt.Sprintf("unexpected %s; expected a search identifier, \"not\", \"(\" or \"1 of\"/\"all of\"", describeTok(t)))
 	}
@@ -262,10 +265,10 @@ func (p *condParser) quantified(q condTok) {
 		return
 	}
 	if t.text == "them" {
-		p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true, them: true, quant: q.text})
+		p.refs = append(p.refs, Ref{Text: t.text, Off: t.off, Pattern: true, Them: true, Quant: q.text})
 		return
 	}
-	p.refs = append(p.refs, condRef{text: t.text, off: t.off, pattern: true, quant: q.text})
+	p.refs = append(p.refs, Ref{Text: t.text, Off: t.off, Pattern: true, Quant: q.text})
 }
 
 // aggregation parses the Sigma 1 expression after "|".
@@ -314,27 +317,14 @@ func (p *condParser) aggregation() {
 	}
 }
 
-// selects returns the search identifiers of s (their names are names) that
-// reference r selects; a plain name is one lookup, not a scan, so that a
-// condition naming each of many searches stays linear.
-func (s *sigmaSection) selects(r condRef, names []string) []string {
-	if !r.them && !r.pattern {
-		if s.names[r.text] {
-			return []string{r.text}
-		}
-		return nil
-	}
-	return r.matchIdentifiers(names)
-}
-
-// matchIdentifiers returns the identifiers a reference selects.
-func (r condRef) matchIdentifiers(ids []string) []string {
-	if r.them {
+// Match returns the identifiers of ids that r selects.
+func (r Ref) Match(ids []string) []string {
+	if r.Them {
 		return ids
 	}
-	if !r.pattern {
+	if !r.Pattern {
 		for _, id := range ids {
-			if id == r.text {
+			if id == r.Text {
 				return []string{id}
 			}
 		}
@@ -342,7 +332,7 @@ func (r condRef) matchIdentifiers(ids []string) []string {
 	}
 	var out []string
 	for _, id := range ids {
-		if globMatch(r.text, id) {
+		if globMatch(r.Text, id) {
 			out = append(out, id)
 		}
 	}
