@@ -48,6 +48,6 @@ func (attackDeprecated) Run(ctx *Context) {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, nil, "%s (%s) is deprecated in %s and has no replacement; tag a current %s instead",
-			ri.Ref.Text, displayName(ctx.Catalog, o), releaseName(ctx.Catalog, o.Domain), typeName(o.Type))
+			ri.Ref.Text, displayName(ctx.Catalog, o), ReleaseName(ctx.Catalog, o.Domain), typeName(o.Type))
 	}
 }

@@ -75,6 +75,6 @@ func (attackMissingTactic) Run(ctx *Context) {
 			which = "one of its tactics"
 		}
 		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) is listed without its tactic; add %s (%s in %s)",
-			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style), which, releaseName(ctx.Catalog, o.Domain))
+			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style), which, ReleaseName(ctx.Catalog, o.Domain))
 	}
 }

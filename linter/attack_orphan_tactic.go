@@ -69,6 +69,6 @@ func (attackOrphanTactic) Run(ctx *Context) {
 		}
 		ctx.Reportf(ri.Ref.Span, deleteRefFix(ctx.Rule, ri.Ref, FixUnsafe),
 			"%s (%s) is listed, but none of the rule's techniques belongs to it in %s; add a technique of this tactic or remove it",
-			ri.Ref.Text, t.Name, releaseName(ctx.Catalog, t.Domain))
+			ri.Ref.Text, t.Name, ReleaseName(ctx.Catalog, t.Domain))
 	}
 }

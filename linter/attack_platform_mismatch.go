@@ -90,7 +90,7 @@ func (attackPlatformMismatch) Run(ctx *Context) {
 		ps := append([]string(nil), o.Platforms...)
 		sort.Strings(ps)
 		ctx.Reportf(ri.Ref.Span, nil, "%s (%s) applies to %s in %s, not to logsource product %q (%s); check the tag or the logsource",
-			ri.Ref.Text, displayName(ctx.Catalog, o), strings.Join(ps, ", "), releaseName(ctx.Catalog, o.Domain), r.Product, strings.Join(platforms, ", "))
+			ri.Ref.Text, displayName(ctx.Catalog, o), strings.Join(ps, ", "), ReleaseName(ctx.Catalog, o.Domain), r.Product, strings.Join(platforms, ", "))
 	}
 }
 

@@ -58,7 +58,7 @@ func (attackRenamedTactic) Run(ctx *Context) {
 		}
 		fix, why := heldBack(ctx, fix, ri.Object)
 		ctx.Reportf(ref.Span, fix, "%s is %s, which %s renamed from %s to %s; write %s%s",
-			ref.Text, ri.Object.ID, releaseName(ctx.Catalog, ri.Object.Domain),
+			ref.Text, ri.Object.ID, ReleaseName(ctx.Catalog, ri.Object.Domain),
 			ri.Former.Name, ri.Object.Name, describe(ctx.Catalog, ref, ri.Object, style), why)
 	}
 }

@@ -51,7 +51,7 @@ func (attackRevoked) Run(ctx *Context) {
 			continue
 		}
 		ref := ri.Ref
-		rel := releaseName(ctx.Catalog, o.Domain)
+		rel := ReleaseName(ctx.Catalog, o.Domain)
 		if ri.Final == nil {
 			ctx.Reportf(ref.Span, nil, "%s (%s) was revoked in %s without a replacement; remove it or choose another %s",
 				ref.Text, displayName(ctx.Catalog, o), rel, typeName(o.Type))

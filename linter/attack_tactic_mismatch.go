@@ -74,6 +74,6 @@ func (attackTacticMismatch) Run(ctx *Context) {
 			fix = insertTacticFix(ctx, ri.Ref, own[0], FixUnsafe)
 		}
 		ctx.Reportf(ri.Ref.Span, fix, "%s (%s) belongs to %s in %s, which this rule does not list; add the tactic or check the technique",
-			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style), releaseName(ctx.Catalog, o.Domain))
+			ri.Ref.Text, displayName(ctx.Catalog, o), tacticList(ri.Ref, own, style), ReleaseName(ctx.Catalog, o.Domain))
 	}
 }

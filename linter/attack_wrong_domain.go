@@ -42,6 +42,6 @@ func (attackWrongDomain) Run(ctx *Context) {
 			continue
 		}
 		ctx.Reportf(ri.Ref.Span, nil, "%s (%s) is %s of %s, not of %s; check the ID, or lint with --domain %s if the rule is meant for that domain",
-			ri.Ref.Text, displayName(ctx.Catalog, o), withArticle(typeName(o.Type)), releaseName(ctx.Catalog, o.Domain), activeReleaseName(ctx.Catalog), o.Domain)
+			ri.Ref.Text, displayName(ctx.Catalog, o), withArticle(typeName(o.Type)), ReleaseName(ctx.Catalog, o.Domain), activeReleaseName(ctx.Catalog), o.Domain)
 	}
 }

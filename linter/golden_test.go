@@ -6,11 +6,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -32,42 +30,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden .out files")
 
-var (
-	catOnce sync.Once
-	catVal  *mapper.Catalog
-	catErr  error
-)
+// testCatalog is the catalog the tests lint against (linttest.Catalog).
+func testCatalog(tb testing.TB) *mapper.Catalog { return linttest.Catalog(tb) }
 
-// testCatalog returns the embedded catalog (offline), or the ATT&CK 18.1
-// bundles of ../shared when the build has no embedded data, with enterprise
-// active and mobile and ICS loaded.
-func testCatalog(tb testing.TB) *mapper.Catalog {
-	tb.Helper()
-	catOnce.Do(func() {
-		catVal, catErr = mapper.Open(mapper.Options{Offline: true})
-		if catErr == nil {
-			if r, ok := catVal.Release(mapper.Enterprise); !ok || r.Version == "" {
-				catErr = os.ErrNotExist
-			}
-		}
-		if catErr != nil && testshared.Root() != "" {
-			root := testshared.Root()
-			catVal, catErr = mapper.Open(mapper.Options{Offline: true, Paths: []string{
-				filepath.Join(root, "attack", "enterprise-attack-18.1.json.gz"),
-				filepath.Join(root, "attack", "mobile-attack-18.1.json.gz"),
-				filepath.Join(root, "attack", "ics-attack-18.1.json.gz"),
-			}})
-		}
-	})
-	if catErr != nil {
-		tb.Skipf("no ATT&CK catalog for tests (neither embedded nor ../shared): %v", catErr)
-	}
-	return catVal.At(testDay)
-}
-
-// testDay is the day the tests judge the catalog's age by, so that goldens
-// do not change with the calendar: thirteen months after ATT&CK 18.1.
-var testDay = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+// testDay is the day the tests judge the catalog's age by (linttest.Day).
+var testDay = linttest.Day
 
 // goldenInputs lists the input files of a golden folder.
 func goldenInputs(t *testing.T, dir string) []string {

@@ -171,9 +171,9 @@ func displayName(cat *mapper.Catalog, o *mapper.Object) string {
 	return o.Name
 }
 
-// releaseName names the catalog release of domain d for messages:
+// ReleaseName names the catalog release of domain d for messages:
 // "ATT&CK 18.1", "ATT&CK for ICS 18.1".
-func releaseName(cat *mapper.Catalog, d mapper.Domain) string {
+func ReleaseName(cat *mapper.Catalog, d mapper.Domain) string {
 	if cat == nil {
 		return "ATT&CK"
 	}
@@ -189,10 +189,10 @@ func activeReleaseName(cat *mapper.Catalog) string {
 	}
 	var names []string
 	for _, d := range cat.Active() {
-		names = append(names, releaseName(cat, d))
+		names = append(names, ReleaseName(cat, d))
 	}
 	if len(names) == 0 {
-		return releaseName(cat, mapper.Enterprise)
+		return ReleaseName(cat, mapper.Enterprise)
 	}
 	return strings.Join(names, " and ")
 }

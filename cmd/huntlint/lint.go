@@ -7,13 +7,13 @@ import (
 	"os"
 	"sync"
 
-	"github.com/spf13/cobra"
-	"golang.org/x/term"
-
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/report"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/suggest"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // lintFlags are the flags of `huntlint lint`.
@@ -100,7 +100,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	}
 	var out io.Writer = a.stdout
 	terminal := fl.output == "" && stdoutIsTerminal(a.stdout)
-	rep, err := linter.NewReporter(fl.format, linter.ReportOptions{
+	rep, err := report.New(fl.format, report.Options{
 		Color:       terminal && !noColor(a.stdout),
 		ShowSource:  fl.showSource || terminal,
 		Statistics:  fl.statistics,
@@ -190,7 +190,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if toFile {
 		out = &buf
 	}
-	if err = rep.Report(out, &linter.Report{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}); err != nil {
+	if err = rep.Format(out, &report.Input{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}); err != nil {
 		return &exitError{code: ExitIO, err: fmt.Errorf("write report: %w", err)}
 	}
 	if toFile {

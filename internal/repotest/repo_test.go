@@ -15,9 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/linter/report"
 	"gopkg.in/yaml.v3"
-
-	"github.com/huntlint/huntlint/linter"
 )
 
 // repoRoot is the repository's top folder.
@@ -120,8 +119,8 @@ func TestActionWellFormed(t *testing.T) {
 			t.Errorf("input %q: default %q, want \"true\" or \"false\"", b, d)
 		}
 	}
-	if d := a.Inputs["format"].Default; !slices.Contains(linter.Formats, d) {
-		t.Errorf("input format: default %q is not a lint format %v", d, linter.Formats)
+	if d := a.Inputs["format"].Default; !slices.Contains(report.Formats, d) {
+		t.Errorf("input format: default %q is not a lint format %v", d, report.Formats)
 	}
 	if d := a.Inputs["fail-on"].Default; !slices.Contains([]string{"error", "warning", "info", "never"}, d) {
 		t.Errorf("input fail-on: default %q", d)

@@ -1,10 +1,11 @@
-package linter
+package report
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -26,7 +27,7 @@ type catalogRelease struct {
 }
 
 // catalogReleases describes every loaded domain, active ones first.
-func catalogReleases(rep *Report) []catalogRelease {
+func catalogReleases(rep *Input) []catalogRelease {
 	out := []catalogRelease{}
 	if rep.Catalog == nil {
 		return out
@@ -43,17 +44,17 @@ func catalogReleases(rep *Report) []catalogRelease {
 	return out
 }
 
-func (rep *Report) maxAge() time.Duration {
+func (rep *Input) maxAge() time.Duration {
 	if rep.MaxAge > 0 {
 		return rep.MaxAge
 	}
-	return DefaultMaxAge
+	return linter.DefaultMaxAge
 }
 
 // OutdatedNote is the one line a run prints when an active domain's
 // release is older than max_age: which release, how old, and how to get a
 // current one; "" when the catalog is current enough.
-func (rep *Report) OutdatedNote() string {
+func (rep *Input) OutdatedNote() string {
 	if rep.Catalog == nil {
 		return ""
 	}
@@ -80,7 +81,7 @@ func releaseDates(cat *mapper.Catalog) string {
 	var names []string
 	for _, d := range cat.Active() {
 		r, _ := cat.Release(d)
-		s := releaseName(cat, d)
+		s := linter.ReleaseName(cat, d)
 		if t, ok := r.Date(); ok {
 			s += " of " + t.Format("2006-01-02")
 		}

@@ -1,4 +1,4 @@
-package linter
+package report
 
 import (
 	"crypto/sha256"
@@ -10,33 +10,34 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/huntlint/huntlint/linter"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
 // SARIFRootBase is the uriBaseId of result locations: URIs are relative to
-// the folder huntlint ran in (or ReportOptions.SrcRoot).
+// the folder huntlint ran in (or Options.SrcRoot).
 const SARIFRootBase = "%SRCROOT%"
 
-// sarifReporter writes SARIF 2.1.0 with go-sarif: one run, a driver rule per
+// SARIF writes SARIF 2.1.0 with go-sarif: one run, a driver rule per
 // registered check with its documentation as help, and one result per
 // finding with a relative physical location and a stable partial
 // fingerprint.
-type sarifReporter struct {
+type SARIF struct {
 	srcRoot string
 	version string
 }
 
-func sarifLevel(s Severity) string {
+func sarifLevel(s linter.Severity) string {
 	switch s {
-	case SeverityError:
+	case linter.SeverityError:
 		return "error"
-	case SeverityWarning:
+	case linter.SeverityWarning:
 		return "warning"
 	}
 	return "note"
 }
 
-func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
+func (s *SARIF) Format(w io.Writer, rep *Input) error {
 	log := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI("huntlint", "https://github.com/huntlint/huntlint")
 	// Columns count characters (code points); without this, consumers such
@@ -50,12 +51,12 @@ func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 	run.WithProperties(sarif.NewPropertyBag().Add("catalog", catalogReleases(rep)))
 	checks := rep.Checks
 	if checks == nil {
-		checks = Registry()
+		checks = linter.Registry()
 	}
 	for _, c := range checks {
 		d := c.Doc()
 		run.AddRule(d.ID).
-			WithName(PascalCase(d.ID)).
+			WithName(linter.PascalCase(d.ID)).
 			WithShortDescription(sarif.NewMultiformatMessageString().WithText(d.Summary)).
 			WithFullDescription(sarif.NewMultiformatMessageString().WithText(d.Why)).
 			WithHelp(sarif.NewMultiformatMessageString().WithText(helpText(d)).WithMarkdown(helpMarkdown(d))).
@@ -107,8 +108,8 @@ func (s *sarifReporter) Report(w io.Writer, rep *Report) error {
 // sarifFix describes a finding's fix as byte-range replacements of the
 // original file; the description says whether huntlint applies it by
 // default (safe) or only with --unsafe-fixes.
-func sarifFix(f Finding, loc *sarif.ArtifactLocation) *sarif.Fix {
-	if f.Fix == nil || f.Fix.Applicability == FixNone || len(f.Fix.Edits) == 0 {
+func sarifFix(f linter.Finding, loc *sarif.ArtifactLocation) *sarif.Fix {
+	if f.Fix == nil || f.Fix.Applicability == linter.FixNone || len(f.Fix.Edits) == 0 {
 		return nil
 	}
 	change := sarif.NewArtifactChange().WithArtifactLocation(loc)
@@ -123,7 +124,7 @@ func sarifFix(f Finding, loc *sarif.ArtifactLocation) *sarif.Fix {
 
 // fingerprintKey identifies a finding independently of its line, so that a
 // finding keeps its fingerprint when lines above it change.
-func fingerprintKey(f Finding, loc *sarif.ArtifactLocation) string {
+func fingerprintKey(f linter.Finding, loc *sarif.ArtifactLocation) string {
 	uri := ""
 	if loc.URI != nil {
 		uri = *loc.URI
@@ -147,20 +148,20 @@ func withoutLines(msg string) string {
 }
 
 // helpText is a check's documentation as plain text.
-func helpText(d *Doc) string {
+func helpText(d *linter.Doc) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n%s\n\nExample:\n%s\nInstead:\n%s", d.Summary, d.Why, d.Bad, d.Good)
-	if d.Fix != FixNone {
+	if d.Fix != linter.FixNone {
 		fmt.Fprintf(&b, "\nFix (%s): %s", d.Fix, d.FixDoc)
 	}
 	return b.String()
 }
 
 // helpMarkdown is a check's documentation as Markdown.
-func helpMarkdown(d *Doc) string {
+func helpMarkdown(d *linter.Doc) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**\n\n%s\n\nExample:\n\n```yaml\n%s```\n\nInstead:\n\n```yaml\n%s```\n", d.Summary, d.Why, d.Bad, d.Good)
-	if d.Fix != FixNone {
+	if d.Fix != linter.FixNone {
 		fmt.Fprintf(&b, "\nFix (%s): %s\n", d.Fix, d.FixDoc)
 	}
 	return b.String()

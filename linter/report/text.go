@@ -1,19 +1,21 @@
-package linter
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/huntlint/huntlint/linter"
 )
 
-// textReporter prints one line per finding,
+// Text prints one line per finding,
 //
 //	path:line:col: severity [check] message
 //
 // optionally followed by the source line and a caret under the reference,
 // then a summary line.
-type textReporter struct {
-	opts ReportOptions
+type Text struct {
+	opts Options
 	// the source line last shown, decoded (see excerpt)
 	lastKey   excerptKey
 	lastRunes []rune
@@ -29,24 +31,24 @@ const (
 	ansiGray   = "\x1b[90m"
 )
 
-func (t *textReporter) paint(color, s string) string {
+func (t *Text) paint(color, s string) string {
 	if !t.opts.Color {
 		return s
 	}
 	return color + s + ansiReset
 }
 
-func severityColor(s Severity) string {
+func severityColor(s linter.Severity) string {
 	switch s {
-	case SeverityError:
+	case linter.SeverityError:
 		return ansiRed
-	case SeverityWarning:
+	case linter.SeverityWarning:
 		return ansiYellow
 	}
 	return ansiCyan
 }
 
-func (t *textReporter) Report(w io.Writer, rep *Report) error {
+func (t *Text) Format(w io.Writer, rep *Input) error {
 	res := rep.Result
 	src := sourceCache{}
 	var b strings.Builder
@@ -54,9 +56,9 @@ func (t *textReporter) Report(w io.Writer, rep *Report) error {
 		fix := ""
 		if f.Fix != nil {
 			switch f.Fix.Applicability {
-			case FixSafe:
+			case linter.FixSafe:
 				fix = " " + t.paint(ansiGreen, "[*]")
-			case FixUnsafe:
+			case linter.FixUnsafe:
 				fix = " " + t.paint(ansiGray, "[unsafe fix]")
 			}
 		}
@@ -87,7 +89,7 @@ func (t *textReporter) Report(w io.Writer, rep *Report) error {
 
 // excerpt writes the finding's source line with a caret marker under its
 // span, as compilers do.
-func (t *textReporter) excerpt(b *strings.Builder, src sourceCache, f Finding) {
+func (t *Text) excerpt(b *strings.Builder, src sourceCache, f linter.Finding) {
 	line, ok := src.line(f, f.Span.Start.Line)
 	if !ok {
 		return
@@ -149,7 +151,7 @@ type excerptKey struct {
 
 // summaryLine is the last line of text output: files, rules, findings by
 // severity, fixable findings and the catalog release.
-func summaryLine(rep *Report) string {
+func summaryLine(rep *Input) string {
 	res := rep.Result
 	plural := func(n int, one, many string) string {
 		if n == 1 {
@@ -159,10 +161,10 @@ func summaryLine(rep *Report) string {
 	}
 	s := fmt.Sprintf("%s, %s: %s, %s, %s",
 		plural(res.Files, "file", "files"), plural(res.Rules, "rule", "rules"),
-		plural(res.Count(SeverityError), "error", "errors"),
-		plural(res.Count(SeverityWarning), "warning", "warnings"),
-		plural(res.Count(SeverityInfo), "info", "infos"))
-	safe, unsafe := fixable(res.Findings, FixSafe), fixable(res.Findings, FixUnsafe)
+		plural(res.Count(linter.SeverityError), "error", "errors"),
+		plural(res.Count(linter.SeverityWarning), "warning", "warnings"),
+		plural(res.Count(linter.SeverityInfo), "info", "infos"))
+	safe, unsafe := fixable(res.Findings, linter.FixSafe), fixable(res.Findings, linter.FixUnsafe)
 	switch {
 	case safe > 0 && unsafe > 0:
 		s += fmt.Sprintf("; %d fixable with huntlint fix (%d more with --unsafe-fixes)", safe, unsafe)
@@ -179,7 +181,7 @@ func summaryLine(rep *Report) string {
 
 // releasesText names the catalog releases of the active domains:
 // "checked against ATT&CK 18.1".
-func releasesText(rep *Report) string {
+func releasesText(rep *Input) string {
 	if rep.Catalog == nil {
 		return ""
 	}

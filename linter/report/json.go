@@ -1,9 +1,10 @@
-package linter
+package report
 
 import (
 	"encoding/json"
 	"io"
 
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -11,8 +12,8 @@ import (
 // when a field changes meaning or disappears (see docs/output.md).
 const JSONVersion = 1
 
-// jsonReporter writes the stable JSON document described in docs/output.md.
-type jsonReporter struct{}
+// JSON writes the stable JSON document described in docs/output.md.
+type JSON struct{}
 
 type jsonReport struct {
 	Version  int              `json:"version"`
@@ -56,7 +57,7 @@ type jsonSummary struct {
 	Unsafe     int            `json:"unsafe_fixable"`
 }
 
-func (jsonReporter) Report(w io.Writer, rep *Report) error {
+func (JSON) Format(w io.Writer, rep *Input) error {
 	res := rep.Result
 	out := jsonReport{
 		Version:  JSONVersion,
@@ -65,13 +66,13 @@ func (jsonReporter) Report(w io.Writer, rep *Report) error {
 		Summary: jsonSummary{
 			Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
 			BySeverity: map[string]int{
-				"error":   res.Count(SeverityError),
-				"warning": res.Count(SeverityWarning),
-				"info":    res.Count(SeverityInfo),
+				"error":   res.Count(linter.SeverityError),
+				"warning": res.Count(linter.SeverityWarning),
+				"info":    res.Count(linter.SeverityInfo),
 			},
 			ByCheck: checkCounts(res.Findings),
-			Fixable: fixable(res.Findings, FixSafe),
-			Unsafe:  fixable(res.Findings, FixUnsafe),
+			Fixable: fixable(res.Findings, linter.FixSafe),
+			Unsafe:  fixable(res.Findings, linter.FixUnsafe),
 		},
 	}
 	for _, f := range res.Findings {
@@ -82,7 +83,7 @@ func (jsonReporter) Report(w io.Writer, rep *Report) error {
 			Message: f.Message,
 			Rule:    ruleOf(f.Rule),
 		}
-		if f.Fix != nil && f.Fix.Applicability != FixNone {
+		if f.Fix != nil && f.Fix.Applicability != linter.FixNone {
 			jf.Fixable = true
 			jf.Fix = &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
 		}

@@ -1,25 +1,27 @@
-package linter
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/huntlint/huntlint/linter"
 )
 
-// githubReporter writes GitHub Actions workflow commands, which the runner
+// GitHub writes GitHub Actions workflow commands, which the runner
 // turns into annotations on the pull request:
 //
 //	::error file=path,line=3,col=5,endLine=3,endColumn=19,title=[check]::message
-type githubReporter struct{}
+type GitHub struct{}
 
-func (githubReporter) Report(w io.Writer, rep *Report) error {
+func (GitHub) Format(w io.Writer, rep *Input) error {
 	var b strings.Builder
 	for _, f := range rep.Result.Findings {
 		cmd := "notice"
 		switch f.Severity {
-		case SeverityError:
+		case linter.SeverityError:
 			cmd = "error"
-		case SeverityWarning:
+		case linter.SeverityWarning:
 			cmd = "warning"
 		}
 		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",

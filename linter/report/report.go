@@ -1,4 +1,8 @@
-package linter
+// Package report writes the findings of a lint run in each output format:
+// text (text.go), JSON (json.go), SARIF (sarif.go) and GitHub workflow
+// commands (github.go), one Formatter per file, and the catalog block and
+// outdated note they share (catalog.go).
+package report
 
 import (
 	"fmt"
@@ -8,29 +12,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
 
-// Report is what reporters print: the result of a run and the catalog it
+// Input is what formatters print: the result of a run and the catalog it
 // was checked against.
-type Report struct {
-	Result  *Result
+type Input struct {
+	Result  *linter.Result
 	Catalog *mapper.Catalog // may be nil
 	// Checks documents every check of the registry (for SARIF rule help);
-	// nil means Registry().
-	Checks []Check
+	// nil means linter.Registry().
+	Checks []linter.Check
 	// MaxAge is how old the catalog may be before the report says it is
-	// outdated (catalog max_age); 0 means DefaultMaxAge.
+	// outdated (catalog max_age); 0 means linter.DefaultMaxAge.
 	MaxAge time.Duration
 }
 
-// Reporter writes a report in one format.
-type Reporter interface {
-	Report(w io.Writer, rep *Report) error
+// Formatter writes a report in one format.
+type Formatter interface {
+	Format(w io.Writer, rep *Input) error
 }
 
-// ReportOptions tune the reporters.
-type ReportOptions struct {
+// Options tune the formatters.
+type Options struct {
 	// Color enables ANSI colours (text); set it only for a terminal without
 	// NO_COLOR.
 	Color bool
@@ -50,23 +55,23 @@ type ReportOptions struct {
 // Formats lists the report formats, in the order shown in help.
 var Formats = []string{"text", "json", "sarif", "github"}
 
-// NewReporter returns the reporter for format.
-func NewReporter(format string, opts ReportOptions) (Reporter, error) {
+// New returns the formatter for format, one of Formats.
+func New(format string, opts Options) (Formatter, error) {
 	switch format {
 	case "text", "":
-		return &textReporter{opts: opts}, nil
+		return &Text{opts: opts}, nil
 	case "json":
-		return jsonReporter{}, nil
+		return JSON{}, nil
 	case "sarif":
-		return &sarifReporter{srcRoot: opts.SrcRoot, version: opts.ToolVersion}, nil
+		return &SARIF{srcRoot: opts.SrcRoot, version: opts.ToolVersion}, nil
 	case "github":
-		return githubReporter{}, nil
+		return GitHub{}, nil
 	}
 	return nil, fmt.Errorf("invalid format %q: use %s", format, strings.Join(Formats, ", "))
 }
 
 // checkCounts returns the number of findings per check, by check ID.
-func checkCounts(fs []Finding) map[string]int {
+func checkCounts(fs []linter.Finding) map[string]int {
 	m := map[string]int{}
 	for _, f := range fs {
 		m[f.Check]++
@@ -85,7 +90,7 @@ func sortedKeys(m map[string]int) []string {
 }
 
 // fixable counts findings with a fix of applicability app.
-func fixable(fs []Finding, app Applicability) int {
+func fixable(fs []linter.Finding, app linter.Applicability) int {
 	n := 0
 	for _, f := range fs {
 		if f.Fix != nil && f.Fix.Applicability == app {
@@ -99,7 +104,7 @@ func fixable(fs []Finding, app Applicability) int {
 type sourceCache map[string][]string
 
 // line returns line n (1-based) of path without its line break.
-func (c sourceCache) line(f Finding, n int) (string, bool) {
+func (c sourceCache) line(f linter.Finding, n int) (string, bool) {
 	lines, ok := c[f.Path]
 	if !ok {
 		var src []byte

@@ -1,4 +1,4 @@
-package linter
+package report
 
 import (
 	"bytes"
@@ -9,35 +9,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntlint/huntlint/internal/linttest"
+	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/rules"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/xeipuuv/gojsonschema"
-
-	"github.com/huntlint/huntlint/internal/testshared"
-	"github.com/huntlint/huntlint/rules"
 )
 
-// reportFixture lints the attack-revoked and attack-tag-style fixtures.
-func reportFixture(t *testing.T) *Report {
+// reportFixture lints the attack-revoked and attack-tag-style fixtures of
+// linter/testdata, from linter/ so that paths read testdata/...
+func reportFixture(t *testing.T) *Input {
 	t.Helper()
-	cat := testCatalog(t)
-	res, err := Run([]string{
+	t.Chdir("..")
+	cat := linttest.Catalog(t)
+	res, err := linter.Run([]string{
 		filepath.Join("testdata", "attack-revoked", "bad.yml"),
 		filepath.Join("testdata", "attack-tag-style", "bad_sentinel.yaml"),
-	}, Options{Catalog: cat, Config: &Config{}, Select: []string{"attack"}})
+	}, linter.Options{Catalog: cat, Config: &linter.Config{}, Select: []string{"attack"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Report{Result: res, Catalog: cat}
+	return &Input{Result: res, Catalog: cat}
 }
 
-func render(t *testing.T, format string, opts ReportOptions, rep *Report) string {
+func render(t *testing.T, format string, opts Options, rep *Input) string {
 	t.Helper()
-	r, err := NewReporter(format, opts)
+	r, err := New(format, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := r.Report(&b, rep); err != nil {
+	if err := r.Format(&b, rep); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -45,7 +48,7 @@ func render(t *testing.T, format string, opts ReportOptions, rep *Report) string
 
 func TestTextReporter(t *testing.T) {
 	rep := reportFixture(t)
-	out := render(t, "text", ReportOptions{ShowSource: true}, rep)
+	out := render(t, "text", Options{ShowSource: true}, rep)
 	want := "testdata/attack-revoked/bad.yml:9:7: error [attack-revoked] attack.t1150 was revoked in ATT&CK 18.1; use attack.t1647 (Plist File Modification) [*]\n" +
 		" 9 |     - attack.t1150\n" +
 		"   |       ^~~~~~~~~~~~\n"
@@ -70,21 +73,21 @@ func TestTextReporter(t *testing.T) {
 	}
 	// A max_age the catalog is within: no note.
 	rep.MaxAge = 400 * 24 * time.Hour
-	if out := render(t, "text", ReportOptions{}, rep); strings.Contains(out, "note:") {
+	if out := render(t, "text", Options{}, rep); strings.Contains(out, "note:") {
 		t.Errorf("note within max_age:\n%s", out)
 	}
 	rep.MaxAge = 0
-	if out := render(t, "text", ReportOptions{NoSummary: true}, rep); strings.Contains(out, "note:") {
+	if out := render(t, "text", Options{NoSummary: true}, rep); strings.Contains(out, "note:") {
 		t.Error("note under --quiet")
 	}
-	if col := render(t, "text", ReportOptions{Color: true}, rep); !strings.Contains(col, "\x1b[31merror\x1b[0m") {
+	if col := render(t, "text", Options{Color: true}, rep); !strings.Contains(col, "\x1b[31merror\x1b[0m") {
 		t.Error("no colour with Color")
 	}
 }
 
 func TestJSONReporter(t *testing.T) {
 	rep := reportFixture(t)
-	out := render(t, "json", ReportOptions{}, rep)
+	out := render(t, "json", Options{}, rep)
 	var doc struct {
 		Version int `json:"version"`
 		Catalog []struct {
@@ -126,7 +129,7 @@ func TestJSONReporter(t *testing.T) {
 }
 
 func TestGitHubReporter(t *testing.T) {
-	out := render(t, "github", ReportOptions{}, reportFixture(t))
+	out := render(t, "github", Options{}, reportFixture(t))
 	first := strings.SplitN(out, "\n", 2)[0]
 	want := "::error file=testdata/attack-revoked/bad.yml,line=9,col=7,endLine=9,endColumn=19,title=[attack-revoked]::attack.t1150 was revoked in ATT&CK 18.1; use attack.t1647 (Plist File Modification)"
 	if first != want {
@@ -147,7 +150,7 @@ func TestGitHubReporter(t *testing.T) {
 // schema (from ../shared when present, else go-sarif's embedded copy).
 func TestSARIFReporter(t *testing.T) {
 	rep := reportFixture(t)
-	out := render(t, "sarif", ReportOptions{ToolVersion: "1.2.3"}, rep)
+	out := render(t, "sarif", Options{ToolVersion: "1.2.3"}, rep)
 	log, err := sarif.FromString(out)
 	if err != nil {
 		t.Fatal(err)
@@ -184,8 +187,8 @@ func TestSARIFReporter(t *testing.T) {
 		t.Errorf("SARIF catalog block: %+v", c)
 	}
 	run := log.Runs[0]
-	if len(run.Tool.Driver.Rules) != len(Registry()) {
-		t.Errorf("%d driver rules, want one per check (%d)", len(run.Tool.Driver.Rules), len(Registry()))
+	if len(run.Tool.Driver.Rules) != len(linter.Registry()) {
+		t.Errorf("%d driver rules, want one per check (%d)", len(run.Tool.Driver.Rules), len(linter.Registry()))
 	}
 	r0 := run.Results[0]
 	loc := r0.Locations[0].PhysicalLocation
@@ -200,7 +203,7 @@ func TestSARIFReporter(t *testing.T) {
 		t.Errorf("rule index %d, want %d with help", r0.RuleIndex, idx)
 	}
 	// Fingerprints do not depend on the line: the same output twice is stable.
-	again := render(t, "sarif", ReportOptions{ToolVersion: "1.2.3"}, rep)
+	again := render(t, "sarif", Options{ToolVersion: "1.2.3"}, rep)
 	if again != out {
 		t.Error("SARIF output not deterministic")
 	}
@@ -228,9 +231,9 @@ func TestExcerptOfLongLine(t *testing.T) {
 	long := strings.Repeat("x", 500) + "TARGET" + strings.Repeat("y", 500)
 	src := []byte("a: 1\n" + long + "\n")
 	r := &rules.Rule{Path: "long.yml", Source: src}
-	f := Finding{Check: "c", Severity: SeverityWarning, Path: "long.yml", Rule: r, Message: "m",
+	f := linter.Finding{Check: "c", Severity: linter.SeverityWarning, Path: "long.yml", Rule: r, Message: "m",
 		Span: rules.Span{Start: rules.Pos{Line: 2, Column: 501}, End: rules.Pos{Line: 2, Column: 507}}}
-	out := render(t, "text", ReportOptions{ShowSource: true, NoSummary: true}, &Report{Result: &Result{Findings: []Finding{f}}})
+	out := render(t, "text", Options{ShowSource: true, NoSummary: true}, &Input{Result: &linter.Result{Findings: []linter.Finding{f}}})
 	lines := strings.Split(out, "\n")
 	if len(lines) < 3 {
 		t.Fatalf("output:\n%s", out)
