@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/yamledit"
 )
 
 // TestAttackFixes applies the fix of each ATT&CK finding on its own and
@@ -59,7 +61,7 @@ func TestAttackFixes(t *testing.T) {
 			if fs[0].Fix.Applicability != c.app {
 				t.Errorf("applicability %s, want %s", fs[0].Fix.Applicability, c.app)
 			}
-			out, err := ApplyEdits([]byte(src), fs[0].Fix.Edits)
+			out, err := yamledit.ApplySet([]byte(src), fs[0].Fix.Edits)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +111,7 @@ func TestAttackFixesSentinel(t *testing.T) {
 			if len(fs) != 1 || fs[0].Fix == nil {
 				t.Fatalf("want one fixable finding, got:\n%s", formatGolden("", fs))
 			}
-			out, err := ApplyEdits([]byte(src), fs[0].Fix.Edits)
+			out, err := yamledit.ApplySet([]byte(src), fs[0].Fix.Edits)
 			if err != nil {
 				t.Fatal(err)
 			}

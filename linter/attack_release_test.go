@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -114,7 +115,7 @@ func TestRenamedTactic(t *testing.T) {
 			if len(renamed) != 1 || renamed[0].Message != c.message || renamed[0].Fix == nil || renamed[0].Fix.Applicability != FixSafe {
 				t.Fatalf("attack-renamed-tactic findings: %+v", renamed)
 			}
-			out, err := ApplyEdits([]byte(src), renamed[0].Fix.Edits)
+			out, err := yamledit.ApplySet([]byte(src), renamed[0].Fix.Edits)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
@@ -67,7 +68,7 @@ func corpusDefaultRun(t *testing.T, archive, golden string, minRules int) (strin
 			t.Fatal(err)
 		}
 	}
-	checkGolden(t, path, b.String())
+	linttest.Golden(t, path, b.String())
 	return dir, res.Findings
 }
 

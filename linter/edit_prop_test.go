@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/internal/yamledit"
 )
 
 // genList writes a YAML document with a random tags list (block or flow,
@@ -168,7 +170,7 @@ func FuzzDeleteSeqItem(f *testing.F) {
 		if edits == nil {
 			return
 		}
-		out, err := ApplyEdits([]byte(src), edits)
+		out, err := yamledit.ApplySet([]byte(src), edits)
 		if err != nil {
 			t.Fatalf("invalid edits %+v: %v", edits, err)
 		}
@@ -229,7 +231,7 @@ func FuzzInsertSeqItemBefore(f *testing.F) {
 		if edits == nil {
 			return
 		}
-		out, err := ApplyEdits([]byte(src), edits)
+		out, err := yamledit.ApplySet([]byte(src), edits)
 		if err != nil {
 			t.Fatalf("invalid edits %+v: %v", edits, err)
 		}

@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -28,7 +27,7 @@ import (
 // and read every changed line before committing. TestGolden covers every
 // check of the registry: adding a check means adding its folder only.
 
-var update = flag.Bool("update", false, "rewrite golden .out files")
+var update = linttest.Update
 
 // testCatalog is the catalog the tests lint against (linttest.Catalog).
 func testCatalog(tb testing.TB) *mapper.Catalog { return linttest.Catalog(tb) }
@@ -71,25 +70,6 @@ func formatGolden(dir string, fs []Finding) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
-}
-
-// checkGolden compares got with the golden file path, or rewrites it under
-// -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./linter/ -run TestGolden -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs:\n--- want\n%s--- got\n%s", path, want, got)
-	}
 }
 
 // goldenConfig returns the configuration of a golden folder: its
@@ -154,7 +134,7 @@ func runGolden(t *testing.T, id string) {
 			if len(fs) == 0 {
 				t.Errorf("%s: no %s finding, want at least one", in, id)
 			}
-			checkGolden(t, stem+".out", formatGolden(dir, fs))
+			linttest.Golden(t, stem+".out", formatGolden(dir, fs))
 		case strings.HasPrefix(base, "good"):
 			if len(fs) > 0 {
 				t.Errorf("%s: want no finding, got:\n%s", in, formatGolden(dir, fs))

@@ -42,8 +42,8 @@ type loadError struct{}
 func (loadError) Doc() *Doc        { return loadErrorDoc }
 func (loadError) Run(ctx *Context) {}
 
-// problemFinding turns a loader problem into a load-error finding.
-func problemFinding(path string, p rules.Problem, cfg *Config) Finding {
+// ProblemFinding turns a loader problem into a load-error finding.
+func ProblemFinding(path string, p rules.Problem, cfg *Config) Finding {
 	pos := rules.Pos{Line: p.Line, Column: p.Column}
 	if pos.Line == 0 {
 		pos = rules.Pos{Line: 1, Column: 1}

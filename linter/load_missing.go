@@ -44,7 +44,7 @@ func discoveryFindings(d rules.Discovery, checks []Check, cfg *Config) []Finding
 	}
 	var out []Finding
 	for _, p := range d.Problems {
-		out = append(out, problemFinding(p.Path, p, cfg))
+		out = append(out, ProblemFinding(p.Path, p, cfg))
 	}
 	if runs[LoadMissingID] {
 		for _, p := range d.Missing {

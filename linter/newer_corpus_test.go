@@ -2,8 +2,6 @@ package linter
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -11,50 +9,13 @@ import (
 	"github.com/huntlint/huntlint/internal/attacktest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/mapper"
-	"github.com/huntlint/huntlint/rules"
 )
-
-// v19Corpus unpacks SigmaHQ's rules (tagged for ATT&CK 18) and retags them
-// as their authors did for ATT&CK 19 (attacktest.V19Tags). It returns the
-// rule files and, per changed file, the lines of tags ATT&CK 18.1 lacks.
-func v19Corpus(t *testing.T) (files []string, newer map[string][]int) {
-	t.Helper()
-	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
-	all, probs := rules.Discover([]string{dir}, rules.DiscoverOptions{})
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	newer = map[string][]int{}
-	for _, p := range all {
-		rel, _ := filepath.Rel(dir, p)
-		if !strings.HasPrefix(filepath.ToSlash(rel), "rules") {
-			continue
-		}
-		files = append(files, p)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, lines := attacktest.V19Tags(string(src))
-		if out == string(src) {
-			continue
-		}
-		if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		newer[p] = lines
-	}
-	if len(newer) < 1000 {
-		t.Fatalf("only %d rules retagged for ATT&CK 19; SigmaHQ has well over a thousand with attack.defense-evasion", len(newer))
-	}
-	return files, newer
-}
 
 // TestV19RulesAgainstOlderCatalog lints SigmaHQ retagged for ATT&CK 19 with
 // the embedded 18.1 catalog, as a user does whose catalog trails the rules:
 // every tag 18.1 lacks is attack-newer-release at its line, nothing else is
-// an ATT&CK error, the tactic checks say nothing about those rules and no
-// safe fix touches them.
+// an ATT&CK error and the tactic checks say nothing about those rules
+// (linter/fix tests that no safe fix touches them).
 func TestV19RulesAgainstOlderCatalog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus test in -short mode")
@@ -63,7 +24,7 @@ func TestV19RulesAgainstOlderCatalog(t *testing.T) {
 	if r, _ := cat.Release(mapper.Enterprise); r.Version != "18.1" {
 		t.Skipf("catalog release %q: this test is about ATT&CK 18.1", r.Version)
 	}
-	files, newer := v19Corpus(t)
+	files, newer := attacktest.V19Corpus(t)
 	res, err := Run(files, Options{Catalog: cat, Config: &Config{}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,25 +69,6 @@ func TestV19RulesAgainstOlderCatalog(t *testing.T) {
 	}
 	t.Logf("%d rules retagged, %d attack-newer-release findings", len(newer), len(got))
 
-	before := map[string]string{}
-	for p := range newer {
-		b, _ := os.ReadFile(p)
-		before[p] = string(b)
-	}
-	sum, err := ApplyFixes(res.Findings, FixOptions{Relint: Relinter(Options{Catalog: cat, Config: &Config{}})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fc := range sum.Files {
-		if _, ok := newer[fc.Path]; ok {
-			t.Errorf("fix changed %s, a rule ahead of the catalog", fc.Path)
-		}
-	}
-	for p, b := range before {
-		if a, _ := os.ReadFile(p); string(a) != b {
-			t.Errorf("%s changed on disk", p)
-		}
-	}
 }
 
 // TestV19RulesAgainstV19Catalog: the same rules against the v19-style
@@ -144,7 +86,7 @@ func TestV19RulesAgainstV19Catalog(t *testing.T) {
 	if r, _ := cat.Release(mapper.Enterprise); r.Version != "19.0" {
 		t.Fatalf("v19-style bundle loads as %q", r.Version)
 	}
-	files, _ := v19Corpus(t)
+	files, _ := attacktest.V19Corpus(t)
 	res, err := Run(files, Options{Catalog: cat.At(testDay), Config: &Config{}})
 	if err != nil {
 		t.Fatal(err)

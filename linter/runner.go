@@ -360,7 +360,7 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 	fr.rules = rs
 	if enabled[LoadErrorID] {
 		for _, p := range probs {
-			fr.findings = append(fr.findings, problemFinding(path, p, opts.Config))
+			fr.findings = append(fr.findings, ProblemFinding(path, p, opts.Config))
 		}
 	}
 	if len(rs) == 0 && len(probs) == 0 && enabled[LoadSkippedID] {

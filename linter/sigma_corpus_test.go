@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -62,7 +63,7 @@ func TestSigmaHQCorpus(t *testing.T) {
 		fs[i].Message = strings.ReplaceAll(fs[i].Message, dir+string(filepath.Separator), "")
 	}
 	SortFindings(fs)
-	checkGolden(t, filepath.Join("testdata", "sigma-corpus", "sigmahq.golden"), formatGolden(dir, fs))
+	linttest.Golden(t, filepath.Join("testdata", "sigma-corpus", "sigmahq.golden"), formatGolden(dir, fs))
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)

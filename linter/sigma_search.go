@@ -3,9 +3,10 @@ package linter
 import (
 	"sync"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/huntlint/huntlint/linter/sigmacond"
 	"github.com/huntlint/huntlint/rules"
-	"gopkg.in/yaml.v3"
 )
 
 // sigmaSection is the part of a Sigma rule that holds search identifiers and

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 )
 
 // fixFlags are the flags of `huntlint fix`.
@@ -67,13 +68,13 @@ func (a *app) runFix(args []string, fl fixFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	fo := linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs, Force: a.force}
+	fo := fix.Options{Unsafe: fl.unsafe, Relint: fix.Relinter(opts), Jobs: fl.jobs, Force: a.force}
 	var summaryOut io.Writer = a.stdout
 	if fl.diff {
 		fo.Diff = a.stdout
 		summaryOut = a.stderr
 	}
-	sum, err := linter.ApplyFixes(res.Findings, fo)
+	sum, err := fix.Apply(res.Findings, fo)
 	if err != nil {
 		return &exitError{code: ExitIO, err: err}
 	}

@@ -9,12 +9,12 @@ import (
 	"testing"
 )
 
-// copyFixture copies files of ../../linter/testdata/fix/in into a new folder.
+// copyFixture copies files of ../../linter/fix/testdata/in into a new folder.
 func copyFixture(t *testing.T, names ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join("..", "..", "linter", "testdata", "fix", "in", n))
+		b, err := os.ReadFile(filepath.Join("..", "..", "linter", "fix", "testdata", "in", n))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func runFixCmd(args ...string) (code int, stdout, stderr string) {
 
 func fixGolden(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "linter", "testdata", "fix", "golden", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "linter", "fix", "testdata", "golden", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,15 @@ import (
 	"os"
 	"sync"
 
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/linter/report"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/suggest"
 	"github.com/huntlint/huntlint/rules"
-	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // lintFlags are the flags of `huntlint lint`.
@@ -166,7 +168,7 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		return usageErr(err)
 	}
 	if fl.fix {
-		sum, err := linter.ApplyFixes(res.Findings, linter.FixOptions{Unsafe: fl.unsafe, Relint: linter.Relinter(opts), Jobs: fl.jobs, Force: a.force})
+		sum, err := fix.Apply(res.Findings, fix.Options{Unsafe: fl.unsafe, Relint: fix.Relinter(opts), Jobs: fl.jobs, Force: a.force})
 		if err != nil {
 			return usageErr(err)
 		}

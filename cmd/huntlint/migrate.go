@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/linter/migrate"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
@@ -109,7 +110,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	}
 	opts := migrate.Options{From: from, To: to}
 	findings := migrate.Files(files, opts, fl.jobs)
-	fo := linter.FixOptions{Jobs: fl.jobs, Force: a.force}
+	fo := fix.Options{Jobs: fl.jobs, Force: a.force}
 	if fl.diff {
 		fo.Diff = a.stdout
 	}

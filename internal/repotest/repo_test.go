@@ -15,8 +15,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huntlint/huntlint/linter/report"
 	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/linter/report"
 )
 
 // repoRoot is the repository's top folder.

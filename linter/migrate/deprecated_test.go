@@ -12,6 +12,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -234,7 +235,7 @@ func TestMigrateListsEveryDeprecated(t *testing.T) {
 	for _, p := range files {
 		before[p], _ = os.ReadFile(p)
 	}
-	sum, err := Apply(findings, opts, linter.FixOptions{})
+	sum, err := Apply(findings, opts, fix.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

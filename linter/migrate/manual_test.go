@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -107,7 +108,7 @@ func plan(t *testing.T, opts Options, tags ...string) ([]string, string) {
 		f.Path = "r.yml"
 		out = append(out, linter.FormatFinding(f))
 	}
-	if _, err := Apply(fs, opts, linter.FixOptions{}); err != nil {
+	if _, err := Apply(fs, opts, fix.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(p)

@@ -10,7 +10,7 @@
 //
 // A migration is a list of linter findings: each change carries a safe fix
 // (byte-range edits on the original text), each question for a human has no
-// fix. linter.ApplyFixes applies them like any other fix.
+// fix. fix.Apply applies them like any other fix.
 package migrate
 
 import (
@@ -26,6 +26,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -643,7 +644,7 @@ func pascalCase(name string) string {
 
 // File migrates one file's text: it loads src as path and returns the
 // loader's problems as load-error findings followed by the migration's
-// findings. It is also the re-lint step of linter.ApplyFixes, so that a
+// findings. It is also the re-lint step of fix.Apply, so that a
 // migrated file is proven to load and a second pass finds nothing to do.
 func File(path string, src []byte, opts Options) []linter.Finding {
 	rs, probs := rules.LoadBytes(path, src)
@@ -694,8 +695,8 @@ func Files(files []string, opts Options, jobs int) []linter.Finding {
 
 // Apply applies the migration findings' fixes with fo (diff, dry run, jobs),
 // re-planning each changed file until nothing is left to change.
-func Apply(findings []linter.Finding, opts Options, fo linter.FixOptions) (linter.FixSummary, error) {
+func Apply(findings []linter.Finding, opts Options, fo fix.Options) (fix.Summary, error) {
 	fo.Unsafe = false
 	fo.Relint = func(path string, src []byte) ([]linter.Finding, error) { return File(path, src, opts), nil }
-	return linter.ApplyFixes(findings, fo)
+	return fix.Apply(findings, fo)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -94,7 +95,7 @@ func TestMigrateMini(t *testing.T) {
 		f.Path = filepath.Base(f.Path)
 		report.WriteString(linter.FormatFinding(f) + "\n")
 	}
-	sum, err := Apply(findings, opts, linter.FixOptions{})
+	sum, err := Apply(findings, opts, fix.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestMigrateMini(t *testing.T) {
 			t.Errorf("second run: %s", linter.FormatFinding(f))
 		}
 	}
-	sum2, _ := Apply(again, opts, linter.FixOptions{})
+	sum2, _ := Apply(again, opts, fix.Options{})
 	if len(sum2.Files) != 0 {
 		t.Errorf("second run changed %d files", len(sum2.Files))
 	}
@@ -136,7 +137,7 @@ func TestMigrateDiff(t *testing.T) {
 		before[p], _ = os.ReadFile(p)
 	}
 	var diff bytes.Buffer
-	sum, err := Apply(Files(files, opts, 1), opts, linter.FixOptions{Diff: &diff})
+	sum, err := Apply(Files(files, opts, 1), opts, fix.Options{Diff: &diff})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestMigrateReal(t *testing.T) {
 // reference lines change and that a second run is a no-op. It logs up to
 // logPerCheck findings of each check and returns the finding counts per
 // check and the summary.
-func migrateCorpus(t *testing.T, root string, opts Options, label string, logPerCheck int) (map[string]int, linter.FixSummary) {
+func migrateCorpus(t *testing.T, root string, opts Options, label string, logPerCheck int) (map[string]int, fix.Summary) {
 	t.Helper()
 	files, probs := rules.Discover([]string{root}, rules.DiscoverOptions{})
 	if len(probs) > 0 {
@@ -201,7 +202,7 @@ func migrateCorpus(t *testing.T, root string, opts Options, label string, logPer
 			t.Log(linter.FormatFinding(f))
 		}
 	}
-	sum, err := Apply(findings, opts, linter.FixOptions{})
+	sum, err := Apply(findings, opts, fix.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

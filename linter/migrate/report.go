@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
 )
 
@@ -80,7 +81,7 @@ type ReportSummary struct {
 
 // NewReport builds the report of a migration from its plan (Files), the
 // outcome of Apply and the two catalogs.
-func NewReport(findings []linter.Finding, sum linter.FixSummary, from, to *mapper.Catalog, dryRun bool) Report {
+func NewReport(findings []linter.Finding, sum fix.Summary, from, to *mapper.Catalog, dryRun bool) Report {
 	r := Report{Version: ReportVersion, From: releases(from), To: releases(to), DryRun: dryRun,
 		Changes: []Item{}, Review: []Item{}, Errors: []FileError{},
 		Summary: ReportSummary{Migrated: sum.Fixed(), Files: len(sum.Files), ByCheck: map[string]int{}}}

@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/xeipuuv/gojsonschema"
+
 	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/rules"
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
-	"github.com/xeipuuv/gojsonschema"
 )
 
 // reportFixture lints the attack-revoked and attack-tag-style fixtures of

@@ -10,8 +10,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/huntlint/huntlint/linter"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/huntlint/huntlint/linter"
 )
 
 // SARIFRootBase is the uriBaseId of result locations: URIs are relative to

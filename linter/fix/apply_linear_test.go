@@ -1,14 +1,17 @@
-package linter
+package fix
 
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/yamledit"
+	"github.com/huntlint/huntlint/linter"
 )
 
 // pairwiseSelect is selectFixes as the definition says it, comparing every
 // edit with every picked one: the reference the table-based one must match.
-func pairwiseSelect(fixes []*Fix, n int) (picked []int, edits []Edit) {
-	var sets [][]Edit
+func pairwiseSelect(fixes []*linter.Fix, n int) (picked []int, edits []linter.Edit) {
+	var sets [][]linter.Edit
 outer:
 	for i, fx := range fixes {
 		if fx == nil || len(fx.Edits) == 0 || pairwiseValid(fx.Edits, n) {
@@ -28,7 +31,7 @@ outer:
 		}
 		for _, e := range fx.Edits {
 			for _, have := range edits {
-				if editsOverlap(e, have) {
+				if yamledit.Overlaps(e, have) {
 					continue outer
 				}
 			}
@@ -41,13 +44,13 @@ outer:
 }
 
 // pairwiseValid reports whether es is invalid, comparing every pair.
-func pairwiseValid(es []Edit, n int) (invalid bool) {
+func pairwiseValid(es []linter.Edit, n int) (invalid bool) {
 	for i, a := range es {
 		if a.Start < 0 || a.End < a.Start || a.End > n {
 			return true
 		}
 		for _, b := range es[i+1:] {
-			if editsOverlap(a, b) {
+			if yamledit.Overlaps(a, b) {
 				return true
 			}
 		}
@@ -62,25 +65,25 @@ func TestSelectFixesMatchesPairwise(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for round := 0; round < 3000; round++ {
 		n := 1 + rng.Intn(12)
-		var fixes []*Fix
+		var fixes []*linter.Fix
 		for f := rng.Intn(8); f >= 0; f-- {
-			fx := &Fix{}
+			fx := &linter.Fix{}
 			for e := rng.Intn(3); e >= 0; e-- {
 				s := rng.Intn(n + 1)
 				end := s
 				if rng.Intn(3) > 0 {
 					end = min(n, s+rng.Intn(4))
 				}
-				fx.Edits = append(fx.Edits, Edit{Start: s, End: end, New: string(rune('a' + rng.Intn(2)))})
+				fx.Edits = append(fx.Edits, linter.Edit{Start: s, End: end, New: string(rune('a' + rng.Intn(2)))})
 			}
 			fixes = append(fixes, fx)
 			if rng.Intn(5) == 0 {
-				fixes = append(fixes, &Fix{Edits: append([]Edit(nil), fx.Edits...)})
+				fixes = append(fixes, &linter.Fix{Edits: append([]linter.Edit(nil), fx.Edits...)})
 			}
 		}
 		for _, fx := range fixes {
-			if got, want := validEdits(fx.Edits, n) != nil, pairwiseValid(fx.Edits, n); got != want {
-				t.Fatalf("validEdits(%v, %d) invalid=%v, want %v", fx.Edits, n, got, want)
+			if got, want := yamledit.ValidSet(fx.Edits, n) != nil, pairwiseValid(fx.Edits, n); got != want {
+				t.Fatalf("yamledit.ValidSet(%v, %d) invalid=%v, want %v", fx.Edits, n, got, want)
 			}
 		}
 		gp, ge := selectFixes(fixes, n)

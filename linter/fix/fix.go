@@ -1,4 +1,8 @@
-package linter
+// Package fix applies the fixes that findings carry: per file, pass after
+// pass to a fixed point, re-linting each pass (Relinter) and undoing a pass
+// whose result no longer loads; then it writes the files atomically, or a
+// unified diff of them (diff.go). Which fixes a pass takes is apply.go.
+package fix
 
 import (
 	"bytes"
@@ -12,10 +16,12 @@ import (
 	"sync"
 
 	"github.com/huntlint/huntlint/internal/atomicfile"
+	"github.com/huntlint/huntlint/internal/yamledit"
+	"github.com/huntlint/huntlint/linter"
 )
 
-// FixOptions say which fixes ApplyFixes applies and what it does with them.
-type FixOptions struct {
+// Options say which fixes Apply applies and what it does with them.
+type Options struct {
 	// Unsafe also applies fixes marked FixUnsafe (--unsafe-fixes).
 	Unsafe bool
 	// DryRun computes the fixed text but writes no file.
@@ -25,24 +31,24 @@ type FixOptions struct {
 	// written.
 	Diff io.Writer
 	// Relint lints the new text of one file and returns all its findings
-	// (loader problems as load-error findings). ApplyFixes calls it after
+	// (loader problems as load-error findings). Apply calls it after
 	// each pass to reach a fixed point, as fixes may uncover or conflict with
 	// others, and to prove that the fixed file still loads. Nil means one
 	// pass, trusting the edits.
-	Relint func(path string, src []byte) ([]Finding, error)
+	Relint func(path string, src []byte) ([]linter.Finding, error)
 	// MaxPasses bounds the passes per file; 0 means 10.
 	MaxPasses int
 	// Jobs is the number of files fixed at once; 0 means GOMAXPROCS.
 	Jobs int
 	// Force also writes read-only files (--force); without it they are
-	// left alone and reported in FixSummary.Errors.
+	// left alone and reported in Summary.Errors.
 	Force bool
 }
 
-// FixSummary says what ApplyFixes did.
-type FixSummary struct {
+// Summary says what Apply did.
+type Summary struct {
 	// Checks has one entry per check that had a fixable finding, by ID.
-	Checks []CheckFixes
+	Checks []CheckCount
 	// Files are the changed files (written, or in a diff or dry run, that
 	// would be), by path.
 	Files []FileChange
@@ -51,11 +57,11 @@ type FixSummary struct {
 	// Findings are the findings after fixing: those of unchanged files as
 	// given, those of changed files from the last re-lint (without Relint:
 	// as given, minus the fixed ones). They are in the input's file order.
-	Findings []Finding
+	Findings []linter.Finding
 }
 
-// CheckFixes counts one check's fixes.
-type CheckFixes struct {
+// CheckCount counts one check's fixes.
+type CheckCount struct {
 	Check string
 	// Fixed is the number of fixes applied.
 	Fixed int
@@ -75,7 +81,7 @@ type FileChange struct {
 	Fixes         int // fixes applied, over all passes
 	// Applied are the findings whose fixes were applied, in pass order;
 	// positions are in the text of their pass (the original for the first).
-	Applied []Finding
+	Applied []linter.Finding
 }
 
 // FileError is a file that was left alone, and why.
@@ -87,7 +93,7 @@ type FileError struct {
 func (e FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 // Fixed returns the total number of fixes applied.
-func (s *FixSummary) Fixed() int {
+func (s *Summary) Fixed() int {
 	n := 0
 	for _, c := range s.Checks {
 		n += c.Fixed
@@ -97,7 +103,7 @@ func (s *FixSummary) Fixed() int {
 
 // Remaining returns the number of fixable findings left (not counting those
 // waiting for --unsafe-fixes).
-func (s *FixSummary) Remaining() int {
+func (s *Summary) Remaining() int {
 	n := 0
 	for _, c := range s.Checks {
 		n += c.Remaining
@@ -106,7 +112,7 @@ func (s *FixSummary) Remaining() int {
 }
 
 // UnsafeRemaining returns the number of findings --unsafe-fixes would fix.
-func (s *FixSummary) UnsafeRemaining() int {
+func (s *Summary) UnsafeRemaining() int {
 	n := 0
 	for _, c := range s.Checks {
 		n += c.Unsafe
@@ -120,14 +126,14 @@ func (s *FixSummary) UnsafeRemaining() int {
 //	attack-revoked: fixed 3
 //	attack-duplicate-tag: fixed 1, 1 remaining
 //	fixed 4 findings in 2 files, 1 remaining (1 more with --unsafe-fixes)
-func (s *FixSummary) WriteText(w io.Writer, dryRun bool) error {
+func (s *Summary) WriteText(w io.Writer, dryRun bool) error {
 	return s.WriteTextAs(w, dryRun, "fixed", "would fix", "finding", "findings")
 }
 
 // WriteTextAs is WriteText with other words for the totals line: done and
 // wouldDo are the verbs ("migrated", "would migrate"), one and many the noun
 // ("reference", "references").
-func (s *FixSummary) WriteTextAs(w io.Writer, dryRun bool, done, wouldDo, one, many string) error {
+func (s *Summary) WriteTextAs(w io.Writer, dryRun bool, done, wouldDo, one, many string) error {
 	verb := done
 	if dryRun {
 		verb = wouldDo
@@ -170,14 +176,14 @@ func plural(n int, one, many string) string {
 }
 
 // isLoadError reports whether f says its file could not be loaded (fully).
-func isLoadError(f *Finding) bool { return f.Check == LoadErrorID }
+func isLoadError(f *linter.Finding) bool { return f.Check == linter.LoadErrorID }
 
 // applicable reports whether fx may be applied under opts.
-func (o *FixOptions) applicable(fx *Fix) bool {
+func (o *Options) applicable(fx *linter.Fix) bool {
 	if fx == nil || len(fx.Edits) == 0 {
 		return false
 	}
-	return fx.Applicability == FixSafe || fx.Applicability == FixUnsafe && o.Unsafe
+	return fx.Applicability == linter.FixSafe || fx.Applicability == linter.FixUnsafe && o.Unsafe
 }
 
 // writers is the least number of files written at once.
@@ -190,12 +196,12 @@ type fixResult struct {
 	after    []byte // nil when unchanged
 	fixed    map[string]int
 	nfixes   int
-	applied  []Finding
-	findings []Finding
+	applied  []linter.Finding
+	findings []linter.Finding
 	err      error
 }
 
-// ApplyFixes applies the fixes attached to findings, file by file: per pass
+// Apply applies the fixes attached to findings, file by file: per pass
 // the applicable fixes in finding order, each with all its edits or none,
 // skipping a fix that overlaps one taken before (first wins); then, with
 // opts.Relint, the file is linted again and the next pass applies the fixes
@@ -203,14 +209,14 @@ type fixResult struct {
 // nothing). A file that has a load error is never changed; a pass whose
 // result no longer loads is undone and reported. Files are written
 // atomically, unless opts.DryRun or opts.Diff is set. The returned error is
-// for the diff writer only; file problems are in FixSummary.Errors.
-func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
+// for the diff writer only; file problems are in Summary.Errors.
+func Apply(findings []linter.Finding, opts Options) (Summary, error) {
 	if opts.MaxPasses <= 0 {
 		opts.MaxPasses = 10
 	}
 	// Group by file, in the order files first appear.
 	var order []string
-	byPath := map[string][]Finding{}
+	byPath := map[string][]linter.Finding{}
 	for _, f := range findings {
 		if _, ok := byPath[f.Path]; !ok {
 			order = append(order, f.Path)
@@ -239,12 +245,12 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 	close(next)
 	wg.Wait()
 
-	var sum FixSummary
-	counts := map[string]*CheckFixes{}
-	count := func(id string) *CheckFixes {
+	var sum Summary
+	counts := map[string]*CheckCount{}
+	count := func(id string) *CheckCount {
 		c := counts[id]
 		if c == nil {
-			c = &CheckFixes{Check: id}
+			c = &CheckCount{Check: id}
 			counts[id] = c
 		}
 		return c
@@ -309,9 +315,9 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 		}
 		for _, f := range r.findings {
 			if f.Fix != nil && len(f.Fix.Edits) > 0 {
-				if f.Fix.Applicability == FixUnsafe && !opts.Unsafe {
+				if f.Fix.Applicability == linter.FixUnsafe && !opts.Unsafe {
 					count(f.Check).Unsafe++
-				} else if f.Fix.Applicability != FixNone {
+				} else if f.Fix.Applicability != linter.FixNone {
 					count(f.Check).Remaining++
 				}
 			}
@@ -328,7 +334,7 @@ func ApplyFixes(findings []Finding, opts FixOptions) (FixSummary, error) {
 }
 
 // fixFile runs the fix passes over one file's findings.
-func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
+func fixFile(path string, fs []linter.Finding, opts *Options) fixResult {
 	res := fixResult{path: path, findings: fs}
 	hasFix := false
 	for i := range fs {
@@ -359,9 +365,9 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 	cur, curFs := src, fs
 	fixed := map[string]int{}
 	nfixes := 0
-	var applied []Finding
+	var applied []linter.Finding
 	for pass := 0; ; pass++ {
-		var fixes []*Fix
+		var fixes []*linter.Fix
 		var idx []int
 		for i := range curFs {
 			f := &curFs[i]
@@ -381,7 +387,7 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 		if len(picked) == 0 {
 			break
 		}
-		out, err := ApplyEdits(cur, edits)
+		out, err := yamledit.ApplySet(cur, edits)
 		if err != nil || bytes.Equal(out, cur) {
 			break
 		}
@@ -399,7 +405,7 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 		}
 		if opts.Relint == nil {
 			keep()
-			var left []Finding
+			var left []linter.Finding
 			for i := range curFs {
 				if !done[i] {
 					left = append(left, curFs[i])
@@ -440,7 +446,7 @@ func fixFile(path string, fs []Finding, opts *FixOptions) fixResult {
 
 // fileSource returns the original text the findings of one file were made
 // against.
-func fileSource(fs []Finding) []byte {
+func fileSource(fs []linter.Finding) []byte {
 	for _, f := range fs {
 		if f.Rule != nil && f.Rule.Source != nil {
 			return f.Rule.Source

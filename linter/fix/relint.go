@@ -1,15 +1,16 @@
-package linter
+package fix
 
 import (
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/rules"
 )
 
-// Relinter returns a FixOptions.Relint function that lints the new text of a
+// Relinter returns a Options.Relint function that lints the new text of a
 // file with the same checks, catalog and configuration as opts. Loader
 // problems always come back as load-error findings, even when that check is
 // not selected, so that a fix that would break a file is always undone.
-func Relinter(opts Options) func(path string, src []byte) ([]Finding, error) {
-	return func(path string, src []byte) ([]Finding, error) {
+func Relinter(opts linter.Options) func(path string, src []byte) ([]linter.Finding, error) {
+	return func(path string, src []byte) ([]linter.Finding, error) {
 		var probs []rules.Problem
 		o := opts
 		o.Jobs = 1
@@ -18,20 +19,20 @@ func Relinter(opts Options) func(path string, src []byte) ([]Finding, error) {
 			probs = ps
 			return rs, ps
 		}
-		res, err := Run([]string{path}, o)
+		res, err := linter.Run([]string{path}, o)
 		if err != nil {
 			return nil, err
 		}
 		fs := res.Findings
 		seen := false
 		for i := range fs {
-			if fs[i].Check == LoadErrorID {
+			if fs[i].Check == linter.LoadErrorID {
 				seen = true
 			}
 		}
 		if !seen {
 			for _, p := range probs {
-				fs = append(fs, problemFinding(path, p, o.Config))
+				fs = append(fs, linter.ProblemFinding(path, p, o.Config))
 			}
 		}
 		return fs, nil

@@ -1,4 +1,4 @@
-package linter
+package fix
 
 import (
 	"bytes"
@@ -8,25 +8,28 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/internal/linttest"
+	"github.com/huntlint/huntlint/linter"
 )
 
-// Fix golden tests. Each input of testdata/fix/in/ (Sigma block, flow,
+// Fix golden tests. Each input of testdata/in/ (Sigma block, flow,
 // quoted, commented, CRLF+BOM lists; Sentinel YAML; .kql; Markdown) is
 // fixed through the real ATT&CK checks (inputs named all-* through every
 // check), once with safe fixes and once with
-// unsafe ones too. testdata/fix/golden/X.fixed is the expected text after
+// unsafe ones too. testdata/golden/X.fixed is the expected text after
 // the safe fixes, X.unsafe.fixed after the unsafe ones (only when it differs),
 // and summary.golden the summary per file. The --diff output of each run
 // must apply with patch and git apply and give the same text, and a second
 // run must change nothing. Regenerate with
 //
-//	go test ./linter/ -run TestFixGolden -update
+//	go test ./linter/fix -run TestFixGolden -update
 //
 // and read every changed line before committing.
 func TestFixGolden(t *testing.T) {
-	cat := testCatalog(t)
-	inDir := filepath.Join("testdata", "fix", "in")
-	goldDir := filepath.Join("testdata", "fix", "golden")
+	cat := linttest.Catalog(t)
+	inDir := filepath.Join("testdata", "in")
+	goldDir := filepath.Join("testdata", "golden")
 	ents, err := os.ReadDir(inDir)
 	if err != nil {
 		t.Fatal(err)
@@ -51,20 +54,20 @@ func TestFixGolden(t *testing.T) {
 			if err := os.WriteFile(p, src, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			opts := Options{Catalog: cat, Config: &Config{}, Select: []string{"attack"}}
+			opts := linter.Options{Catalog: cat, Config: &linter.Config{}, Select: []string{"attack"}}
 			if strings.HasPrefix(name, "all-") {
 				opts.Select = nil
 			}
-			fix := func(diff *bytes.Buffer) FixSummary {
-				res, err := Run([]string{p}, opts)
+			fix := func(diff *bytes.Buffer) Summary {
+				res, err := linter.Run([]string{p}, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
-				fo := FixOptions{Unsafe: unsafe, Relint: Relinter(opts)}
+				fo := Options{Unsafe: unsafe, Relint: Relinter(opts)}
 				if diff != nil {
 					fo.Diff = diff
 				}
-				sum, err := ApplyFixes(res.Findings, fo)
+				sum, err := Apply(res.Findings, fo)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -87,19 +90,19 @@ func TestFixGolden(t *testing.T) {
 			summary.Write(text.Bytes())
 			if !unsafe {
 				safeOut = got
-				checkGolden(t, filepath.Join(goldDir, name+".fixed"), string(got))
+				linttest.Golden(t, filepath.Join(goldDir, name+".fixed"), string(got))
 			} else {
 				gp := filepath.Join(goldDir, name+".unsafe.fixed")
 				if bytes.Equal(got, safeOut) {
 					if _, err := os.Stat(gp); err == nil {
-						if *update {
+						if *linttest.Update {
 							os.Remove(gp)
 						} else {
 							t.Errorf("%s: unsafe fixes change nothing more, but %s exists", name, gp)
 						}
 					}
 				} else {
-					checkGolden(t, gp, string(got))
+					linttest.Golden(t, gp, string(got))
 				}
 			}
 			if len(sum.Files) > 0 {
@@ -114,5 +117,5 @@ func TestFixGolden(t *testing.T) {
 			}
 		}
 	}
-	checkGolden(t, filepath.Join(goldDir, "summary.golden"), summary.String())
+	linttest.Golden(t, filepath.Join(goldDir, "summary.golden"), summary.String())
 }

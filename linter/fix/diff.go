@@ -1,4 +1,4 @@
-package linter
+package fix
 
 import (
 	"bufio"

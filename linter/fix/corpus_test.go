@@ -1,4 +1,4 @@
-package linter
+package fix
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/testshared"
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -70,7 +71,7 @@ func TestFixCorpusSafety(t *testing.T) {
 	}
 	root := testshared.Corpus(t, "sigmahq-2026-04-28")
 	orig := snapshot(t, root)
-	opts := Options{Catalog: cat, Select: []string{"attack"}}
+	opts := linter.Options{Catalog: cat, Select: []string{"attack"}}
 	for _, unsafe := range []bool{false, true} {
 		name := "safe"
 		if unsafe {
@@ -78,7 +79,7 @@ func TestFixCorpusSafety(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			before := snapshot(t, root)
-			res, err := Lint([]string{root}, opts)
+			res, err := linter.Lint([]string{root}, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +89,7 @@ func TestFixCorpusSafety(t *testing.T) {
 					loadErr[f.Path] = true
 				}
 			}
-			sum, err := ApplyFixes(res.Findings, FixOptions{Unsafe: unsafe, Relint: Relinter(opts)})
+			sum, err := Apply(res.Findings, Options{Unsafe: unsafe, Relint: Relinter(opts)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,18 +133,18 @@ func TestFixCorpusSafety(t *testing.T) {
 				t.Errorf("%d files changed on disk, the summary says %d", changed, len(sum.Files))
 			}
 			// Re-lint: nothing applicable is left.
-			res2, err := Lint([]string{root}, opts)
+			res2, err := linter.Lint([]string{root}, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fo := FixOptions{Unsafe: unsafe}
+			fo := Options{Unsafe: unsafe}
 			for _, f := range res2.Findings {
 				if fo.applicable(f.Fix) {
-					t.Errorf("fixable after fixing: %s", FormatFinding(f))
+					t.Errorf("fixable after fixing: %s", linter.FormatFinding(f))
 				}
 			}
 			// A second run is a no-op.
-			sum2, _ := ApplyFixes(res2.Findings, FixOptions{Unsafe: unsafe, Relint: Relinter(opts)})
+			sum2, _ := Apply(res2.Findings, Options{Unsafe: unsafe, Relint: Relinter(opts)})
 			if len(sum2.Files) != 0 || sum2.Fixed() != 0 {
 				t.Errorf("second run changed %d files", len(sum2.Files))
 			}
@@ -174,12 +175,12 @@ func TestFixCorpusAllChecks(t *testing.T) {
 	}
 	root := testshared.Corpus(t, "sigmahq-2026-04-28")
 	before := snapshot(t, root)
-	opts := Options{Catalog: cat}
-	res, err := Lint([]string{root}, opts)
+	opts := linter.Options{Catalog: cat}
+	res, err := linter.Lint([]string{root}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := ApplyFixes(res.Findings, FixOptions{Unsafe: true, Relint: Relinter(opts)})
+	sum, err := Apply(res.Findings, Options{Unsafe: true, Relint: Relinter(opts)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,17 +216,17 @@ func TestFixCorpusAllChecks(t *testing.T) {
 			t.Errorf("%s no longer loads: %v", p, probs[0].Message)
 		}
 	}
-	res2, err := Lint([]string{root}, opts)
+	res2, err := linter.Lint([]string{root}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fo := FixOptions{Unsafe: true}
+	fo := Options{Unsafe: true}
 	for _, f := range res2.Findings {
 		if fo.applicable(f.Fix) {
-			t.Errorf("fixable after fixing: %s", FormatFinding(f))
+			t.Errorf("fixable after fixing: %s", linter.FormatFinding(f))
 		}
 	}
-	if sum2, _ := ApplyFixes(res2.Findings, FixOptions{Unsafe: true, Relint: Relinter(opts)}); len(sum2.Files) != 0 {
+	if sum2, _ := Apply(res2.Findings, Options{Unsafe: true, Relint: Relinter(opts)}); len(sum2.Files) != 0 {
 		t.Errorf("second run changed %d files", len(sum2.Files))
 	}
 }
@@ -238,15 +239,15 @@ func BenchmarkFixCorpus(b *testing.B) {
 		b.Fatal(err)
 	}
 	root := testshared.Corpus(b, "sigmahq-2026-04-28")
-	opts := Options{Catalog: cat, Select: []string{"attack"}}
+	opts := linter.Options{Catalog: cat, Select: []string{"attack"}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Lint([]string{root}, opts)
+		res, err := linter.Lint([]string{root}, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
 		var diff bytes.Buffer
-		if _, err := ApplyFixes(res.Findings, FixOptions{Unsafe: true, Relint: Relinter(opts), Diff: &diff}); err != nil {
+		if _, err := Apply(res.Findings, Options{Unsafe: true, Relint: Relinter(opts), Diff: &diff}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package linter
+package fix
 
 import (
 	"os"
@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-// TestApplyFixesRefusesReadOnly: a chmod 444 file in a writable folder is
+// TestApplyRefusesReadOnly: a chmod 444 file in a writable folder is
 // left as it is and reported, unless Force.
-func TestApplyFixesRefusesReadOnly(t *testing.T) {
+func TestApplyRefusesReadOnly(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "tags: [X]\n", 0o444)
 	b := writeTemp(t, dir, "b.yml", "tags: [X]\n", 0o644)
-	sum, err := ApplyFixes(lintPaths(t, a, b), FixOptions{Relint: toyRelint})
+	sum, err := Apply(lintPaths(t, a, b), Options{Relint: toyRelint})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestApplyFixesRefusesReadOnly(t *testing.T) {
 	if len(sum.Files) != 1 || sum.Remaining() != 1 {
 		t.Errorf("files %d, remaining %d; want 1 and 1", len(sum.Files), sum.Remaining())
 	}
-	sum, _ = ApplyFixes(lintPaths(t, a), FixOptions{Relint: toyRelint, Force: true})
+	sum, _ = Apply(lintPaths(t, a), Options{Relint: toyRelint, Force: true})
 	if got := readFile(t, a); got != "tags: [Y]\n" || len(sum.Errors) != 0 {
 		t.Errorf("with Force: %q, errors %v", got, sum.Errors)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package linter
+package fix
 
 import (
 	"errors"
@@ -12,17 +12,19 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/huntlint/huntlint/linter"
 )
 
-// TestApplyFixesSignalMidWrite runs ApplyFixes over many files in a child
+// TestApplySignalMidWrite runs Apply over many files in a child
 // process that sends itself SIGTERM as soon as the first file has been
 // replaced. The files being written are finished, no other is begun, the
 // child stops by SIGTERM, and every file holds either its old or its fixed
 // text, with no temporary file left beside it.
-func TestApplyFixesSignalMidWrite(t *testing.T) {
+func TestApplySignalMidWrite(t *testing.T) {
 	const n = 300
 	if dir := os.Getenv("LINTER_SIGNAL_CHILD"); dir != "" {
-		var fs []Finding
+		var fs []linter.Finding
 		for i := 0; i < n; i++ {
 			p := filepath.Join(dir, fmt.Sprintf("r%03d.yml", i))
 			b, err := os.ReadFile(p)
@@ -41,7 +43,7 @@ func TestApplyFixesSignalMidWrite(t *testing.T) {
 				time.Sleep(100 * time.Microsecond)
 			}
 		}()
-		ApplyFixes(fs, FixOptions{Relint: toyRelint, Jobs: 2})
+		Apply(fs, Options{Relint: toyRelint, Jobs: 2})
 		time.Sleep(2 * time.Second) // the signal, if it came late
 		os.Exit(0)
 	}
@@ -49,7 +51,7 @@ func TestApplyFixesSignalMidWrite(t *testing.T) {
 	for i := 0; i < n; i++ {
 		writeTemp(t, dir, fmt.Sprintf("r%03d.yml", i), strings.Repeat("tags: [X]\n", 200), 0o644)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestApplyFixesSignalMidWrite$")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestApplySignalMidWrite$")
 	cmd.Env = append(os.Environ(), "LINTER_SIGNAL_CHILD="+dir)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError

@@ -1,4 +1,4 @@
-package linter
+package fix
 
 import (
 	"bytes"
@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/internal/yamledit"
+	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/rules"
 )
 
-func TestApplyEdits(t *testing.T) {
+func TestApplySet(t *testing.T) {
 	src := []byte("0123456789")
-	got, err := ApplyEdits(src, []Edit{{Start: 8, End: 9, New: "x"}, {Start: 0, End: 2}, {Start: 4, End: 4, New: "++"}})
+	got, err := yamledit.ApplySet(src, []linter.Edit{{Start: 8, End: 9, New: "x"}, {Start: 0, End: 2}, {Start: 4, End: 4, New: "++"}})
 	if err != nil || string(got) != "23++4567x9" {
 		t.Fatalf("got %q, %v", got, err)
 	}
@@ -22,31 +24,31 @@ func TestApplyEdits(t *testing.T) {
 		t.Fatal("source modified")
 	}
 	// An insertion at the start of a replacement goes before it.
-	got, err = ApplyEdits(src, []Edit{{Start: 2, End: 4, New: "ab"}, {Start: 2, End: 2, New: "<"}})
+	got, err = yamledit.ApplySet(src, []linter.Edit{{Start: 2, End: 4, New: "ab"}, {Start: 2, End: 2, New: "<"}})
 	if err != nil || string(got) != "01<ab456789" {
 		t.Fatalf("got %q, %v", got, err)
 	}
-	for _, bad := range [][]Edit{
+	for _, bad := range [][]linter.Edit{
 		{{Start: 1, End: 3}, {Start: 2, End: 4}},
 		{{Start: 3, End: 3, New: "a"}, {Start: 3, End: 3, New: "b"}},
 		{{Start: 1, End: 5}, {Start: 3, End: 3, New: "x"}},
 		{{Start: 5, End: 11}},
 		{{Start: 5, End: 4}},
 	} {
-		if _, err := ApplyEdits(src, bad); err == nil {
+		if _, err := yamledit.ApplySet(src, bad); err == nil {
 			t.Errorf("edits %+v accepted", bad)
 		}
 	}
 }
 
 func TestSelectFixesFirstWins(t *testing.T) {
-	fixes := []*Fix{
-		{Edits: []Edit{{Start: 0, End: 3, New: "a"}}},
-		{Edits: []Edit{{Start: 2, End: 5, New: "b"}}},                               // overlaps the first
-		{Edits: []Edit{{Start: 6, End: 7, New: "c"}, {Start: 1, End: 2, New: "d"}}}, // one edit overlaps: all or nothing
-		{Edits: []Edit{{Start: 6, End: 7, New: "e"}}},
-		{Edits: []Edit{{Start: 0, End: 3, New: "a"}}}, // same as the first: fixed by it
-		{Edits: []Edit{{Start: 8, End: 20}}},          // out of range
+	fixes := []*linter.Fix{
+		{Edits: []linter.Edit{{Start: 0, End: 3, New: "a"}}},
+		{Edits: []linter.Edit{{Start: 2, End: 5, New: "b"}}},                               // overlaps the first
+		{Edits: []linter.Edit{{Start: 6, End: 7, New: "c"}, {Start: 1, End: 2, New: "d"}}}, // one edit overlaps: all or nothing
+		{Edits: []linter.Edit{{Start: 6, End: 7, New: "e"}}},
+		{Edits: []linter.Edit{{Start: 0, End: 3, New: "a"}}}, // same as the first: fixed by it
+		{Edits: []linter.Edit{{Start: 8, End: 20}}},          // out of range
 		nil,
 	}
 	picked, edits := selectFixes(fixes, 10)
@@ -65,32 +67,32 @@ func toyRule(path string, src []byte) *rules.Rule {
 
 // toyLint is a stand-in linter over bytes: "X" is fixed to "Y" (safe),
 // "YY" to "Z" (safe), "U" to "u" (unsafe), "BROKEN" makes a load error.
-func toyLint(path string, src []byte) []Finding {
+func toyLint(path string, src []byte) []linter.Finding {
 	r := toyRule(path, src)
-	var fs []Finding
+	var fs []linter.Finding
 	s := string(src)
 	if strings.Contains(s, "BROKEN") {
-		return []Finding{{Check: LoadErrorID, Severity: SeverityError, Path: path, Message: "toy load error"}}
+		return []linter.Finding{{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: path, Message: "toy load error"}}
 	}
-	add := func(check, old, new string, app Applicability) {
+	add := func(check, old, new string, app linter.Applicability) {
 		for i := 0; ; {
 			j := strings.Index(s[i:], old)
 			if j < 0 {
 				return
 			}
 			at := i + j
-			fs = append(fs, Finding{Check: check, Severity: SeverityWarning, Path: path, Rule: r,
-				Message: "toy", Fix: &Fix{Applicability: app, Edits: []Edit{{Start: at, End: at + len(old), New: new}}}})
+			fs = append(fs, linter.Finding{Check: check, Severity: linter.SeverityWarning, Path: path, Rule: r,
+				Message: "toy", Fix: &linter.Fix{Applicability: app, Edits: []linter.Edit{{Start: at, End: at + len(old), New: new}}}})
 			i = at + len(old)
 		}
 	}
-	add("toy-x", "X", "Y", FixSafe)
-	add("toy-yy", "YY", "Z", FixSafe)
-	add("toy-u", "U", "u", FixUnsafe)
+	add("toy-x", "X", "Y", linter.FixSafe)
+	add("toy-yy", "YY", "Z", linter.FixSafe)
+	add("toy-u", "U", "u", linter.FixUnsafe)
 	return fs
 }
 
-func toyRelint(path string, src []byte) ([]Finding, error) { return toyLint(path, src), nil }
+func toyRelint(path string, src []byte) ([]linter.Finding, error) { return toyLint(path, src), nil }
 
 func writeTemp(t *testing.T, dir, name, content string, mode os.FileMode) string {
 	t.Helper()
@@ -104,9 +106,9 @@ func writeTemp(t *testing.T, dir, name, content string, mode os.FileMode) string
 	return p
 }
 
-func lintPaths(t *testing.T, paths ...string) []Finding {
+func lintPaths(t *testing.T, paths ...string) []linter.Finding {
 	t.Helper()
-	var fs []Finding
+	var fs []linter.Finding
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -126,11 +128,11 @@ func readFile(t *testing.T, p string) string {
 	return string(b)
 }
 
-func TestApplyFixesFixedPoint(t *testing.T) {
+func TestApplyFixedPoint(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "tags: [XX, U]\r\n", 0o640)
 	b := writeTemp(t, dir, "b.yml", "nothing to fix\n", 0o644)
-	sum, err := ApplyFixes(lintPaths(t, a, b), FixOptions{Relint: toyRelint})
+	sum, err := Apply(lintPaths(t, a, b), Options{Relint: toyRelint})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +145,7 @@ func TestApplyFixesFixedPoint(t *testing.T) {
 	if len(sum.Files) != 1 || sum.Files[0].Path != a || sum.Files[0].Fixes != 3 {
 		t.Errorf("files %+v", sum.Files)
 	}
-	want := []CheckFixes{{Check: "toy-u", Unsafe: 1}, {Check: "toy-x", Fixed: 2}, {Check: "toy-yy", Fixed: 1}}
+	want := []CheckCount{{Check: "toy-u", Unsafe: 1}, {Check: "toy-x", Fixed: 2}, {Check: "toy-yy", Fixed: 1}}
 	if fmt.Sprint(sum.Checks) != fmt.Sprint(want) {
 		t.Errorf("checks %+v, want %+v", sum.Checks, want)
 	}
@@ -162,21 +164,21 @@ func TestApplyFixesFixedPoint(t *testing.T) {
 		t.Errorf("folder holds %d entries, want 2", len(ents))
 	}
 	// A second run is a no-op.
-	sum2, _ := ApplyFixes(lintPaths(t, a, b), FixOptions{Relint: toyRelint})
+	sum2, _ := Apply(lintPaths(t, a, b), Options{Relint: toyRelint})
 	if len(sum2.Files) != 0 || sum2.Fixed() != 0 {
 		t.Errorf("second run changed %+v", sum2.Files)
 	}
 	// With unsafe fixes the rest goes too.
-	sum3, _ := ApplyFixes(lintPaths(t, a), FixOptions{Relint: toyRelint, Unsafe: true})
+	sum3, _ := Apply(lintPaths(t, a), Options{Relint: toyRelint, Unsafe: true})
 	if got := readFile(t, a); got != "tags: [Z, u]\r\n" || sum3.Fixed() != 1 {
 		t.Errorf("unsafe run: %q, %d fixed", got, sum3.Fixed())
 	}
 }
 
-func TestApplyFixesOnePassWithoutRelint(t *testing.T) {
+func TestApplyOnePassWithoutRelint(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "XX", 0o644)
-	sum, err := ApplyFixes(lintPaths(t, a), FixOptions{})
+	sum, err := Apply(lintPaths(t, a), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,16 +187,16 @@ func TestApplyFixesOnePassWithoutRelint(t *testing.T) {
 	}
 }
 
-func TestApplyFixesConflictsRemain(t *testing.T) {
+func TestApplyConflictsRemain(t *testing.T) {
 	dir := t.TempDir()
 	src := "abc\n"
 	a := writeTemp(t, dir, "a.yml", src, 0o644)
 	r := toyRule(a, []byte(src))
-	fs := []Finding{
-		{Check: "one", Path: a, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 0, End: 2, New: "AB"}}}},
-		{Check: "two", Path: a, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 1, End: 3, New: "BC"}}}},
+	fs := []linter.Finding{
+		{Check: "one", Path: a, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 0, End: 2, New: "AB"}}}},
+		{Check: "two", Path: a, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 1, End: 3, New: "BC"}}}},
 	}
-	sum, _ := ApplyFixes(fs, FixOptions{})
+	sum, _ := Apply(fs, Options{})
 	if got := readFile(t, a); got != "ABc\n" {
 		t.Errorf("got %q", got)
 	}
@@ -203,17 +205,17 @@ func TestApplyFixesConflictsRemain(t *testing.T) {
 	}
 }
 
-func TestApplyFixesNeverWritesBrokenFiles(t *testing.T) {
+func TestApplyNeverWritesBrokenFiles(t *testing.T) {
 	dir := t.TempDir()
 	// A file with a load error is left alone.
 	src := "X BROKEN\n"
 	a := writeTemp(t, dir, "a.yml", src, 0o644)
 	r := toyRule(a, []byte(src))
-	fs := []Finding{
-		{Check: LoadErrorID, Severity: SeverityError, Path: a, Message: "bad yaml"},
-		{Check: "toy-x", Path: a, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 0, End: 1, New: "Y"}}}},
+	fs := []linter.Finding{
+		{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: a, Message: "bad yaml"},
+		{Check: "toy-x", Path: a, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 0, End: 1, New: "Y"}}}},
 	}
-	sum, _ := ApplyFixes(fs, FixOptions{Relint: toyRelint})
+	sum, _ := Apply(fs, Options{Relint: toyRelint})
 	if readFile(t, a) != src || len(sum.Errors) != 1 || sum.Remaining() != 1 {
 		t.Errorf("load-error file: %q, %+v", readFile(t, a), sum)
 	}
@@ -221,8 +223,8 @@ func TestApplyFixesNeverWritesBrokenFiles(t *testing.T) {
 	src = "X BROKE\n"
 	b := writeTemp(t, dir, "b.yml", src, 0o644)
 	r = toyRule(b, []byte(src))
-	fs = []Finding{{Check: "bad-fix", Path: b, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 7, End: 7, New: "N"}}}}}
-	sum, _ = ApplyFixes(fs, FixOptions{Relint: toyRelint})
+	fs = []linter.Finding{{Check: "bad-fix", Path: b, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 7, End: 7, New: "N"}}}}}
+	sum, _ = Apply(fs, Options{Relint: toyRelint})
 	if readFile(t, b) != src || len(sum.Errors) != 1 || !strings.Contains(sum.Errors[0].Err.Error(), "bad-fix") {
 		t.Errorf("breaking fix: %q, %+v", readFile(t, b), sum.Errors)
 	}
@@ -232,16 +234,16 @@ func TestApplyFixesNeverWritesBrokenFiles(t *testing.T) {
 	// A pass that breaks the file after a good one: the good one is kept.
 	src = "XX BROKE\n"
 	b2 := writeTemp(t, dir, "b2.yml", src, 0o644)
-	breakAfterY := func(path string, text []byte) ([]Finding, error) {
+	breakAfterY := func(path string, text []byte) ([]linter.Finding, error) {
 		fs := toyLint(path, text)
 		if strings.HasPrefix(string(text), "YY") {
 			r := toyRule(path, text)
-			fs = append(fs, Finding{Check: "bad-fix", Path: path, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 8, End: 8, New: "N"}}}})
+			fs = append(fs, linter.Finding{Check: "bad-fix", Path: path, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 8, End: 8, New: "N"}}}})
 		}
 		return fs, nil
 	}
 	fs, _ = breakAfterY(b2, []byte(src))
-	sum, _ = ApplyFixes(fs, FixOptions{Relint: breakAfterY})
+	sum, _ = Apply(fs, Options{Relint: breakAfterY})
 	if got := readFile(t, b2); got != "YY BROKE\n" || len(sum.Errors) != 1 || sum.Fixed() != 2 || len(sum.Files) != 1 || len(sum.Files[0].Applied) != 2 {
 		t.Errorf("good pass then bad pass: %q, fixed %d, %+v", got, sum.Fixed(), sum.Files)
 	}
@@ -249,28 +251,28 @@ func TestApplyFixesNeverWritesBrokenFiles(t *testing.T) {
 	c := writeTemp(t, dir, "c.yml", "X\n", 0o644)
 	fs = lintPaths(t, c)
 	writeTemp(t, dir, "c.yml", "X edited\n", 0o644)
-	sum, _ = ApplyFixes(fs, FixOptions{Relint: toyRelint})
+	sum, _ = Apply(fs, Options{Relint: toyRelint})
 	if readFile(t, c) != "X edited\n" || len(sum.Errors) != 1 || len(sum.Files) != 0 {
 		t.Errorf("changed file: %q, %+v", readFile(t, c), sum)
 	}
 }
 
-func TestApplyFixesDoesNotSettle(t *testing.T) {
+func TestApplyDoesNotSettle(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "P\n", 0o644)
-	flip := func(path string, src []byte) ([]Finding, error) {
+	flip := func(path string, src []byte) ([]linter.Finding, error) {
 		r := toyRule(path, src)
 		next := map[byte]string{'P': "Q", 'Q': "P"}[src[0]]
-		return []Finding{{Check: "flip", Path: path, Rule: r, Fix: &Fix{Applicability: FixSafe, Edits: []Edit{{Start: 0, End: 1, New: next}}}}}, nil
+		return []linter.Finding{{Check: "flip", Path: path, Rule: r, Fix: &linter.Fix{Applicability: linter.FixSafe, Edits: []linter.Edit{{Start: 0, End: 1, New: next}}}}}, nil
 	}
 	fs, _ := flip(a, []byte("P\n"))
-	sum, _ := ApplyFixes(fs, FixOptions{Relint: flip, MaxPasses: 3})
+	sum, _ := Apply(fs, Options{Relint: flip, MaxPasses: 3})
 	if len(sum.Errors) != 1 || !strings.Contains(sum.Errors[0].Err.Error(), "did not settle") {
 		t.Errorf("errors %+v", sum.Errors)
 	}
 }
 
-func TestApplyFixesDiff(t *testing.T) {
+func TestApplyDiff(t *testing.T) {
 	tests := []struct{ name, src string }{
 		{"lf", "title: x\ntags:\n  - X\n  - b\nlevel: high\n"},
 		{"crlf", "title: x\r\ntags:\r\n  - X\r\n  - b\r\nlevel: high\r\n"},
@@ -284,7 +286,7 @@ func TestApplyFixesDiff(t *testing.T) {
 			dir := t.TempDir()
 			p := writeTemp(t, dir, "rule.yml", tt.src, 0o644)
 			var diff bytes.Buffer
-			sum, err := ApplyFixes(lintPaths(t, p), FixOptions{Relint: toyRelint, Diff: &diff})
+			sum, err := Apply(lintPaths(t, p), Options{Relint: toyRelint, Diff: &diff})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,10 +354,10 @@ func TestWriteUnifiedDiffFormat(t *testing.T) {
 	}
 }
 
-func TestApplyFixesDryRun(t *testing.T) {
+func TestApplyDryRun(t *testing.T) {
 	dir := t.TempDir()
 	a := writeTemp(t, dir, "a.yml", "XX\n", 0o644)
-	sum, err := ApplyFixes(lintPaths(t, a), FixOptions{Relint: toyRelint, DryRun: true})
+	sum, err := Apply(lintPaths(t, a), Options{Relint: toyRelint, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
