@@ -1,8 +1,12 @@
 package linter
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,6 +94,59 @@ func TestProductPlatformsExist(t *testing.T) {
 			if !known[p] {
 				t.Errorf("product %q maps to platform %q, which no technique of the catalog has", product, p)
 			}
+		}
+	}
+}
+
+// TestCheckFiles checks that only checks have check-like file names: each
+// check of the registry is declared in the file named after its ID
+// (attack_revoked.go for attack-revoked), and each file whose name begins
+// like a check ID (attack_, sigma_, sentinel_, kql_, load_, unused_)
+// declares exactly the check its name spells. Support code goes in files
+// named for what it holds (tactics.go, yamlnode.go, searches.go).
+func TestCheckFiles(t *testing.T) {
+	ents, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declaredIn := map[string]string{} // type name -> file
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, s := range gd.Specs {
+					declaredIn[s.(*ast.TypeSpec).Name.Name] = name
+				}
+			}
+		}
+	}
+	prefixes := map[string]bool{}
+	checksIn := map[string][]string{} // file -> IDs of the checks it declares
+	for _, c := range Registry() {
+		id := c.Doc().ID
+		prefixes[strings.SplitN(id, "-", 2)[0]] = true
+		file := declaredIn[reflect.TypeOf(c).Name()]
+		if want := strings.ReplaceAll(id, "-", "_") + ".go"; file != want {
+			t.Errorf("check %s is declared in %q, want %s", id, file, want)
+		}
+		checksIn[file] = append(checksIn[file], id)
+	}
+	for _, e := range ents {
+		name := e.Name()
+		stem, ok := strings.CutSuffix(name, ".go")
+		if !ok || strings.HasSuffix(name, "_test.go") || !strings.Contains(stem, "_") || !prefixes[strings.SplitN(stem, "_", 2)[0]] {
+			continue
+		}
+		want := strings.ReplaceAll(stem, "_", "-")
+		if got := checksIn[name]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s is named like check %s but declares the checks %v; name support files for what they hold", name, want, got)
 		}
 	}
 }
