@@ -79,7 +79,7 @@ func (attackPlatformMismatch) Doc() *Doc { return attackPlatformMismatchDoc }
 func (attackPlatformMismatch) Run(ctx *Context) {
 	r := ctx.Rule
 	platforms := ProductPlatforms[strings.ToLower(r.Product)]
-	if r.Format != rules.FormatSigma || len(platforms) == 0 {
+	if len(platforms) == 0 {
 		return
 	}
 	for _, ri := range ctx.listedCurrent(mapper.TypeTechnique) {

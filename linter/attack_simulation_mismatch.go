@@ -36,9 +36,6 @@ type attackSimulationMismatch struct{}
 func (attackSimulationMismatch) Doc() *Doc { return attackSimulationMismatchDoc }
 
 func (attackSimulationMismatch) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, seq := mapGet(docRoot(ctx.Rule), "simulation")
 	seq = resolveAlias(seq)
 	if seq == nil || seq.Kind != yaml.SequenceNode {

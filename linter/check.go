@@ -3,6 +3,7 @@ package linter
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/mapper"
@@ -91,7 +92,10 @@ type Doc struct {
 	Good     string // the same file, corrected: it triggers nothing
 	Fix      Applicability
 	FixDoc   string // what the fix does and why it is (un)safe
-	Formats  []rules.Format
+	// Formats are the rule formats the check applies to; empty means all.
+	// The runner runs the check only on rules of these formats, and hands
+	// its RunSet only those (see AppliesTo).
+	Formats []rules.Format
 	// Notes is optional extra Markdown for docs/checks.md (tables, lists).
 	Notes string
 	// Example is the file name the examples are linted under, which decides
@@ -103,6 +107,11 @@ type Doc struct {
 	// one cannot show the check: "v19", the tests' v19-style fixture bundle
 	// mini-19.json. Empty means the embedded catalog.
 	ExampleCatalog string
+}
+
+// AppliesTo reports whether the check runs on rules of format f.
+func (d *Doc) AppliesTo(f rules.Format) bool {
+	return len(d.Formats) == 0 || slices.Contains(d.Formats, f)
 }
 
 // Context is what a check sees for one rule.

@@ -226,7 +226,7 @@ func Run(files []string, opts Options) (*Result, error) {
 			continue
 		}
 		d := c.Doc()
-		err := runSet(sc, d, all, opts.Catalog, opts.Config, func(f Finding) {
+		err := runSet(sc, d, ofFormats(all, d), opts.Catalog, opts.Config, func(f Finding) {
 			f = complete(f, d, opts.Config)
 			if fr := byPath[f.Path]; fr != nil {
 				fr.findings = append(fr.findings, f)
@@ -330,6 +330,21 @@ func dedupe(fs []Finding) []Finding {
 	return out
 }
 
+// ofFormats returns the rules of rs that the check documented by d applies
+// to (all of rs when it applies to every format).
+func ofFormats(rs []*rules.Rule, d *Doc) []*rules.Rule {
+	if len(d.Formats) == 0 {
+		return rs
+	}
+	var out []*rules.Rule
+	for _, r := range rs {
+		if d.AppliesTo(r.Format) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // runSet runs one cross-file check, turning a panic into an error.
 func runSet(sc SetChecker, d *Doc, rs []*rules.Rule, cat *mapper.Catalog, cfg *Config, report func(Finding)) (err error) {
 	defer func() {
@@ -344,7 +359,8 @@ func runSet(sc SetChecker, d *Doc, rs []*rules.Rule, cat *mapper.Catalog, cfg *C
 // defaultLoad is the loader used when Options.Load is nil.
 var defaultLoad LoadFunc = rules.Load
 
-// lintFile loads one file and runs every per-rule check on its rules.
+// lintFile loads one file and runs on each of its rules the per-rule checks
+// that apply to the rule's format (Doc.Formats).
 func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]bool, opts Options) (fr lintedFile) {
 	fr.path = path
 	defer func() {
@@ -382,6 +398,9 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 		ctx := &Context{Rule: r, Catalog: opts.Catalog, Config: opts.Config, Suggest: opts.Suggest}
 		for _, c := range checks {
 			d := c.Doc()
+			if !d.AppliesTo(r.Format) {
+				continue
+			}
 			ctx.check = c
 			ctx.report = func(f Finding) {
 				fr.findings = append(fr.findings, complete(f, d, opts.Config))

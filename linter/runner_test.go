@@ -2,8 +2,12 @@ package linter
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/rules"
 )
 
 // panicky is a check that fails on every rule.
@@ -29,6 +33,57 @@ func TestRunnerRecoversPanics(t *testing.T) {
 	for i, f := range res.Findings {
 		if f.Path != files[i] || f.Check != LoadErrorID || !strings.Contains(f.Message, "internal error") || !strings.Contains(f.Message, "boom") {
 			t.Errorf("finding %d: %s", i, FormatFinding(f))
+		}
+	}
+}
+
+// formatProbe reports every rule it is run on, and every rule its RunSet is
+// given, for the formats in its Doc.
+type formatProbe struct{ formats []rules.Format }
+
+func (p formatProbe) Doc() *Doc {
+	return &Doc{ID: "test-formats", Category: "meta", Severity: SeverityInfo, Formats: p.formats}
+}
+
+func (formatProbe) Run(ctx *Context) {
+	ctx.Reportf(rules.Span{}, nil, "run on %s", ctx.Rule.Format)
+}
+
+func (formatProbe) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+	for _, r := range rs {
+		report(Finding{Path: r.Path, Rule: r, Message: "set has " + string(r.Format)})
+	}
+}
+
+// TestRunnerFiltersByFormats: Doc.Formats decides which rules a check runs
+// on and which its RunSet sees; no Formats means every rule.
+func TestRunnerFiltersByFormats(t *testing.T) {
+	files := []string{
+		filepath.Join("testdata", "attack-tag-style", "bad.yml"),
+		filepath.Join("testdata", "attack-tag-style", "bad_sentinel.yaml"),
+		filepath.Join("testdata", "kql-syntax-error", "bad_kql.kql"),
+	}
+	for _, c := range []struct {
+		formats []rules.Format
+		want    []string
+	}{
+		{nil, []string{"run on sigma", "set has sigma", "run on sentinel", "set has sentinel", "run on kql", "set has kql"}},
+		{[]rules.Format{rules.FormatSentinel}, []string{"run on sentinel", "set has sentinel"}},
+		{[]rules.Format{rules.FormatSigma, rules.FormatKQL}, []string{"run on sigma", "set has sigma", "run on kql", "set has kql"}},
+	} {
+		res, err := Run(files, Options{Config: &Config{}, Checks: []Check{formatProbe{c.formats}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			got = append(got, f.Message)
+		}
+		sort.Strings(got)
+		want := append([]string(nil), c.want...)
+		sort.Strings(want)
+		if strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Errorf("Formats %v: got %q, want %q", c.formats, got, want)
 		}
 	}
 }

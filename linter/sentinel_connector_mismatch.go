@@ -76,7 +76,7 @@ func (sentinelConnectorMismatch) Doc() *Doc { return sentinelConnectorMismatchDo
 
 func (sentinelConnectorMismatch) Run(ctx *Context) {
 	r := ctx.Rule
-	if r == nil || r.Format != rules.FormatSentinel || len(r.Queries) == 0 {
+	if r == nil || len(r.Queries) == 0 {
 		return
 	}
 	var dataTypes []string

@@ -114,7 +114,7 @@ func (sentinelDuplicateID) Doc() *Doc { return sentinelDuplicateIDDoc }
 func (sentinelDuplicateID) Run(*Context) {}
 
 func (sentinelDuplicateID) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, rules.FormatSentinel, "id", sentinelDuplicateIDDoc, strings.ToLower, report,
+	reportDuplicates(rs, "id", sentinelDuplicateIDDoc, strings.ToLower, report,
 		func(v, others string) string {
 			return fmt.Sprintf("id %q is also used by %s; give one of them a new GUID", v, others)
 		})

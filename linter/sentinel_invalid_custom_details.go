@@ -82,9 +82,6 @@ var sentinelInvalidCustomDetailsDoc = &Doc{
 func (sentinelInvalidCustomDetails) Doc() *Doc { return sentinelInvalidCustomDetailsDoc }
 
 func (sentinelInvalidCustomDetails) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	_, m := mapGet(docRoot(ctx.Rule), "customDetails")
 	m = resolveAlias(m)
 	if m == nil || isNullNode(m) {

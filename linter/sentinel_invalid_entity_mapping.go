@@ -89,9 +89,6 @@ var sentinelInvalidEntityMappingDoc = &Doc{
 func (sentinelInvalidEntityMapping) Doc() *Doc { return sentinelInvalidEntityMappingDoc }
 
 func (sentinelInvalidEntityMapping) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	k, seq := mapGet(docRoot(ctx.Rule), "entityMappings")
 	seq = resolveAlias(seq)
 	if k == nil || isNullNode(seq) {

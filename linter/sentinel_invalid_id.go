@@ -64,9 +64,6 @@ var sentinelInvalidIDDoc = &Doc{
 func (sentinelInvalidID) Doc() *Doc { return sentinelInvalidIDDoc }
 
 func (sentinelInvalidID) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	_, v := mapGet(docRoot(ctx.Rule), "id")
 	v = resolveAlias(v)
 	if v == nil || isNullNode(v) {

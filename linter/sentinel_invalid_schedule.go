@@ -91,9 +91,6 @@ var sentinelInvalidScheduleDoc = &Doc{
 func (sentinelInvalidSchedule) Doc() *Doc { return sentinelInvalidScheduleDoc }
 
 func (sentinelInvalidSchedule) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	root := docRoot(ctx.Rule)
 	d := sentinelInvalidScheduleDoc
 	freq, freqNode, okF := sentinelInterval(ctx, root, "queryFrequency")

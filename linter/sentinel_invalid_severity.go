@@ -71,9 +71,6 @@ var sentinelInvalidSeverityDoc = &Doc{
 func (sentinelInvalidSeverity) Doc() *Doc { return sentinelInvalidSeverityDoc }
 
 func (sentinelInvalidSeverity) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	_, v := mapGet(docRoot(ctx.Rule), "severity")
 	v = resolveAlias(v)
 	if v == nil || isNullNode(v) {

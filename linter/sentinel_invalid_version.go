@@ -74,9 +74,6 @@ var sentinelInvalidVersionDoc = &Doc{
 func (sentinelInvalidVersion) Doc() *Doc { return sentinelInvalidVersionDoc }
 
 func (sentinelInvalidVersion) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	_, v := mapGet(docRoot(ctx.Rule), "version")
 	v = resolveAlias(v)
 	if v == nil || isNullNode(v) {

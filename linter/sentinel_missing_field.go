@@ -35,9 +35,6 @@ var sentinelCommonFields = []string{"id", "name", "description", "query", "tacti
 var sentinelScheduleFields = []string{"queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"}
 
 func (sentinelMissingField) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSentinel) {
-		return
-	}
 	r := ctx.Rule
 	root := docRoot(r)
 	if root == nil {

@@ -48,11 +48,14 @@ func lintFiles(t testing.TB, checks []Check, files []string) []Finding {
 			out = append(out, f)
 		}
 		for _, r := range all {
+			if !d.AppliesTo(r.Format) {
+				continue
+			}
 			ctx := &Context{Rule: r, check: c, report: fill}
 			c.Run(ctx)
 		}
 		if sc, ok := c.(SetChecker); ok {
-			sc.RunSet(all, nil, nil, fill)
+			sc.RunSet(ofFormats(all, d), nil, nil, fill)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -48,9 +48,6 @@ var sigmaConditionErrorDoc = &Doc{
 func (sigmaConditionError) Doc() *Doc { return sigmaConditionErrorDoc }
 
 func (sigmaConditionError) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil || s.CondKey == nil {
 		return

@@ -89,13 +89,16 @@ func BenchmarkSigmaStructureChecks(b *testing.B) {
 		for _, r := range rs {
 			ctx := &Context{Rule: r, report: func(Finding) { n++ }}
 			for _, c := range checks {
+				if !c.Doc().AppliesTo(r.Format) {
+					continue
+				}
 				ctx.check = c
 				c.Run(ctx)
 			}
 		}
 		for _, c := range checks {
 			if sc, ok := c.(SetChecker); ok {
-				sc.RunSet(rs, nil, nil, func(Finding) { n++ })
+				sc.RunSet(ofFormats(rs, c.Doc()), nil, nil, func(Finding) { n++ })
 			}
 		}
 	}

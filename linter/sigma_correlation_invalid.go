@@ -82,7 +82,7 @@ var sigmaCorrelationInvalidDoc = &Doc{
 func (sigmaCorrelationInvalid) Doc() *Doc { return sigmaCorrelationInvalidDoc }
 
 func (sigmaCorrelationInvalid) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) || ctx.Rule.Kind != rules.KindCorrelation {
+	if ctx.Rule.Kind != rules.KindCorrelation {
 		return
 	}
 	root := docRoot(ctx.Rule)

@@ -62,7 +62,7 @@ func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *
 	nameAt := map[string][]string{} // name -> "path:line" of each rule defining it
 	var all []string
 	for _, r := range rs {
-		if r.Format != rules.FormatSigma || r.Doc == nil {
+		if r.Doc == nil {
 			continue
 		}
 		root := docRoot(r)
@@ -81,7 +81,7 @@ func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *
 	}
 	d := sigmaCorrelationReferenceDoc
 	for _, r := range rs {
-		if r.Format != rules.FormatSigma || r.Doc == nil {
+		if r.Doc == nil {
 			continue
 		}
 		section := ""

@@ -68,7 +68,7 @@ func (sigmaDuplicateID) Doc() *Doc { return sigmaDuplicateIDDoc }
 func (sigmaDuplicateID) Run(*Context) {}
 
 func (sigmaDuplicateID) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, rules.FormatSigma, "id", sigmaDuplicateIDDoc, func(v string) string { return strings.ToLower(v) }, report,
+	reportDuplicates(rs, "id", sigmaDuplicateIDDoc, func(v string) string { return strings.ToLower(v) }, report,
 		func(v, others string) string {
 			return fmt.Sprintf("id %q is also used by %s; give one of the rules a new UUID", v, others)
 		})
@@ -80,14 +80,15 @@ type occurrence struct {
 	node *yaml.Node
 }
 
-// reportDuplicates groups the rules of format f by the scalar value of field
+// reportDuplicates groups rs (the rules of the check's formats, as the runner
+// hands them to RunSet) by the scalar value of field
 // (normalised by key) and reports every member of a group of two or more, at
 // its own value. The message names one other place (the first holder by path
 // and line, or the second for the first) and counts the rest, so that the
 // output grows with the number of rules, not with its square.
-func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, key func(string) string,
+func reportDuplicates(rs []*rules.Rule, field string, d *Doc, key func(string) string,
 	report func(Finding), msg func(value, others string) string) {
-	for _, g := range duplicateGroups(rs, f, field, key) {
+	for _, g := range duplicateGroups(rs, field, key) {
 		for i, o := range g {
 			other := g[0]
 			if i == 0 {
@@ -106,10 +107,10 @@ func reportDuplicates(rs []*rules.Rule, f rules.Format, field string, d *Doc, ke
 	}
 }
 
-// duplicateGroups groups the rules of format f by the scalar value of field
+// duplicateGroups groups the rules by the scalar value of field
 // (normalised by key) and returns the groups of two or more, in the order
 // their values first appear, each sorted by path and line.
-func duplicateGroups(rs []*rules.Rule, f rules.Format, field string, key func(string) string) [][]occurrence {
+func duplicateGroups(rs []*rules.Rule, field string, key func(string) string) [][]occurrence {
 	groups := map[string][]occurrence{}
 	var order []string
 	// Rules merged from one Sigma 1 collection ("action: global") share the
@@ -120,7 +121,7 @@ func duplicateGroups(rs []*rules.Rule, f rules.Format, field string, key func(st
 	}
 	seen := map[place]bool{}
 	for _, r := range rs {
-		if r.Format != f || r.Doc == nil {
+		if r.Doc == nil {
 			continue
 		}
 		_, v := mapGet(docRoot(r), field)

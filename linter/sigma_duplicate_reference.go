@@ -46,9 +46,6 @@ var sigmaDuplicateReferenceDoc = &Doc{
 func (sigmaDuplicateReference) Doc() *Doc { return sigmaDuplicateReferenceDoc }
 
 func (sigmaDuplicateReference) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, seq := mapGet(docRoot(ctx.Rule), "references")
 	seq = resolveAlias(seq)
 	if seq == nil || seq.Kind != yaml.SequenceNode {

@@ -71,7 +71,7 @@ func (sigmaDuplicateTitle) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config
 			active = append(active, r)
 		}
 	}
-	reportDuplicates(active, rules.FormatSigma, "title", sigmaDuplicateTitleDoc, func(v string) string { return v }, report,
+	reportDuplicates(active, "title", sigmaDuplicateTitleDoc, func(v string) string { return v }, report,
 		func(v, others string) string {
 			return fmt.Sprintf("title %q is also used by %s; make the titles tell the rules apart", v, others)
 		})

@@ -49,9 +49,6 @@ var sigmaInvalidDateDoc = &Doc{
 func (sigmaInvalidDate) Doc() *Doc { return sigmaInvalidDateDoc }
 
 func (sigmaInvalidDate) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	root := docRoot(ctx.Rule)
 	created, okC := checkSigmaDate(ctx, root, "date")
 	modified, okM := checkSigmaDate(ctx, root, "modified")

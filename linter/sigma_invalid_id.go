@@ -40,9 +40,6 @@ var sigmaInvalidIDDoc = &Doc{
 func (sigmaInvalidID) Doc() *Doc { return sigmaInvalidIDDoc }
 
 func (sigmaInvalidID) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, v := mapGet(docRoot(ctx.Rule), "id")
 	if v == nil {
 		return

@@ -53,9 +53,6 @@ func (sigmaInvalidStatus) Run(ctx *Context) {
 // checkSigmaEnum reports a top-level scalar field whose value is not one of
 // allowed; a value that differs only in case gets a safe fix.
 func checkSigmaEnum(ctx *Context, d *Doc, field string, allowed []string) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, v := mapGet(docRoot(ctx.Rule), field)
 	v = resolveAlias(v)
 	if v == nil || isNullNode(v) {

@@ -30,9 +30,6 @@ var sigmaMissingFieldDoc = &Doc{
 func (sigmaMissingField) Doc() *Doc { return sigmaMissingFieldDoc }
 
 func (sigmaMissingField) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	r := ctx.Rule
 	root := docRoot(r)
 	if root == nil {

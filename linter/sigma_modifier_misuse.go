@@ -54,9 +54,6 @@ func (sigmaModifierMisuse) Doc() *Doc { return sigmaModifierMisuseDoc }
 var sigmaStringMatch = []string{"contains", "startswith", "endswith"}
 
 func (sigmaModifierMisuse) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

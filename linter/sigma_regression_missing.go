@@ -45,9 +45,6 @@ type sigmaRegressionMissing struct{}
 func (sigmaRegressionMissing) Doc() *Doc { return sigmaRegressionMissingDoc }
 
 func (sigmaRegressionMissing) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	rel, _ := sigmatest.RegressionPath(ctx.Rule)
 	if rel == "" {
 		return

@@ -50,9 +50,6 @@ var sigmaRelatedInvalidDoc = &Doc{
 func (sigmaRelatedInvalid) Doc() *Doc { return sigmaRelatedInvalidDoc }
 
 func (sigmaRelatedInvalid) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, seq := mapGet(docRoot(ctx.Rule), "related")
 	seq = resolveAlias(seq)
 	if seq == nil || isNullNode(seq) {

@@ -43,9 +43,6 @@ var sigmaSuspiciousValueDoc = &Doc{
 func (sigmaSuspiciousValue) Doc() *Doc { return sigmaSuspiciousValueDoc }
 
 func (sigmaSuspiciousValue) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

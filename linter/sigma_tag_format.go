@@ -76,9 +76,6 @@ var sigmaTagFormatDoc = &Doc{
 func (sigmaTagFormat) Doc() *Doc { return sigmaTagFormatDoc }
 
 func (sigmaTagFormat) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	_, seq := mapGet(docRoot(ctx.Rule), "tags")
 	seq = resolveAlias(seq)
 	if seq == nil || isNullNode(seq) {

@@ -46,9 +46,6 @@ var sigmaThemConditionDoc = &Doc{
 func (sigmaThemCondition) Doc() *Doc { return sigmaThemConditionDoc }
 
 func (sigmaThemCondition) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

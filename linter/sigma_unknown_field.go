@@ -65,9 +65,6 @@ var sigmaUnknownFieldDoc = &Doc{
 func (sigmaUnknownField) Doc() *Doc { return sigmaUnknownFieldDoc }
 
 func (sigmaUnknownField) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	root := docRoot(ctx.Rule)
 	checkKeys(ctx, root, sigmaFields, "field")
 	_, ls := mapGet(root, "logsource")

@@ -67,9 +67,6 @@ var sigmaUnknownModifierDoc = &Doc{
 func (sigmaUnknownModifier) Doc() *Doc { return sigmaUnknownModifierDoc }
 
 func (sigmaUnknownModifier) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

@@ -44,9 +44,6 @@ var sigmaUnusedSearchDoc = &Doc{
 func (sigmaUnusedSearch) Doc() *Doc { return sigmaUnusedSearchDoc }
 
 func (sigmaUnusedSearch) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil || len(s.Conditions) == 0 {
 		return

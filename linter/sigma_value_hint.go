@@ -44,9 +44,6 @@ var sigmaValueHintDoc = &Doc{
 func (sigmaValueHint) Doc() *Doc { return sigmaValueHintDoc }
 
 func (sigmaValueHint) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

@@ -50,9 +50,6 @@ var sigmaWildcardModifierDoc = &Doc{
 func (sigmaWildcardModifier) Doc() *Doc { return sigmaWildcardModifierDoc }
 
 func (sigmaWildcardModifier) Run(ctx *Context) {
-	if !isFormat(ctx, rules.FormatSigma) {
-		return
-	}
 	s := sigmaSearchSection(ctx.Rule)
 	if s == nil {
 		return

@@ -341,11 +341,6 @@ func scalarList(n *yaml.Node) []*yaml.Node {
 	return nil
 }
 
-// isFormat reports whether the context's rule is of format f.
-func isFormat(ctx *Context, f rules.Format) bool {
-	return ctx.Rule != nil && ctx.Rule.Format == f && ctx.Rule.Doc != nil
-}
-
 // quoteList renders values as "a", "b" or "c" for messages.
 func quoteList(vs []string) string {
 	q := make([]string, len(vs))
