@@ -52,7 +52,7 @@ func TestSigmaHQCorpus(t *testing.T) {
 	nosigma := 0
 	for _, r := range rules {
 		kinds[r.Kind]++
-		if _, err := r.DecodeSigma(); err != nil {
+		if _, err := decodeSigma(r); err != nil {
 			nosigma++
 		}
 		checkPositions(t, r)

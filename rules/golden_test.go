@@ -37,7 +37,7 @@ func dumpRules(rules []*Rule, problems []Problem) string {
 		field("category", r.Category)
 		field("service", r.Service)
 		if r.Format == FormatSigma {
-			_, err := r.DecodeSigma()
+			_, err := decodeSigma(r)
 			fmt.Fprintf(&b, "  sigma-go decoded: %v\n", err == nil)
 		}
 		for _, c := range r.Connectors {

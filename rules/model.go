@@ -2,13 +2,7 @@
 // KQL files and Markdown hunting queries into one positioned model.
 package rules
 
-import (
-	"errors"
-	"sync"
-
-	"github.com/bradleyjkemp/sigma-go"
-	"gopkg.in/yaml.v3"
-)
+import "gopkg.in/yaml.v3"
 
 // Format is the file format a rule was read from.
 type Format string
@@ -162,38 +156,6 @@ type Rule struct {
 	Doc *yaml.Node
 	// DocIndex is the 0-based index of the YAML document in a multi-document file.
 	DocIndex int
-
-	sigma *lazySigma // set for Sigma detection rules; see DecodeSigma
-}
-
-// lazySigma decodes a Sigma detection rule with sigma-go once, on demand.
-type lazySigma struct {
-	node *yaml.Node
-	once sync.Once
-	rule *sigma.Rule
-	err  error
-}
-
-// DecodeSigma returns the rule as decoded by sigma-go from the parsed YAML
-// node (decoded once, on first use; safe for concurrent use). It returns an
-// error for rules that are not Sigma detection rules and where sigma-go
-// rejects the rule (correlation and filter rules, list-valued fields, some
-// conditions): that is never a load problem, as the loader reads every field
-// it models by its own walk of the node tree.
-func (r *Rule) DecodeSigma() (*sigma.Rule, error) {
-	if r.sigma == nil {
-		return nil, errors.New("not a Sigma detection rule")
-	}
-	l := r.sigma
-	l.once.Do(func() {
-		var sr sigma.Rule
-		if err := l.node.Decode(&sr); err != nil {
-			l.err = err
-			return
-		}
-		l.rule = &sr
-	})
-	return l.rule, l.err
 }
 
 // Tag is one entry of a tags list with its position.

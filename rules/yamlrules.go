@@ -243,9 +243,6 @@ func sigmaRule(f *yamlFile, m *yaml.Node) *Rule {
 			r.Attack = append(r.Attack, ref)
 		}
 	}
-	if r.Kind == KindDetection {
-		r.sigma = &lazySigma{node: m}
-	}
 	return r
 }
 
