@@ -9,8 +9,12 @@ import (
 	"text/tabwriter"
 )
 
+// ChecksFormats are the formats WriteChecks writes.
+var ChecksFormats = []string{"text", "markdown", "json"}
+
 // WriteChecks documents checks in format "text" (a table), "markdown" (the
 // content of docs/checks.md) or "json".
+
 func WriteChecks(w io.Writer, format string, checks []Check) error {
 	switch format {
 	case "text", "":

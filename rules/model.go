@@ -15,6 +15,9 @@ const (
 	FormatMarkdown Format = "markdown"
 )
 
+// Formats lists the formats, in documentation order.
+var Formats = []Format{FormatSigma, FormatSentinel, FormatKQL, FormatMarkdown}
+
 // Kind is the kind of rule within its format.
 type Kind string
 

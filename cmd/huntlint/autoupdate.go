@@ -18,10 +18,6 @@ import (
 // catalog { auto_update }.
 const autoUpdateEnv = "HUNTLINT_CATALOG_AUTO_UPDATE"
 
-// exitInterrupted is the exit status after Ctrl-C or SIGTERM, as a shell
-// reports a process killed by SIGINT.
-const exitInterrupted = 130
-
 // Where and how catalog update and auto-update download; tests point them
 // at a local server.
 var (
@@ -74,7 +70,7 @@ func (a *app) autoUpdate(opts mapper.Options, configured time.Duration) error {
 		Log: func(msg string) { a.log.Debug().Msg(msg) },
 	})
 	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted while refreshing the catalog (auto_update); the cache is unchanged")}
+		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted while refreshing the catalog (auto_update); the cache is unchanged")}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -36,7 +37,7 @@ with --catalog. The JSON forms are documented in docs/catalog.md.`,
 
 // checkFormat validates a --format value of the catalog commands.
 func checkFormat(format string) error {
-	if format != "text" && format != "json" {
+	if !slices.Contains(textOrJSON, format) {
 		return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
 	}
 	return nil
@@ -81,6 +82,7 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choices(cmd.Flags(), "format", textOrJSON)
 	return cmd
 }
 
@@ -134,6 +136,7 @@ show their replacement chain. Exit 2 when an argument names nothing.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choices(cmd.Flags(), "format", textOrJSON)
 	return cmd
 }
 
@@ -179,6 +182,7 @@ func (a *app) catalogSearchCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choices(cmd.Flags(), "format", textOrJSON)
 	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "most results to show")
 	return cmd
 }
@@ -227,6 +231,7 @@ deprecated or reactivated; techniques also as moved between tactics.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choices(cmd.Flags(), "format", textOrJSON)
 	cmd.Flags().StringVar(&oldRelease, "old-release", "", "release name of OLD when the bundle does not carry one")
 	cmd.Flags().StringVar(&newRelease, "new-release", "", "release name of NEW when the bundle does not carry one")
 	return cmd
@@ -299,7 +304,7 @@ nothing for 30 seconds. On any failure the cache is unchanged.`,
 				}
 			}
 			if ctx.Err() != nil && err != nil {
-				return &exitError{code: exitInterrupted, err: err}
+				return &exitError{code: ExitInterrupted, err: err}
 			}
 			if err != nil {
 				return usageErr(err)
@@ -308,6 +313,7 @@ nothing for 30 seconds. On any failure the cache is unchanged.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	choices(cmd.Flags(), "format", textOrJSON)
 	cmd.Flags().StringArrayVar(&urls, "url", nil, "STIX bundle URL to download instead of MITRE's default ones; repeatable")
 	cmd.Flags().StringArrayVar(&from, "from", nil, "import bundles instead of downloading from MITRE: a file, a folder of bundles or an https:// mirror; repeatable")
 	cmd.Flags().Var(&maxDownload, "max-download-size", "most bytes one download may send (as received, gzip included)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,9 @@ func (a *app) checksCommand() *cobra.Command {
 		Short: "List the checks huntlint runs, or explain one",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(linter.ChecksFormats, format) {
+				return usageErr(fmt.Errorf("invalid format %q: use text, markdown or json", format))
+			}
 			all := linter.Registry()
 			if len(args) == 1 {
 				for _, c := range all {
@@ -27,12 +31,10 @@ func (a *app) checksCommand() *cobra.Command {
 				}
 				return usageErr(fmt.Errorf("unknown check %q; run 'huntlint checks' for the list", args[0]))
 			}
-			if err := linter.WriteChecks(a.stdout, format, all); err != nil {
-				return usageErr(err)
-			}
-			return nil
+			return linter.WriteChecks(a.stdout, format, all)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown or json")
+	choices(cmd.Flags(), "format", linter.ChecksFormats)
 	return cmd
 }

@@ -358,8 +358,9 @@ func TestHelpConventions(t *testing.T) {
 	})
 }
 
-// TestCompletionValues: flag values complete from the flags' own usage
-// texts, the check registry and the catalog's domains.
+// TestCompletionValues: flag values complete from the data each flag is
+// checked against (formats, severities, levels, evidence modes), the check
+// registry and the catalog's domains.
 func TestCompletionValues(t *testing.T) {
 	cases := []struct {
 		args []string
@@ -374,6 +375,14 @@ func TestCompletionValues(t *testing.T) {
 		{[]string{"layer", "merge", "--op", ""}, []string{"max", "sum", "min"}, ""},
 		{[]string{"--domain", ""}, []string{"enterprise-attack", "mobile-attack", "ics-attack"}, ""},
 		{[]string{"--log-level", ""}, []string{"trace", "debug", "info", "warn", "error"}, ""},
+		{[]string{"--log-format", ""}, []string{"console", "json"}, ""},
+		{[]string{"lint", "--select", "cov"}, []string{"coverage"}, ""},
+		{[]string{"gaps", "--evidence", ""}, []string{"none", "tested"}, "or"},
+		{[]string{"layer", "--min-status", ""}, []string{"experimental", "test", "stable"}, "deprecated"},
+		{[]string{"layer", "--source-format", "sigma,k"}, []string{"sigma,kql"}, "sigma,sigma"},
+		{[]string{"checks", "--format", ""}, []string{"text", "markdown", "json"}, ""},
+		{[]string{"test", "--format", "g"}, []string{"github"}, "text"},
+		{[]string{"catalog", "info", "--format", ""}, []string{"text", "json"}, "markdown"},
 		{[]string{"checks", "attack-unknown-t"}, []string{"attack-unknown-technique", "attack-unknown-tactic"}, "attack-revoked"},
 	}
 	for _, c := range cases {
@@ -393,18 +402,26 @@ func TestCompletionValues(t *testing.T) {
 	}
 }
 
-func TestFlagValues(t *testing.T) {
-	for usage, want := range map[string]string{
-		"output format: text, json, sarif or github":                                                "text json sarif github",
-		"output format: text or json":                                                               "text json",
-		"log level: trace, debug, info, warn, error (env HUNTLINT_LOG_LEVEL)":                       "trace debug info warn error",
-		"keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)": "sigma sentinel kql markdown",
-		"glob of files to take from folders, replacing the defaults; repeatable":                    "",
-		"write the report to FILE instead of standard output":                                       "",
-	} {
-		if got := strings.Join(flagValues(usage), " "); got != want {
-			t.Errorf("flagValues(%q) = %q, want %q", usage, got, want)
-		}
+// TestFlagChoicesInUsage: every flag that declares its values names each
+// of them in its help, so help, completion and the checks say the same.
+func TestFlagChoicesInUsage(t *testing.T) {
+	n := 0
+	walkCommands((&app{}).rootCommand(), func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			words := map[string]bool{}
+			for _, w := range strings.FieldsFunc(f.Usage, func(r rune) bool { return r == ',' || r == ' ' || r == ':' || r == '(' || r == ')' || r == ';' }) {
+				words[w] = true
+			}
+			for _, v := range flagChoices(f) {
+				n++
+				if !words[v] {
+					t.Errorf("%s --%s accepts %q, which its usage %q does not name", c.CommandPath(), f.Name, v, f.Usage)
+				}
+			}
+		})
+	})
+	if n < 60 {
+		t.Errorf("only %d flag values declared", n)
 	}
 }
 

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/huntlint/huntlint/linter"
 )
 
 // completionShells are the shells `huntlint completion` writes scripts for.
@@ -61,4 +65,65 @@ values in your shell. Load it for the current session, or install it:
 	}
 	cmd.Flags().BoolVar(&noDesc, "no-descriptions", false, "complete without descriptions")
 	return cmd
+}
+
+// registerCompletions adds shell completion of flag values: the values each
+// flag declares with choices (formats, severities, levels, domains, ...),
+// check IDs and categories for --select and --ignore, and check IDs for
+// `huntlint checks`. Every value comes from the same data the flag is
+// checked against.
+func registerCompletions(root *cobra.Command) {
+	checks := checkCompletions()
+	walkCommands(root, func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if _, ok := c.GetFlagCompletionFunc(f.Name); ok {
+				return
+			}
+			if f.Name == "select" || f.Name == "ignore" {
+				_ = c.RegisterFlagCompletionFunc(f.Name, completeFrom(checks))
+			} else if vals := flagChoices(f); vals != nil {
+				_ = c.RegisterFlagCompletionFunc(f.Name, completeFrom(vals))
+			}
+		})
+		if c.Name() == "checks" && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 {
+			for _, ch := range linter.Registry() {
+				c.ValidArgs = append(c.ValidArgs, ch.Doc().ID)
+			}
+		}
+	})
+}
+
+// checkCompletions are the values of --select and --ignore: every check ID,
+// each followed by its category the first time it appears, then the groups
+// of opt-in checks.
+func checkCompletions() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range linter.Registry() {
+		d := c.Doc()
+		out = append(out, d.ID)
+		if !seen[d.Category] && d.Category != "" {
+			seen[d.Category] = true
+			out = append(out, d.Category)
+		}
+	}
+	return append(out, linter.OptInGroups(linter.Registry())...)
+}
+
+// completeFrom completes one of values; in a comma-separated list, the item
+// after the last comma.
+func completeFrom(values []string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		done, part := "", toComplete
+		if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+			done, part = toComplete[:i+1], toComplete[i+1:]
+		}
+		var out []string
+		for _, v := range values {
+			if strings.HasPrefix(v, part) {
+				out = append(out, done+v)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 }

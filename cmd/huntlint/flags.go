@@ -61,3 +61,30 @@ func checkCategories() []string {
 	// then the groups of opt-in checks (coverage), which --select also takes
 	return append(out, linter.OptInGroups(linter.Registry())...)
 }
+
+// choicesAnnotation is the flag annotation that holds the values a flag
+// accepts, set by choices.
+const choicesAnnotation = "huntlint/choices"
+
+// choices records that flag name of fs takes one of values: completion
+// offers them, and its environment variable is checked against them (in
+// any case). The values are the data the command checks the flag with
+// (linter.Formats, layer.Levels, ...), so help, completion and checking
+// cannot drift apart; TestFlagChoicesInUsage checks the usage names them.
+func choices[T ~string](fs *pflag.FlagSet, name string, values []T) {
+	vs := make([]string, len(values))
+	for i, v := range values {
+		vs[i] = string(v)
+	}
+	if err := fs.SetAnnotation(name, choicesAnnotation, vs); err != nil {
+		panic(err) // a flag name mistyped in code; every test run catches it
+	}
+}
+
+// flagChoices are the values flag f accepts, or nil when any value goes.
+func flagChoices(f *pflag.Flag) []string {
+	return f.Annotations[choicesAnnotation]
+}
+
+// textOrJSON are the formats of the commands that write text or JSON.
+var textOrJSON = []string{"text", "json"}

@@ -13,6 +13,7 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/gaps"
 	"github.com/huntlint/huntlint/mapper/layer"
+	"github.com/huntlint/huntlint/rules"
 )
 
 // gapsFlags are the flags of `huntlint gaps`.
@@ -59,6 +60,7 @@ not be loaded, 2 on usage or catalog errors.`,
 	f.BoolVar(&fl.sel.IncludeCampaigns, "include-campaigns", false, "count the techniques of the campaigns attributed to the groups")
 	f.StringVar(&fl.since, "since", "", "follow only relationships modified on or after this date (2024-01-31)")
 	f.StringVar(&fl.format, "format", "text", "output format: text, json, markdown, navigator or html")
+	choices(f, "format", gaps.Formats)
 	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of standard output")
 	declareForce(f, &a.force, "with -o, also replace a read-only file")
 	f.StringVar(&fl.name, "name", "huntlint gaps", "layer name and page title (navigator, html)")
@@ -66,6 +68,9 @@ not be loaded, 2 on usage or catalog errors.`,
 	f.StringVar(&fl.layer.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")
 	f.StringVar(&fl.layer.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
 	f.StringSliceVar(&fl.layer.sourceFormats, "source-format", nil, "keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)")
+	choices(f, "min-level", layer.Levels)
+	choices(f, "min-status", layer.MinStatuses)
+	choices(f, "source-format", rules.Formats)
 	f.StringSliceVar(&fl.layer.products, "product", nil, "keep only rules whose Sigma logsource product is one of these (comma-separated or repeated)")
 	fl.layer.evidence.declare(f)
 	f.StringVar(&fl.layer.linkBase, "link-base", "", "URL prefix of rule files; links each covered technique to its rules (navigator)")

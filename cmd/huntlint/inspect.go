@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -24,7 +25,7 @@ ID it resolves to, and the position of every query; then the load problems.
 The JSON form is documented in docs/inspect.md. Exit 1 when a file has load
 problems.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
+			if !slices.Contains(textOrJSON, format) {
 				return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
 			}
 			if len(args) == 0 {
@@ -57,6 +58,7 @@ problems.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "text", "output format: text or json")
+	choices(f, "format", textOrJSON)
 	f.StringArrayVar(&disc.Include, "include", nil, "glob of files to take from folders, replacing the defaults; repeatable")
 	f.StringArrayVar(&disc.Exclude, "exclude", nil, "glob of files or folders to skip; repeatable")
 	f.BoolVar(&disc.FollowSymlinks, "follow-symlinks", false, followSymlinksUsage)

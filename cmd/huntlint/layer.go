@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,14 +58,19 @@ errors. See docs/layers.md.`,
 	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of standard output")
 	declareForce(f, &a.force, "with -o, also replace a read-only file")
 	f.StringVar(&fl.format, "format", "navigator", "output format: navigator, csv, markdown, svg or html")
+	choices(f, "format", layer.OutputFormats)
 	f.StringVar(&fl.name, "name", "huntlint coverage", "layer name and report title")
 	f.StringVar(&fl.score, "score", "count", "score function: count (rules), level (sum of level weights) or max (highest level weight)")
+	choices(f, "score", layer.ScoreFuncs)
 	f.StringVar(&fl.statusWeights, "status-weight", "", "weights per rule status, e.g. stable=1,test=0.75,experimental=0.5 (unlisted statuses weigh 1)")
 	fl.evidence.declare(f)
 	f.BoolVar(&fl.rollup, "rollup", false, "count the rules of sub-techniques on their parent technique too")
 	f.StringVar(&fl.minLevel, "min-level", "", "keep rules at or above this level: informational, low, medium, high, critical")
 	f.StringVar(&fl.minStatus, "min-status", "", "keep Sigma rules at or above this status: experimental, test, stable (other formats pass)")
 	f.StringSliceVar(&fl.sourceFormats, "source-format", nil, "keep rules of these formats: sigma, sentinel, kql, markdown (comma-separated or repeated)")
+	choices(f, "min-level", layer.Levels)
+	choices(f, "min-status", layer.MinStatuses)
+	choices(f, "source-format", rules.Formats)
 	f.StringSliceVar(&fl.products, "product", nil, "keep only rules whose Sigma logsource product is one of these; rules without a product are dropped (comma-separated or repeated)")
 	f.StringSliceVar(&fl.tactics, "tactic", nil, "keep only these tactics (ID, name or shortname; comma-separated or repeated)")
 	f.StringVar(&fl.minColor, "min-color", layer.DefaultMinColor, "gradient colour of the lowest score")
@@ -104,12 +110,11 @@ func (fl layerFlags) layerOptions() (layer.Options, error) {
 		}
 	}
 	for _, s := range fl.sourceFormats {
-		switch f := rules.Format(strings.ToLower(strings.TrimSpace(s))); f {
-		case rules.FormatSigma, rules.FormatSentinel, rules.FormatKQL, rules.FormatMarkdown:
-			o.Formats = append(o.Formats, f)
-		default:
+		f := rules.Format(strings.ToLower(strings.TrimSpace(s)))
+		if !slices.Contains(rules.Formats, f) {
 			return o, fmt.Errorf("invalid --source-format %q: use sigma, sentinel, kql or markdown", s)
 		}
+		o.Formats = append(o.Formats, f)
 	}
 	o.Products = fl.products
 	o.Tactics = fl.tactics
@@ -226,11 +231,14 @@ func (a *app) layerWriteOut(path string, data []byte) error {
 	return a.writeOutput(path, data)
 }
 
+// layerDiffFormats are the formats of layer diff.
+var layerDiffFormats = []string{"markdown", "json"}
+
 // layerReadFile reads and validates one Navigator layer file.
 func layerReadFile(path string) ([]*layer.Layer, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("read layer: %w", err))
+		return nil, fileErr(fmt.Errorf("read layer: %w", err))
 	}
 	defer f.Close()
 	ls, err := layer.Decode(f, nil)
@@ -295,6 +303,7 @@ Exit status: 0 whether or not the layers differ, 2 on unreadable or invalid laye
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	choices(cmd.Flags(), "format", layerDiffFormats)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	cmd.Flags().StringSliceVar(&against, "against", nil, "control-mapping layers: list the techniques neither DETECTIONS nor a control covers (comma-separated or repeated)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "warn about fields no layer format defines (they are kept)")
@@ -358,6 +367,7 @@ standard error says so.`,
 	}
 	cmd.Flags().BoolVar(&split, "split-domains", false, "write one file per domain into the folder -o names (the default when -o is a folder)")
 	cmd.Flags().StringVar(&op, "op", "max", "how scores combine: max, sum or min")
+	choices(cmd.Flags(), "op", layer.MergeOps)
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	declareForce(cmd.Flags(), &a.force, "with -o, also replace a read-only file")
 	cmd.Flags().StringVar(&name, "name", "huntlint merged coverage", "name of the merged layer")

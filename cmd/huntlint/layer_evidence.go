@@ -13,6 +13,9 @@ import (
 	"github.com/huntlint/huntlint/sigmatest"
 )
 
+// evidenceModes are the values of --evidence.
+var evidenceModes = []string{"none", "tested"}
+
 // evidenceFlags are layer's --evidence and --evidence-weight: coverage
 // counted, or weighed, by the rules whose tests pass (huntlint test).
 type evidenceFlags struct {
@@ -22,6 +25,7 @@ type evidenceFlags struct {
 
 func (fl *evidenceFlags) declare(f *pflag.FlagSet) {
 	f.StringVar(&fl.mode, "evidence", "none", "count rules by test evidence: none, or tested (only rules whose huntlint test tests pass count; see docs/test.md)")
+	choices(f, "evidence", evidenceModes)
 	f.StringVar(&fl.weights, "evidence-weight", "", "weigh rules by test evidence instead, e.g. tested=1,untested=0.5 (implies --evidence tested)")
 }
 

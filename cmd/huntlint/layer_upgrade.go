@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ import (
 func (a *app) layerRead(path string, strict, notes bool) ([]*layer.Layer, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErr(fmt.Errorf("read layer: %w", unwrapPathError(err)))
+		return nil, fileErr(fmt.Errorf("read layer: %w", unwrapPathError(err)))
 	}
 	defer f.Close()
 	res, err := layer.Read(f, layer.ReadOptions{Strict: strict})
@@ -112,7 +113,7 @@ func isDir(path string) bool {
 // when missing) and returns the paths.
 func (a *app) layerWriteSplit(dir, input string, ls []*layer.Layer) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, usageErr(fmt.Errorf("create folder %s: %w", dir, unwrapPathError(err)))
+		return nil, fileErr(fmt.Errorf("create folder %s: %w", dir, unwrapPathError(err)))
 	}
 	names := layerFileNames(dir, input, ls)
 	for i, l := range ls {
@@ -172,6 +173,7 @@ anything to review, 2 on unreadable layers or usage errors. See docs/layers.md.`
 	f.BoolVar(&fl.inPlace, "in-place", false, "rewrite each LAYER file")
 	declareForce(f, &a.force, "with -o or --in-place, also replace read-only files")
 	f.StringVar(&fl.format, "format", "text", "report format: text, markdown or json")
+	choices(f, "format", layerUpgradeFormats)
 	f.BoolVar(&fl.failOnReview, "fail-on-review", false, "exit 1 when the report lists anything to review (moved, merged, tactics changed, dropped)")
 	f.BoolVar(&fl.strict, "strict", false, "warn about fields no layer format defines (they are kept)")
 	f.BoolVar(&fl.splitDomains, "split-domains", false, "write one file per domain (needs -o FOLDER or --in-place)")
@@ -179,10 +181,11 @@ anything to review, 2 on unreadable layers or usage errors. See docs/layers.md.`
 	return cmd
 }
 
+// layerUpgradeFormats are the report formats of layer upgrade.
+var layerUpgradeFormats = []string{"text", "markdown", "json"}
+
 func (a *app) runLayerUpgrade(args []string, fl layerUpgradeFlags) error {
-	switch fl.format {
-	case "text", "markdown", "json":
-	default:
+	if !slices.Contains(layerUpgradeFormats, fl.format) {
 		return usageErr(fmt.Errorf("invalid --format %q: use text, markdown or json", fl.format))
 	}
 	if fl.inPlace && fl.output != "" {

@@ -60,6 +60,9 @@ func (a *app) lintCommand() *cobra.Command {
 	fl.checkFlags.declare(f, "run only")
 	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or never")
 	f.StringVar(&fl.minSev, "min-severity", "info", "report only findings at or above this severity: info (all), warning or error")
+	choices(f, "format", report.Formats)
+	choices(f, "fail-on", failOnValues)
+	choices(f, "min-severity", minSeverityValues)
 	fl.fileFlags.declare(f, "configuration file")
 	f.BoolVar(&fl.statistics, "statistics", false, "print the number of findings per check")
 	f.BoolVar(&fl.showSource, "show-source", false, "print the source line under each finding (default on a terminal)")
@@ -71,6 +74,14 @@ func (a *app) lintCommand() *cobra.Command {
 
 // missingTechniqueID is the check --suggest feeds.
 const missingTechniqueID = "attack-missing-technique"
+
+// failOnValues and minSeverityValues are the values of --fail-on and
+// --min-severity: the severities ParseSeverity takes, most severe first
+// for --fail-on (and never), least severe first for --min-severity.
+var (
+	failOnValues      = []string{"error", "warning", "info", "never"}
+	minSeverityValues = []string{"info", "warning", "error"}
+)
 
 // failThreshold parses --fail-on; 0 means never.
 func failThreshold(s string) (linter.Severity, error) {

@@ -46,6 +46,7 @@ func (a *app) migrateCommand() *cobra.Command {
 	f.StringVar(&fl.to, "to", "", "the release to move to: a STIX bundle or 'embedded' (required)")
 	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes (for patch -p0 or git apply -p0) and write nothing")
 	f.StringVar(&fl.format, "format", "text", "output format of the plan: text or json")
+	choices(f, "format", textOrJSON)
 	declareForce(f, &a.force, "also migrate read-only files")
 	fl.fileFlags.declare(f, "configuration file for include and exclude patterns")
 	return cmd

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,30 +12,6 @@ import (
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/mapper"
 )
-
-// Exit codes.
-const (
-	ExitOK       = 0 // nothing at or above --fail-on
-	ExitFindings = 1 // findings at or above --fail-on
-	ExitUsage    = 2 // usage, configuration, environment or catalog error
-	ExitIO       = 3 // a file or report that could not be written, or another I/O failure
-)
-
-// exitError carries an exit code out of a command's RunE.
-type exitError struct {
-	code int
-	err  error // nil when the command already said everything
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
-// usageErr wraps err as a usage/config/input error (exit 2).
-func usageErr(err error) error { return &exitError{code: ExitUsage, err: err} }
 
 // app holds what every command shares: streams, global flags, the logger.
 type app struct {
@@ -69,15 +44,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(stderr, "huntlint: %v\n", ee.err)
-		}
-		return ee.code
+	ee := asExitError(err)
+	if ee.err != nil {
+		fmt.Fprintf(stderr, "huntlint: %v\n", ee.err)
 	}
-	fmt.Fprintf(stderr, "huntlint: %v\n", err)
-	return ExitUsage
+	return ee.code
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -96,6 +67,9 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringArrayVar(&a.catalogs, "catalog", nil, "STIX bundle (.json or .json.gz) to use instead of the default catalog; repeatable (env HUNTLINT_CATALOG, comma-separated)")
 	f.StringVar(&a.release, "catalog-release", "", "release name (e.g. 18.1) for --catalog bundles whose content and file name give none (env HUNTLINT_CATALOG_RELEASE)")
 	f.StringArrayVar(&a.domains, "domain", nil, "active ATT&CK domain: enterprise-attack (default), mobile-attack, ics-attack; repeatable (env HUNTLINT_DOMAIN, comma-separated)")
+	choices(f, "log-level", logLevels)
+	choices(f, "log-format", logFormats)
+	choices(f, "domain", mapper.AllDomains)
 	f.BoolVar(&a.offline, "offline", false, "use only the embedded catalog (or --catalog), never the download cache (env HUNTLINT_OFFLINE)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageErr(fmt.Errorf("%w (see 'huntlint --help')", err))
@@ -108,6 +82,12 @@ func (a *app) rootCommand() *cobra.Command {
 	a.conventions(root)
 	return root
 }
+
+// logLevels and logFormats are the values of --log-level and --log-format.
+var (
+	logLevels  = []string{"trace", "debug", "info", "warn", "error"}
+	logFormats = []string{"console", "json"}
+)
 
 // subcommands lists the constructors of the commands beside version: the
 // one place that names every command (help lists them alphabetically).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -46,7 +47,7 @@ parent_top3_recall, coverage and per_tactic_recall; with --folds 1 the model
 learns from --train only; --evaluate-on B learns from the PATHs and --train and
 scores B. See docs/tag.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
+			if !slices.Contains(textOrJSON, format) {
 				return usageErr(fmt.Errorf("invalid --format %q: use text or json", format))
 			}
 			if opts.Top < 1 {
@@ -146,6 +147,7 @@ scores B. See docs/tag.md.`,
 	f.BoolVar(&opts.IgnoreExisting, "ignore-existing", false, "predict as if rules had no tags (to check existing tags)")
 	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")
 	f.StringVar(&format, "format", "text", "output format: text or json")
+	choices(f, "format", textOrJSON)
 	f.BoolVar(&write, "write", false, "add the suggestions to the files (Sigma tags, Sentinel relevantTechniques and tactics)")
 	f.Float64Var(&writeAt, "write-precision", suggest.DefaultWritePrecision, "with --write, write only suggestions scoring at least this (a probability measured on held-out rules when 300 tagged rules or more are learned from)")
 	f.StringArrayVar(&evalOn, "evaluate-on", nil, "evaluate on these rules (file or folder; repeatable), learning from the PATHs and --train: cross-format evaluation")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,7 @@ func (a *app) testCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&fl.format, "format", "text", "output format: text, json or github")
+	choices(f, "format", sigmatest.Formats)
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to FILE instead of standard output")
 	declareForce(f, &a.force, "with -o, also replace a read-only file")
 	f.StringVar(&fl.events, "events", "", "events FILE (JSON or JSON lines) to run the rule --rule names on; it must match at least one")
@@ -61,9 +63,7 @@ func (a *app) testCommand() *cobra.Command {
 }
 
 func (a *app) runTest(cmd *cobra.Command, args []string, fl testFlags) error {
-	switch fl.format {
-	case "text", "json", "github":
-	default:
+	if !slices.Contains(sigmatest.Formats, fl.format) {
 		return usageErr(fmt.Errorf("invalid --format %q: use text, json or github", fl.format))
 	}
 	if (fl.events == "") != (fl.rule == "") {

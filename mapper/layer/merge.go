@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -22,10 +23,12 @@ const (
 	MergeMin MergeOp = "min"
 )
 
+// MergeOps lists the merge operations in documentation order.
+var MergeOps = []MergeOp{MergeMax, MergeSum, MergeMin}
+
 // ParseMergeOp checks a --op value.
 func ParseMergeOp(s string) (MergeOp, error) {
-	switch op := MergeOp(s); op {
-	case MergeMax, MergeSum, MergeMin:
+	if op := MergeOp(s); slices.Contains(MergeOps, op) {
 		return op, nil
 	}
 	return "", fmt.Errorf("invalid merge operation %q: use max, sum or min", s)

@@ -79,6 +79,10 @@ func levelRank(level string) int {
 // deprecated and unsupported rank lowest.
 var Statuses = []string{"unsupported", "deprecated", "experimental", "test", "stable"}
 
+// MinStatuses are the statuses --min-status offers: deprecated and
+// unsupported rank lowest, so as a minimum they keep every rule.
+var MinStatuses = Statuses[2:]
+
 func statusRank(status string) int {
 	status = strings.ToLower(strings.TrimSpace(status))
 	switch status {
