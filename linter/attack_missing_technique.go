@@ -85,9 +85,9 @@ func (attackMissingTechnique) Run(ctx *Context) {
 // name none either. A correlation whose rules are not all in the set is
 // left alone: the missing ones may name a technique
 // (sigma-correlation-reference reports them).
-func (attackMissingTechnique) RunSet(rs []*rules.Rule, cat *mapper.Catalog, _ *Config, report func(Finding)) {
-	byRef := map[string][]*rules.Rule{} // lower-case id, or name
-	var corrs []*rules.Rule
+func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+	byRef := map[string][]*setRule{} // lower-case id, or name
+	var corrs []*setRule
 	for _, r := range rs {
 		if r.Format != rules.FormatSigma {
 			continue
@@ -95,9 +95,8 @@ func (attackMissingTechnique) RunSet(rs []*rules.Rule, cat *mapper.Catalog, _ *C
 		if r.ID != "" {
 			byRef[strings.ToLower(r.ID)] = append(byRef[strings.ToLower(r.ID)], r)
 		}
-		if _, v := mapGet(docRoot(r), "name"); isScalar(v) {
-			n := resolveAlias(v).Value
-			byRef[n] = append(byRef[n], r)
+		if r.name != nil {
+			byRef[r.name.value] = append(byRef[r.name.value], r)
 		}
 		if r.Kind == rules.KindCorrelation {
 			corrs = append(corrs, r)
@@ -105,9 +104,9 @@ func (attackMissingTechnique) RunSet(rs []*rules.Rule, cat *mapper.Catalog, _ *C
 	}
 	// covered reports whether r or a rule it correlates names a technique;
 	// known is false when a referenced rule is not in the set.
-	state := map[*rules.Rule]int{} // 1: visiting, 2: covered, 3: not covered, 4: unknown
-	var covered func(r *rules.Rule) (ok, known bool)
-	covered = func(r *rules.Rule) (bool, bool) {
+	state := map[*setRule]int{} // 1: visiting, 2: covered, 3: not covered, 4: unknown
+	var covered func(r *setRule) (ok, known bool)
+	covered = func(r *setRule) (bool, bool) {
 		switch state[r] {
 		case 1:
 			return false, true // a cycle adds nothing
@@ -118,7 +117,7 @@ func (attackMissingTechnique) RunSet(rs []*rules.Rule, cat *mapper.Catalog, _ *C
 		case 4:
 			return false, false
 		}
-		if hasTechnique(resolveAll(cat, r)) {
+		if r.technique {
 			state[r] = 2
 			return true, true
 		}
@@ -156,19 +155,20 @@ func (attackMissingTechnique) RunSet(rs []*rules.Rule, cat *mapper.Catalog, _ *C
 		if ok, known := covered(r); ok || !known {
 			continue
 		}
-		report(Finding{Check: attackMissingTechniqueDoc.ID, Path: r.Path, Span: ruleSpan(r), Rule: r,
+		report(Finding{Check: attackMissingTechniqueDoc.ID, Path: r.Path, Span: r.span, Rule: r.Rule,
 			Message: "correlation rule names no ATT&CK technique, nor do the rules it correlates, and cannot appear on a coverage layer; " +
 				"add an attack.tNNNN tag for the technique it detects to it or to the rules it correlates"})
 	}
 }
 
 // correlated returns the rule ids and names a correlation rule lists.
-func correlated(r *rules.Rule) []string {
-	_, sec := mapGet(docRoot(r), "correlation")
-	_, list := mapGet(resolveAlias(sec), "rules")
-	var out []string
-	for _, n := range scalarList(resolveAlias(list)) {
-		out = append(out, n.Value)
+func correlated(r *setRule) []string {
+	if r.refs == nil {
+		return nil
+	}
+	out := make([]string, len(r.refs.list))
+	for i, v := range r.refs.list {
+		out[i] = v.value
 	}
 	return out
 }

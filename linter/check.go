@@ -171,7 +171,8 @@ type Check interface {
 }
 
 // SetChecker is implemented by checks that also look across all rules
-// (duplicate IDs); it runs after the parallel per-rule phase.
+// (duplicate IDs); it runs after the parallel per-rule phase, on the small
+// facts taken of each rule while its file was linted (set_facts.go).
 type SetChecker interface {
-	RunSet(rs []*rules.Rule, cat *mapper.Catalog, cfg *Config, report func(Finding))
+	RunSet(rs []*setRule, cat *mapper.Catalog, cfg *Config, report func(Finding))
 }

@@ -152,7 +152,7 @@ func CheckIDs(checks []Check) []string {
 // lintedFile is what linting one file produced.
 type lintedFile struct {
 	path     string
-	rules    []*rules.Rule
+	set      []*setRule // what the cross-file checks read of its rules
 	findings []Finding
 	sup      *suppressions
 }
@@ -160,8 +160,8 @@ type lintedFile struct {
 // Run lints files with the checks opts selects: per file in parallel, then
 // the cross-file checks, then suppressions. An error means the options are
 // invalid (unknown check IDs); problems with files are findings. Once a
-// file's checks ran only small copies of its rules are kept (slim.go): the
-// cross-file checks and the findings' Rule see those.
+// file's checks ran only small copies of its rules are kept: the findings'
+// Rule (slim.go) and the facts the cross-file checks read (set_facts.go).
 func Run(files []string, opts Options) (*Result, error) {
 	checks := opts.Checks
 	if checks == nil {
@@ -212,11 +212,11 @@ func Run(files []string, opts Options) (*Result, error) {
 	wg.Wait()
 
 	res := &Result{Files: len(files), Checks: checks}
-	var all []*rules.Rule
+	var all []*setRule
 	byPath := map[string]*lintedFile{}
 	for i := range results {
 		fr := &results[i]
-		all = append(all, fr.rules...)
+		all = append(all, fr.set...)
 		byPath[fr.path] = fr
 	}
 	res.Rules = len(all)
@@ -238,7 +238,6 @@ func Run(files []string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	releaseSet(all)
 	for i := range results {
 		fr := &results[i]
 		fs := fr.findings
@@ -332,11 +331,11 @@ func dedupe(fs []Finding) []Finding {
 
 // ofFormats returns the rules of rs that the check documented by d applies
 // to (all of rs when it applies to every format).
-func ofFormats(rs []*rules.Rule, d *Doc) []*rules.Rule {
+func ofFormats(rs []*setRule, d *Doc) []*setRule {
 	if len(d.Formats) == 0 {
 		return rs
 	}
-	var out []*rules.Rule
+	var out []*setRule
 	for _, r := range rs {
 		if d.AppliesTo(r.Format) {
 			out = append(out, r)
@@ -346,7 +345,7 @@ func ofFormats(rs []*rules.Rule, d *Doc) []*rules.Rule {
 }
 
 // runSet runs one cross-file check, turning a panic into an error.
-func runSet(sc SetChecker, d *Doc, rs []*rules.Rule, cat *mapper.Catalog, cfg *Config, report func(Finding)) (err error) {
+func runSet(sc SetChecker, d *Doc, rs []*setRule, cat *mapper.Catalog, cfg *Config, report func(Finding)) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in check %s: %v; please report it", d.ID, p)
@@ -373,7 +372,6 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 		}
 	}()
 	rs, probs := load(path)
-	fr.rules = rs
 	if enabled[LoadErrorID] {
 		for _, p := range probs {
 			fr.findings = append(fr.findings, ProblemFinding(path, p, opts.Config))
@@ -394,6 +392,8 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 	if fr.sup != nil {
 		fr.sup.loaded = len(rs) > 0
 	}
+	// Only small copies of the rules outlive the file's checks.
+	sl := newSlimmer()
 	for _, r := range rs {
 		ctx := &Context{Rule: r, Catalog: opts.Catalog, Config: opts.Config, Suggest: opts.Suggest}
 		for _, c := range checks {
@@ -407,10 +407,9 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 			}
 			c.Run(ctx)
 		}
+		fr.set = append(fr.set, newSetRule(r, sl.reportRule(r, false), ctx.Refs()))
 	}
-	// Only small copies of the rules outlive the file's checks.
-	newSlimmer().slimFindings(fr.findings)
-	fr.rules = setRules(rs, opts.Catalog)
+	sl.slimFindings(fr.findings)
 	return fr
 }
 

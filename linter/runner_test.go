@@ -49,9 +49,9 @@ func (formatProbe) Run(ctx *Context) {
 	ctx.Reportf(rules.Span{}, nil, "run on %s", ctx.Rule.Format)
 }
 
-func (formatProbe) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (formatProbe) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
 	for _, r := range rs {
-		report(Finding{Path: r.Path, Rule: r, Message: "set has " + string(r.Format)})
+		report(Finding{Path: r.Path, Rule: r.Rule, Message: "set has " + string(r.Format)})
 	}
 }
 

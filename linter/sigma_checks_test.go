@@ -55,7 +55,7 @@ func lintFiles(t testing.TB, checks []Check, files []string) []Finding {
 			c.Run(ctx)
 		}
 		if sc, ok := c.(SetChecker); ok {
-			sc.RunSet(ofFormats(all, d), nil, nil, fill)
+			sc.RunSet(ofFormats(setRulesOf(all, nil), d), nil, nil, fill)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

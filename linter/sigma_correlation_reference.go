@@ -7,7 +7,6 @@ import (
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
-	"gopkg.in/yaml.v3"
 )
 
 // sigmaCorrelationReference reports correlation and filter rules whose
@@ -56,58 +55,40 @@ func (sigmaCorrelationReference) Doc() *Doc { return sigmaCorrelationReferenceDo
 // Run does nothing per rule; the check looks across the set.
 func (sigmaCorrelationReference) Run(*Context) {}
 
-func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
 	ids := map[string]bool{}
 	names := map[string]bool{}
 	nameAt := map[string][]string{} // name -> "path:line" of each rule defining it
 	var all []string
 	for _, r := range rs {
-		if r.Doc == nil {
-			continue
+		if r.id.ok {
+			ids[strings.ToLower(r.id.value)] = true
 		}
-		root := docRoot(r)
-		if _, v := mapGet(root, "id"); isScalar(v) {
-			ids[strings.ToLower(resolveAlias(v).Value)] = true
-		}
-		if _, v := mapGet(root, "name"); isScalar(v) {
-			v = resolveAlias(v)
-			at := fmt.Sprintf("%s:%d", r.Path, v.Line)
-			if !slices.Contains(nameAt[v.Value], at) { // rules of one Sigma 1 collection share nodes
-				nameAt[v.Value] = append(nameAt[v.Value], at)
+		if v := r.name; v != nil {
+			at := fmt.Sprintf("%s:%d", r.Path, v.line())
+			if !slices.Contains(nameAt[v.value], at) { // rules of one Sigma 1 collection share nodes
+				nameAt[v.value] = append(nameAt[v.value], at)
 			}
-			names[v.Value] = true
-			all = append(all, v.Value)
+			names[v.value] = true
+			all = append(all, v.value)
 		}
 	}
 	d := sigmaCorrelationReferenceDoc
 	for _, r := range rs {
-		if r.Doc == nil {
+		refs := r.refs
+		if refs == nil {
+			continue // not a correlation or filter, or sigma-missing-field
+		}
+		section := refs.section
+		if refs.kind != "" {
+			report(Finding{Check: d.ID, Path: r.Path, Span: refs.span, Rule: r.Rule,
+				Message: fmt.Sprintf("%q in %q is %s; expected a list of rule ids or names", "rules", section, refs.kind)})
 			continue
 		}
-		section := ""
-		switch r.Kind {
-		case rules.KindCorrelation:
-			section = "correlation"
-		case rules.KindFilter:
-			section = "filter"
-		default:
-			continue
-		}
-		_, sec := mapGet(docRoot(r), section)
-		_, list := mapGet(resolveAlias(sec), "rules")
-		list = resolveAlias(list)
-		if list == nil || isNullNode(list) {
-			continue // sigma-missing-field
-		}
-		if list.Kind != yaml.SequenceNode && list.Kind != yaml.ScalarNode {
-			report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, list), Rule: r,
-				Message: fmt.Sprintf("%q in %q is %s; expected a list of rule ids or names", "rules", section, nodeKindName(list))})
-			continue
-		}
-		for _, n := range scalarList(list) {
-			v := n.Value
+		for _, n := range refs.list {
+			v := n.value
 			if at := nameAt[v]; len(at) > 1 && !ids[strings.ToLower(v)] {
-				report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, n), Rule: r,
+				report(Finding{Check: d.ID, Path: r.Path, Span: n.span, Rule: r.Rule,
 					Message: fmt.Sprintf("%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))})
 				continue
 			}
@@ -118,7 +99,7 @@ func (sigmaCorrelationReference) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *
 			if isUUID(v) {
 				what = "id"
 			}
-			report(Finding{Check: d.ID, Path: r.Path, Span: nodeSpan(r, n), Rule: r,
+			report(Finding{Check: d.ID, Path: r.Path, Span: n.span, Rule: r.Rule,
 				Message: fmt.Sprintf("%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
 					section, what, v, suggestName(v, all))})
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
-	"gopkg.in/yaml.v3"
 )
 
 // sigmaDuplicateID reports the same Sigma id in two or more rules of the set.
@@ -67,8 +66,8 @@ func (sigmaDuplicateID) Doc() *Doc { return sigmaDuplicateIDDoc }
 // Run does nothing per rule; the check looks across the set.
 func (sigmaDuplicateID) Run(*Context) {}
 
-func (sigmaDuplicateID) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, "id", sigmaDuplicateIDDoc, func(v string) string { return strings.ToLower(v) }, report,
+func (sigmaDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+	reportDuplicates(rs, idOf, sigmaDuplicateIDDoc, func(v string) string { return strings.ToLower(v) }, report,
 		func(v, others string) string {
 			return fmt.Sprintf("id %q is also used by %s; give one of the rules a new UUID", v, others)
 		})
@@ -76,8 +75,8 @@ func (sigmaDuplicateID) RunSet(rs []*rules.Rule, _ *mapper.Catalog, _ *Config, r
 
 // occurrence is one rule's value of a field that must be unique.
 type occurrence struct {
-	rule *rules.Rule
-	node *yaml.Node
+	rule *setRule
+	v    setValue
 }
 
 // reportDuplicates groups rs (the rules of the check's formats, as the runner
@@ -86,7 +85,7 @@ type occurrence struct {
 // its own value. The message names one other place (the first holder by path
 // and line, or the second for the first) and counts the rest, so that the
 // output grows with the number of rules, not with its square.
-func reportDuplicates(rs []*rules.Rule, field string, d *Doc, key func(string) string,
+func reportDuplicates(rs []*setRule, field func(*setRule) setValue, d *Doc, key func(string) string,
 	report func(Finding), msg func(value, others string) string) {
 	for _, g := range duplicateGroups(rs, field, key) {
 		for i, o := range g {
@@ -94,15 +93,15 @@ func reportDuplicates(rs []*rules.Rule, field string, d *Doc, key func(string) s
 			if i == 0 {
 				other = g[1]
 			}
-			others := fmt.Sprintf("%s:%d", other.rule.Path, other.node.Line)
+			others := fmt.Sprintf("%s:%d", other.rule.Path, other.v.line())
 			switch n := len(g) - 2; {
 			case n == 1:
 				others += " and 1 other rule"
 			case n > 1:
 				others += fmt.Sprintf(" and %d other rules", n)
 			}
-			report(Finding{Check: d.ID, Path: o.rule.Path, Span: nodeSpan(o.rule, o.node), Rule: o.rule,
-				Message: msg(o.node.Value, others)})
+			report(Finding{Check: d.ID, Path: o.rule.Path, Span: o.v.span, Rule: o.rule.Rule,
+				Message: msg(o.v.value, others)})
 		}
 	}
 }
@@ -110,7 +109,7 @@ func reportDuplicates(rs []*rules.Rule, field string, d *Doc, key func(string) s
 // duplicateGroups groups the rules by the scalar value of field
 // (normalised by key) and returns the groups of two or more, in the order
 // their values first appear, each sorted by path and line.
-func duplicateGroups(rs []*rules.Rule, field string, key func(string) string) [][]occurrence {
+func duplicateGroups(rs []*setRule, field func(*setRule) setValue, key func(string) string) [][]occurrence {
 	groups := map[string][]occurrence{}
 	var order []string
 	// Rules merged from one Sigma 1 collection ("action: global") share the
@@ -121,20 +120,16 @@ func duplicateGroups(rs []*rules.Rule, field string, key func(string) string) []
 	}
 	seen := map[place]bool{}
 	for _, r := range rs {
-		if r.Doc == nil {
+		v := field(r)
+		if !v.ok || strings.TrimSpace(v.value) == "" {
 			continue
 		}
-		_, v := mapGet(docRoot(r), field)
-		v = resolveAlias(v)
-		if !isScalar(v) || strings.TrimSpace(v.Value) == "" {
-			continue
-		}
-		pl := place{r.Path, v.Line, v.Column}
+		pl := place{r.Path, v.span.Start.Line, v.span.Start.Column}
 		if seen[pl] {
 			continue
 		}
 		seen[pl] = true
-		k := key(v.Value)
+		k := key(v.value)
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -150,9 +145,13 @@ func duplicateGroups(rs []*rules.Rule, field string, key func(string) string) []
 			if g[i].rule.Path != g[j].rule.Path {
 				return g[i].rule.Path < g[j].rule.Path
 			}
-			return g[i].node.Line < g[j].node.Line
+			return g[i].v.line() < g[j].v.line()
 		})
 		out = append(out, g)
 	}
 	return out
 }
+
+// idOf and titleOf are the fields of the duplicate checks.
+func idOf(r *setRule) setValue    { return r.id }
+func titleOf(r *setRule) setValue { return r.title }
