@@ -19,7 +19,6 @@ func TestAheadRuleFixes(t *testing.T) {
 	byCheck := func(src string) map[string]Finding {
 		m := map[string]Finding{}
 		for _, f := range lintSourceWith(t, cat.At(testDay), src) {
-			m[f.Check+" "+f.Rule.Attack[0].Text] = f
 			m[f.Check] = f
 		}
 		return m

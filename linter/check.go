@@ -72,8 +72,27 @@ type Finding struct {
 	Path     string
 	Span     rules.Span
 	Message  string
-	Rule     *rules.Rule // nil for file-level findings (load errors)
-	Fix      *Fix        // nil when not fixable
+	Rule     *FindingRule // nil for file-level findings (load errors)
+	Fix      *Fix         // nil when not fixable
+}
+
+// FindingRule is what a finding keeps of its rule: what the reports print
+// and, for a finding with a fix, the file's text the fix was made against
+// (a fix is refused when the file changed since). A finding holds no more
+// of the rule, so that a lint run does not keep every rule it loaded.
+type FindingRule struct {
+	ID, Title string
+	Format    rules.Format
+	Source    []byte // the whole file's text, shared with the loader; nil without a fix
+}
+
+// RuleOf returns the FindingRule of r, with its text when withSource.
+func RuleOf(r *rules.Rule, withSource bool) *FindingRule {
+	fr := &FindingRule{ID: r.ID, Title: r.Title, Format: r.Format}
+	if withSource {
+		fr.Source = r.Source
+	}
+	return fr
 }
 
 // Doc is the documentation of a check: one value that feeds `huntlint
@@ -126,6 +145,9 @@ type Context struct {
 	check  Check
 	report func(Finding)
 	refs   []RefInfo // resolved lazily by Refs
+	// found and foundSrc are the FindingRules of Rule, without and with
+	// its text, made once.
+	found, foundSrc *FindingRule
 	// named counts, per field and object, the references naming a live
 	// object by its current name (see listedAs); built on first use.
 	named map[namedKey]int
@@ -152,10 +174,23 @@ func (c *Context) Report(f Finding) {
 	if f.Path == "" && c.Rule != nil {
 		f.Path = c.Rule.Path
 	}
-	if f.Rule == nil {
-		f.Rule = c.Rule
+	if f.Rule == nil && c.Rule != nil {
+		f.Rule = c.findingRule(f.Fix != nil)
 	}
 	c.report(f)
+}
+
+// findingRule returns the FindingRule of the context's rule, with its text
+// when withSource (fixes are made against it).
+func (c *Context) findingRule(withSource bool) *FindingRule {
+	p := &c.found
+	if withSource {
+		p = &c.foundSrc
+	}
+	if *p == nil {
+		*p = RuleOf(c.Rule, withSource)
+	}
+	return *p
 }
 
 // Reportf reports a finding at span with a formatted message.

@@ -161,7 +161,7 @@ type lintedFile struct {
 // the cross-file checks, then suppressions. An error means the options are
 // invalid (unknown check IDs); problems with files are findings. Once a
 // file's checks ran only small copies of its rules are kept: the findings'
-// Rule (slim.go) and the facts the cross-file checks read (set_facts.go).
+// FindingRule and the facts the cross-file checks read (set_facts.go).
 func Run(files []string, opts Options) (*Result, error) {
 	checks := opts.Checks
 	if checks == nil {
@@ -392,8 +392,8 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 	if fr.sup != nil {
 		fr.sup.loaded = len(rs) > 0
 	}
-	// Only small copies of the rules outlive the file's checks.
-	sl := newSlimmer()
+	// Only small copies of the rules outlive the file's checks: the
+	// findings' FindingRule and the cross-file facts.
 	for _, r := range rs {
 		ctx := &Context{Rule: r, Catalog: opts.Catalog, Config: opts.Config, Suggest: opts.Suggest}
 		for _, c := range checks {
@@ -407,9 +407,8 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 			}
 			c.Run(ctx)
 		}
-		fr.set = append(fr.set, newSetRule(r, sl.reportRule(r, false), ctx.Refs()))
+		fr.set = append(fr.set, newSetRule(r, ctx.findingRule(false), ctx.Refs()))
 	}
-	sl.slimFindings(fr.findings)
 	return fr
 }
 

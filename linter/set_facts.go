@@ -12,12 +12,14 @@ import (
 // tree nor its text outlives that: a lint run holds a few hundred bytes per
 // rule for the cross-file phase, however large the rules are.
 type setRule struct {
-	// Rule is the identity copy (slim.go) the findings keep: path, format,
-	// kind, start, id, title, status.
-	*rules.Rule
-	id, title setValue // the top-level id and title scalars
-	name      *setValue
-	refs      *setRefs // the "rules" of a Sigma correlation or filter
+	Path       string
+	Format     rules.Format
+	Kind       rules.Kind
+	ID, Status string
+	Rule       *FindingRule // what its findings keep
+	id, title  setValue     // the top-level id and title scalars
+	name       *setValue
+	refs       *setRefs // the "rules" of a Sigma correlation or filter
 	// technique reports whether one of the rule's references names an
 	// ATT&CK technique.
 	technique bool
@@ -44,10 +46,11 @@ type setRefs struct {
 // line is the line of the value.
 func (v setValue) line() int { return v.span.Start.Line }
 
-// newSetRule takes the facts of r for the cross-file checks; id is the
-// identity copy its findings keep and refs its resolved references.
-func newSetRule(r, id *rules.Rule, refs []RefInfo) *setRule {
-	s := &setRule{Rule: id, technique: hasTechnique(refs), span: ruleSpan(r)}
+// newSetRule takes the facts of r for the cross-file checks; found is what
+// its findings keep and refs its resolved references.
+func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
+	s := &setRule{Path: r.Path, Format: r.Format, Kind: r.Kind, ID: r.ID, Status: r.Status,
+		Rule: found, technique: hasTechnique(refs), span: ruleSpan(r)}
 	root := docRoot(r)
 	if root == nil {
 		return s
@@ -94,12 +97,12 @@ func scalarFact(r *rules.Rule, root *yaml.Node, key string) setValue {
 	return setValue{value: v.Value, ok: true, span: nodeSpan(r, v)}
 }
 
-// setRulesOf takes the cross-file facts of rs, each its own identity: the
-// entry point for tests and benchmarks that run RunSet on loaded rules.
+// setRulesOf takes the cross-file facts of rs: the entry point for tests
+// and benchmarks that run RunSet on loaded rules.
 func setRulesOf(rs []*rules.Rule, cat *mapper.Catalog) []*setRule {
 	out := make([]*setRule, len(rs))
 	for i, r := range rs {
-		out[i] = newSetRule(r, identity(r), resolveAll(cat, r))
+		out[i] = newSetRule(r, RuleOf(r, false), resolveAll(cat, r))
 	}
 	return out
 }

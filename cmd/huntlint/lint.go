@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -196,20 +195,15 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 			}
 		}
 	}
-	// --output is written atomically: the report is rendered first, then
-	// replaces the file in one rename.
-	var buf bytes.Buffer
-	toFile := fl.output != "" && fl.output != "-"
-	if toFile {
-		out = &buf
-	}
-	if err = rep.Format(out, &report.Input{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}); err != nil {
-		return &exitError{code: ExitIO, err: fmt.Errorf("write report: %w", err)}
-	}
-	if toFile {
-		if err := a.writeOutput(fl.output, buf.Bytes()); err != nil {
+	// --output is written atomically: the report is streamed to a
+	// temporary file, which then replaces the file in one rename.
+	in := &report.Input{Result: res, Catalog: cat, MaxAge: cfg.Catalog.MaxAge}
+	if fl.output != "" && fl.output != "-" {
+		if err := a.writeOutputFunc(fl.output, func(w io.Writer) error { return rep.Format(w, in) }); err != nil {
 			return err
 		}
+	} else if err = rep.Format(out, in); err != nil {
+		return &exitError{code: ExitIO, err: fmt.Errorf("write report: %w", err)}
 	}
 	if threshold != 0 && res.Worst() >= threshold {
 		return &exitError{code: ExitFindings}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/huntlint/huntlint/internal/atomicfile"
@@ -17,10 +18,19 @@ func (a *app) writeOutput(path string, data []byte) error {
 		}
 		return nil
 	}
+	return a.writeOutputFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeOutputFunc is writeOutput to a file path with the content written by
+// write, streamed to the temporary file (lint's reports).
+func (a *app) writeOutputFunc(path string, write func(io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usageErr(fmt.Errorf("write %s: is a folder; give a file name", path))
 	}
-	if err := atomicfile.WriteFileWith(path, data, atomicfile.Options{Force: a.force}); err != nil {
+	if err := atomicfile.WriteFileFunc(path, atomicfile.Options{Force: a.force}, write); err != nil {
 		return fileErr(fmt.Errorf("write %s: %w", path, unwrapPathError(err)))
 	}
 	return nil

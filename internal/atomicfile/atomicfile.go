@@ -9,6 +9,7 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +74,15 @@ func WriteFile(path string, data []byte) error {
 // renamed over the old one, and the folder synced. A symbolic link is
 // followed and its target replaced.
 func WriteFileWith(path string, data []byte, o Options) error {
-	real, err := WriteWith(path, data, o)
+	return WriteFileFunc(path, o, writeData(data))
+}
+
+// WriteFileFunc is WriteFileWith with the content written by write, in one
+// go: the new file is streamed to its temporary file, so that a large report
+// never sits whole in memory. When write fails the old file is left as it
+// was.
+func WriteFileFunc(path string, o Options, write func(io.Writer) error) error {
+	real, err := writeFunc(path, write, o)
 	if err != nil {
 		return err
 	}
@@ -92,12 +101,24 @@ func Write(path string, data []byte) (string, error) {
 // many files that sync each folder once. It returns the path replaced (the
 // target of a link), or "" when it wrote through to a stream or device.
 func WriteWith(path string, data []byte, o Options) (written string, err error) {
+	return writeFunc(path, writeData(data), o)
+}
+
+// writeData returns a write function writing data.
+func writeData(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+// writeFunc is WriteWith with the content written by write.
+func writeFunc(path string, write func(io.Writer) error, o Options) (written string, err error) {
 	if path == "-" {
-		_, err := Stdout.Write(data)
-		return "", err
+		return "", write(Stdout)
 	}
 	if throughProc(path) {
-		return "", writeThrough(path, data)
+		return "", writeThrough(path, write)
 	}
 	real := path
 	if r, err := filepath.EvalSymlinks(path); err == nil {
@@ -108,7 +129,7 @@ func WriteWith(path string, data []byte, o Options) (written string, err error) 
 	case statErr == nil && old.IsDir():
 		return "", fmt.Errorf("%s is a folder; give a file name", path)
 	case statErr == nil && !old.Mode().IsRegular():
-		return "", writeThrough(real, data)
+		return "", writeThrough(real, write)
 	case statErr == nil && !o.Force && readOnly(real, old):
 		return "", &ReadOnlyError{Path: path, Mode: old.Mode()}
 	}
@@ -137,7 +158,11 @@ func WriteWith(path string, data []byte, o Options) (written string, err error) 
 		}
 		untrack(tmp.Name())
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err = write(bw); err != nil {
+		return "", err
+	}
+	if err = bw.Flush(); err != nil {
 		return "", err
 	}
 	if err = tmp.Chmod(mode); err != nil {
@@ -161,9 +186,8 @@ func WriteWith(path string, data []byte, o Options) (written string, err error) 
 	return real, nil
 }
 
-// writeThrough writes data into the existing file at path without
-// replacing it.
-func writeThrough(path string, data []byte) error {
+// writeThrough writes into the existing file at path without replacing it.
+func writeThrough(path string, write func(io.Writer) error) error {
 	flag := os.O_WRONLY
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		flag |= os.O_TRUNC
@@ -172,7 +196,12 @@ func writeThrough(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}

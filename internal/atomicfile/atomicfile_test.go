@@ -1,8 +1,11 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +59,42 @@ func TestWriteFileFollowsLinks(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "missing", "x.yml"), []byte("x")); err == nil {
 		t.Error("write into a missing folder succeeded")
+	}
+}
+
+// TestWriteFileFuncStreams: WriteFileFunc replaces the file with what write
+// wrote, in pieces larger than its buffer; when write fails halfway the old
+// file is left as it was and no temporary file remains.
+func TestWriteFileFuncStreams(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	piece := strings.Repeat("x", 50_000)
+	err := WriteFileFunc(p, Options{}, func(w io.Writer) error {
+		for range 10 {
+			if _, err := io.WriteString(w, piece); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if b, _ := os.ReadFile(p); err != nil || string(b) != strings.Repeat(piece, 10) {
+		t.Fatalf("streamed write: err %v, %d bytes, want %d", err, len(b), 10*len(piece))
+	}
+	failed := errors.New("formatter failed")
+	err = WriteFileFunc(p, Options{}, func(w io.Writer) error {
+		io.WriteString(w, strings.Repeat("y", 200_000))
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("failed write returned %v, want the write's error", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != strings.Repeat(piece, 10) {
+		t.Errorf("a failed write changed the file (%d bytes)", len(b))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d entries, want the file alone", len(entries))
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/linter"
-	"github.com/huntlint/huntlint/rules"
 )
 
 func TestApplySet(t *testing.T) {
@@ -61,8 +60,8 @@ func TestSelectFixesFirstWins(t *testing.T) {
 }
 
 // toyRule makes a finding source for path holding src.
-func toyRule(path string, src []byte) *rules.Rule {
-	return &rules.Rule{Path: path, Source: src}
+func toyRule(_ string, src []byte) *linter.FindingRule {
+	return &linter.FindingRule{Source: src}
 }
 
 // toyLint is a stand-in linter over bytes: "X" is fixed to "Y" (safe),

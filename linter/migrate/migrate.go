@@ -50,7 +50,7 @@ type Options struct {
 func Plan(rs []*rules.Rule, opts Options) []linter.Finding {
 	var out []linter.Finding
 	for _, r := range rs {
-		p := &planner{r: r, from: opts.From, to: opts.To, text: map[*rules.Ref]string{}, why: map[*rules.Ref]change{}, remove: map[*rules.Ref]bool{}}
+		p := &planner{r: r, found: linter.RuleOf(r, true), from: opts.From, to: opts.To, text: map[*rules.Ref]string{}, why: map[*rules.Ref]change{}, remove: map[*rules.Ref]bool{}}
 		p.run()
 		out = append(out, p.findings()...)
 	}
@@ -65,6 +65,7 @@ type change struct {
 
 type planner struct {
 	r        *rules.Rule
+	found    *linter.FindingRule // what the findings keep of r, its text included
 	from, to *mapper.Catalog
 
 	text    map[*rules.Ref]string // new text per reference
@@ -110,7 +111,7 @@ func (p *planner) note(ref *rules.Ref, format string, args ...any) {
 
 func (p *planner) noteAs(check string, ref *rules.Ref, format string, args ...any) {
 	p.manual = append(p.manual, linter.Finding{
-		Check: check, Severity: linter.SeverityWarning, Path: p.r.Path, Span: ref.Span, Rule: p.r,
+		Check: check, Severity: linter.SeverityWarning, Path: p.r.Path, Span: ref.Span, Rule: p.found,
 		Message: fmt.Sprintf(format, args...),
 	})
 }
@@ -548,7 +549,7 @@ func (p *planner) findings() []linter.Finding {
 			if seq := linter.ParentSeq(p.r.Doc, ref.Node); seq != nil {
 				if edits := linter.DeleteSeqItem(p.r.Source, seq, ref.Node); edits != nil {
 					out = append(out, linter.Finding{
-						Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.r,
+						Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.found,
 						Message: why.msg + ", which the rule lists already: removed",
 						Fix:     &linter.Fix{Applicability: linter.FixSafe, Description: "remove " + ref.Text, Edits: edits},
 					})
@@ -557,14 +558,14 @@ func (p *planner) findings() []linter.Finding {
 			}
 		}
 		out = append(out, linter.Finding{
-			Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.r, Message: why.msg,
+			Check: why.check, Severity: linter.SeverityInfo, Path: p.r.Path, Span: ref.Span, Rule: p.found, Message: why.msg,
 			Fix: &linter.Fix{Applicability: linter.FixSafe, Description: fmt.Sprintf("replace %s with %s", ref.Text, text),
 				Edits: []linter.Edit{{Start: ref.Span.StartOffset, End: ref.Span.EndOffset, New: text}}},
 		})
 	}
 	for _, in := range p.inserts {
 		edits := linter.InsertSeqItemBefore(p.r.Source, in.seq, in.before, in.text)
-		f := linter.Finding{Check: CheckTacticMoved, Severity: linter.SeverityInfo, Path: p.r.Path, Span: in.at, Rule: p.r, Message: in.msg}
+		f := linter.Finding{Check: CheckTacticMoved, Severity: linter.SeverityInfo, Path: p.r.Path, Span: in.at, Rule: p.found, Message: in.msg}
 		if len(edits) == 0 {
 			f.Check, f.Severity = CheckManual, linter.SeverityWarning
 			f.Message = strings.Replace(in.msg, "; added ", "; add ", 1) + " by hand"

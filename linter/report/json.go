@@ -1,11 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/huntlint/huntlint/linter"
-	"github.com/huntlint/huntlint/rules"
 )
 
 // JSONVersion is the version of the JSON report format; it changes only
@@ -14,13 +15,6 @@ const JSONVersion = 1
 
 // JSON writes the stable JSON document described in docs/output.md.
 type JSON struct{}
-
-type jsonReport struct {
-	Version  int              `json:"version"`
-	Catalog  []catalogRelease `json:"catalog"`
-	Findings []jsonFinding    `json:"findings"`
-	Summary  jsonSummary      `json:"summary"`
-}
 
 type jsonFinding struct {
 	Check     string    `json:"check"`
@@ -57,25 +51,29 @@ type jsonSummary struct {
 	Unsafe     int            `json:"unsafe_fixable"`
 }
 
+// Format writes the report one finding at a time, so that a large run's
+// report is never whole in memory; the bytes are those of the whole document
+// encoded with two-space indents (jsonReport in the tests).
 func (JSON) Format(w io.Writer, rep *Input) error {
 	res := rep.Result
-	out := jsonReport{
-		Version:  JSONVersion,
-		Catalog:  catalogReleases(rep),
-		Findings: make([]jsonFinding, 0, len(res.Findings)),
-		Summary: jsonSummary{
-			Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
-			BySeverity: map[string]int{
-				"error":   res.Count(linter.SeverityError),
-				"warning": res.Count(linter.SeverityWarning),
-				"info":    res.Count(linter.SeverityInfo),
-			},
-			ByCheck: checkCounts(res.Findings),
-			Fixable: fixable(res.Findings, linter.FixSafe),
-			Unsafe:  fixable(res.Findings, linter.FixUnsafe),
+	sum := jsonSummary{
+		Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
+		BySeverity: map[string]int{
+			"error":   res.Count(linter.SeverityError),
+			"warning": res.Count(linter.SeverityWarning),
+			"info":    res.Count(linter.SeverityInfo),
 		},
+		ByCheck: checkCounts(res.Findings),
+		Fixable: fixable(res.Findings, linter.FixSafe),
+		Unsafe:  fixable(res.Findings, linter.FixUnsafe),
 	}
-	for _, f := range res.Findings {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"catalog\": ", JSONVersion)
+	if err := writeIndented(bw, catalogReleases(rep), "  "); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"findings\": [")
+	for i, f := range res.Findings {
 		jf := jsonFinding{
 			Check: f.Check, Severity: f.Severity.String(), Path: f.Path,
 			Line: f.Span.Start.Line, Column: f.Span.Start.Column,
@@ -87,14 +85,37 @@ func (JSON) Format(w io.Writer, rep *Input) error {
 			jf.Fixable = true
 			jf.Fix = &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
 		}
-		out.Findings = append(out.Findings, jf)
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		if err := writeIndented(bw, jf, "    "); err != nil {
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if len(res.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"summary\": ")
+	if err := writeIndented(bw, sum, "  "); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
-func ruleOf(r *rules.Rule) *jsonRule {
+// writeIndented writes v as indented JSON whose lines after the first start
+// with prefix.
+func writeIndented(w *bufio.Writer, v any, prefix string) error {
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func ruleOf(r *linter.FindingRule) *jsonRule {
 	if r == nil {
 		return nil
 	}

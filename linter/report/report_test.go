@@ -231,7 +231,7 @@ func TestSARIFReporter(t *testing.T) {
 func TestExcerptOfLongLine(t *testing.T) {
 	long := strings.Repeat("x", 500) + "TARGET" + strings.Repeat("y", 500)
 	src := []byte("a: 1\n" + long + "\n")
-	r := &rules.Rule{Path: "long.yml", Source: src}
+	r := &linter.FindingRule{Source: src}
 	f := linter.Finding{Check: "c", Severity: linter.SeverityWarning, Path: "long.yml", Rule: r, Message: "m",
 		Span: rules.Span{Start: rules.Pos{Line: 2, Column: 501}, End: rules.Pos{Line: 2, Column: 507}}}
 	out := render(t, "text", Options{ShowSource: true, NoSummary: true}, &Input{Result: &linter.Result{Findings: []linter.Finding{f}}})
