@@ -41,6 +41,9 @@ type Options struct {
 	// rule loaded (so that a suggester can learn from the tagged rules being
 	// linted): all files are loaded first, then linted.
 	SuggestFor func(all []*rules.Rule) TechniqueSuggester
+	// Log, when set, receives a line for each path Lint's discovery left
+	// out and why (rules.Discovery.Notes), for --log-level debug.
+	Log func(msg string)
 }
 
 // Result is the outcome of a lint run.
@@ -487,6 +490,11 @@ func Lint(paths []string, opts Options) (*Result, error) {
 		dopts.Include, dopts.Exclude = opts.Config.Paths.Include, opts.Config.Paths.Exclude
 	}
 	d := rules.DiscoverAll(paths, dopts)
+	if opts.Log != nil {
+		for _, n := range d.Notes() {
+			opts.Log(n)
+		}
+	}
 	res, err := Run(d.Files, opts)
 	if err != nil {
 		return nil, err

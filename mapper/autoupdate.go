@@ -120,6 +120,7 @@ func AutoUpdate(ctx context.Context, opts AutoUpdateOptions) AutoUpdateResult {
 		URLs: urls, CacheDir: dir, Client: opts.Client, AllowHTTP: opts.AllowHTTP,
 		ConnectTimeout: orDefault(opts.Timeout, DefaultAutoUpdateTimeout),
 		IdleTimeout:    orDefault(opts.IdleTimeout, DefaultAutoUpdateIdleTimeout),
+		Log:            opts.Log,
 	}
 	if len(opts.URLs) > 0 {
 		uo.URLs = opts.URLs

@@ -28,6 +28,17 @@ type Options struct {
 	// Now, when set, is the time catalog ages are judged by (tests);
 	// otherwise the time of each call.
 	Now func() time.Time
+	// Log, when set, receives one line per domain saying where its data
+	// comes from and why (a --catalog bundle, the embedded release, the
+	// download cache), for --log-level debug.
+	Log func(msg string)
+}
+
+// logf sends one decision to o.Log.
+func (o Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		o.Log(fmt.Sprintf(format, args...))
+	}
 }
 
 // AllDomains lists the domains huntlint knows, in their canonical order.
@@ -233,6 +244,7 @@ func Open(opts Options) (*Catalog, error) {
 			return nil, fmt.Errorf("two catalogs for %s: %q and %q; give one bundle per domain", d.rel.Domain, old.rel.Path, d.rel.Path)
 		}
 		got[d.rel.Domain] = d
+		opts.logf("catalog %s: release %s from the bundle %s given by the user", d.rel.Domain, d.rel.Version, p)
 	}
 	var ds []*domainData
 	for _, dom := range AllDomains {

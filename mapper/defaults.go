@@ -34,30 +34,47 @@ func loadDefault(dom Domain, opts Options) (*domainData, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Offline {
+	embRelease := "none"
+	if emb != nil {
+		embRelease = emb.rel.Version
+	}
+	useEmbedded := func(why string, args ...any) (*domainData, error) {
+		if emb != nil {
+			opts.logf("catalog %s: embedded release %s: %s", dom, embRelease, fmt.Sprintf(why, args...))
+		}
 		return emb, nil
+	}
+	if opts.Offline {
+		return useEmbedded("offline, the download cache is not read")
 	}
 	dir := opts.CacheDir
 	if dir == "" {
 		if dir, err = DefaultCacheDir(); err != nil {
-			return emb, nil // no cache dir: embedded only
+			return useEmbedded("no cache folder (%v)", err)
 		}
 	}
-	cached, err := loadCached(CachePath(dir, dom))
+	path := CachePath(dir, dom)
+	cached, err := loadCached(path)
 	if err != nil {
 		return nil, err
 	}
 	if cached == nil {
-		return emb, nil
+		return useEmbedded("no download cache at %s (huntlint catalog update makes one)", path)
 	}
 	if emb != nil && !newerRelease(cached.rel, emb.rel) {
 		// The same release as the embedded one is taken from the cache
 		// when the cache also keeps its texts (same facts, and more).
 		same := cached.rel.Version == emb.rel.Version && cached.rel.Modified == emb.rel.Modified
-		if _, err := os.Stat(cached.textsPath); !same || err != nil {
-			return emb, nil
+		if !same {
+			return useEmbedded("the cache at %s holds an older release, %s", path, cached.rel.Version)
 		}
+		if _, err := os.Stat(cached.textsPath); err != nil {
+			return useEmbedded("the cache at %s holds the same release without its texts", path)
+		}
+		opts.logf("catalog %s: cached release %s from %s: the embedded release, with its texts", dom, cached.rel.Version, path)
+		return cached, nil
 	}
+	opts.logf("catalog %s: cached release %s from %s: newer than the embedded release %s", dom, cached.rel.Version, path, embRelease)
 	return cached, nil
 }
 

@@ -63,6 +63,10 @@ type UpdateOptions struct {
 	// MaxExpandedSize is the most bytes of JSON one bundle may hold after
 	// gunzip; 0 means DefaultMaxExpandedSize.
 	MaxExpandedSize int64
+	// Log, when set, receives a line for each download or import (its
+	// source, release and time) and each cache file written, for
+	// --log-level debug.
+	Log func(msg string)
 	// ConnectTimeout bounds the time until a response's headers arrive;
 	// 0 means DefaultConnectTimeout.
 	ConnectTimeout time.Duration
@@ -191,7 +195,7 @@ func Update(ctx context.Context, opts UpdateOptions) ([]UpdateResult, error) {
 			continue
 		}
 		if err == nil {
-			err = store(r, dir)
+			err = store(r, dir, opts)
 		}
 		var ue *UnreachableError
 		if errors.As(err, &ue) {
@@ -211,13 +215,20 @@ func Update(ctx context.Context, opts UpdateOptions) ([]UpdateResult, error) {
 	}
 	for _, k := range order {
 		r := pending[k]
-		if err := store(r, dir); err != nil {
+		if err := store(r, dir, opts); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		results = append(results, r.UpdateResult)
 	}
 	return results, errors.Join(errs...)
+}
+
+// logf sends one event to o.Log.
+func (o UpdateOptions) logf(format string, args ...any) {
+	if o.Log != nil {
+		o.Log(fmt.Sprintf(format, args...))
+	}
 }
 
 // fromSources expands one --from value into the bundles it names.
@@ -317,6 +328,7 @@ func fetchSource(ctx context.Context, dl *downloader, opts UpdateOptions, dir st
 		err  error
 		verb = "download"
 	)
+	start := time.Now()
 	if s.path != "" {
 		verb = "import"
 		d, err = importFile(s.path, opts)
@@ -324,8 +336,10 @@ func fetchSource(ctx context.Context, dl *downloader, opts UpdateOptions, dir st
 		d, err = downloadURL(ctx, dl, opts, dir, s.url)
 	}
 	if err != nil {
+		opts.logf("%s %s failed after %s: %v", verb, s.name(), time.Since(start).Round(time.Millisecond), err)
 		return nil, err
 	}
+	opts.logf("%s %s: %s release %s in %s", verb, s.name(), d.rel.Domain, d.rel.Version, time.Since(start).Round(time.Millisecond))
 	if err := validate(d); err != nil {
 		return nil, fmt.Errorf("%s %s: invalid ATT&CK bundle: %w; the cache is unchanged", verb, s.name(), err)
 	}
@@ -389,7 +403,8 @@ func validate(d *domainData) error {
 
 // store writes the domain to its cache file through a temporary file and
 // a rename, so readers never see a partial file.
-func store(r *downloaded, dir string) error {
+func store(r *downloaded, dir string, opts UpdateOptions) error {
+	opts.logf("catalog cache: writing %s release %s to %s", r.Domain, r.Release, r.Path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("catalog cache: %w", err)
 	}

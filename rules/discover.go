@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,6 +60,11 @@ type Discovery struct {
 	// FollowSymlinks) that would have been taken: links to folders, and
 	// links whose name matches the include patterns, in walk order.
 	Skipped []Problem
+	// Passed are the files and folders of walked folders left out on
+	// purpose, with the reason: an exclude pattern, or a hidden or
+	// vendored folder never entered. Files the include patterns do not
+	// take are not listed.
+	Passed []Problem
 }
 
 // Discover expands paths into the files to load: DiscoverAll, with the
@@ -132,12 +138,19 @@ func (d *discoverer) add(p string) {
 }
 
 func matchAny(patterns []string, rel string) bool {
+	return firstMatch(patterns, rel) != ""
+}
+
+// firstMatch is the first of patterns that matches one of paths, or "".
+func firstMatch(patterns []string, paths ...string) string {
 	for _, p := range patterns {
-		if ok, _ := doublestar.Match(p, rel); ok {
-			return true
+		for _, rel := range paths {
+			if ok, _ := doublestar.Match(p, rel); ok {
+				return p
+			}
 		}
 	}
-	return false
+	return ""
 }
 
 // walk visits folder root/rel.
@@ -163,7 +176,8 @@ func (d *discoverer) walk(root, rel string) {
 		full := filepath.Join(dir, name)
 		typ := e.Type()
 		whole := filepath.ToSlash(filepath.Clean(full))
-		if matchAny(d.opts.Exclude, r) || matchAny(d.opts.Exclude, whole) {
+		if p := firstMatch(d.opts.Exclude, r, whole); p != "" {
+			d.out.Passed = append(d.out.Passed, Problem{Path: full, Message: fmt.Sprintf("excluded by the pattern %q", p)})
 			continue
 		}
 		if typ&fs.ModeSymlink != 0 {
@@ -182,6 +196,8 @@ func (d *discoverer) walk(root, rel string) {
 		case typ.IsDir():
 			if !skippedDir(name) {
 				d.walk(root, r)
+			} else {
+				d.out.Passed = append(d.out.Passed, Problem{Path: full, Message: "a hidden or vendored folder, not entered (name it as a PATH to read it)"})
 			}
 		case typ.IsRegular():
 			if matchAny(d.include, r) || matchAny(d.include, whole) {
@@ -241,4 +257,17 @@ func ClosestSibling(p string) string {
 		return best
 	}
 	return filepath.Join(dir, best)
+}
+
+// Notes says, one line per path, what discovery left out and why: the
+// paths of Passed and the links of Skipped, in walk order, for
+// --log-level debug.
+func (d Discovery) Notes() []string {
+	var out []string
+	for _, ps := range [][]Problem{d.Passed, d.Skipped} {
+		for _, p := range ps {
+			out = append(out, "skipped "+p.Path+": "+p.Message)
+		}
+	}
+	return out
 }

@@ -274,7 +274,8 @@ nothing for 30 seconds. On any failure the cache is unchanged.`,
 				return err
 			}
 			uo := mapper.UpdateOptions{URLs: urls, From: from, Domains: opts.Domains, CacheDir: opts.CacheDir, Release: opts.Release,
-				MaxDownloadSize: int64(maxDownload), MaxExpandedSize: int64(maxExpanded), Client: updateClient}
+				MaxDownloadSize: int64(maxDownload), MaxExpandedSize: int64(maxExpanded), Client: updateClient,
+				Log: a.debugLine}
 			if catalogIsTTY(a.stderr) && format == "text" {
 				uo.Progress = a.progressBar
 			}

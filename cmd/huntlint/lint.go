@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -152,7 +153,11 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 		var buildErr error
 		var all []*rules.Rule
 		best := func(r *rules.Rule, cat *mapper.Catalog) (*mapper.Object, bool) {
-			once.Do(func() { s, buildErr = suggest.New(cat, all) })
+			once.Do(func() {
+				start := time.Now()
+				s, buildErr = suggest.New(cat, all)
+				a.debugf("tag suggester trained on %d rules in %s", len(all), time.Since(start).Round(time.Millisecond))
+			})
 			if buildErr != nil {
 				return nil, false
 			}
@@ -173,10 +178,13 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if fl.unsafe && !fl.fix {
 		return usageErr(fmt.Errorf("--unsafe-fixes needs --fix"))
 	}
+	opts.Log = a.debugLine
+	start := time.Now()
 	res, err := linter.Lint(args, opts)
 	if err != nil {
 		return usageErr(err)
 	}
+	a.debugf("linted %d files in %s: %d findings", res.Files, time.Since(start).Round(time.Millisecond), len(res.Findings))
 	if fl.fix {
 		sum, err := fix.Apply(res.Findings, fix.Options{Unsafe: fl.unsafe, Relint: fix.Relinter(opts), Jobs: fl.jobs, Force: a.force})
 		if err != nil {

@@ -152,6 +152,9 @@ func (a *app) discover(paths []string, flags rules.DiscoverOptions) ([]string, [
 		return nil, nil, err
 	}
 	d := rules.DiscoverAll(paths, opts)
+	for _, n := range d.Notes() {
+		a.debugf("%s", n)
+	}
 	w := a.stderr
 	if a.cmd != nil {
 		w = summaryWriter(a.cmd, a.stderr)

@@ -128,7 +128,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 
 // catalogOptions turns the global flags into catalog options.
 func (a *app) catalogOptions() (mapper.Options, error) {
-	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline, Release: a.release, Now: clock}
+	opts := mapper.Options{Paths: a.catalogs, Offline: a.offline, Release: a.release, Now: clock, Log: a.debugLine}
 	for _, d := range a.domains {
 		for _, s := range strings.Split(d, ",") {
 			s = strings.TrimSpace(s)
@@ -142,6 +142,15 @@ func (a *app) catalogOptions() (mapper.Options, error) {
 	}
 	return opts, nil
 }
+
+// debugf logs a line at debug level: what huntlint decided and why.
+func (a *app) debugf(format string, args ...any) {
+	a.log.Debug().Msgf(format, args...)
+}
+
+// debugLine is debugf for the Log hooks of the packages (mapper.Options,
+// linter.Options, ...).
+func (a *app) debugLine(msg string) { a.log.Debug().Msg(msg) }
 
 // noColor reports whether w must not get ANSI colours: not a terminal, or
 // NO_COLOR set.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -109,7 +110,9 @@ scores B. See docs/tag.md.`,
 				}
 				return suggest.WriteMetricsText(a.stdout, m)
 			}
+			start := time.Now()
 			s, err := suggest.New(cat, append(append([]*rules.Rule(nil), loaded...), trainRules...))
+			a.debugf("tag suggester trained on %d rules in %s", len(loaded)+len(trainRules), time.Since(start).Round(time.Millisecond))
 			if err != nil {
 				return err
 			}
