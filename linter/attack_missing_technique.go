@@ -85,7 +85,7 @@ func (attackMissingTechnique) Run(ctx *Context) {
 // name none either. A correlation whose rules are not all in the set is
 // left alone: the missing ones may name a technique
 // (sigma-correlation-reference reports them).
-func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
 	byRef := map[string][]*setRule{} // lower-case id, or name
 	var corrs []*setRule
 	for _, r := range rs {
@@ -155,9 +155,8 @@ func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config
 		if ok, known := covered(r); ok || !known {
 			continue
 		}
-		report(Finding{Check: attackMissingTechniqueDoc.ID, Path: r.Path, Span: r.span, Rule: r.Rule,
-			Message: "correlation rule names no ATT&CK technique, nor do the rules it correlates, and cannot appear on a coverage layer; " +
-				"add an attack.tNNNN tag for the technique it detects to it or to the rules it correlates"})
+		report.Reportf(r, r.span, nil, "correlation rule names no ATT&CK technique, nor do the rules it correlates, and cannot appear on a coverage layer; "+
+			"add an attack.tNNNN tag for the technique it detects to it or to the rules it correlates")
 	}
 }
 

@@ -198,6 +198,13 @@ func (c *Context) Reportf(span rules.Span, fix *Fix, format string, args ...any)
 	c.Report(Finding{Span: span, Message: fmt.Sprintf(format, args...), Fix: fix})
 }
 
+// fileFinding is a finding the runner makes about a file rather than a rule
+// (load problems, skipped files, unused suppressions): check d at span, with
+// the configured severity.
+func fileFinding(d *Doc, path string, span rules.Span, msg string, cfg *Config) Finding {
+	return complete(Finding{Check: d.ID, Path: path, Span: span, Message: msg}, d, cfg)
+}
+
 // Check is one lint check.
 type Check interface {
 	Doc() *Doc
@@ -209,5 +216,15 @@ type Check interface {
 // (duplicate IDs); it runs after the parallel per-rule phase, on the small
 // facts taken of each rule while its file was linted (set_facts.go).
 type SetChecker interface {
-	RunSet(rs []*setRule, cat *mapper.Catalog, cfg *Config, report func(Finding))
+	RunSet(rs []*setRule, cat *mapper.Catalog, cfg *Config, report SetReport)
+}
+
+// SetReport receives the findings of a cross-file check.
+type SetReport func(Finding)
+
+// Reportf reports a finding on rule r at span with a formatted message, as
+// Context.Reportf does in the per-rule phase; the runner fills in the check
+// and its severity.
+func (report SetReport) Reportf(r *setRule, span rules.Span, fix *Fix, format string, args ...any) {
+	report(Finding{Path: r.Path, Span: span, Message: fmt.Sprintf(format, args...), Rule: r.Rule, Fix: fix})
 }

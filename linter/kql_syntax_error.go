@@ -41,7 +41,7 @@ func (kqlSyntaxError) Run(ctx *Context) {
 			continue
 		}
 		d := res.Diagnostics[0]
-		reportAt(ctx, kqlSyntaxErrorDoc, querySpan(q, d.Offset, d.Length), kqlMessage(q, d), nil)
+		ctx.Reportf(querySpan(q, d.Offset, d.Length), nil, "%s", kqlMessage(q, d))
 	}
 }
 

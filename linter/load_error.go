@@ -51,5 +51,5 @@ func ProblemFinding(path string, p rules.Problem, cfg *Config) Finding {
 	if p.Path != "" {
 		path = p.Path
 	}
-	return complete(Finding{Path: path, Span: rules.Span{Start: pos, End: pos}, Message: p.Message, Check: LoadErrorID}, loadErrorDoc, cfg)
+	return fileFinding(loadErrorDoc, path, rules.Span{Start: pos, End: pos}, p.Message, cfg)
 }

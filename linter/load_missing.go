@@ -61,5 +61,5 @@ func discoveryFindings(d rules.Discovery, checks []Check, cfg *Config) []Finding
 
 func discoveryFinding(p rules.Problem, d *Doc, cfg *Config) Finding {
 	pos := rules.Pos{Line: 1, Column: 1}
-	return complete(Finding{Path: p.Path, Span: rules.Span{Start: pos, End: pos}, Message: p.Message, Check: d.ID}, d, cfg)
+	return fileFinding(d, p.Path, rules.Span{Start: pos, End: pos}, p.Message, cfg)
 }

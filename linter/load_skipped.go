@@ -38,7 +38,7 @@ func skippedFinding(path string, cfg *Config) (Finding, bool) {
 		return Finding{}, false
 	}
 	pos := rules.Pos{Line: 1, Column: 1}
-	return complete(Finding{Path: path, Span: rules.Span{Start: pos, End: pos}, Check: LoadSkippedID,
-		Message: "Markdown without a KQL query: skipped as documentation, neither linted nor fixed; " +
-			"put the query in a ```kql block to lint it"}, loadSkippedDoc, cfg), true
+	return fileFinding(loadSkippedDoc, path, rules.Span{Start: pos, End: pos},
+		"Markdown without a KQL query: skipped as documentation, neither linted nor fixed; "+
+			"put the query in a ```kql block to lint it", cfg), true
 }

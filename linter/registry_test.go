@@ -110,6 +110,7 @@ func TestCheckFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	declaredIn := map[string]string{} // type name -> file
+	literals := map[string]int{}      // file -> Finding literals in it
 	for _, e := range ents {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -126,6 +127,7 @@ func TestCheckFiles(t *testing.T) {
 				}
 			}
 		}
+		literals[name] = findingLiterals(f)
 	}
 	prefixes := map[string]bool{}
 	checksIn := map[string][]string{} // file -> IDs of the checks it declares
@@ -148,5 +150,23 @@ func TestCheckFiles(t *testing.T) {
 		if got := checksIn[name]; len(got) != 1 || got[0] != want {
 			t.Errorf("%s is named like check %s but declares the checks %v; name support files for what they hold", name, want, got)
 		}
+		if n := literals[name]; n > 0 {
+			t.Errorf("%s builds %d Finding literals; checks report with ctx.Reportf (per rule) or report.Reportf (RunSet), and the runner's file findings go through fileFinding", name, n)
+		}
 	}
+}
+
+// findingLiterals counts the Finding{...} composite literals in f that set
+// fields (a zero Finding{} returned with false is no report).
+func findingLiterals(f *ast.File) int {
+	n := 0
+	ast.Inspect(f, func(x ast.Node) bool {
+		if cl, ok := x.(*ast.CompositeLit); ok {
+			if id, ok := cl.Type.(*ast.Ident); ok && id.Name == "Finding" && len(cl.Elts) > 0 {
+				n++
+			}
+		}
+		return true
+	})
+	return n
 }

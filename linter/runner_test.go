@@ -49,9 +49,9 @@ func (formatProbe) Run(ctx *Context) {
 	ctx.Reportf(rules.Span{}, nil, "run on %s", ctx.Rule.Format)
 }
 
-func (formatProbe) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (formatProbe) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
 	for _, r := range rs {
-		report(Finding{Path: r.Path, Rule: r.Rule, Message: "set has " + string(r.Format)})
+		report.Reportf(r, rules.Span{}, nil, "set has %s", r.Format)
 	}
 }
 

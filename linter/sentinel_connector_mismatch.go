@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,8 +96,8 @@ func (sentinelConnectorMismatch) Run(ctx *Context) {
 				p := q.Map.Position(off)
 				sp = posSpan(r.Source, p.Line, p.Column, utf8.RuneCountInString(table))
 			}
-			reportAt(ctx, sentinelConnectorMismatchDoc, sp, fmt.Sprintf("the query reads table %q but no requiredDataConnectors dataType names it (dataTypes: %s); add it to the dataTypes of the connector that provides it",
-				table, strings.Join(dataTypes, ", ")), nil)
+			ctx.Reportf(sp, nil, "the query reads table %q but no requiredDataConnectors dataType names it (dataTypes: %s); add it to the dataTypes of the connector that provides it",
+				table, strings.Join(dataTypes, ", "))
 		}
 	}
 }

@@ -113,8 +113,8 @@ func (sentinelDuplicateID) Doc() *Doc { return sentinelDuplicateIDDoc }
 // Run does nothing per rule; the check looks across the set.
 func (sentinelDuplicateID) Run(*Context) {}
 
-func (sentinelDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, idOf, sentinelDuplicateIDDoc, strings.ToLower, report,
+func (sentinelDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
+	reportDuplicates(rs, idOf, strings.ToLower, report,
 		func(v, others string) string {
 			return fmt.Sprintf("id %q is also used by %s; give one of them a new GUID", v, others)
 		})

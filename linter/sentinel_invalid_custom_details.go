@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"regexp"
 
 	"github.com/huntlint/huntlint/rules"
@@ -87,27 +86,27 @@ func (sentinelInvalidCustomDetails) Run(ctx *Context) {
 	if m == nil || isNullNode(m) {
 		return
 	}
-	r, d := ctx.Rule, sentinelInvalidCustomDetailsDoc
+	r := ctx.Rule
 	if m.Kind != yaml.MappingNode {
-		reportAt(ctx, d, nodeSpan(r, m), fmt.Sprintf("\"customDetails\" is %s; expected a mapping of detail names to query columns", nodeKindName(m)), nil)
+		ctx.Reportf(nodeSpan(r, m), nil, "\"customDetails\" is %s; expected a mapping of detail names to query columns", nodeKindName(m))
 		return
 	}
 	if n := len(m.Content) / 2; n > sentinelMaxCustomDetails {
-		reportAt(ctx, d, nodeSpan(r, m.Content[2*sentinelMaxCustomDetails]), fmt.Sprintf("%d custom details; Sentinel allows at most %d: remove them from here on", n, sentinelMaxCustomDetails), nil)
+		ctx.Reportf(nodeSpan(r, m.Content[2*sentinelMaxCustomDetails]), nil, "%d custom details; Sentinel allows at most %d: remove them from here on", n, sentinelMaxCustomDetails)
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], resolveAlias(m.Content[i+1])
 		switch {
 		case len(k.Value) > sentinelMaxCustomKeyChars:
-			reportAt(ctx, d, nodeSpan(r, k), fmt.Sprintf("custom detail name %q is %d characters long; Sentinel allows at most %d", k.Value, len(k.Value), sentinelMaxCustomKeyChars), nil)
+			ctx.Reportf(nodeSpan(r, k), nil, "custom detail name %q is %d characters long; Sentinel allows at most %d", k.Value, len(k.Value), sentinelMaxCustomKeyChars)
 		case !sentinelCustomKey.MatchString(k.Value):
-			reportAt(ctx, d, nodeSpan(r, k), fmt.Sprintf("custom detail name %q must start with a letter and hold only letters, digits and underscores", k.Value), nil)
+			ctx.Reportf(nodeSpan(r, k), nil, "custom detail name %q must start with a letter and hold only letters, digits and underscores", k.Value)
 		}
 		switch {
 		case !isScalar(v):
-			reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("custom detail %q is %s; expected the name of a query column", k.Value, nodeKindName(v)), nil)
+			ctx.Reportf(nodeSpan(r, v), nil, "custom detail %q is %s; expected the name of a query column", k.Value, nodeKindName(v))
 		case len(v.Value) > sentinelMaxColumnName || !sentinelColumnName.MatchString(v.Value):
-			reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("custom detail %q maps to %q, which is not a column name; name a column the query outputs (extend one for an expression)", k.Value, v.Value), nil)
+			ctx.Reportf(nodeSpan(r, v), nil, "custom detail %q maps to %q, which is not a column name; name a column the query outputs (extend one for an expression)", k.Value, v.Value)
 		}
 	}
 }

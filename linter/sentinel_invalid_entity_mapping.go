@@ -94,24 +94,24 @@ func (sentinelInvalidEntityMapping) Run(ctx *Context) {
 	if k == nil || isNullNode(seq) {
 		return
 	}
-	r, d := ctx.Rule, sentinelInvalidEntityMappingDoc
+	r := ctx.Rule
 	if seq.Kind != yaml.SequenceNode {
-		reportAt(ctx, d, nodeSpan(r, seq), fmt.Sprintf("\"entityMappings\" is %s; expected a list of entityType and fieldMappings entries", nodeKindName(seq)), nil)
+		ctx.Reportf(nodeSpan(r, seq), nil, "\"entityMappings\" is %s; expected a list of entityType and fieldMappings entries", nodeKindName(seq))
 		return
 	}
 	if len(seq.Content) == 0 {
-		reportAt(ctx, d, nodeSpan(r, k), "\"entityMappings\" is empty; map at least one entity or remove the key", nil)
+		ctx.Reportf(nodeSpan(r, k), nil, "\"entityMappings\" is empty; map at least one entity or remove the key")
 		return
 	}
 	if len(seq.Content) > sentinelMaxEntityMappings {
-		reportAt(ctx, d, nodeSpan(r, seq.Content[sentinelMaxEntityMappings]), fmt.Sprintf("%d entity mappings; Sentinel allows at most %d: merge or remove mappings from here on",
-			len(seq.Content), sentinelMaxEntityMappings), nil)
+		ctx.Reportf(nodeSpan(r, seq.Content[sentinelMaxEntityMappings]), nil, "%d entity mappings; Sentinel allows at most %d: merge or remove mappings from here on",
+			len(seq.Content), sentinelMaxEntityMappings)
 	}
 	seen := map[string]int{} // signature -> line of first mapping
 	for _, item := range seq.Content {
 		e := resolveAlias(item)
 		if e == nil || e.Kind != yaml.MappingNode {
-			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("entity mapping is %s; expected a mapping with entityType and fieldMappings", nodeKindName(e)), nil)
+			ctx.Reportf(nodeSpan(r, item), nil, "entity mapping is %s; expected a mapping with entityType and fieldMappings", nodeKindName(e))
 			continue
 		}
 		sig, ok := checkEntityMapping(ctx, e)
@@ -119,7 +119,7 @@ func (sentinelInvalidEntityMapping) Run(ctx *Context) {
 			continue
 		}
 		if line, dup := seen[sig]; dup {
-			reportAt(ctx, d, nodeSpan(r, e), fmt.Sprintf("entity mapping repeats the one at line %d; remove the repetition", line), nil)
+			ctx.Reportf(nodeSpan(r, e), nil, "entity mapping repeats the one at line %d; remove the repetition", line)
 			continue
 		}
 		seen[sig] = e.Line
@@ -130,15 +130,15 @@ func (sentinelInvalidEntityMapping) Run(ctx *Context) {
 // for duplicate detection (ok false when the mapping is too broken to
 // compare).
 func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
-	r, d := ctx.Rule, sentinelInvalidEntityMappingDoc
+	r := ctx.Rule
 	_, tn := mapGet(e, "entityType")
 	tn = resolveAlias(tn)
 	var ent *sentinelEntity
 	switch {
 	case tn == nil || isNullNode(tn):
-		reportAt(ctx, d, nodeSpan(r, e), "entity mapping has no \"entityType\"; add one such as Account, Host or IP", nil)
+		ctx.Reportf(nodeSpan(r, e), nil, "entity mapping has no \"entityType\"; add one such as Account, Host or IP")
 	case !isScalar(tn):
-		reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("\"entityType\" is %s; expected an entity type such as Account, Host or IP", nodeKindName(tn)), nil)
+		ctx.Reportf(nodeSpan(r, tn), nil, "\"entityType\" is %s; expected an entity type such as Account, Host or IP", nodeKindName(tn))
 	default:
 		var ok bool
 		if ent, ok = sentinelEntityByType(tn.Value); !ok {
@@ -157,30 +157,30 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 			if hint == "" {
 				hint = "; expected one of " + strings.Join(types, ", ")
 			}
-			reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("unknown entityType %q%s", tn.Value, hint), fix)
+			ctx.Reportf(nodeSpan(r, tn), fix, "unknown entityType %q%s", tn.Value, hint)
 		}
 	}
 	fk, fms := mapGet(e, "fieldMappings")
 	fms = resolveAlias(fms)
 	switch {
 	case fk == nil || isNullNode(fms):
-		reportAt(ctx, d, nodeSpan(r, e), "entity mapping has no \"fieldMappings\"; map at least one identifier to a column", nil)
+		ctx.Reportf(nodeSpan(r, e), nil, "entity mapping has no \"fieldMappings\"; map at least one identifier to a column")
 		return "", false
 	case fms.Kind != yaml.SequenceNode:
-		reportAt(ctx, d, nodeSpan(r, fms), fmt.Sprintf("\"fieldMappings\" is %s; expected a list of identifier and columnName entries", nodeKindName(fms)), nil)
+		ctx.Reportf(nodeSpan(r, fms), nil, "\"fieldMappings\" is %s; expected a list of identifier and columnName entries", nodeKindName(fms))
 		return "", false
 	case len(fms.Content) == 0:
-		reportAt(ctx, d, nodeSpan(r, fk), "\"fieldMappings\" is empty; map at least one identifier to a column", nil)
+		ctx.Reportf(nodeSpan(r, fk), nil, "\"fieldMappings\" is empty; map at least one identifier to a column")
 		return "", false
 	case len(fms.Content) > sentinelMaxFieldMappings:
-		reportAt(ctx, d, nodeSpan(r, fms.Content[sentinelMaxFieldMappings]), fmt.Sprintf("%d field mappings in one entity mapping; Sentinel allows at most %d", len(fms.Content), sentinelMaxFieldMappings), nil)
+		ctx.Reportf(nodeSpan(r, fms.Content[sentinelMaxFieldMappings]), nil, "%d field mappings in one entity mapping; Sentinel allows at most %d", len(fms.Content), sentinelMaxFieldMappings)
 	}
 	used := map[string]bool{}
 	var sig []string
 	for _, item := range fms.Content {
 		fm := resolveAlias(item)
 		if fm == nil || fm.Kind != yaml.MappingNode {
-			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("field mapping is %s; expected a mapping with identifier and columnName", nodeKindName(fm)), nil)
+			ctx.Reportf(nodeSpan(r, item), nil, "field mapping is %s; expected a mapping with identifier and columnName", nodeKindName(fm))
 			continue
 		}
 		_, id := mapGet(fm, "identifier")
@@ -189,7 +189,7 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 		col = resolveAlias(col)
 		switch {
 		case !isScalar(id) || strings.TrimSpace(id.Value) == "":
-			reportAt(ctx, d, nodeSpan(r, fm), "field mapping has no \"identifier\"; name the entity identifier the column fills", nil)
+			ctx.Reportf(nodeSpan(r, fm), nil, "field mapping has no \"identifier\"; name the entity identifier the column fills")
 		case ent != nil && !slices.Contains(ent.Identifiers, id.Value):
 			hint := suggestName(id.Value, ent.Identifiers)
 			var fix *Fix
@@ -203,19 +203,19 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 			if hint == "" {
 				hint = "; expected one of " + strings.Join(ent.Identifiers, ", ")
 			}
-			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("unknown identifier %q for entity type %q%s", id.Value, ent.Type, hint), fix)
+			ctx.Reportf(nodeSpan(r, id), fix, "unknown identifier %q for entity type %q%s", id.Value, ent.Type, hint)
 		case used[id.Value]:
-			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("identifier %q is mapped twice in one entity mapping; Sentinel requires each identifier once", id.Value), nil)
+			ctx.Reportf(nodeSpan(r, id), nil, "identifier %q is mapped twice in one entity mapping; Sentinel requires each identifier once", id.Value)
 		default:
 			used[id.Value] = true
 		}
 		switch {
 		case !isScalar(col) || strings.TrimSpace(col.Value) == "":
-			reportAt(ctx, d, nodeSpan(r, fm), "field mapping has no \"columnName\"; name the query column that holds the value", nil)
+			ctx.Reportf(nodeSpan(r, fm), nil, "field mapping has no \"columnName\"; name the query column that holds the value")
 		case len(col.Value) > sentinelMaxColumnName:
-			reportAt(ctx, d, nodeSpan(r, col), fmt.Sprintf("columnName is %d characters long; Sentinel allows at most %d", len(col.Value), sentinelMaxColumnName), nil)
+			ctx.Reportf(nodeSpan(r, col), nil, "columnName is %d characters long; Sentinel allows at most %d", len(col.Value), sentinelMaxColumnName)
 		case !sentinelColumnName.MatchString(col.Value):
-			reportAt(ctx, d, nodeSpan(r, col), fmt.Sprintf("columnName %q is not a column name; it must start with a letter or underscore and hold only letters, digits and underscores", col.Value), nil)
+			ctx.Reportf(nodeSpan(r, col), nil, "columnName %q is not a column name; it must start with a letter or underscore and hold only letters, digits and underscores", col.Value)
 		}
 		if isScalar(id) && isScalar(col) {
 			sig = append(sig, id.Value+"="+col.Value)
@@ -226,7 +226,7 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 		for _, c := range ent.Required {
 			combos = append(combos, strings.Join(c, " and "))
 		}
-		reportAt(ctx, d, nodeSpan(r, tn), fmt.Sprintf("entity %q maps none of the identifiers Sentinel needs to resolve it; map %s", ent.Type, strings.Join(combos, ", or ")), nil)
+		ctx.Reportf(nodeSpan(r, tn), nil, "entity %q maps none of the identifiers Sentinel needs to resolve it; map %s", ent.Type, strings.Join(combos, ", or "))
 	}
 	if tn == nil || !isScalar(tn) {
 		return "", false

@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"fmt"
-
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -70,10 +68,10 @@ func (sentinelInvalidID) Run(ctx *Context) {
 		return // sentinel-missing-field
 	}
 	if !isScalar(v) {
-		reportAt(ctx, sentinelInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"id\" is %s; expected a GUID such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", nodeKindName(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"id\" is %s; expected a GUID such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", nodeKindName(v))
 		return
 	}
 	if !isUUID(v.Value) {
-		reportAt(ctx, sentinelInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("id %q is not a GUID; expected 8-4-4-4-12 hexadecimal digits such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", v.Value), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "id %q is not a GUID; expected 8-4-4-4-12 hexadecimal digits such as \"5d9b1e7a-3c2f-4e8d-9a6b-1f0e2d3c4b5a\"", v.Value)
 	}
 }

@@ -92,17 +92,16 @@ func (sentinelInvalidSchedule) Doc() *Doc { return sentinelInvalidScheduleDoc }
 
 func (sentinelInvalidSchedule) Run(ctx *Context) {
 	root := docRoot(ctx.Rule)
-	d := sentinelInvalidScheduleDoc
 	freq, freqNode, okF := sentinelInterval(ctx, root, "queryFrequency")
 	period, periodNode, okP := sentinelInterval(ctx, root, "queryPeriod")
 	if okF && okP {
 		switch {
 		case period < freq:
-			reportAt(ctx, d, nodeSpan(ctx.Rule, periodNode), fmt.Sprintf("queryPeriod %q is shorter than queryFrequency %q; events between runs would never be queried: make the period at least %q",
-				periodNode.Value, freqNode.Value, freqNode.Value), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, periodNode), nil, "queryPeriod %q is shorter than queryFrequency %q; events between runs would never be queried: make the period at least %q",
+				periodNode.Value, freqNode.Value, freqNode.Value)
 		case period >= sentinelLongPeriod && freq < sentinelLongPeriodMin:
-			reportAt(ctx, d, nodeSpan(ctx.Rule, freqNode), fmt.Sprintf("queryFrequency %q is too frequent for queryPeriod %q; Sentinel requires a frequency of 1h or more when the period is 2d or longer",
-				freqNode.Value, periodNode.Value), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, freqNode), nil, "queryFrequency %q is too frequent for queryPeriod %q; Sentinel requires a frequency of 1h or more when the period is 2d or longer",
+				freqNode.Value, periodNode.Value)
 		}
 	}
 	if _, v := mapGet(root, "kind"); v != nil && !isNullNode(v) && ctx.Rule.Kind == rules.KindAnalytic {
@@ -115,20 +114,20 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 					fix = valueFix(ctx.Rule, v, k, FixSafe, fmt.Sprintf("write kind %q as %q", v.Value, k))
 				}
 			}
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("kind must be \"Scheduled\" or \"NRT\", not %s", valueDesc(v)), fix)
+			ctx.Reportf(nodeSpan(ctx.Rule, v), fix, "kind must be \"Scheduled\" or \"NRT\", not %s", valueDesc(v))
 		}
 	}
 	if _, v := mapGet(root, "triggerOperator"); v != nil && !isNullNode(v) {
 		v = resolveAlias(v)
 		if !isScalar(v) || !slices.Contains(sentinelTriggerOperators, v.Value) {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerOperator must be \"gt\", \"lt\", \"eq\" or \"ne\", not %s%s", valueDesc(v), suggestName(v.Value, sentinelTriggerOperators[:4])), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "triggerOperator must be \"gt\", \"lt\", \"eq\" or \"ne\", not %s%s", valueDesc(v), suggestName(v.Value, sentinelTriggerOperators[:4]))
 		}
 	}
 	if _, v := mapGet(root, "triggerThreshold"); v != nil && !isNullNode(v) {
 		v = resolveAlias(v)
 		n, err := strconv.Atoi(v.Value)
 		if !isScalar(v) || err != nil || n < 0 || n > sentinelMaxThreshold {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("triggerThreshold must be a whole number from 0 to %d, not %s", sentinelMaxThreshold, valueDesc(v)), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "triggerThreshold must be a whole number from 0 to %d, not %s", sentinelMaxThreshold, valueDesc(v))
 		}
 	}
 }
@@ -140,25 +139,24 @@ func sentinelInterval(ctx *Context, root *yaml.Node, field string) (time.Duratio
 	if v == nil || isNullNode(v) {
 		return 0, nil, false
 	}
-	d := sentinelInvalidScheduleDoc
 	m := sentinelDuration.FindStringSubmatch(v.Value)
 	if !isScalar(v) || m == nil {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s must be a duration such as \"5m\", \"1h\" or \"14d\" (a number and m, h or d), not %s", field, valueDesc(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s must be a duration such as \"5m\", \"1h\" or \"14d\" (a number and m, h or d), not %s", field, valueDesc(v))
 		return 0, nil, false
 	}
 	n, err := strconv.Atoi(m[1])
 	if err != nil || n > 1<<20 {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is longer than Sentinel's maximum of 14d", field, v.Value), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s %q is longer than Sentinel's maximum of 14d", field, v.Value)
 		return 0, nil, false
 	}
 	unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
 	dur := time.Duration(n) * unit
 	switch {
 	case dur < sentinelMinInterval:
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is shorter than Sentinel's minimum of 5m", field, v.Value), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s %q is shorter than Sentinel's minimum of 5m", field, v.Value)
 		return 0, nil, false
 	case dur > sentinelMaxInterval:
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is longer than Sentinel's maximum of 14d", field, v.Value), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s %q is longer than Sentinel's maximum of 14d", field, v.Value)
 		return 0, nil, false
 	}
 	return dur, v, true

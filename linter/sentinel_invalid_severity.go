@@ -76,9 +76,8 @@ func (sentinelInvalidSeverity) Run(ctx *Context) {
 	if v == nil || isNullNode(v) {
 		return
 	}
-	d := sentinelInvalidSeverityDoc
 	if !isScalar(v) {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"severity\" is %s; expected one of %s", nodeKindName(v), quoteList(sentinelSeverities)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"severity\" is %s; expected one of %s", nodeKindName(v), quoteList(sentinelSeverities))
 		return
 	}
 	for _, s := range sentinelSeverities {
@@ -88,8 +87,7 @@ func (sentinelInvalidSeverity) Run(ctx *Context) {
 	}
 	for _, s := range sentinelSeverities {
 		if strings.EqualFold(v.Value, s) {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("severity %q must be written %q", v.Value, s),
-				replaceScalarFix(ctx.Rule, v, s, fmt.Sprintf("replace severity %q with %q", v.Value, s)))
+			ctx.Reportf(nodeSpan(ctx.Rule, v), replaceScalarFix(ctx.Rule, v, s, fmt.Sprintf("replace severity %q with %q", v.Value, s)), "severity %q must be written %q", v.Value, s)
 			return
 		}
 	}
@@ -97,5 +95,5 @@ func (sentinelInvalidSeverity) Run(ctx *Context) {
 	if strings.EqualFold(v.Value, "critical") {
 		hint = " (Sentinel has no critical: use \"High\")"
 	}
-	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("unknown severity %q%s; expected one of %s", v.Value, hint, quoteList(sentinelSeverities)), nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "unknown severity %q%s; expected one of %s", v.Value, hint, quoteList(sentinelSeverities))
 }

@@ -79,9 +79,8 @@ func (sentinelInvalidVersion) Run(ctx *Context) {
 	if v == nil || isNullNode(v) {
 		return
 	}
-	d := sentinelInvalidVersionDoc
 	if !isScalar(v) {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"version\" is %s; expected major.minor.patch such as \"1.0.0\"", nodeKindName(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"version\" is %s; expected major.minor.patch such as \"1.0.0\"", nodeKindName(v))
 		return
 	}
 	if sentinelVersion.MatchString(v.Value) {
@@ -96,8 +95,8 @@ func (sentinelInvalidVersion) Run(ctx *Context) {
 		if fix = replaceScalarFix(ctx.Rule, v, full, fmt.Sprintf("complete version %q to %q", v.Value, full)); fix != nil {
 			fix.Applicability = FixUnsafe
 		}
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("version %q is not major.minor.patch; write %q", v.Value, full), fix)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), fix, "version %q is not major.minor.patch; write %q", v.Value, full)
 		return
 	}
-	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("version %q is not major.minor.patch; expected three numbers such as \"1.0.0\"", v.Value), nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "version %q is not major.minor.patch; expected three numbers such as \"1.0.0\"", v.Value)
 }

@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
@@ -72,7 +71,7 @@ func (sentinelMissingField) Run(ctx *Context) {
 		what = "analytic rule"
 	}
 	for _, f := range missing {
-		reportAt(ctx, sentinelMissingFieldDoc, docSpan(r), fmt.Sprintf("missing required field %q; a Sentinel %s needs it (%s)", f, what, sentinelFieldHint(f)), nil)
+		ctx.Reportf(docSpan(r), nil, "missing required field %q; a Sentinel %s needs it (%s)", f, what, sentinelFieldHint(f))
 	}
 }
 

@@ -52,11 +52,10 @@ func (sigmaConditionError) Run(ctx *Context) {
 	if s == nil || s.CondKey == nil {
 		return
 	}
-	d := sigmaConditionErrorDoc
 	_, cv := mapGet(s.Node, "condition")
 	cv = resolveAlias(cv)
 	if cv.Kind == yaml.MappingNode || (cv.Kind == yaml.SequenceNode && len(s.Conditions) != len(cv.Content)) {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, cv), "\"condition\" must be a string (or a list of strings) such as \"selection and not filter\"", nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, cv), nil, "\"condition\" must be a string (or a list of strings) such as \"selection and not filter\"")
 		return
 	}
 	names := s.searchNames()
@@ -70,8 +69,7 @@ func (sigmaConditionError) Run(ctx *Context) {
 				v := c.Value[:err.Off] + strings.ToLower(c.Value[err.Off:err.Off+err.Width]) + c.Value[err.Off+err.Width:]
 				fix = valueFix(ctx.Rule, c, v, FixSafe, fmt.Sprintf("write %q in lower case", c.Value[err.Off:err.Off+err.Width]))
 			}
-			reportAt(ctx, d, scalarSubSpan(ctx.Rule, c, err.Off, min(err.Width, len(c.Value)-err.Off)),
-				fmt.Sprintf("condition %q: %s", c.Value, err.Msg), fix)
+			ctx.Reportf(scalarSubSpan(ctx.Rule, c, err.Off, min(err.Width, len(c.Value)-err.Off)), fix, "condition %q: %s", c.Value, err.Msg)
 			continue
 		}
 		for _, ref := range refs {
@@ -81,17 +79,17 @@ func (sigmaConditionError) Run(ctx *Context) {
 			sp := scalarSubSpan(ctx.Rule, c, ref.Off, len(ref.Text))
 			switch {
 			case ref.Them:
-				reportAt(ctx, d, sp, "\"them\" matches no search identifier; define at least one selection in the section", nil)
+				ctx.Reportf(sp, nil, "\"them\" matches no search identifier; define at least one selection in the section")
 			case ref.Pattern:
-				reportAt(ctx, d, sp, fmt.Sprintf("pattern %q matches no search identifier; defined: %s", ref.Text, defined), nil)
+				ctx.Reportf(sp, nil, "pattern %q matches no search identifier; defined: %s", ref.Text, defined)
 			default:
 				hint := ""
 				if budget >= len(names) {
 					budget -= len(names)
 					hint = suggestName(ref.Text, names)
 				}
-				reportAt(ctx, d, sp, fmt.Sprintf("unknown search identifier %q in condition%s; defined: %s",
-					ref.Text, hint, defined), nil)
+				ctx.Reportf(sp, nil, "unknown search identifier %q in condition%s; defined: %s",
+					ref.Text, hint, defined)
 			}
 		}
 	}

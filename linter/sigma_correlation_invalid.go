@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -91,9 +90,9 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 	if c == nil || c.Kind != yaml.MappingNode {
 		return // sigma-missing-field
 	}
-	r, d := ctx.Rule, sigmaCorrelationInvalidDoc
+	r := ctx.Rule
 	bad := func(n *yaml.Node, format string, args ...any) {
-		reportAt(ctx, d, nodeSpan(r, n), fmt.Sprintf(format, args...), nil)
+		ctx.Reportf(nodeSpan(r, n), nil, format, args...)
 	}
 	if _, t := mapGet(c, "type"); isScalar(t) {
 		if t = resolveAlias(t); !slices.Contains(sigmaCorrelationTypes, t.Value) {

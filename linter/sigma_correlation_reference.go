@@ -55,7 +55,7 @@ func (sigmaCorrelationReference) Doc() *Doc { return sigmaCorrelationReferenceDo
 // Run does nothing per rule; the check looks across the set.
 func (sigmaCorrelationReference) Run(*Context) {}
 
-func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
 	ids := map[string]bool{}
 	names := map[string]bool{}
 	nameAt := map[string][]string{} // name -> "path:line" of each rule defining it
@@ -73,7 +73,6 @@ func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Con
 			all = append(all, v.value)
 		}
 	}
-	d := sigmaCorrelationReferenceDoc
 	for _, r := range rs {
 		refs := r.refs
 		if refs == nil {
@@ -81,15 +80,13 @@ func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Con
 		}
 		section := refs.section
 		if refs.kind != "" {
-			report(Finding{Check: d.ID, Path: r.Path, Span: refs.span, Rule: r.Rule,
-				Message: fmt.Sprintf("%q in %q is %s; expected a list of rule ids or names", "rules", section, refs.kind)})
+			report.Reportf(r, refs.span, nil, "%q in %q is %s; expected a list of rule ids or names", "rules", section, refs.kind)
 			continue
 		}
 		for _, n := range refs.list {
 			v := n.value
 			if at := nameAt[v]; len(at) > 1 && !ids[strings.ToLower(v)] {
-				report(Finding{Check: d.ID, Path: r.Path, Span: n.span, Rule: r.Rule,
-					Message: fmt.Sprintf("%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))})
+				report.Reportf(r, n.span, nil, "%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))
 				continue
 			}
 			if ids[strings.ToLower(v)] || names[v] {
@@ -99,9 +96,8 @@ func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Con
 			if isUUID(v) {
 				what = "id"
 			}
-			report(Finding{Check: d.ID, Path: r.Path, Span: n.span, Rule: r.Rule,
-				Message: fmt.Sprintf("%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
-					section, what, v, suggestName(v, all))})
+			report.Reportf(r, n.span, nil, "%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
+				section, what, v, suggestName(v, all))
 		}
 	}
 }

@@ -66,8 +66,8 @@ func (sigmaDuplicateID) Doc() *Doc { return sigmaDuplicateIDDoc }
 // Run does nothing per rule; the check looks across the set.
 func (sigmaDuplicateID) Run(*Context) {}
 
-func (sigmaDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
-	reportDuplicates(rs, idOf, sigmaDuplicateIDDoc, func(v string) string { return strings.ToLower(v) }, report,
+func (sigmaDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
+	reportDuplicates(rs, idOf, func(v string) string { return strings.ToLower(v) }, report,
 		func(v, others string) string {
 			return fmt.Sprintf("id %q is also used by %s; give one of the rules a new UUID", v, others)
 		})
@@ -85,8 +85,8 @@ type occurrence struct {
 // its own value. The message names one other place (the first holder by path
 // and line, or the second for the first) and counts the rest, so that the
 // output grows with the number of rules, not with its square.
-func reportDuplicates(rs []*setRule, field func(*setRule) setValue, d *Doc, key func(string) string,
-	report func(Finding), msg func(value, others string) string) {
+func reportDuplicates(rs []*setRule, field func(*setRule) setValue, key func(string) string,
+	report SetReport, msg func(value, others string) string) {
 	for _, g := range duplicateGroups(rs, field, key) {
 		for i, o := range g {
 			other := g[0]
@@ -100,8 +100,7 @@ func reportDuplicates(rs []*setRule, field func(*setRule) setValue, d *Doc, key 
 			case n > 1:
 				others += fmt.Sprintf(" and %d other rules", n)
 			}
-			report(Finding{Check: d.ID, Path: o.rule.Path, Span: o.v.span, Rule: o.rule.Rule,
-				Message: msg(o.v.value, others)})
+			report.Reportf(o.rule, o.v.span, nil, "%s", msg(o.v.value, others))
 		}
 	}
 }

@@ -62,7 +62,7 @@ func (sigmaDuplicateReference) Run(ctx *Context) {
 			if edits := DeleteSeqItem(ctx.Rule.Source, seq, item); len(edits) > 0 {
 				fix = &Fix{Applicability: FixSafe, Description: fmt.Sprintf("remove the repeated reference %q", n.Value), Edits: edits}
 			}
-			reportAt(ctx, sigmaDuplicateReferenceDoc, nodeSpan(ctx.Rule, n), fmt.Sprintf("reference %q is already listed at line %d; remove the repetition", n.Value, line), fix)
+			ctx.Reportf(nodeSpan(ctx.Rule, n), fix, "reference %q is already listed at line %d; remove the repetition", n.Value, line)
 			continue
 		}
 		seen[n.Value] = n.Line

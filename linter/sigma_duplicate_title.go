@@ -64,14 +64,14 @@ func (sigmaDuplicateTitle) Run(*Context) {}
 // RunSet reports each rule of a group sharing a title. A message names one
 // other place and counts the rest, so that the output grows with the number
 // of rules, not with its square.
-func (sigmaDuplicateTitle) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report func(Finding)) {
+func (sigmaDuplicateTitle) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
 	active := make([]*setRule, 0, len(rs))
 	for _, r := range rs {
 		if r.Status != "deprecated" && r.Status != "unsupported" {
 			active = append(active, r)
 		}
 	}
-	reportDuplicates(active, titleOf, sigmaDuplicateTitleDoc, func(v string) string { return v }, report,
+	reportDuplicates(active, titleOf, func(v string) string { return v }, report,
 		func(v, others string) string {
 			return fmt.Sprintf("title %q is also used by %s; make the titles tell the rules apart", v, others)
 		})

@@ -54,9 +54,8 @@ func (sigmaInvalidDate) Run(ctx *Context) {
 	modified, okM := checkSigmaDate(ctx, root, "modified")
 	if okC && okM && modified.Before(created) {
 		_, v := mapGet(root, "modified")
-		reportAt(ctx, sigmaInvalidDateDoc, nodeSpan(ctx.Rule, resolveAlias(v)),
-			fmt.Sprintf("modified %q is before date %q; a rule cannot change before it was created, correct one of them",
-				modified.Format(time.DateOnly), created.Format(time.DateOnly)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, resolveAlias(v)), nil, "modified %q is before date %q; a rule cannot change before it was created, correct one of them",
+			modified.Format(time.DateOnly), created.Format(time.DateOnly))
 	}
 }
 
@@ -68,9 +67,8 @@ func checkSigmaDate(ctx *Context, root *yaml.Node, field string) (time.Time, boo
 	if v == nil || isNullNode(v) {
 		return time.Time{}, false
 	}
-	d := sigmaInvalidDateDoc
 	if v.Kind != yaml.ScalarNode {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%q is %s; expected a date in the form YYYY-MM-DD", field, nodeKindName(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%q is %s; expected a date in the form YYYY-MM-DD", field, nodeKindName(v))
 		return time.Time{}, false
 	}
 	s := v.Value
@@ -79,16 +77,14 @@ func checkSigmaDate(ctx *Context, root *yaml.Node, field string) (time.Time, boo
 	}
 	if t, err := time.Parse("2006/01/02", s); err == nil && len(s) == 10 {
 		iso := t.Format(time.DateOnly)
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v),
-			fmt.Sprintf("%s %q uses the Sigma 1 form YYYY/MM/DD; write %q (YYYY-MM-DD)", field, s, iso),
-			replaceScalarFix(ctx.Rule, v, iso, fmt.Sprintf("rewrite %s %q as %q", field, s, iso)))
+		ctx.Reportf(nodeSpan(ctx.Rule, v), replaceScalarFix(ctx.Rule, v, iso, fmt.Sprintf("rewrite %s %q as %q", field, s, iso)), "%s %q uses the Sigma 1 form YYYY/MM/DD; write %q (YYYY-MM-DD)", field, s, iso)
 		return t, true
 	}
 	if looksLikeDate(s) {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is not a calendar date; expected a real date in the form YYYY-MM-DD", field, s), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s %q is not a calendar date; expected a real date in the form YYYY-MM-DD", field, s)
 		return time.Time{}, false
 	}
-	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q is not a date in the form YYYY-MM-DD", field, s), nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%s %q is not a date in the form YYYY-MM-DD", field, s)
 	return time.Time{}, false
 }
 

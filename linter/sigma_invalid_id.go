@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"fmt"
-
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -46,11 +44,11 @@ func (sigmaInvalidID) Run(ctx *Context) {
 	}
 	v = resolveAlias(v)
 	if !isScalar(v) {
-		reportAt(ctx, sigmaInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"id\" is %s; expected a UUID such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", nodeKindName(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"id\" is %s; expected a UUID such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", nodeKindName(v))
 		return
 	}
 	if !isUUID(v.Value) {
-		reportAt(ctx, sigmaInvalidIDDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("id %q is not a UUID; expected 8-4-4-4-12 hexadecimal digits such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", v.Value), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "id %q is not a UUID; expected 8-4-4-4-12 hexadecimal digits such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", v.Value)
 	}
 }
 

@@ -59,7 +59,7 @@ func checkSigmaEnum(ctx *Context, d *Doc, field string, allowed []string) {
 		return
 	}
 	if v.Kind != yaml.ScalarNode {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%q is %s; expected one of %s", field, nodeKindName(v), quoteList(allowed)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "%q is %s; expected one of %s", field, nodeKindName(v), quoteList(allowed))
 		return
 	}
 	for _, a := range allowed {
@@ -69,10 +69,9 @@ func checkSigmaEnum(ctx *Context, d *Doc, field string, allowed []string) {
 	}
 	for _, a := range allowed {
 		if strings.EqualFold(v.Value, a) {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("%s %q must be lower case; write %q", field, v.Value, a),
-				replaceScalarFix(ctx.Rule, v, a, fmt.Sprintf("replace %s %q with %q", field, v.Value, a)))
+			ctx.Reportf(nodeSpan(ctx.Rule, v), replaceScalarFix(ctx.Rule, v, a, fmt.Sprintf("replace %s %q with %q", field, v.Value, a)), "%s %q must be lower case; write %q", field, v.Value, a)
 			return
 		}
 	}
-	reportAt(ctx, d, nodeSpan(ctx.Rule, v), fmt.Sprintf("unknown %s %q; expected one of %s", field, v.Value, quoteList(allowed)), nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "unknown %s %q; expected one of %s", field, v.Value, quoteList(allowed))
 }

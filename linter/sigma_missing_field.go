@@ -35,7 +35,6 @@ func (sigmaMissingField) Run(ctx *Context) {
 	if root == nil {
 		return // not a mapping: the loader reports it
 	}
-	d := sigmaMissingFieldDoc
 	missing := func(parentKey *yaml.Node, field, hint string) {
 		sp := docSpan(r)
 		where := ""
@@ -43,7 +42,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 			sp = nodeSpan(r, parentKey)
 			where = fmt.Sprintf(" in %q", parentKey.Value)
 		}
-		reportAt(ctx, d, sp, fmt.Sprintf("missing required field %q%s; %s", field, where, hint), nil)
+		ctx.Reportf(sp, nil, "missing required field %q%s; %s", field, where, hint)
 	}
 	// present reports whether the field exists with a non-empty value.
 	present := func(m *yaml.Node, key string) (*yaml.Node, *yaml.Node, bool) {
@@ -67,7 +66,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 			missing(nil, field, hint)
 			return
 		}
-		reportAt(ctx, d, nodeSpan(r, v), fmt.Sprintf("%q is %s; expected a mapping: %s", field, nodeKindName(v), hint), nil)
+		ctx.Reportf(nodeSpan(r, v), nil, "%q is %s; expected a mapping: %s", field, nodeKindName(v), hint)
 	}
 	if _, _, ok := present(root, "title"); !ok {
 		missing(nil, "title", "add a short title that says what the rule detects")
@@ -128,7 +127,7 @@ func (sigmaMissingField) Run(ctx *Context) {
 		}
 		s := sigmaSearchSection(r)
 		if s != nil && len(s.Searches) == 0 {
-			reportAt(ctx, d, nodeSpan(r, k), "\"detection\" defines no search identifier; add one, such as \"selection:\" with field values", nil)
+			ctx.Reportf(nodeSpan(r, k), nil, "\"detection\" defines no search identifier; add one, such as \"selection:\" with field values")
 		}
 	}
 }
@@ -143,7 +142,7 @@ func sigmaRequireLogsource(ctx *Context, root *yaml.Node,
 		return
 	}
 	if v.Kind != yaml.MappingNode {
-		reportAt(ctx, sigmaMissingFieldDoc, nodeSpan(ctx.Rule, v), fmt.Sprintf("\"logsource\" is %s; expected a mapping with category, product or service", nodeKindName(v)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"logsource\" is %s; expected a mapping with category, product or service", nodeKindName(v))
 		return
 	}
 	for _, f := range []string{"category", "product", "service"} {
@@ -151,6 +150,5 @@ func sigmaRequireLogsource(ctx *Context, root *yaml.Node,
 			return
 		}
 	}
-	reportAt(ctx, sigmaMissingFieldDoc, nodeSpan(ctx.Rule, k),
-		"\"logsource\" has none of \"category\", \"product\" or \"service\"; set at least one so converters can map the rule to log data", nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, k), nil, "\"logsource\" has none of \"category\", \"product\" or \"service\"; set at least one so converters can map the rule to log data")
 }

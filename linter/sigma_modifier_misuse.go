@@ -69,8 +69,8 @@ func checkModifierUse(ctx *Context, k, val *yaml.Node) {
 		return
 	}
 	mods := parts[1:]
-	r, d := ctx.Rule, sigmaModifierMisuseDoc
-	report := func(msg string) { reportAt(ctx, d, nodeSpan(r, k), fmt.Sprintf("field %q: %s", k.Value, msg), nil) }
+	r := ctx.Rule
+	report := func(msg string) { ctx.Reportf(nodeSpan(r, k), nil, "field %q: %s", k.Value, msg) }
 	seen := map[string]bool{}
 	for _, m := range mods {
 		if seen[m] && m != "" {

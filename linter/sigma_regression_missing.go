@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"fmt"
-
 	"github.com/huntlint/huntlint/rules"
 	"github.com/huntlint/huntlint/sigmatest"
 )
@@ -53,6 +51,5 @@ func (sigmaRegressionMissing) Run(ctx *Context) {
 		return
 	}
 	_, v := mapGet(docRoot(ctx.Rule), "regression_tests_path")
-	reportAt(ctx, sigmaRegressionMissingDoc, nodeSpan(ctx.Rule, v),
-		fmt.Sprintf("regression_tests_path %s does not exist in the rule's folder or any folder above it; add the regression data (its info.yml and JSON events) or fix the path", rel), nil)
+	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "regression_tests_path %s does not exist in the rule's folder or any folder above it; add the regression data (its info.yml and JSON events) or fix the path", rel)
 }

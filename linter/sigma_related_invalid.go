@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/huntlint/huntlint/rules"
@@ -55,26 +54,26 @@ func (sigmaRelatedInvalid) Run(ctx *Context) {
 	if seq == nil || isNullNode(seq) {
 		return
 	}
-	d, r := sigmaRelatedInvalidDoc, ctx.Rule
+	r := ctx.Rule
 	if seq.Kind != yaml.SequenceNode {
-		reportAt(ctx, d, nodeSpan(r, seq), fmt.Sprintf("\"related\" is %s; expected a list of entries with id and type", nodeKindName(seq)), nil)
+		ctx.Reportf(nodeSpan(r, seq), nil, "\"related\" is %s; expected a list of entries with id and type", nodeKindName(seq))
 		return
 	}
 	for _, item := range seq.Content {
 		e := resolveAlias(item)
 		if e == nil || e.Kind != yaml.MappingNode {
-			reportAt(ctx, d, nodeSpan(r, item), fmt.Sprintf("related entry is %s; expected a mapping with id and type", nodeKindName(e)), nil)
+			ctx.Reportf(nodeSpan(r, item), nil, "related entry is %s; expected a mapping with id and type", nodeKindName(e))
 			continue
 		}
 		if _, id := mapGet(e, "id"); id == nil || isNullNode(id) {
-			reportAt(ctx, d, nodeSpan(r, e), "related entry has no \"id\"; add the UUID of the related rule", nil)
+			ctx.Reportf(nodeSpan(r, e), nil, "related entry has no \"id\"; add the UUID of the related rule")
 		} else if id = resolveAlias(id); id.Kind != yaml.ScalarNode || !isUUID(id.Value) {
-			reportAt(ctx, d, nodeSpan(r, id), fmt.Sprintf("related id %q is not a UUID; expected the related rule's id such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", id.Value), nil)
+			ctx.Reportf(nodeSpan(r, id), nil, "related id %q is not a UUID; expected the related rule's id such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", id.Value)
 		}
 		if _, t := mapGet(e, "type"); t == nil || isNullNode(t) {
-			reportAt(ctx, d, nodeSpan(r, e), fmt.Sprintf("related entry has no \"type\"; add one of %s", quoteList(sigmaRelatedTypes)), nil)
+			ctx.Reportf(nodeSpan(r, e), nil, "related entry has no \"type\"; add one of %s", quoteList(sigmaRelatedTypes))
 		} else if t = resolveAlias(t); t.Kind != yaml.ScalarNode || !slices.Contains(sigmaRelatedTypes, t.Value) {
-			reportAt(ctx, d, nodeSpan(r, t), fmt.Sprintf("unknown related type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaRelatedTypes), quoteList(sigmaRelatedTypes)), nil)
+			ctx.Reportf(nodeSpan(r, t), nil, "unknown related type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaRelatedTypes), quoteList(sigmaRelatedTypes))
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -67,15 +66,15 @@ func (sigmaSuspiciousValue) Run(ctx *Context) {
 }
 
 func checkSuspiciousValue(ctx *Context, n *yaml.Node) {
-	r, d := ctx.Rule, sigmaSuspiciousValueDoc
+	r := ctx.Rule
 	v := n.Value
 	if n.Tag == "!!str" {
 		if i := strings.Index(v, "**"); i >= 0 && !escapedAt(v, i) {
-			reportAt(ctx, d, nodeSpan(r, n), fmt.Sprintf("value %q has a doubled wildcard \"**\", which matches the same as \"*\"; write one", v), nil)
+			ctx.Reportf(nodeSpan(r, n), nil, "value %q has a doubled wildcard \"**\", which matches the same as \"*\"; write one", v)
 		}
 		for _, c := range v {
 			if c < 0x20 || c == 0x7f {
-				reportAt(ctx, d, nodeSpan(r, n), fmt.Sprintf("value %s holds the control character %s, often a \"\\t\" or \"\\n\" read from a double-quoted path; use single quotes", strconv.Quote(v), strconv.QuoteRune(c)), nil)
+				ctx.Reportf(nodeSpan(r, n), nil, "value %s holds the control character %s, often a \"\\t\" or \"\\n\" read from a double-quoted path; use single quotes", strconv.Quote(v), strconv.QuoteRune(c))
 				break
 			}
 		}

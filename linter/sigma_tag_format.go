@@ -81,16 +81,15 @@ func (sigmaTagFormat) Run(ctx *Context) {
 	if seq == nil || isNullNode(seq) {
 		return
 	}
-	d := sigmaTagFormatDoc
 	if seq.Kind != yaml.SequenceNode {
-		reportAt(ctx, d, nodeSpan(ctx.Rule, seq), fmt.Sprintf("\"tags\" is %s; expected a list such as [attack.execution, attack.t1059]", nodeKindName(seq)), nil)
+		ctx.Reportf(nodeSpan(ctx.Rule, seq), nil, "\"tags\" is %s; expected a list such as [attack.execution, attack.t1059]", nodeKindName(seq))
 		return
 	}
 	seen := map[string]bool{}
 	for _, item := range seq.Content {
 		n := resolveAlias(item)
 		if !isScalar(n) {
-			reportAt(ctx, d, nodeSpan(ctx.Rule, item), fmt.Sprintf("tag is %s; expected a string such as \"attack.execution\"", nodeKindName(n)), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, item), nil, "tag is %s; expected a string such as \"attack.execution\"", nodeKindName(n))
 			continue
 		}
 		if seen[n.Value] {
@@ -101,7 +100,7 @@ func (sigmaTagFormat) Run(ctx *Context) {
 			if edits := DeleteSeqItem(ctx.Rule.Source, seq, item); len(edits) > 0 {
 				fix = &Fix{Applicability: FixSafe, Description: fmt.Sprintf("remove the repeated tag %q", n.Value), Edits: edits}
 			}
-			reportAt(ctx, d, nodeSpan(ctx.Rule, n), fmt.Sprintf("tag %q is listed twice; remove the repetition", n.Value), fix)
+			ctx.Reportf(nodeSpan(ctx.Rule, n), fix, "tag %q is listed twice; remove the repetition", n.Value)
 			continue
 		}
 		seen[n.Value] = true
@@ -110,7 +109,7 @@ func (sigmaTagFormat) Run(ctx *Context) {
 			if to != "" {
 				fix = valueFix(ctx.Rule, n, to, app, fmt.Sprintf("replace tag %q with %q", n.Value, to))
 			}
-			reportAt(ctx, d, nodeSpan(ctx.Rule, n), msg, fix)
+			ctx.Reportf(nodeSpan(ctx.Rule, n), fix, "%s", msg)
 		}
 	}
 }

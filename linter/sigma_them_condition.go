@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"fmt"
-
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -63,9 +61,9 @@ func (sigmaThemCondition) Run(ctx *Context) {
 			sp := scalarSubSpan(ctx.Rule, c, ref.Off, len(ref.Text))
 			switch {
 			case len(s.Searches) == 1:
-				reportAt(ctx, sigmaThemConditionDoc, sp, fmt.Sprintf("%q over a single search identifier; write %q", q+" of them", s.Searches[0].Value), nil)
+				ctx.Reportf(sp, nil, "%q over a single search identifier; write %q", q+" of them", s.Searches[0].Value)
 			case q == "all":
-				reportAt(ctx, sigmaThemConditionDoc, sp, "\"all of them\" requires every search identifier, including filters added later; name them, such as \"all of selection_*\"", nil)
+				ctx.Reportf(sp, nil, "\"all of them\" requires every search identifier, including filters added later; name them, such as \"all of selection_*\"")
 			}
 		}
 	}

@@ -87,9 +87,7 @@ func checkKeys(ctx *Context, m *yaml.Node, known []string, what string) {
 			if strings.EqualFold(k.Value, near) {
 				app = FixSafe
 			}
-			reportAt(ctx, sigmaUnknownFieldDoc, nodeSpan(ctx.Rule, k),
-				fmt.Sprintf("unknown key %q looks like a misspelt %s %q, and Sigma tools ignore it; rename it to %q", k.Value, what, near, near),
-				keyFix(ctx.Rule, k, near, app, fmt.Sprintf("rename %q to %q", k.Value, near)))
+			ctx.Reportf(nodeSpan(ctx.Rule, k), keyFix(ctx.Rule, k, near, app, fmt.Sprintf("rename %q to %q", k.Value, near)), "unknown key %q looks like a misspelt %s %q, and Sigma tools ignore it; rename it to %q", k.Value, what, near, near)
 		}
 	}
 }

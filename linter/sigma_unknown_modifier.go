@@ -103,7 +103,6 @@ func checkModifiers(ctx *Context, k *yaml.Node) {
 	if len(parts) < 2 {
 		return
 	}
-	d := sigmaUnknownModifierDoc
 	hasRe := false
 	for _, m := range parts[1:] {
 		if m == "re" {
@@ -115,21 +114,19 @@ func checkModifiers(ctx *Context, k *yaml.Node) {
 		sp := scalarSubSpan(ctx.Rule, k, off, len(m))
 		switch {
 		case m == "":
-			reportAt(ctx, d, scalarSubSpan(ctx.Rule, k, off-1, 1), fmt.Sprintf("field %q has an empty modifier; remove the extra \"|\"", k.Value), nil)
+			ctx.Reportf(scalarSubSpan(ctx.Rule, k, off-1, 1), nil, "field %q has an empty modifier; remove the extra \"|\"", k.Value)
 		case slices.Contains(sigmaModifiers, m):
 		case slices.Contains(sigmaReFlags, m):
 			if !hasRe {
-				reportAt(ctx, d, sp, fmt.Sprintf("modifier %q is a sub-modifier of \"re\" and needs it; write \"|re|%s\" or remove it", m, m), nil)
+				ctx.Reportf(sp, nil, "modifier %q is a sub-modifier of \"re\" and needs it; write \"|re|%s\" or remove it", m, m)
 			}
 		case slices.Contains(sigmaModifiers, strings.ToLower(m)) || slices.Contains(sigmaReFlags, strings.ToLower(m)):
-			reportAt(ctx, d, sp, fmt.Sprintf("modifier %q must be lower case; write %q", m, strings.ToLower(m)),
-				keyFix(ctx.Rule, k, replaceModifier(parts, m, strings.ToLower(m)), FixSafe, fmt.Sprintf("write modifier %q in lower case", m)))
+			ctx.Reportf(sp, keyFix(ctx.Rule, k, replaceModifier(parts, m, strings.ToLower(m)), FixSafe, fmt.Sprintf("write modifier %q in lower case", m)), "modifier %q must be lower case; write %q", m, strings.ToLower(m))
 		default:
 			if near := nearestName(m, sigmaModifiers); near != "" {
-				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q; did you mean %q", m, near),
-					keyFix(ctx.Rule, k, replaceModifier(parts, m, near), FixUnsafe, fmt.Sprintf("replace modifier %q with %q", m, near)))
+				ctx.Reportf(sp, keyFix(ctx.Rule, k, replaceModifier(parts, m, near), FixUnsafe, fmt.Sprintf("replace modifier %q with %q", m, near)), "unknown modifier %q; did you mean %q", m, near)
 			} else {
-				reportAt(ctx, d, sp, fmt.Sprintf("unknown modifier %q; Sigma defines %s", m, strings.Join(sigmaModifiers, ", ")), nil)
+				ctx.Reportf(sp, nil, "unknown modifier %q; Sigma defines %s", m, strings.Join(sigmaModifiers, ", "))
 			}
 		}
 		off += len(m) + 1

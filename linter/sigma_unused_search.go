@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"fmt"
-
 	"github.com/huntlint/huntlint/linter/sigmacond"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -71,8 +69,7 @@ func (sigmaUnusedSearch) Run(ctx *Context) {
 	}
 	for _, k := range s.Searches {
 		if !used[k.Value] {
-			reportAt(ctx, sigmaUnusedSearchDoc, nodeSpan(ctx.Rule, k),
-				fmt.Sprintf("search identifier %q is not used by the condition; use it (for a filter: \"and not %s\") or remove it", k.Value, k.Value), nil)
+			ctx.Reportf(nodeSpan(ctx.Rule, k), nil, "search identifier %q is not used by the condition; use it (for a filter: \"and not %s\") or remove it", k.Value, k.Value)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
@@ -48,7 +47,7 @@ func (sigmaValueHint) Run(ctx *Context) {
 	if s == nil {
 		return
 	}
-	r, d := ctx.Rule, sigmaValueHintDoc
+	r := ctx.Rule
 	for _, v := range s.Values {
 		forEachFieldItem(v, func(k, val *yaml.Node) {
 			values := scalarList(val)
@@ -57,7 +56,7 @@ func (sigmaValueHint) Run(ctx *Context) {
 				numeric = numeric && n.Tag == "!!str" && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 && isDecimal(n.Value)
 			}
 			if numeric {
-				reportAt(ctx, d, nodeSpan(r, values[0]), fmt.Sprintf("field %q compares with %s in quotes; if the field is numeric, remove the quotes", k.Value, map[bool]string{true: "a number", false: "numbers"}[len(values) == 1]), nil)
+				ctx.Reportf(nodeSpan(r, values[0]), nil, "field %q compares with %s in quotes; if the field is numeric, remove the quotes", k.Value, map[bool]string{true: "a number", false: "numbers"}[len(values) == 1])
 			}
 		})
 	}

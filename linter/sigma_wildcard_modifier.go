@@ -129,9 +129,7 @@ func checkWildcardModifier(ctx *Context, k, val *yaml.Node) {
 	if len(values) > 1 {
 		what = fmt.Sprintf("all %d values use", len(values))
 	}
-	reportAt(ctx, sigmaWildcardModifierDoc, nodeSpan(r, k),
-		fmt.Sprintf("field %q: %s wildcards where a modifier is meant; write \"%s|%s\" and drop the wildcards", k.Value, what, k.Value, mod),
-		wildcardFix(r, k, val, values, mod, inner))
+	ctx.Reportf(nodeSpan(r, k), wildcardFix(r, k, val, values, mod, inner), "field %q: %s wildcards where a modifier is meant; write \"%s|%s\" and drop the wildcards", k.Value, what, k.Value, mod)
 }
 
 // wildcardFix builds the edits that add mod to key k and replace each value

@@ -125,7 +125,7 @@ func (s *suppressions) filter(fs []Finding, enabled map[string]bool, cfg *Config
 		known[c.Doc().ID] = true
 	}
 	report := func(sup *suppression, msg string) {
-		out = append(out, complete(Finding{Path: s.path, Span: sup.span, Message: msg, Check: UnusedSuppressionID}, unusedSuppressionDoc, cfg))
+		out = append(out, fileFinding(unusedSuppressionDoc, s.path, sup.span, msg, cfg))
 	}
 	for _, sup := range s.list {
 		directive := "huntlint:ignore"

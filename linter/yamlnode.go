@@ -310,12 +310,6 @@ func replaceScalarFix(r *rules.Rule, n *yaml.Node, value, desc string) *Fix {
 	return &Fix{Applicability: FixSafe, Description: desc, Edits: []Edit{{Start: start, End: end, New: text}}}
 }
 
-// reportAt files a finding of check d at span sp; the runner applies the
-// configured severity.
-func reportAt(ctx *Context, d *Doc, sp rules.Span, msg string, fix *Fix) {
-	ctx.Report(Finding{Check: d.ID, Path: ctx.Rule.Path, Span: sp, Message: msg, Fix: fix})
-}
-
 // scalarList returns the scalar items of n: a list's scalar items, or n
 // itself when it is a scalar.
 func scalarList(n *yaml.Node) []*yaml.Node {
