@@ -3,11 +3,10 @@ package linter
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -190,29 +189,12 @@ func Run(files []string, opts Options) (*Result, error) {
 		}
 	}
 	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
 	if opts.SuggestFor != nil && opts.Suggest == nil {
 		load, opts.Suggest = preload(files, load, jobs, opts.SuggestFor)
 	}
-	results := make([]lintedFile, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(jobs, max(len(files), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = lintFile(files[i], load, checks, enabled, opts)
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	results := parallel.Map(len(files), jobs, func(i int) lintedFile {
+		return lintFile(files[i], load, checks, enabled, opts)
+	})
 
 	res := &Result{Files: len(files), Checks: checks}
 	var all []*setRule
@@ -278,26 +260,11 @@ func preload(files []string, load LoadFunc, jobs int, suggestFor func([]*rules.R
 		ok    bool
 	}
 	out := make([]loaded, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(jobs, max(len(files), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				func() {
-					defer func() { _ = recover() }()
-					rs, probs := load(files[i])
-					out[i] = loaded{rs, probs, true}
-				}()
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(files), jobs, func(i int) {
+		defer func() { _ = recover() }()
+		rs, probs := load(files[i])
+		out[i] = loaded{rs, probs, true}
+	})
 	byPath := make(map[string]*loaded, len(files))
 	var all []*rules.Rule
 	for i := range out {

@@ -1,6 +1,6 @@
 package rules
 
-import "runtime"
+import "github.com/huntlint/huntlint/internal/parallel"
 
 // File is one loaded file as Stream hands it on: its rules and problems and
 // what the caller's work made of them.
@@ -17,44 +17,12 @@ type File[T any] struct {
 // a few files per goroutine are loaded ahead of fn, so a caller that keeps
 // only what it needs of each file holds that, not every rule at once.
 func Stream[T any](o LoadOptions, files []string, jobs int, work func(*File[T]), fn func(File[T])) {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	jobs = min(jobs, max(len(files), 1))
-	window := 4 * jobs
-	// File i goes to slot i%window once a token is free; fn frees the token
-	// after taking the file, so files i and i+window are never in flight
-	// together.
-	slots := make([]chan File[T], window)
-	for i := range slots {
-		slots[i] = make(chan File[T], 1)
-	}
-	free := make(chan struct{}, window)
-	for range window {
-		free <- struct{}{}
-	}
-	next := make(chan int)
-	go func() {
-		for i := range files {
-			<-free
-			next <- i
+	parallel.Ordered(len(files), jobs, func(i int) File[T] {
+		f := File[T]{Path: files[i]}
+		f.Rules, f.Problems = o.Load(files[i])
+		if work != nil {
+			work(&f)
 		}
-		close(next)
-	}()
-	for range jobs {
-		go func() {
-			for i := range next {
-				f := File[T]{Path: files[i]}
-				f.Rules, f.Problems = o.Load(files[i])
-				if work != nil {
-					work(&f)
-				}
-				slots[i%window] <- f
-			}
-		}()
-	}
-	for i := range files {
-		fn(<-slots[i%window])
-		free <- struct{}{}
-	}
+		return f
+	}, func(_ int, f File[T]) { fn(f) })
 }

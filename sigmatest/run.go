@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -161,7 +160,7 @@ func Run(ctx context.Context, rs []*rules.Rule, opts Options) *Report {
 		todo = append(todo, r)
 	}
 	rep.Results = make([]RuleResult, len(todo))
-	parallel(len(todo), opts.Jobs, func(i int) {
+	parallel.For(len(todo), opts.Jobs, func(i int) {
 		rep.Results[i] = runRegression(ctx, todo[i], opts)
 	})
 	rep.summarize()
@@ -474,38 +473,6 @@ func (rep *Report) summarize() {
 			}
 		}
 	}
-}
-
-// parallel runs f(0..n-1) on jobs goroutines.
-func parallel(n, jobs int, f func(int)) {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	if jobs > n {
-		jobs = n
-	}
-	if jobs <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // SortResults orders results by path, then line (Run keeps the input's

@@ -10,12 +10,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/huntlint/huntlint/internal/atomicfile"
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/linter"
 )
@@ -223,27 +222,10 @@ func Apply(findings []linter.Finding, opts Options) (Summary, error) {
 		}
 		byPath[f.Path] = append(byPath[f.Path], f)
 	}
-	results := make([]fixResult, len(order))
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = fixFile(order[i], byPath[order[i]], &opts)
-			}
-		}()
-	}
-	for i := range order {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	jobs := parallel.Jobs(opts.Jobs, len(order))
+	results := parallel.Map(len(order), jobs, func(i int) fixResult {
+		return fixFile(order[i], byPath[order[i]], &opts)
+	})
 
 	var sum Summary
 	counts := map[string]*CheckCount{}
@@ -261,24 +243,11 @@ func Apply(findings []linter.Finding, opts Options) (Summary, error) {
 	werrs := make([]error, len(results))
 	if opts.Diff == nil && !opts.DryRun {
 		written := make([]string, len(results))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for w := 0; w < max(jobs, writers); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					written[i], werrs[i] = writeFixed(results[i].path, results[i].before, results[i].after, opts.Force)
-				}
-			}()
-		}
-		for i := range results {
+		parallel.For(len(results), max(jobs, writers), func(i int) {
 			if results[i].after != nil {
-				next <- i
+				written[i], werrs[i] = writeFixed(results[i].path, results[i].before, results[i].after, opts.Force)
 			}
-		}
-		close(next)
-		wg.Wait()
+		})
 		// Make the renames durable: each folder once.
 		dirs := map[string]bool{}
 		for _, p := range written {

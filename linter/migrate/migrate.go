@@ -17,14 +17,13 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
@@ -661,32 +660,14 @@ func File(path string, src []byte, opts Options) []linter.Finding {
 // Files loads and migrates files (in parallel) and returns the findings in
 // file order; apply them with Apply.
 func Files(files []string, opts Options, jobs int) []linter.Finding {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	res := make([][]linter.Finding, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				src, err := os.ReadFile(files[i])
-				if err != nil {
-					res[i] = []linter.Finding{{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: files[i],
-						Span: rules.Span{Start: rules.Pos{Line: 1, Column: 1}, End: rules.Pos{Line: 1, Column: 1}}, Message: err.Error()}}
-					continue
-				}
-				res[i] = File(files[i], src, opts)
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	res := parallel.Map(len(files), jobs, func(i int) []linter.Finding {
+		src, err := os.ReadFile(files[i])
+		if err != nil {
+			return []linter.Finding{{Check: linter.LoadErrorID, Severity: linter.SeverityError, Path: files[i],
+				Span: rules.Span{Start: rules.Pos{Line: 1, Column: 1}, End: rules.Pos{Line: 1, Column: 1}}, Message: err.Error()}}
+		}
+		return File(files[i], src, opts)
+	})
 	var out []linter.Finding
 	for _, fs := range res {
 		out = append(out, fs...)

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -136,7 +135,7 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		}
 		s.train(train)
 		trained = max(trained, s.Trained())
-		parallel(len(test), func(j int) {
+		parallel.For(len(test), 0, func(j int) {
 			i := test[j]
 			var ids []string
 			var scores []float64
@@ -324,35 +323,10 @@ func (s *Suggester) prime(rs []*rules.Rule) {
 		}
 	}
 	fs := make([]*features, len(todo))
-	parallel(len(todo), func(i int) { fs[i] = s.analyse(todo[i]) })
+	parallel.For(len(todo), 0, func(i int) { fs[i] = s.analyse(todo[i]) })
 	for i, r := range todo {
 		s.cache[r] = fs[i]
 	}
-}
-
-// parallel runs fn(0..n-1) on all processors.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // sortedKeys returns the keys of m in order.

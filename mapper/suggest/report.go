@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -49,7 +50,7 @@ func (s *Suggester) Tag(rs []*rules.Rule, opts TagOptions) []Result {
 		idx = append(idx, i)
 	}
 	out := make([]Result, len(idx))
-	parallel(len(idx), func(j int) {
+	parallel.For(len(idx), 0, func(j int) {
 		r := rs[idx[j]]
 		res := Result{
 			Path:      r.Path,

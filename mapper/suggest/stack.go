@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -192,7 +193,7 @@ func (s *Suggester) trainStacker(rs []*rules.Rule) *stacker {
 		}
 		sub := &Suggester{ix: s.ix, kb: s.kb, phrases: s.phrases, cache: s.cache, p: s.p, prose: s.prose, inner: true}
 		sub.train(train)
-		parallel(len(test), func(j int) {
+		parallel.For(len(test), 0, func(j int) {
 			i := test[j]
 			right := set(parents(gold[i]))
 			fams := familiesOf(sub.candidates(sub.features(tagged[i]), tagged[i], nil, nil))
