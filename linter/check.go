@@ -3,6 +3,7 @@ package linter
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 
 	"github.com/huntlint/huntlint/internal/yamledit"
@@ -77,13 +78,18 @@ type Finding struct {
 }
 
 // FindingRule is what a finding keeps of its rule: what the reports print
-// and, for a finding with a fix, the file's text the fix was made against
-// (a fix is refused when the file changed since). A finding holds no more
-// of the rule, so that a lint run does not keep every rule it loaded.
+// and, for a finding with a fix, which text of the file the fix was made
+// against (the fix engine reads the file again and refuses a fix made
+// against other text). A finding holds no more of the rule, so that a lint
+// run does not keep every rule it loaded.
 type FindingRule struct {
 	ID, Title string
 	Format    rules.Format
-	Source    []byte // the whole file's text, shared with the loader; nil without a fix
+	// Source is the whole file's text, shared with the loader, when the
+	// finding's maker keeps it (migrate); the runner keeps only Sum.
+	Source []byte
+	// Sum is SourceSum of that text for a finding with a fix; 0 without.
+	Sum uint64
 }
 
 // RuleOf returns the FindingRule of r, with its text when withSource.
@@ -93,6 +99,14 @@ func RuleOf(r *rules.Rule, withSource bool) *FindingRule {
 		fr.Source = r.Source
 	}
 	return fr
+}
+
+var sumSeed = maphash.MakeSeed()
+
+// SourceSum is a checksum of a file's text, stable within one process and
+// never 0: what a finding with a fix keeps instead of the text.
+func SourceSum(src []byte) uint64 {
+	return maphash.Bytes(sumSeed, src) | 1
 }
 
 // Doc is the documentation of a check: one value that feeds `huntlint
@@ -145,9 +159,9 @@ type Context struct {
 	check  Check
 	report func(Finding)
 	refs   []RefInfo // resolved lazily by Refs
-	// found and foundSrc are the FindingRules of Rule, without and with
-	// its text, made once.
-	found, foundSrc *FindingRule
+	// found and foundSum are the FindingRules of Rule, without and with
+	// the sum of its text, made once.
+	found, foundSum *FindingRule
 	// named counts, per field and object, the references naming a live
 	// object by its current name (see listedAs); built on first use.
 	named map[namedKey]int
@@ -180,15 +194,18 @@ func (c *Context) Report(f Finding) {
 	c.report(f)
 }
 
-// findingRule returns the FindingRule of the context's rule, with its text
-// when withSource (fixes are made against it).
-func (c *Context) findingRule(withSource bool) *FindingRule {
+// findingRule returns the FindingRule of the context's rule, with the sum
+// of its text when withSum (fixes are made against it).
+func (c *Context) findingRule(withSum bool) *FindingRule {
 	p := &c.found
-	if withSource {
-		p = &c.foundSrc
+	if withSum {
+		p = &c.foundSum
 	}
 	if *p == nil {
-		*p = RuleOf(c.Rule, withSource)
+		*p = RuleOf(c.Rule, false)
+		if withSum {
+			(*p).Sum = SourceSum(c.Rule.Source)
+		}
 	}
 	return *p
 }

@@ -76,7 +76,7 @@ func (sigmaDuplicateID) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, repo
 // occurrence is one rule's value of a field that must be unique.
 type occurrence struct {
 	rule *setRule
-	v    setValue
+	v    *setValue
 }
 
 // reportDuplicates groups rs (the rules of the check's formats, as the runner
@@ -85,7 +85,7 @@ type occurrence struct {
 // its own value. The message names one other place (the first holder by path
 // and line, or the second for the first) and counts the rest, so that the
 // output grows with the number of rules, not with its square.
-func reportDuplicates(rs []*setRule, field func(*setRule) setValue, key func(string) string,
+func reportDuplicates(rs []*setRule, field func(*setRule) *setValue, key func(string) string,
 	report SetReport, msg func(value, others string) string) {
 	for _, g := range duplicateGroups(rs, field, key) {
 		for i, o := range g {
@@ -108,26 +108,33 @@ func reportDuplicates(rs []*setRule, field func(*setRule) setValue, key func(str
 // duplicateGroups groups the rules by the scalar value of field
 // (normalised by key) and returns the groups of two or more, in the order
 // their values first appear, each sorted by path and line.
-func duplicateGroups(rs []*setRule, field func(*setRule) setValue, key func(string) string) [][]occurrence {
+func duplicateGroups(rs []*setRule, field func(*setRule) *setValue, key func(string) string) [][]occurrence {
 	groups := map[string][]occurrence{}
 	var order []string
 	// Rules merged from one Sigma 1 collection ("action: global") share the
-	// global document's nodes: one place, one occurrence.
-	type place struct {
-		path      string
-		line, col int
-	}
-	seen := map[place]bool{}
+	// global document's nodes: one place, one occurrence. The rules of a
+	// file come together, so places are remembered per file: the first
+	// value's, and a set from the second on.
+	var path string
+	var first [2]int
+	var seen map[[2]int]bool
 	for _, r := range rs {
 		v := field(r)
 		if !v.ok || strings.TrimSpace(v.value) == "" {
 			continue
 		}
-		pl := place{r.Path, v.span.Start.Line, v.span.Start.Column}
-		if seen[pl] {
+		at := [2]int{v.span.Start.Line, v.span.Start.Column}
+		switch {
+		case r.Path != path:
+			path, first, seen = r.Path, at, nil
+		case at == first || seen[at]:
 			continue
+		default:
+			if seen == nil {
+				seen = map[[2]int]bool{}
+			}
+			seen[at] = true
 		}
-		seen[pl] = true
 		k := key(v.value)
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
@@ -152,5 +159,5 @@ func duplicateGroups(rs []*setRule, field func(*setRule) setValue, key func(stri
 }
 
 // idOf and titleOf are the fields of the duplicate checks.
-func idOf(r *setRule) setValue    { return r.id }
-func titleOf(r *setRule) setValue { return r.title }
+func idOf(r *setRule) *setValue    { return &r.id }
+func titleOf(r *setRule) *setValue { return &r.title }

@@ -329,6 +329,13 @@ func fixFile(path string, fs []linter.Finding, opts *Options) fixResult {
 			return res
 		}
 		src = b
+		t := text{src: src}
+		for _, f := range fs {
+			if f.Fix != nil && !t.made(f.Rule) {
+				res.err = fmt.Errorf("the file changed since it was linted; lint it again")
+				return res
+			}
+		}
 	}
 	res.before = src
 	cur, curFs := src, fs
@@ -338,9 +345,10 @@ func fixFile(path string, fs []linter.Finding, opts *Options) fixResult {
 	for pass := 0; ; pass++ {
 		var fixes []*linter.Fix
 		var idx []int
+		t := text{src: cur}
 		for i := range curFs {
 			f := &curFs[i]
-			if opts.applicable(f.Fix) && (f.Rule == nil || f.Rule.Source == nil || sameBytes(f.Rule.Source, cur)) {
+			if opts.applicable(f.Fix) && t.made(f.Rule) {
 				fixes = append(fixes, f.Fix)
 				idx = append(idx, i)
 			}
@@ -424,16 +432,27 @@ func fileSource(fs []linter.Finding) []byte {
 	return nil
 }
 
-// sameBytes reports whether a and b are the same text (cheaply when they
-// share their backing array).
-func sameBytes(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	if len(a) == 0 || &a[0] == &b[0] {
+// text is a file's text, with its linter.SourceSum computed once.
+type text struct {
+	src []byte
+	sum uint64 // 0 until needed
+}
+
+// made reports whether the findings of r were made against the text: the
+// same text (cheaply when they share their backing array) or its sum; true
+// when r records neither.
+func (t *text) made(r *linter.FindingRule) bool {
+	switch {
+	case r == nil || r.Source == nil && r.Sum == 0:
 		return true
+	case r.Source != nil:
+		a, b := r.Source, t.src
+		return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b))
 	}
-	return bytes.Equal(a, b)
+	if t.sum == 0 {
+		t.sum = linter.SourceSum(t.src)
+	}
+	return r.Sum == t.sum
 }
 
 func uniqueSorted(s []string) []string {
