@@ -92,8 +92,8 @@ func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config
 		if r.Format != rules.FormatSigma {
 			continue
 		}
-		if r.ID != "" {
-			byRef[strings.ToLower(r.ID)] = append(byRef[strings.ToLower(r.ID)], r)
+		if id := r.Rule.ID; id != "" {
+			byRef[strings.ToLower(id)] = append(byRef[strings.ToLower(id)], r)
 		}
 		if r.name != nil {
 			byRef[r.name.value] = append(byRef[r.name.value], r)
@@ -155,7 +155,7 @@ func (attackMissingTechnique) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config
 		if ok, known := covered(r); ok || !known {
 			continue
 		}
-		report.Reportf(r, r.span, nil, "correlation rule names no ATT&CK technique, nor do the rules it correlates, and cannot appear on a coverage layer; "+
+		report.Reportf(r, r.refs.rule.span(), nil, "correlation rule names no ATT&CK technique, nor do the rules it correlates, and cannot appear on a coverage layer; "+
 			"add an attack.tNNNN tag for the technique it detects to it or to the rules it correlates")
 	}
 }

@@ -3,6 +3,7 @@ package linter
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -223,6 +224,12 @@ func Run(files []string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	// One array for every finding, each file's let go once copied.
+	n := len(res.Findings)
+	for i := range results {
+		n += len(results[i].findings)
+	}
+	res.Findings = slices.Grow(res.Findings, n-len(res.Findings))
 	for i := range results {
 		fr := &results[i]
 		fs := fr.findings
@@ -230,6 +237,7 @@ func Run(files []string, opts Options) (*Result, error) {
 			fs = fr.sup.filter(fs, enabled, opts.Config)
 		}
 		res.Findings = append(res.Findings, fs...)
+		fr.findings, fr.set = nil, nil
 	}
 	SortFindings(res.Findings)
 	res.Findings = atLeast(dedupe(res.Findings), opts.MinSeverity)

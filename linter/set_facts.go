@@ -9,48 +9,78 @@ import (
 
 // setRule is what the cross-file checks (SetChecker) read of one rule. It is
 // taken while the rule's file is linted, so that neither the rule's YAML
-// tree nor its text outlives that: a lint run holds a few hundred bytes per
-// rule for the cross-file phase, however large the rules are.
+// tree nor its text outlives that: a lint run holds under 200 bytes per rule
+// for the cross-file phase (and the strings it shares with its findings),
+// however large the rules are.
 type setRule struct {
-	Path       string
-	Format     rules.Format
-	Kind       rules.Kind
-	ID, Status string
-	Rule       *FindingRule // what its findings keep
-	id, title  setValue     // the top-level id and title scalars
-	name       *setValue
-	refs       *setRefs // the "rules" of a Sigma correlation or filter
+	Path   string
+	Format rules.Format
+	Kind   rules.Kind
+	Rule   *FindingRule // what its findings keep; Rule.ID is the rule's id
+	id     setValue     // the top-level id and title scalars
+	title  setValue
+	name   *setValue
+	refs   *setRefs // for a Sigma correlation or filter
 	// technique reports whether one of the rule's references names an
 	// ATT&CK technique.
 	technique bool
-	span      rules.Span // where a finding about the whole rule goes (ruleSpan)
+	// retired reports a status of deprecated or unsupported.
+	retired bool
 }
 
 // setValue is a top-level scalar: its value (aliases followed) and span.
 type setValue struct {
 	value string
 	ok    bool // the key is there with a non-null scalar
-	span  rules.Span
+	at    span32
 }
 
-// setRefs is the "rules" field of a Sigma correlation or filter (in its
-// correlation or filter section): the scalars it lists, or, when it is
-// neither a list nor a scalar, what it is (kind) and where.
+// setRefs is what a Sigma correlation or filter says of other rules: the
+// "rules" field of its correlation or filter section, with the scalars it
+// lists or, when it is neither a list nor a scalar, what it is (kind) and
+// where, and the rule's span (ruleSpan).
 type setRefs struct {
 	section string // "correlation" or "filter"
+	listed  bool   // the field is there and not null
 	list    []setValue
 	kind    string // "" for a list or a scalar
-	span    rules.Span
+	at      span32
+	rule    span32
+}
+
+// span32 is a rules.Span in half the room: positions and offsets of one
+// file fit in 32 bits.
+type span32 struct {
+	sl, sc, el, ec, so, eo int32
+}
+
+func toSpan32(s rules.Span) span32 {
+	return span32{int32(s.Start.Line), int32(s.Start.Column), int32(s.End.Line), int32(s.End.Column), int32(s.StartOffset), int32(s.EndOffset)}
+}
+
+func (s span32) span() rules.Span {
+	return rules.Span{Start: rules.Pos{Line: int(s.sl), Column: int(s.sc)}, End: rules.Pos{Line: int(s.el), Column: int(s.ec)},
+		StartOffset: int(s.so), EndOffset: int(s.eo)}
 }
 
 // line is the line of the value.
-func (v setValue) line() int { return v.span.Start.Line }
+func (v *setValue) line() int { return int(v.at.sl) }
 
 // newSetRule takes the facts of r for the cross-file checks; found is what
 // its findings keep and refs its resolved references.
 func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
-	s := &setRule{Path: r.Path, Format: r.Format, Kind: r.Kind, ID: r.ID, Status: r.Status,
-		Rule: found, technique: hasTechnique(refs), span: ruleSpan(r)}
+	s := &setRule{Path: r.Path, Format: r.Format, Kind: r.Kind, Rule: found, technique: hasTechnique(refs),
+		retired: r.Status == "deprecated" || r.Status == "unsupported"}
+	section := ""
+	switch r.Kind {
+	case rules.KindCorrelation:
+		section = "correlation"
+	case rules.KindFilter:
+		section = "filter"
+	}
+	if r.Format == rules.FormatSigma && section != "" {
+		s.refs = &setRefs{section: section, rule: toSpan32(ruleSpan(r))}
+	}
 	root := docRoot(r)
 	if root == nil {
 		return s
@@ -60,14 +90,7 @@ func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
 	if n := scalarFact(r, root, "name"); n.ok {
 		s.name = &n
 	}
-	section := ""
-	switch r.Kind {
-	case rules.KindCorrelation:
-		section = "correlation"
-	case rules.KindFilter:
-		section = "filter"
-	}
-	if r.Format != rules.FormatSigma || section == "" {
+	if s.refs == nil {
 		return s
 	}
 	_, sec := mapGet(root, section)
@@ -76,13 +99,13 @@ func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
 	if list == nil || isNullNode(list) {
 		return s
 	}
-	s.refs = &setRefs{section: section}
+	s.refs.listed = true
 	if list.Kind != yaml.SequenceNode && list.Kind != yaml.ScalarNode {
-		s.refs.kind, s.refs.span = nodeKindName(list), nodeSpan(r, list)
+		s.refs.kind, s.refs.at = nodeKindName(list), toSpan32(nodeSpan(r, list))
 		return s
 	}
 	for _, n := range scalarList(list) {
-		s.refs.list = append(s.refs.list, setValue{value: n.Value, ok: true, span: nodeSpan(r, n)})
+		s.refs.list = append(s.refs.list, setValue{value: n.Value, ok: true, at: toSpan32(nodeSpan(r, n))})
 	}
 	return s
 }
@@ -94,7 +117,7 @@ func scalarFact(r *rules.Rule, root *yaml.Node, key string) setValue {
 		return setValue{}
 	}
 	v = resolveAlias(v)
-	return setValue{value: v.Value, ok: true, span: nodeSpan(r, v)}
+	return setValue{value: v.Value, ok: true, at: toSpan32(nodeSpan(r, v))}
 }
 
 // setRulesOf takes the cross-file facts of rs: the entry point for tests

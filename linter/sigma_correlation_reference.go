@@ -75,18 +75,18 @@ func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Con
 	}
 	for _, r := range rs {
 		refs := r.refs
-		if refs == nil {
+		if refs == nil || !refs.listed {
 			continue // not a correlation or filter, or sigma-missing-field
 		}
 		section := refs.section
 		if refs.kind != "" {
-			report.Reportf(r, refs.span, nil, "%q in %q is %s; expected a list of rule ids or names", "rules", section, refs.kind)
+			report.Reportf(r, refs.at.span(), nil, "%q in %q is %s; expected a list of rule ids or names", "rules", section, refs.kind)
 			continue
 		}
 		for _, n := range refs.list {
 			v := n.value
 			if at := nameAt[v]; len(at) > 1 && !ids[strings.ToLower(v)] {
-				report.Reportf(r, n.span, nil, "%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))
+				report.Reportf(r, n.at.span(), nil, "%s rule refers to name %q, which %d rules define (%s); give each rule a unique name", section, v, len(at), strings.Join(at, ", "))
 				continue
 			}
 			if ids[strings.ToLower(v)] || names[v] {
@@ -96,7 +96,7 @@ func (sigmaCorrelationReference) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Con
 			if isUUID(v) {
 				what = "id"
 			}
-			report.Reportf(r, n.span, nil, "%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
+			report.Reportf(r, n.at.span(), nil, "%s rule refers to %s %q, but no rule in the set has it%s; fix the reference or lint the folder that holds that rule",
 				section, what, v, suggestName(v, all))
 		}
 	}

@@ -100,7 +100,7 @@ func reportDuplicates(rs []*setRule, field func(*setRule) *setValue, key func(st
 			case n > 1:
 				others += fmt.Sprintf(" and %d other rules", n)
 			}
-			report.Reportf(o.rule, o.v.span, nil, "%s", msg(o.v.value, others))
+			report.Reportf(o.rule, o.v.at.span(), nil, "%s", msg(o.v.value, others))
 		}
 	}
 }
@@ -123,7 +123,7 @@ func duplicateGroups(rs []*setRule, field func(*setRule) *setValue, key func(str
 		if !v.ok || strings.TrimSpace(v.value) == "" {
 			continue
 		}
-		at := [2]int{v.span.Start.Line, v.span.Start.Column}
+		at := [2]int{int(v.at.sl), int(v.at.sc)}
 		switch {
 		case r.Path != path:
 			path, first, seen = r.Path, at, nil

@@ -67,7 +67,7 @@ func (sigmaDuplicateTitle) Run(*Context) {}
 func (sigmaDuplicateTitle) RunSet(rs []*setRule, _ *mapper.Catalog, _ *Config, report SetReport) {
 	active := make([]*setRule, 0, len(rs))
 	for _, r := range rs {
-		if r.Status != "deprecated" && r.Status != "unsupported" {
+		if !r.retired {
 			active = append(active, r)
 		}
 	}
