@@ -97,11 +97,8 @@ scores B. See docs/tag.md.`,
 				fmt.Fprintln(a.stderr, tagProblemLine(p))
 			}
 			if evaluate {
-				minScore := 0.0
-				if cmd.Flags().Changed("min-score") {
-					minScore = opts.MinScore
-				}
-				m, err := suggest.Evaluate(cat, loaded, suggest.EvalOptions{Folds: folds, Train: trainRules, MinScore: minScore, KeepTactics: keepTac})
+				// the figures are measured at tag's own cut-off
+				m, err := suggest.Evaluate(cat, loaded, suggest.EvalOptions{Folds: folds, Train: trainRules, MinScore: opts.MinScore, KeepTactics: keepTac})
 				if err != nil {
 					return usageErr(fmt.Errorf("evaluate: %w", err))
 				}
@@ -145,7 +142,7 @@ scores B. See docs/tag.md.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Top, "top", 3, "suggestions per rule")
-	f.Float64Var(&opts.MinScore, "min-score", suggest.DefaultMinScore, "drop suggestions scoring below this (0 to 1); --evaluate uses 0 unless given")
+	f.Float64Var(&opts.MinScore, "min-score", suggest.DefaultMinScore, "cut-off (0 to 1): a rule whose best suggestion scores below it gets none; --evaluate measures at it")
 	f.BoolVar(&opts.UntaggedOnly, "untagged-only", false, "only rules without technique tags")
 	f.BoolVar(&opts.IgnoreExisting, "ignore-existing", false, "predict as if rules had no tags (to check existing tags)")
 	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")

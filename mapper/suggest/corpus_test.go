@@ -53,52 +53,69 @@ func TestSigmaHQEvaluation(t *testing.T) {
 	dir := testshared.Corpus(t, "sigmahq-2026-04-28")
 	rs := loadTree(t, filepath.Join(dir, "rules"))
 	cat := catalog18(t)
-	m, err := Evaluate(cat, rs, EvalOptions{Folds: 5})
+	s, err := New(cat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	run, err := s.evalRun(rs, EvalOptions{Folds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := run.figures(DefaultMinScore)
 	b, _ := json.MarshalIndent(m, "", "  ")
 	t.Logf("%d rules loaded\n%s", len(rs), b)
-	// The targets (parent_top3_recall 0.80, top3_recall 0.65,
-	// parent_top1_precision 0.70), met with the full STIX bundle, and floors
-	// just under the other measured figures (docs/tag.md), so that a change
-	// that makes suggestions worse fails here.
+	all := run.figures(0)
+	t.Logf("every file suggested for (cut-off 0): top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", all.Top1Precision, all.Top3Recall, all.ParentTop1Precision, all.ParentTop3Recall)
+	// Issue 20's targets at the default cut-off (parent top-1 precision
+	// 0.75 with parent top-3 recall 0.80, docs/tag.md), and floors just
+	// under the other measured figures, so that a change that makes
+	// suggestions worse fails here.
 	for _, c := range []struct {
 		name       string
 		got, floor float64
 	}{
-		{"top1_precision", m.Top1Precision, 0.64},
-		{"top3_recall", m.Top3Recall, 0.65},
-		{"parent_top1_precision", m.ParentTop1Precision, 0.70},
+		{"parent_top1_precision", m.ParentTop1Precision, 0.75},
 		{"parent_top3_recall", m.ParentTop3Recall, 0.80},
-		{"coverage", m.Coverage, 0.99},
+		{"top1_precision", m.Top1Precision, 0.69},
+		{"top3_recall", m.Top3Recall, 0.73},
+		{"coverage", m.Coverage, 0.89},
+		{"parent_top1_precision at cut-off 0", all.ParentTop1Precision, 0.70},
+		{"parent_top3_recall at cut-off 0", all.ParentTop3Recall, 0.84},
 	} {
 		if c.got < c.floor {
 			t.Errorf("%s %.3f fell below %.2f", c.name, c.got, c.floor)
 		}
 	}
-	if m.Rules < 2700 {
-		t.Errorf("only %d tagged rules evaluated; the loader lost rules or tags", m.Rules)
+	if m.Rules < 2700 || m.Files < 2700 {
+		t.Errorf("only %d tagged rules (%d files) evaluated; the loader lost rules or tags", m.Rules, m.Files)
 	}
 	// The embedded catalog has no texts: the other signals alone.
-	emb, err := Evaluate(embedded(t), rs, EvalOptions{Folds: 5})
+	emb, err := Evaluate(embedded(t), rs, EvalOptions{Folds: 5, MinScore: DefaultMinScore})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall)
-	if emb.Top1Precision < 0.63 || emb.Top3Recall < 0.70 || emb.ParentTop1Precision < 0.685 || emb.ParentTop3Recall < 0.795 {
-		t.Errorf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.63, 0.70, 0.685, 0.795", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall)
+	t.Logf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f coverage %.3f", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall, emb.Coverage)
+	if emb.Top1Precision < embFloor[0] || emb.Top3Recall < embFloor[1] || emb.ParentTop1Precision < embFloor[2] || emb.ParentTop3Recall < embFloor[3] {
+		t.Errorf("embedded catalog: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f fell below %v", emb.Top1Precision, emb.Top3Recall, emb.ParentTop1Precision, emb.ParentTop3Recall, embFloor)
 	}
 	// Knowing the tactics each rule names (rules tagged with tactics only).
-	m, err = Evaluate(cat, rs, EvalOptions{Folds: 5, KeepTactics: true})
+	m, err = Evaluate(cat, rs, EvalOptions{Folds: 5, KeepTactics: true, MinScore: DefaultMinScore})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("knowing the tactics: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f", m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
-	if m.Top3Recall < 0.75 || m.ParentTop1Precision < 0.79 || m.ParentTop3Recall < 0.87 {
-		t.Errorf("knowing the tactics: top3 %.3f parent top1 %.3f parent top3 %.3f fell below 0.75, 0.79, 0.87", m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall)
+	t.Logf("knowing the tactics: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f coverage %.3f", m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
+	if m.Top3Recall < tacFloor[0] || m.ParentTop1Precision < tacFloor[1] || m.ParentTop3Recall < tacFloor[2] {
+		t.Errorf("knowing the tactics: top3 %.3f parent top1 %.3f parent top3 %.3f fell below %v", m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, tacFloor)
 	}
 }
+
+// Floors just under the measured figures at the default cut-off
+// (docs/tag.md): the embedded catalog (top1, top3, parent top1, parent
+// top3) and knowing the tactics (top3, parent top1, parent top3).
+var (
+	embFloor = [4]float64{0.68, 0.70, 0.74, 0.77}
+	tacFloor = [3]float64{0.72, 0.87, 0.78}
+)
 
 func TestCrossFormatEvaluation(t *testing.T) {
 	if testing.Short() {

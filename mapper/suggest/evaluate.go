@@ -19,7 +19,8 @@ type EvalOptions struct {
 	Folds int
 	// Train are extra tagged rules that are always learned from.
 	Train []*rules.Rule
-	// MinScore drops suggestions scoring below it.
+	// MinScore is the cut-off (see Cut): a file whose first suggestion
+	// scores below it gets none.
 	MinScore float64
 	// KeepTactics hides only the techniques of each rule, not the tactics
 	// it names: the situation of rules tagged with tactics only.
@@ -29,14 +30,27 @@ type EvalOptions struct {
 // Metrics are the figures of an evaluation. A sub-technique counts at
 // parent level in the parent_* figures.
 type Metrics struct {
-	Rules               int                `json:"rules"` // tagged rules evaluated
-	Folds               int                `json:"folds"`
-	Trained             int                `json:"trained"`        // tagged rules learned from (largest fold)
-	Top1Precision       float64            `json:"top1_precision"` // top suggestion among the rule's techniques, over rules with a suggestion
-	Top3Recall          float64            `json:"top3_recall"`    // share of a rule's techniques among the top 3, averaged over rules
+	Rules int `json:"rules"` // tagged rules evaluated
+	// Files is the number of files with tagged rules: the unit every figure
+	// counts, each file once (its tags are its rules' tags, its
+	// suggestions its rules' suggestions merged).
+	Files    int     `json:"files"`
+	MinScore float64 `json:"min_score"` // the cut-off the figures are measured at
+	Folds    int     `json:"folds"`
+	Trained  int     `json:"trained"` // tagged rules learned from (largest fold)
+	// Top1Precision: of the files with a suggestion at the cut-off, the
+	// share whose first suggestion is one of the file's techniques.
+	Top1Precision float64 `json:"top1_precision"`
+	// Top3Recall: of all files with tags, the share where one of the first
+	// three suggestions is one of the file's techniques (a file without
+	// suggestion counts as a miss).
+	Top3Recall float64 `json:"top3_recall"`
+	// ParentTop1Precision and ParentTop3Recall are the same with every
+	// technique, suggested or tagged, replaced by its parent (T1059.001
+	// counts as T1059).
 	ParentTop1Precision float64            `json:"parent_top1_precision"`
 	ParentTop3Recall    float64            `json:"parent_top3_recall"`
-	Coverage            float64            `json:"coverage"`          // rules with any suggestion
+	Coverage            float64            `json:"coverage"`          // files with a suggestion at the cut-off
 	PerTacticRecall     map[string]float64 `json:"per_tactic_recall"` // top-3 recall of the techniques of each tactic
 
 	// Tactic level, for rules that name tactics (most KQL hunting queries
@@ -70,6 +84,24 @@ func Evaluate(cat *mapper.Catalog, rs []*rules.Rule, opts EvalOptions) (*Metrics
 }
 
 func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, error) {
+	run, err := s.evalRun(rs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return run.figures(opts.MinScore), nil
+}
+
+// evalRun is the held-out predictions of an evaluation, per file, from
+// which the figures at any cut-off are computed.
+type evalRun struct {
+	files                 []*evalFile
+	rules, folds, trained int
+	tacticsOf             func(string) []string
+}
+
+// evalRun predicts every tagged rule among rs by models that did not learn
+// from it (see Evaluate).
+func (s *Suggester) evalRun(rs []*rules.Rule, opts EvalOptions) (*evalRun, error) {
 	k := opts.Folds
 	if k == 0 {
 		k = 5
@@ -118,8 +150,9 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		fmt.Fprintf(h, "%s#%d#%s", filepath.Base(r.Path), r.DocIndex, r.ID)
 		fold[i] = int(h.Sum32() % uint32(k))
 	}
-	pred := make([][]string, len(items))
-	predScore := make([][]float64, len(items))
+	// each rule's first three suggestions, whatever their score: the cut-off
+	// is applied per file below
+	ranked := make([][]Suggestion, len(items))
 	trained := 0
 	for f := 0; f < k; f++ {
 		train := append([]*rules.Rule(nil), opts.Train...)
@@ -137,19 +170,11 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		trained = max(trained, s.Trained())
 		parallel.For(len(test), 0, func(j int) {
 			i := test[j]
-			var ids []string
-			var scores []float64
 			var tactics []string
 			if opts.KeepTactics {
 				tactics = goldTac[i]
 			}
-			for _, sg := range s.rank(s.features(items[i]), items[i], 3, nil, tactics) {
-				if sg.Score >= opts.MinScore {
-					ids = append(ids, sg.Technique)
-					scores = append(scores, sg.Score)
-				}
-			}
-			pred[i], predScore[i] = ids, scores
+			ranked[i] = s.rank(s.features(items[i]), items[i], 3, nil, tactics)
 		})
 		if k == 1 {
 			break
@@ -161,26 +186,111 @@ func (s *Suggester) evaluate(rs []*rules.Rule, opts EvalOptions) (*Metrics, erro
 		}
 		return nil
 	}
-	var tg, tp, cg, cp [][]string
-	var ts [][]float64
-	for i := range items {
-		if len(gold[i]) > 0 {
-			tg, tp = append(tg, gold[i]), append(tp, pred[i])
-			ts = append(ts, predScore[i])
+	return &evalRun{files: byFile(items, gold, goldTac, ranked), rules: ntagged, folds: k, trained: trained, tacticsOf: tacticsOf}, nil
+}
+
+// figures computes the metrics at cut-off minScore (see cut), each file
+// counted once. The reliability table and the recall at a fixed precision
+// read every file's first suggestion, whatever its score.
+func (run *evalRun) figures(minScore float64) *Metrics {
+	var tg, tp, all, cg, cp [][]string
+	var ts, allScores [][]float64
+	var tf []string
+	for _, fl := range run.files {
+		ids, scores := cut(fl.suggested, minScore)
+		if len(fl.gold) > 0 {
+			a, as := cut(fl.suggested, 0)
+			tg, tp, all = append(tg, fl.gold), append(tp, ids), append(all, a)
+			ts, allScores, tf = append(ts, scores), append(allScores, as), append(tf, fl.format)
 		}
-		if len(goldTac[i]) > 0 {
-			cg, cp = append(cg, goldTac[i]), append(cp, pred[i])
+		if len(fl.goldTac) > 0 {
+			cg, cp = append(cg, fl.goldTac), append(cp, ids)
 		}
 	}
-	m := score(tg, tp, tacticsOf)
-	calibrationFigures(m, tg, tp, ts)
-	if pf := perFormat(items, gold, pred, predScore, tacticsOf); len(pf) > 1 {
+	m := score(tg, tp, run.tacticsOf)
+	m.Rules, m.Files, m.MinScore = run.rules, len(tg), minScore
+	calibrationFigures(m, tg, all, allScores)
+	if pf := perFormat(tf, tg, tp, all, allScores, run.tacticsOf); len(pf) > 1 {
 		m.PerFormat = pf
 	}
-	m.TacticRules, m.TacticTop3Recall = tacticScore(cg, cp, tacticsOf)
-	m.Folds = k
-	m.Trained = trained
-	return m, nil
+	m.TacticRules, m.TacticTop3Recall = tacticScore(cg, cp, run.tacticsOf)
+	m.Folds = run.folds
+	m.Trained = run.trained
+	return m
+}
+
+// evalFile is one evaluated file: the union of its rules' tags and its
+// rules' suggestions merged.
+type evalFile struct {
+	gold, goldTac []string
+	suggested     []Suggestion
+	format        string
+}
+
+// byFile groups the evaluated rules by file, in order of their first rule,
+// so that each file counts once: a file's techniques and tactics are those
+// of its rules, and its suggestions are its rules' suggestions merged, each
+// technique at its best score, best first (a file of one rule keeps that
+// rule's order).
+func byFile(items []*rules.Rule, gold, goldTac [][]string, ranked [][]Suggestion) []*evalFile {
+	idx := map[string]int{}
+	var out []*evalFile
+	var members [][]int
+	for i, r := range items {
+		key, err := filepath.Abs(r.Path)
+		if err != nil {
+			key = r.Path
+		}
+		n, ok := idx[key]
+		if !ok {
+			n = len(out)
+			idx[key] = n
+			out = append(out, &evalFile{format: string(r.Format)})
+			members = append(members, nil)
+		}
+		members[n] = append(members[n], i)
+	}
+	for n, fl := range out {
+		var g, gt []string
+		for _, i := range members[n] {
+			g, gt = append(g, gold[i]...), append(gt, goldTac[i]...)
+		}
+		fl.gold, fl.goldTac = uniqSorted(g), uniqSorted(gt)
+		if len(members[n]) == 1 {
+			fl.suggested = ranked[members[n][0]]
+			continue
+		}
+		best := map[string]int{}
+		for _, i := range members[n] {
+			for _, sg := range ranked[i] {
+				if j, ok := best[sg.Technique]; !ok {
+					best[sg.Technique] = len(fl.suggested)
+					fl.suggested = append(fl.suggested, sg)
+				} else if sg.Score > fl.suggested[j].Score {
+					fl.suggested[j] = sg
+				}
+			}
+		}
+		sort.SliceStable(fl.suggested, func(a, b int) bool { return fl.suggested[a].Score > fl.suggested[b].Score })
+		if len(fl.suggested) > 3 {
+			fl.suggested = fl.suggested[:3]
+		}
+	}
+	return out
+}
+
+// uniqSorted returns l sorted without duplicates.
+func uniqSorted(l []string) []string {
+	out := append([]string(nil), l...)
+	sort.Strings(out)
+	n := 0
+	for i, v := range out {
+		if i == 0 || v != out[n-1] {
+			out[n] = v
+			n++
+		}
+	}
+	return out[:n]
 }
 
 // tacticScore returns the number of rules with tactics and their mean
@@ -221,15 +331,14 @@ func ruleKey(r *rules.Rule) string {
 	return fmt.Sprintf("%s#%d#%d", p, r.DocIndex, r.Start.Line)
 }
 
-// score computes the metrics of predictions pred (best first) against the
-// gold techniques of each rule.
+// score computes the metrics of predictions pred (best first, after the
+// cut-off) against the gold techniques of each file.
 func score(gold, pred [][]string, tacticsOf func(string) []string) *Metrics {
 	m := &Metrics{Rules: len(gold), PerTacticRecall: map[string]float64{}}
 	if len(gold) == 0 {
 		return m
 	}
-	var covered, top1, ptop1 int
-	var rec, prec float64
+	var covered, top1, ptop1, top3, ptop3 int
 	tacHit, tacAll := map[string]int{}, map[string]int{}
 	for i, g := range gold {
 		p := pred[i]
@@ -247,13 +356,19 @@ func score(gold, pred [][]string, tacticsOf func(string) []string) *Metrics {
 				ptop1++
 			}
 		}
+		hit, phit := false, false
+		for _, t := range p {
+			hit = hit || gs[t]
+			phit = phit || gp[parentOf(t)]
+		}
+		if hit {
+			top3++
+		}
+		if phit {
+			ptop3++
+		}
 		ps := set(p)
-		pp := set(parents(p))
-		hit := 0
 		for _, t := range g {
-			if ps[t] {
-				hit++
-			}
 			for _, tac := range tacticsOf(t) {
 				tacAll[tac]++
 				if ps[t] {
@@ -261,21 +376,12 @@ func score(gold, pred [][]string, tacticsOf func(string) []string) *Metrics {
 				}
 			}
 		}
-		rec += float64(hit) / float64(len(g))
-		phit := 0
-		for t := range gp {
-			if pp[t] {
-				phit++
-			}
-		}
-		prec += float64(phit) / float64(len(gp))
 	}
-	n := float64(len(gold))
 	m.Coverage = ratio(covered, len(gold))
 	m.Top1Precision = ratio(top1, covered)
 	m.ParentTop1Precision = ratio(ptop1, covered)
-	m.Top3Recall = round3(rec / n)
-	m.ParentTop3Recall = round3(prec / n)
+	m.Top3Recall = ratio(top3, len(gold))
+	m.ParentTop3Recall = ratio(ptop3, len(gold))
 	for tac, all := range tacAll {
 		m.PerTacticRecall[tac] = ratio(tacHit[tac], all)
 	}

@@ -18,10 +18,10 @@ func TestScoreArithmetic(t *testing.T) {
 		{"T1547.001", "T1112"}, // r4
 	}
 	pred := [][]string{
-		{"T1059.001", "T1027", "T1140"},          // r1: exact top1, recall 1/1; parents {T1059} 1/1
-		{"T1218", "T1105", "T1036", "T1218.011"}, // r2: top1 wrong (T1218 is not gold) but parent right; top3 has T1105 only: 1/2; parents {T1218,T1105} of top3 = 2/2
-		{},                                       // r3: no suggestion: not covered, recall 0
-		{"T1112", "T1547.009", "T1082"},          // r4: exact top1, recall 1/2; parents {T1547,T1112}: 2/2
+		{"T1059.001", "T1027", "T1140"},          // r1: exact top1; T1059.001 in the top 3
+		{"T1218", "T1105", "T1036", "T1218.011"}, // r2: top1 wrong (T1218 is not gold) but parent right; T1105 in the top 3 (T1218.011 is 4th)
+		{},                                       // r3: no suggestion: not covered, a miss
+		{"T1112", "T1547.009", "T1082"},          // r4: exact top1; one of its two techniques in the top 3 is a hit
 	}
 	tactics := map[string][]string{
 		"T1059.001": {"execution"},
@@ -37,8 +37,8 @@ func TestScoreArithmetic(t *testing.T) {
 		Coverage:            0.75,  // 3 of 4 rules
 		Top1Precision:       0.667, // r1, r4 of 3 covered
 		ParentTop1Precision: 1,     // r1, r2, r4 of 3 covered
-		Top3Recall:          0.5,   // (1 + 0.5 + 0 + 0.5) / 4
-		ParentTop3Recall:    0.75,  // (1 + 1 + 0 + 1) / 4
+		Top3Recall:          0.75,  // r1, r2, r4 of all 4 files (r3 counts as a miss)
+		ParentTop3Recall:    0.75,  // r1, r2, r4
 		PerTacticRecall: map[string]float64{
 			"execution":            1,   // T1059.001 found
 			"defense-evasion":      0.5, // T1218.011 missed (4th), T1112 found
@@ -59,6 +59,43 @@ func TestScoreArithmetic(t *testing.T) {
 	}
 	if empty := score(nil, nil, nil); empty.Rules != 0 || empty.Top1Precision != 0 {
 		t.Errorf("empty score %+v", empty)
+	}
+}
+
+// TestCutAndFiles: a file whose first suggestion is below the cut-off gets
+// none, otherwise all its suggestions; a file of several rules counts once,
+// with their tags and suggestions merged.
+func TestCutAndFiles(t *testing.T) {
+	list := []Suggestion{{Technique: "T1105", Score: 0.6}, {Technique: "T1140", Score: 0.1}}
+	if got := Cut(list, 0.25); len(got) != 2 {
+		t.Errorf("first suggestion above the cut-off: got %v, want both", got)
+	}
+	if got := Cut(list, 0.7); got != nil {
+		t.Errorf("first suggestion below the cut-off: got %v, want none", got)
+	}
+	a := &rules.Rule{Path: "a.md", Format: rules.FormatMarkdown}
+	a2 := &rules.Rule{Path: "a.md", Format: rules.FormatMarkdown, DocIndex: 1}
+	b := &rules.Rule{Path: "b.md", Format: rules.FormatMarkdown}
+	files := byFile([]*rules.Rule{a, b, a2},
+		[][]string{{"T1105"}, {"T1003.001"}, {"T1140"}}, [][]string{nil, nil, {"defense-evasion"}},
+		[][]Suggestion{
+			{{Technique: "T1140", Score: 0.3}, {Technique: "T1027", Score: 0.2}},
+			{{Technique: "T1003.001", Score: 0.9}},
+			{{Technique: "T1140", Score: 0.5}, {Technique: "T1105", Score: 0.4}, {Technique: "T1082", Score: 0.35}, {Technique: "T1033", Score: 0.1}},
+		})
+	if len(files) != 2 {
+		t.Fatalf("%d files, want 2", len(files))
+	}
+	var ids []string
+	for _, sg := range files[0].suggested {
+		ids = append(ids, fmt.Sprintf("%s %.2f", sg.Technique, sg.Score))
+	}
+	if !reflect.DeepEqual(files[0].gold, []string{"T1105", "T1140"}) || !reflect.DeepEqual(files[0].goldTac, []string{"defense-evasion"}) ||
+		!reflect.DeepEqual(ids, []string{"T1140 0.50", "T1105 0.40", "T1082 0.35"}) {
+		t.Errorf("a.md: gold %v tactics %v suggested %v", files[0].gold, files[0].goldTac, ids)
+	}
+	if len(files[1].suggested) != 1 || files[1].format != "markdown" {
+		t.Errorf("b.md: %+v", files[1])
 	}
 }
 

@@ -5,15 +5,52 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/rules"
 )
 
-// TestKQLFigures prints the cross-format figures of docs/tag.md: the
-// Bert-JanP collection held out (learned from SigmaHQ only) and under
-// 5-fold (learning from SigmaHQ as well). Set HUNTLINT_KQL_FIGURES=1; with
+// TestKQLTargets checks issue 20's targets on the Bert-JanP collection at
+// the default cut-off, with the full ATT&CK bundle: held out (learned from
+// SigmaHQ only) and under 5 folds (learning from SigmaHQ as well). Parent
+// top-3 recall meets its target (0.65) in both; parent top-1 precision does
+// not (target 0.70): the floors are just under the measured figures
+// (docs/tag.md), so that a change that makes suggestions worse fails here.
+func TestKQLTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus evaluation")
+	}
+	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
+	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
+	cat := catalog18(t)
+	for _, c := range []struct {
+		name            string
+		opts            EvalOptions
+		top1, top3, cov float64
+	}{
+		{"held out, learned from SigmaHQ", EvalOptions{Folds: 1, Train: sigma, MinScore: DefaultMinScore}, 0.58, 0.65, 0.75},
+		{"5 folds, learning from SigmaHQ too", EvalOptions{Folds: 5, Train: sigma, MinScore: DefaultMinScore}, 0.61, 0.70, 0.82},
+	} {
+		m, err := Evaluate(cat, bert, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d files, parent top1 %.3f parent top3 %.3f top1 %.3f top3 %.3f coverage %.3f", c.name, m.Files, m.ParentTop1Precision, m.ParentTop3Recall, m.Top1Precision, m.Top3Recall, m.Coverage)
+		if m.Files < 115 {
+			t.Errorf("%s: only %d tagged files evaluated; the loader lost queries or tags", c.name, m.Files)
+		}
+		if m.ParentTop1Precision < c.top1 || m.ParentTop3Recall < c.top3 || m.Coverage < c.cov {
+			t.Errorf("%s: parent top1 %.3f, parent top3 %.3f, coverage %.3f fell below %.2f, %.2f, %.2f", c.name, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage, c.top1, c.top3, c.cov)
+		}
+	}
+}
+
+// TestKQLFigures prints the cross-format figures of docs/tag.md, each
+// source alone and combined, at the default cut-off and at 0: the
+// Bert-JanP collection held out (learned from SigmaHQ only), under 5 folds
+// alone and learning from SigmaHQ as well. Set HUNTLINT_KQL_FIGURES=1; with
 // =full the full ATT&CK bundle is the catalog.
 func TestKQLFigures(t *testing.T) {
 	mode := os.Getenv("HUNTLINT_KQL_FIGURES")
@@ -34,18 +71,24 @@ func TestKQLFigures(t *testing.T) {
 		{"bertjan held out, learned from sigmahq", bert, EvalOptions{Folds: 1, Train: sigma}},
 		{"bertjan 5-fold, with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
 		{"bertjan 5-fold alone", bert, EvalOptions{Folds: 5}},
-		{"bertjan held out, learned from sigmahq, at the default cut-off", bert, EvalOptions{Folds: 1, Train: sigma, MinScore: DefaultMinScore}},
-		{"bertjan 5-fold, with sigmahq, at the default cut-off", bert, EvalOptions{Folds: 5, Train: sigma, MinScore: DefaultMinScore}},
+		{"sigmahq and bertjan together, 5-fold", append(append([]*rules.Rule(nil), sigma...), bert...), EvalOptions{Folds: 5}},
 	} {
-		m, err := Evaluate(cat, c.eval, c.opts)
+		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(m)
-		t.Logf("%s: %s", c.name, b)
-		var text bytes.Buffer
-		_ = WriteMetricsText(&text, m)
-		t.Logf("%s:\n%s", c.name, text.String())
+		run, err := s.evalRun(c.eval, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []float64{DefaultMinScore, 0} {
+			m := run.figures(x)
+			b, _ := json.Marshal(m)
+			t.Logf("%s at %.2f: %s", c.name, x, b)
+			var text bytes.Buffer
+			_ = WriteMetricsText(&text, m)
+			t.Logf("%s at %.2f:\n%s", c.name, x, text.String())
+		}
 	}
 }
 
@@ -69,5 +112,64 @@ func TestKQLSameFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("same format x%.1f: top1 %.3f top3 %.3f parent top1 %.3f parent top3 %.3f; recall at 0.8 %.3f", x, m.Top1Precision, m.Top3Recall, m.ParentTop1Precision, m.ParentTop3Recall, m.AtPrecision.Recall)
+	}
+}
+
+// TestCutSweep prints, for each evaluation setting of issue 20, the figures
+// at several cut-offs from one run (HUNTLINT_CUT_SWEEP=1; =full for the
+// full ATT&CK bundle), and those of the stricter reading in which every
+// suggestion, not only a file's first, must clear the cut-off.
+func TestCutSweep(t *testing.T) {
+	mode := os.Getenv("HUNTLINT_CUT_SWEEP")
+	if mode == "" {
+		t.Skip("set HUNTLINT_CUT_SWEEP=1 to measure")
+	}
+	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
+	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
+	cat := embedded(t)
+	if mode == "full" {
+		cat = catalog18(t)
+	}
+	weakMax := -1
+	if v := os.Getenv("HUNTLINT_WEAKMAX"); v != "" {
+		weakMax, _ = strconv.Atoi(v)
+	}
+	for _, c := range []struct {
+		name string
+		eval []*rules.Rule
+		opts EvalOptions
+	}{
+		{"bertjan held out", bert, EvalOptions{Folds: 1, Train: sigma}},
+		{"bertjan 5-fold with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
+		{"sigmahq 5-fold", sigma, EvalOptions{Folds: 5}},
+	} {
+		s, err := New(cat, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.p.weakMax = weakMax
+		run, err := s.evalRun(c.eval, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []float64{0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4} {
+			m := run.figures(x)
+			t.Logf("%s at %.2f: files %d ptop1 %.3f ptop3 %.3f top1 %.3f top3 %.3f cov %.3f", c.name, x, m.Files, m.ParentTop1Precision, m.ParentTop3Recall, m.Top1Precision, m.Top3Recall, m.Coverage)
+		}
+		var g, p [][]string
+		for _, fl := range run.files {
+			if len(fl.gold) == 0 {
+				continue
+			}
+			var ids []string
+			for _, sg := range fl.suggested {
+				if sg.Score >= DefaultMinScore {
+					ids = append(ids, sg.Technique)
+				}
+			}
+			g, p = append(g, fl.gold), append(p, ids)
+		}
+		m := score(g, p, run.tacticsOf)
+		t.Logf("%s, every suggestion cut at %.2f: ptop1 %.3f ptop3 %.3f cov %.3f", c.name, DefaultMinScore, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 	}
 }

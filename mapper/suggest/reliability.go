@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-
-	"github.com/huntlint/huntlint/rules"
 )
 
 // DefaultWritePrecision is the score a suggestion needs for tag --write to
@@ -130,23 +128,23 @@ func calibrationFigures(m *Metrics, gold, pred [][]string, scores [][]float64) {
 	m.Written = w
 }
 
-// perFormat computes the figures of each rule format on its own.
-func perFormat(items []*rules.Rule, gold, pred [][]string, scores [][]float64, tacticsOf func(string) []string) map[string]*Metrics {
+// perFormat computes the figures of each file format on its own: pred are
+// the suggestions at the cut-off, all and scores those at any score.
+func perFormat(formats []string, gold, pred, all [][]string, scores [][]float64, tacticsOf func(string) []string) map[string]*Metrics {
 	byFormat := map[string][]int{}
-	for i, r := range items {
-		if len(gold[i]) > 0 {
-			byFormat[string(r.Format)] = append(byFormat[string(r.Format)], i)
-		}
+	for i, f := range formats {
+		byFormat[f] = append(byFormat[f], i)
 	}
 	out := map[string]*Metrics{}
 	for f, idx := range byFormat {
-		var g, p [][]string
+		var g, p, a [][]string
 		var s [][]float64
 		for _, i := range idx {
-			g, p, s = append(g, gold[i]), append(p, pred[i]), append(s, scores[i])
+			g, p, a, s = append(g, gold[i]), append(p, pred[i]), append(a, all[i]), append(s, scores[i])
 		}
 		m := score(g, p, tacticsOf)
-		calibrationFigures(m, g, p, s)
+		m.Files = len(g)
+		calibrationFigures(m, g, a, s)
 		m.PerTacticRecall = nil
 		out[f] = m
 	}

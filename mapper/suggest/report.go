@@ -63,14 +63,32 @@ func (s *Suggester) Tag(rs []*rules.Rule, opts TagOptions) []Result {
 		if res.Existing == nil {
 			res.Existing = []string{}
 		}
-		for _, sg := range s.SuggestFor(r, opts.Top, opts.IgnoreExisting) {
-			if sg.Score >= opts.MinScore {
-				res.Suggested = append(res.Suggested, sg)
-			}
-		}
+		res.Suggested = append(res.Suggested, Cut(s.SuggestFor(r, opts.Top, opts.IgnoreExisting), opts.MinScore)...)
 		out[j] = res
 	})
 	return out
+}
+
+// Cut applies the cut-off minScore to a rule's suggestions, best first: a
+// rule whose first suggestion scores below it gets none (the evidence is too
+// thin to suggest anything), otherwise every suggestion is kept, each with
+// its own score, for a reviewer to choose from. This is the operating point
+// of tag and of its evaluation.
+func Cut(list []Suggestion, minScore float64) []Suggestion {
+	if len(list) == 0 || list[0].Score < minScore {
+		return nil
+	}
+	return list
+}
+
+// cut is Cut returning the techniques and their scores.
+func cut(list []Suggestion, minScore float64) ([]string, []float64) {
+	var ids []string
+	var scores []float64
+	for _, sg := range Cut(list, minScore) {
+		ids, scores = append(ids, sg.Technique), append(scores, sg.Score)
+	}
+	return ids, scores
 }
 
 // WriteJSON writes results as {"suggestions":[…]}.
@@ -134,7 +152,7 @@ func WriteMetricsText(w io.Writer, m *Metrics) error {
 	if m.Folds == 1 {
 		folds = "no folds: learned from --train only"
 	}
-	fmt.Fprintf(w, "%d tagged rules evaluated (%s; %d learned from)\n", m.Rules, folds, m.Trained)
+	fmt.Fprintf(w, "%d tagged files (%d rules) evaluated at cut-off %.2f, each file once (%s; %d learned from)\n", m.Files, m.Rules, m.MinScore, folds, m.Trained)
 	fmt.Fprintf(w, "top1_precision         %.3f\n", m.Top1Precision)
 	fmt.Fprintf(w, "top3_recall            %.3f\n", m.Top3Recall)
 	fmt.Fprintf(w, "parent_top1_precision  %.3f\n", m.ParentTop1Precision)

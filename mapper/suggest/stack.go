@@ -61,10 +61,14 @@ func familiesOf(list []*candidate) []*family {
 // order, for the stacker.
 func (g *family) signals(pos int, m *model) []float64 {
 	var best, knn, alt, kb, name, prose, near, voters, total float64
-	first := float64(m.k) // rank of the most similar neighbour voting for the family
+	var strong, weak float64 // clues of the family's best-supported member
+	first := float64(m.k)    // rank of the most similar neighbour voting for the family
 	voted := map[*doc]float64{}
 	top5 := map[int]bool{}
 	for _, c := range g.members {
+		if st, wk := clues(c); float64(st) > strong || float64(st) == strong && float64(wk) > weak {
+			strong, weak = float64(st), float64(wk)
+		}
 		best = math.Max(best, c.score)
 		if c.prose != nil {
 			prose = math.Max(prose, c.prose.score)
@@ -106,6 +110,7 @@ func (g *family) signals(pos int, m *model) []float64 {
 		float64(len(g.members)), 1 / float64(1+pos), b2f(pos == 0),
 		c.conf * knn, c.conf * alt, c.conf * c.family,
 		1 / (1 + first), float64(len(top5)), b2f(first == 0),
+		strong, weak, b2f(strong == 0),
 	}
 }
 

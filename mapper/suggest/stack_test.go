@@ -62,7 +62,8 @@ func TestRerankByFamily(t *testing.T) {
 	}
 	list := []*candidate{c("T1059.001", 0.9), c("T1059", 0.5), c("T1218.011", 0.4), c("T1140", 0.3)}
 	// a stacker that trusts only the knowledge base (signal 7)
-	st := &stacker{w: make([]float64, 23), mean: make([]float64, 22), sd: make([]float64, 22)}
+	d := len(familiesOf(list)[0].signals(0, m))
+	st := &stacker{w: make([]float64, d+1), mean: make([]float64, d), sd: make([]float64, d)}
 	for j := range st.sd {
 		st.sd[j] = 1
 	}

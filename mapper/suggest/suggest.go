@@ -49,9 +49,10 @@ type params struct {
 	tfMode             int     // see model.tfMode
 	strongFirst        bool    // candidates on weak clues only after the others
 	sameFormat         float64 // see model.sameFormat
+	weakMax            int     // a suggestion with no strong clue is capped at weakCap when it has at most this many weak ones (-1: whatever their number)
 }
 
-var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8, fx: defaultFeatures, sgd: defaultSGD, confSim: 0.5}
+var defaultParams = params{wModel: 1, wKB: 0.2, wName: 0.2, wKBFull: 0.9, wNameFull: 0.8, k: 20, power: 2, parentBoost: 0.8, diverse: true, calibrate: true, learner: "linear", mix: 0.4, famHead: 1, stack: true, wProse: 0.2, wProseFull: 0.8, fx: defaultFeatures, sgd: defaultSGD, confSim: 0.5, weakMax: 1}
 
 // Suggestion is one proposed technique.
 type Suggestion struct {
@@ -343,18 +344,22 @@ func (s *Suggester) rank(f *features, self *rules.Rule, n int, skip map[string]b
 	return out
 }
 
-// weakCap is the highest score a suggestion resting on weak clues only can
-// have: below DefaultMinScore, so that it is never shown or written by
-// default.
+// weakCap is the highest score a suggestion resting on one weak clue (see
+// shownScore) can have: below DefaultMinScore, so that it is never shown
+// or written by default.
 const weakCap = 0.2
 
 // shownScore returns the score of c shown to users and the evidence line
 // that explains it, when it is not the plain combined score. With a
 // stacker, the score is its probability that c's family is right, scaled
 // for a family's later members by their combined score relative to the
-// family's best (famBest): a probability measured on held-out rules. A
-// suggestion with no strong clue (only a table or logsource, a single
-// similar rule, a weak regression) is capped at weakCap.
+// family's best (famBest): a probability measured on held-out rules, by a
+// stacker that reads how many strong and weak clues the family has. A
+// suggestion with no strong clue and at most weakMax weak ones (one table
+// or logsource, one similar rule, one weak regression), or on a rule that
+// selects nothing beyond its source, is capped at weakCap: one weak clue
+// never clears the default cut-off. Several weak clues that agree keep the
+// stacker's probability.
 func (s *Suggester) shownScore(c *candidate, famBest float64) (float64, []string) {
 	score := c.score
 	if c.prob > 0 {
@@ -363,7 +368,7 @@ func (s *Suggester) shownScore(c *candidate, famBest float64) (float64, []string
 			score *= c.score / famBest
 		}
 	}
-	if strong, _ := clues(c); strong == 0 && score > weakCap {
+	if strong, weak := clues(c); strong == 0 && (c.bare || s.p.weakMax < 0 || weak <= s.p.weakMax) && score > weakCap {
 		return weakCap, []string{"weak evidence only (" + weakClues(c) + "): held below the default cut-off"}
 	}
 	return score, nil
