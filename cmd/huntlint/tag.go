@@ -142,7 +142,7 @@ scores B. See docs/tag.md.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Top, "top", 3, "suggestions per rule")
-	f.Float64Var(&opts.MinScore, "min-score", suggest.DefaultMinScore, "cut-off (0 to 1): a rule whose best suggestion scores below it gets none; --evaluate measures at it")
+	f.Float64Var(&opts.MinScore, "min-score", suggest.DefaultMinScore, "cut-off (0 to 1): a rule whose first suggestion scores below it gets none; --evaluate measures at it")
 	f.BoolVar(&opts.UntaggedOnly, "untagged-only", false, "only rules without technique tags")
 	f.BoolVar(&opts.IgnoreExisting, "ignore-existing", false, "predict as if rules had no tags (to check existing tags)")
 	f.StringArrayVar(&train, "train", nil, "more tagged rules to learn from (file or folder); repeatable")

@@ -211,6 +211,9 @@ func (run *evalRun) figures(minScore float64) *Metrics {
 	m.Rules, m.Files, m.MinScore = run.rules, len(tg), minScore
 	calibrationFigures(m, tg, all, allScores)
 	if pf := perFormat(tf, tg, tp, all, allScores, run.tacticsOf); len(pf) > 1 {
+		for _, x := range pf {
+			x.MinScore = minScore
+		}
 		m.PerFormat = pf
 	}
 	m.TacticRules, m.TacticTop3Recall = tacticScore(cg, cp, run.tacticsOf)

@@ -156,20 +156,20 @@ func perFormat(formats []string, gold, pred, all [][]string, scores [][]float64,
 func writeCalibrationText(w io.Writer, m *Metrics) {
 	a := m.AtPrecision
 	if a.Rules > 0 {
-		fmt.Fprintf(w, "parent_recall_at_precision_%.1f  %.3f (first suggestion scoring %.3f or more: %d rules, %.3f right)\n", a.Precision, a.Recall, a.Threshold, a.Rules, a.Measured)
+		fmt.Fprintf(w, "parent_recall_at_precision_%.1f  %.3f (first suggestion scoring %.3f or more: %d files, %.3f right)\n", a.Precision, a.Recall, a.Threshold, a.Rules, a.Measured)
 	} else {
 		fmt.Fprintf(w, "parent_recall_at_precision_%.1f  0 (no score threshold reaches that precision)\n", a.Precision)
 	}
 	wr := m.Written
-	fmt.Fprintf(w, "written_at_%.1f         %d rules, parent precision %.3f, recall %.3f\n", wr.Threshold, wr.Rules, wr.Measured, wr.Recall)
+	fmt.Fprintf(w, "written_at_%.1f         %d files, parent precision %.3f, recall %.3f\n", wr.Threshold, wr.Rules, wr.Measured, wr.Recall)
 	if len(m.Reliability) > 0 {
-		fmt.Fprintf(w, "reliability (first suggestion's score: rules, mean score, parent precision, precision)\n")
+		fmt.Fprintf(w, "reliability (first suggestion's score: files, mean score, parent precision, precision)\n")
 		for _, b := range m.Reliability {
 			fmt.Fprintf(w, "  %.1f-%.1f  %5d  %.3f  %.3f  %.3f\n", b.From, b.To, b.Rules, b.MeanScore, b.Parent, b.Exact)
 		}
 	}
 	if len(m.PerFormat) > 1 {
-		fmt.Fprintf(w, "per_format (rules: top1 / top3 / parent top1 / parent top3 / recall at precision %.1f)\n", DefaultWritePrecision)
+		fmt.Fprintf(w, "per_format (files: top1 / top3 / parent top1 / parent top3 / recall at precision %.1f)\n", DefaultWritePrecision)
 		for _, f := range sortedKeys(m.PerFormat) {
 			x := m.PerFormat[f]
 			fmt.Fprintf(w, "  %-10s %5d: %.3f / %.3f / %.3f / %.3f / %.3f\n", f, x.Rules, x.Top1Precision, x.Top3Recall, x.ParentTop1Precision, x.ParentTop3Recall, x.AtPrecision.Recall)

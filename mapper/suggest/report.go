@@ -159,7 +159,7 @@ func WriteMetricsText(w io.Writer, m *Metrics) error {
 	fmt.Fprintf(w, "parent_top3_recall     %.3f\n", m.ParentTop3Recall)
 	fmt.Fprintf(w, "coverage               %.3f\n", m.Coverage)
 	if m.TacticRules > 0 {
-		fmt.Fprintf(w, "tactic_top3_recall     %.3f (%d rules naming tactics)\n", m.TacticTop3Recall, m.TacticRules)
+		fmt.Fprintf(w, "tactic_top3_recall     %.3f (%d files naming tactics)\n", m.TacticTop3Recall, m.TacticRules)
 	}
 	writeCalibrationText(w, m)
 	fmt.Fprintf(w, "per_tactic_recall\n")
