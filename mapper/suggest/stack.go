@@ -61,7 +61,7 @@ func familiesOf(list []*candidate) []*family {
 // order, for the stacker.
 func (g *family) signals(pos int, m *model) []float64 {
 	var best, knn, alt, kb, name, prose, near, voters, total float64
-	var strong, weak float64 // clues of the family's best-supported member
+	var strong, weak float64 // clues of the member with the most strong clues (then weak)
 	first := float64(m.k)    // rank of the most similar neighbour voting for the family
 	voted := map[*doc]float64{}
 	top5 := map[int]bool{}
