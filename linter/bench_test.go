@@ -8,9 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -97,16 +95,8 @@ func BenchmarkParseFloorSigmaHQ(b *testing.B) {
 // benchmark's results: on a shared, loaded machine it compares two
 // benchmarks more faithfully than wall time.
 func reportCPU(b *testing.B) func() {
-	start := cpuTime()
+	start := testshared.CPUTime()
 	return func() {
-		b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64((testshared.CPUTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

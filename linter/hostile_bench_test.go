@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/huntlint/huntlint/internal/hostile"
+	"github.com/huntlint/huntlint/internal/testshared"
 )
 
 // hostileSizes returns the element counts of BenchmarkHostile: 1k, 2k, 4k
@@ -48,8 +49,8 @@ func BenchmarkHostile(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ResetTimer()
-				start := cpuTime()
-				defer func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }()
+				start := testshared.CPUTime()
+				defer func() { b.ReportMetric(float64(testshared.CPUTime()-start)/float64(b.N), "cpu-ns/op") }()
 				for b.Loop() {
 					res, err := Run([]string{path}, Options{Catalog: cat, Config: &Config{}, Jobs: 1})
 					if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/huntlint/huntlint/internal/testshared"
 )
 
 // BenchmarkParseCorpus parses every query of the shared KQL corpora, as
@@ -17,7 +19,7 @@ func BenchmarkParseCorpus(b *testing.B) {
 	}
 	b.SetBytes(int64(size))
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testshared.CPUTime()
 	for range b.N {
 		for _, it := range items {
 			Parse(it.text)
@@ -29,7 +31,7 @@ func BenchmarkParseCorpus(b *testing.B) {
 // reportCPU reports throughput per CPU second ("cpu-MB/s"), which stays
 // meaningful when other processes share the machine.
 func reportCPU(b *testing.B, start time.Duration, size int) {
-	if d := cpuTime() - start; d > 0 {
+	if d := testshared.CPUTime() - start; d > 0 {
 		b.ReportMetric(float64(size)*float64(b.N)/d.Seconds()/1e6, "cpu-MB/s")
 	}
 }
@@ -52,7 +54,7 @@ func BenchmarkParse1MB(b *testing.B) {
 	q := bigQuery(1 << 20)
 	b.SetBytes(int64(len(q)))
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testshared.CPUTime()
 	for range b.N {
 		if r := Parse(q); !r.OK() {
 			b.Fatal(r.Diagnostics)
@@ -110,7 +112,7 @@ func BenchmarkParseHostile(b *testing.B) {
 			q := in.gen(size)
 			b.Run(fmt.Sprintf("%s/%dKB", in.name, size>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(q)))
-				cpu := cpuTime()
+				cpu := testshared.CPUTime()
 				for range b.N {
 					Parse(q)
 				}

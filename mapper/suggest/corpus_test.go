@@ -184,13 +184,13 @@ func BenchmarkEvaluateSigmaHQ(b *testing.B) {
 	rs := loadTree(b, dir)
 	cat := catalog18(b)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := testshared.CPUTime()
 	for range b.N {
 		if _, err := Evaluate(cat, rs, EvalOptions{Folds: 5, MinScore: DefaultMinScore}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((testshared.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkTagSigmaHQ measures suggesting for every SigmaHQ rule with the

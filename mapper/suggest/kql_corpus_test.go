@@ -47,15 +47,24 @@ func TestKQLTargets(t *testing.T) {
 	}
 }
 
-// TestKQLFigures prints the cross-format figures of docs/tag.md, each
-// source alone and combined, at the default cut-off and at 0: the
-// Bert-JanP collection held out (learned from SigmaHQ only), under 5 folds
-// alone and learning from SigmaHQ as well. Set HUNTLINT_KQL_FIGURES=1; with
-// =full the full ATT&CK bundle is the catalog.
-func TestKQLFigures(t *testing.T) {
-	mode := os.Getenv("HUNTLINT_KQL_FIGURES")
+// namedRun is the held-out predictions of one evaluation setting.
+type namedRun struct {
+	name string
+	run  *evalRun
+}
+
+// issue20Runs skips the test unless the variable env is set, and evaluates
+// the settings of docs/tag.md on SigmaHQ's rules and the Bert-JanP
+// collection: Bert-JanP held out (learned from SigmaHQ only), under 5 folds
+// learning from SigmaHQ as well and alone, SigmaHQ alone under 5 folds, and
+// both pooled under 5 folds.
+// The catalog is the full ATT&CK bundle when env is "full", else the
+// embedded one; tweak, when not nil, changes the parameters.
+func issue20Runs(t *testing.T, env string, tweak func(*params)) []namedRun {
+	t.Helper()
+	mode := os.Getenv(env)
 	if mode == "" {
-		t.Skip("set HUNTLINT_KQL_FIGURES=1 to measure the cross-format figures")
+		t.Skipf("set %s=1 (or =full, with the full ATT&CK bundle) to measure", env)
 	}
 	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
 	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
@@ -63,6 +72,7 @@ func TestKQLFigures(t *testing.T) {
 	if mode == "full" {
 		cat = catalog18(t)
 	}
+	var out []namedRun
 	for _, c := range []struct {
 		name string
 		eval []*rules.Rule
@@ -71,23 +81,37 @@ func TestKQLFigures(t *testing.T) {
 		{"bertjan held out, learned from sigmahq", bert, EvalOptions{Folds: 1, Train: sigma}},
 		{"bertjan 5-fold, with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
 		{"bertjan 5-fold alone", bert, EvalOptions{Folds: 5}},
+		{"sigmahq 5-fold alone", sigma, EvalOptions{Folds: 5}},
 		{"sigmahq and bertjan together, 5-fold", append(append([]*rules.Rule(nil), sigma...), bert...), EvalOptions{Folds: 5}},
 	} {
 		s, err := New(cat, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if tweak != nil {
+			tweak(&s.p)
+		}
 		run, err := s.evalRun(c.eval, c.opts)
 		if err != nil {
 			t.Fatal(err)
 		}
+		out = append(out, namedRun{c.name, run})
+	}
+	return out
+}
+
+// TestKQLFigures prints the cross-format figures of docs/tag.md, each
+// source alone and combined, at the default cut-off and at 0
+// (HUNTLINT_KQL_FIGURES=1; =full for the full ATT&CK bundle).
+func TestKQLFigures(t *testing.T) {
+	for _, r := range issue20Runs(t, "HUNTLINT_KQL_FIGURES", nil) {
 		for _, x := range []float64{DefaultMinScore, 0} {
-			m := run.figures(x)
+			m := r.run.figures(x)
 			b, _ := json.Marshal(m)
-			t.Logf("%s at %.2f: %s", c.name, x, b)
+			t.Logf("%s at %.2f: %s", r.name, x, b)
 			var text bytes.Buffer
 			_ = WriteMetricsText(&text, m)
-			t.Logf("%s at %.2f:\n%s", c.name, x, text.String())
+			t.Logf("%s at %.2f:\n%s", r.name, x, text.String())
 		}
 	}
 }
@@ -115,49 +139,23 @@ func TestKQLSameFormat(t *testing.T) {
 	}
 }
 
-// TestCutSweep prints, for each evaluation setting of issue 20, the figures
-// at several cut-offs from one run (HUNTLINT_CUT_SWEEP=1; =full for the
-// full ATT&CK bundle), and those of the stricter reading in which every
-// suggestion, not only a file's first, must clear the cut-off.
+// TestCutSweep prints, for the settings of issue20Runs, the figures at
+// several cut-offs from one run (HUNTLINT_CUT_SWEEP=1; =full for the full
+// ATT&CK bundle; HUNTLINT_WEAKMAX sets the weak clues held below the
+// cut-off, see params.weakMax), and those of the stricter reading in which
+// every suggestion, not only a file's first, must clear the cut-off.
 func TestCutSweep(t *testing.T) {
-	mode := os.Getenv("HUNTLINT_CUT_SWEEP")
-	if mode == "" {
-		t.Skip("set HUNTLINT_CUT_SWEEP=1 to measure")
-	}
-	sigma := loadTree(t, filepath.Join(testshared.Corpus(t, "sigmahq-2026-04-28"), "rules"))
-	bert := loadTree(t, testshared.Corpus(t, "bertjan-hunting-queries-2026-04-13"))
-	cat := embedded(t)
-	if mode == "full" {
-		cat = catalog18(t)
-	}
-	weakMax := -1
+	weakMax := defaultParams.weakMax
 	if v := os.Getenv("HUNTLINT_WEAKMAX"); v != "" {
 		weakMax, _ = strconv.Atoi(v)
 	}
-	for _, c := range []struct {
-		name string
-		eval []*rules.Rule
-		opts EvalOptions
-	}{
-		{"bertjan held out", bert, EvalOptions{Folds: 1, Train: sigma}},
-		{"bertjan 5-fold with sigmahq", bert, EvalOptions{Folds: 5, Train: sigma}},
-		{"sigmahq 5-fold", sigma, EvalOptions{Folds: 5}},
-	} {
-		s, err := New(cat, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.p.weakMax = weakMax
-		run, err := s.evalRun(c.eval, c.opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range issue20Runs(t, "HUNTLINT_CUT_SWEEP", func(p *params) { p.weakMax = weakMax }) {
 		for _, x := range []float64{0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4} {
-			m := run.figures(x)
-			t.Logf("%s at %.2f: files %d ptop1 %.3f ptop3 %.3f top1 %.3f top3 %.3f cov %.3f", c.name, x, m.Files, m.ParentTop1Precision, m.ParentTop3Recall, m.Top1Precision, m.Top3Recall, m.Coverage)
+			m := r.run.figures(x)
+			t.Logf("%s at %.2f: files %d ptop1 %.3f ptop3 %.3f top1 %.3f top3 %.3f cov %.3f", r.name, x, m.Files, m.ParentTop1Precision, m.ParentTop3Recall, m.Top1Precision, m.Top3Recall, m.Coverage)
 		}
 		var g, p [][]string
-		for _, fl := range run.files {
+		for _, fl := range r.run.files {
 			if len(fl.gold) == 0 {
 				continue
 			}
@@ -169,7 +167,7 @@ func TestCutSweep(t *testing.T) {
 			}
 			g, p = append(g, fl.gold), append(p, ids)
 		}
-		m := score(g, p, run.tacticsOf)
-		t.Logf("%s, every suggestion cut at %.2f: ptop1 %.3f ptop3 %.3f cov %.3f", c.name, DefaultMinScore, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
+		m := score(g, p, r.run.tacticsOf)
+		t.Logf("%s, every suggestion cut at %.2f: ptop1 %.3f ptop3 %.3f cov %.3f", r.name, DefaultMinScore, m.ParentTop1Precision, m.ParentTop3Recall, m.Coverage)
 	}
 }
