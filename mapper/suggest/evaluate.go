@@ -194,14 +194,14 @@ func (s *Suggester) evalRun(rs []*rules.Rule, opts EvalOptions) (*evalRun, error
 // read every file's first suggestion, whatever its score.
 func (run *evalRun) figures(minScore float64) *Metrics {
 	var tg, tp, all, cg, cp [][]string
-	var ts, allScores [][]float64
+	var allScores [][]float64
 	var tf []string
 	for _, fl := range run.files {
-		ids, scores := cut(fl.suggested, minScore)
+		ids, _ := cut(fl.suggested, minScore)
 		if len(fl.gold) > 0 {
 			a, as := cut(fl.suggested, 0)
 			tg, tp, all = append(tg, fl.gold), append(tp, ids), append(all, a)
-			ts, allScores, tf = append(ts, scores), append(allScores, as), append(tf, fl.format)
+			allScores, tf = append(allScores, as), append(tf, fl.format)
 		}
 		if len(fl.goldTac) > 0 {
 			cg, cp = append(cg, fl.goldTac), append(cp, ids)
