@@ -8,6 +8,7 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 var attackSimulationMismatchDoc = &Doc{
@@ -36,8 +37,8 @@ type attackSimulationMismatch struct{}
 func (attackSimulationMismatch) Doc() *Doc { return attackSimulationMismatchDoc }
 
 func (attackSimulationMismatch) Run(ctx *Context) {
-	_, seq := mapGet(docRoot(ctx.Rule), "simulation")
-	seq = resolveAlias(seq)
+	_, seq := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "simulation")
+	seq = yamlsrc.Resolve(seq)
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return
 	}
@@ -53,8 +54,8 @@ func (attackSimulationMismatch) Run(ctx *Context) {
 		return // attack-missing-technique's business
 	}
 	for _, item := range seq.Content {
-		_, t := mapGet(resolveAlias(item), "technique")
-		if t = resolveAlias(t); t == nil || t.Kind != yaml.ScalarNode {
+		_, t := yamlsrc.Lookup(yamlsrc.Resolve(item), "technique")
+		if t = yamlsrc.Resolve(t); t == nil || t.Kind != yaml.ScalarNode {
 			continue
 		}
 		id, ok := attackid.Parse(t.Value)

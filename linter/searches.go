@@ -7,6 +7,7 @@ import (
 
 	"github.com/huntlint/huntlint/linter/sigmacond"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // sigmaSection is the part of a Sigma rule that holds search identifiers and
@@ -81,7 +82,7 @@ func sigmaReserved(kind rules.Kind, key string) bool {
 
 // buildSearchSection walks a rule's detection (or filter) section.
 func buildSearchSection(r *rules.Rule) *sigmaSection {
-	root := docRoot(r)
+	root := yamlsrc.Root(r.Doc)
 	if root == nil {
 		return nil
 	}
@@ -91,8 +92,8 @@ func buildSearchSection(r *rules.Rule) *sigmaSection {
 	} else if r.Kind != rules.KindDetection && r.Kind != "" {
 		return nil
 	}
-	k, v := mapGet(root, name)
-	v = resolveAlias(v)
+	k, v := yamlsrc.Lookup(root, name)
+	v = yamlsrc.Resolve(v)
 	if v == nil || v.Kind != yaml.MappingNode {
 		return nil
 	}

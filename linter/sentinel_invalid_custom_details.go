@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -81,8 +82,8 @@ var sentinelInvalidCustomDetailsDoc = &Doc{
 func (sentinelInvalidCustomDetails) Doc() *Doc { return sentinelInvalidCustomDetailsDoc }
 
 func (sentinelInvalidCustomDetails) Run(ctx *Context) {
-	_, m := mapGet(docRoot(ctx.Rule), "customDetails")
-	m = resolveAlias(m)
+	_, m := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "customDetails")
+	m = yamlsrc.Resolve(m)
 	if m == nil || isNullNode(m) {
 		return
 	}
@@ -95,7 +96,7 @@ func (sentinelInvalidCustomDetails) Run(ctx *Context) {
 		ctx.Reportf(nodeSpan(r, m.Content[2*sentinelMaxCustomDetails]), nil, "%d custom details; Sentinel allows at most %d: remove them from here on", n, sentinelMaxCustomDetails)
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], resolveAlias(m.Content[i+1])
+		k, v := m.Content[i], yamlsrc.Resolve(m.Content[i+1])
 		switch {
 		case len(k.Value) > sentinelMaxCustomKeyChars:
 			ctx.Reportf(nodeSpan(r, k), nil, "custom detail name %q is %d characters long; Sentinel allows at most %d", k.Value, len(k.Value), sentinelMaxCustomKeyChars)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -89,8 +90,8 @@ var sentinelInvalidEntityMappingDoc = &Doc{
 func (sentinelInvalidEntityMapping) Doc() *Doc { return sentinelInvalidEntityMappingDoc }
 
 func (sentinelInvalidEntityMapping) Run(ctx *Context) {
-	k, seq := mapGet(docRoot(ctx.Rule), "entityMappings")
-	seq = resolveAlias(seq)
+	k, seq := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "entityMappings")
+	seq = yamlsrc.Resolve(seq)
 	if k == nil || isNullNode(seq) {
 		return
 	}
@@ -109,7 +110,7 @@ func (sentinelInvalidEntityMapping) Run(ctx *Context) {
 	}
 	seen := map[string]int{} // signature -> line of first mapping
 	for _, item := range seq.Content {
-		e := resolveAlias(item)
+		e := yamlsrc.Resolve(item)
 		if e == nil || e.Kind != yaml.MappingNode {
 			ctx.Reportf(nodeSpan(r, item), nil, "entity mapping is %s; expected a mapping with entityType and fieldMappings", nodeKindName(e))
 			continue
@@ -131,8 +132,8 @@ func (sentinelInvalidEntityMapping) Run(ctx *Context) {
 // compare).
 func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 	r := ctx.Rule
-	_, tn := mapGet(e, "entityType")
-	tn = resolveAlias(tn)
+	_, tn := yamlsrc.Lookup(e, "entityType")
+	tn = yamlsrc.Resolve(tn)
 	var ent *sentinelEntity
 	switch {
 	case tn == nil || isNullNode(tn):
@@ -160,8 +161,8 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 			ctx.Reportf(nodeSpan(r, tn), fix, "unknown entityType %q%s", tn.Value, hint)
 		}
 	}
-	fk, fms := mapGet(e, "fieldMappings")
-	fms = resolveAlias(fms)
+	fk, fms := yamlsrc.Lookup(e, "fieldMappings")
+	fms = yamlsrc.Resolve(fms)
 	switch {
 	case fk == nil || isNullNode(fms):
 		ctx.Reportf(nodeSpan(r, e), nil, "entity mapping has no \"fieldMappings\"; map at least one identifier to a column")
@@ -178,15 +179,15 @@ func checkEntityMapping(ctx *Context, e *yaml.Node) (string, bool) {
 	used := map[string]bool{}
 	var sig []string
 	for _, item := range fms.Content {
-		fm := resolveAlias(item)
+		fm := yamlsrc.Resolve(item)
 		if fm == nil || fm.Kind != yaml.MappingNode {
 			ctx.Reportf(nodeSpan(r, item), nil, "field mapping is %s; expected a mapping with identifier and columnName", nodeKindName(fm))
 			continue
 		}
-		_, id := mapGet(fm, "identifier")
-		id = resolveAlias(id)
-		_, col := mapGet(fm, "columnName")
-		col = resolveAlias(col)
+		_, id := yamlsrc.Lookup(fm, "identifier")
+		id = yamlsrc.Resolve(id)
+		_, col := yamlsrc.Lookup(fm, "columnName")
+		col = yamlsrc.Resolve(col)
 		switch {
 		case !isScalar(id) || strings.TrimSpace(id.Value) == "":
 			ctx.Reportf(nodeSpan(r, fm), nil, "field mapping has no \"identifier\"; name the entity identifier the column fills")

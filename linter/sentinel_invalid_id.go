@@ -2,6 +2,7 @@ package linter
 
 import (
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // sentinelInvalidID reports a Sentinel `id` that is not a GUID.
@@ -62,8 +63,8 @@ var sentinelInvalidIDDoc = &Doc{
 func (sentinelInvalidID) Doc() *Doc { return sentinelInvalidIDDoc }
 
 func (sentinelInvalidID) Run(ctx *Context) {
-	_, v := mapGet(docRoot(ctx.Rule), "id")
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "id")
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return // sentinel-missing-field
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -91,7 +92,7 @@ var sentinelInvalidScheduleDoc = &Doc{
 func (sentinelInvalidSchedule) Doc() *Doc { return sentinelInvalidScheduleDoc }
 
 func (sentinelInvalidSchedule) Run(ctx *Context) {
-	root := docRoot(ctx.Rule)
+	root := yamlsrc.Root(ctx.Rule.Doc)
 	freq, freqNode, okF := sentinelInterval(ctx, root, "queryFrequency")
 	period, periodNode, okP := sentinelInterval(ctx, root, "queryPeriod")
 	if okF && okP {
@@ -104,8 +105,8 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 				freqNode.Value, periodNode.Value)
 		}
 	}
-	if _, v := mapGet(root, "kind"); v != nil && !isNullNode(v) && ctx.Rule.Kind == rules.KindAnalytic {
-		v = resolveAlias(v)
+	if _, v := yamlsrc.Lookup(root, "kind"); v != nil && !isNullNode(v) && ctx.Rule.Kind == rules.KindAnalytic {
+		v = yamlsrc.Resolve(v)
 		kinds := []string{"Scheduled", "NRT"}
 		if !isScalar(v) || !slices.Contains(kinds, v.Value) {
 			var fix *Fix
@@ -117,14 +118,14 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 			ctx.Reportf(nodeSpan(ctx.Rule, v), fix, "kind must be \"Scheduled\" or \"NRT\", not %s", valueDesc(v))
 		}
 	}
-	if _, v := mapGet(root, "triggerOperator"); v != nil && !isNullNode(v) {
-		v = resolveAlias(v)
+	if _, v := yamlsrc.Lookup(root, "triggerOperator"); v != nil && !isNullNode(v) {
+		v = yamlsrc.Resolve(v)
 		if !isScalar(v) || !slices.Contains(sentinelTriggerOperators, v.Value) {
 			ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "triggerOperator must be \"gt\", \"lt\", \"eq\" or \"ne\", not %s%s", valueDesc(v), suggestName(v.Value, sentinelTriggerOperators[:4]))
 		}
 	}
-	if _, v := mapGet(root, "triggerThreshold"); v != nil && !isNullNode(v) {
-		v = resolveAlias(v)
+	if _, v := yamlsrc.Lookup(root, "triggerThreshold"); v != nil && !isNullNode(v) {
+		v = yamlsrc.Resolve(v)
 		n, err := strconv.Atoi(v.Value)
 		if !isScalar(v) || err != nil || n < 0 || n > sentinelMaxThreshold {
 			ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "triggerThreshold must be a whole number from 0 to %d, not %s", sentinelMaxThreshold, valueDesc(v))
@@ -134,8 +135,8 @@ func (sentinelInvalidSchedule) Run(ctx *Context) {
 
 // sentinelInterval validates one schedule duration and returns it.
 func sentinelInterval(ctx *Context, root *yaml.Node, field string) (time.Duration, *yaml.Node, bool) {
-	_, v := mapGet(root, field)
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(root, field)
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return 0, nil, false
 	}

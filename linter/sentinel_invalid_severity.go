@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // sentinelInvalidSeverity reports a Sentinel severity outside Sentinel's list.
@@ -71,8 +72,8 @@ var sentinelInvalidSeverityDoc = &Doc{
 func (sentinelInvalidSeverity) Doc() *Doc { return sentinelInvalidSeverityDoc }
 
 func (sentinelInvalidSeverity) Run(ctx *Context) {
-	_, v := mapGet(docRoot(ctx.Rule), "severity")
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "severity")
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // sentinelInvalidVersion reports a `version` that is not major.minor.patch.
@@ -74,8 +75,8 @@ var sentinelInvalidVersionDoc = &Doc{
 func (sentinelInvalidVersion) Doc() *Doc { return sentinelInvalidVersionDoc }
 
 func (sentinelInvalidVersion) Run(ctx *Context) {
-	_, v := mapGet(docRoot(ctx.Rule), "version")
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "version")
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -35,14 +36,14 @@ var sentinelScheduleFields = []string{"queryFrequency", "queryPeriod", "triggerO
 
 func (sentinelMissingField) Run(ctx *Context) {
 	r := ctx.Rule
-	root := docRoot(r)
+	root := yamlsrc.Root(r.Doc)
 	if root == nil {
 		return
 	}
 	var missing []string
 	need := func(field string, emptyListOK bool) {
-		k, v := mapGet(root, field)
-		v = resolveAlias(v)
+		k, v := yamlsrc.Lookup(root, field)
+		v = yamlsrc.Resolve(v)
 		switch {
 		case k == nil || isNullNode(v):
 			missing = append(missing, field)
@@ -59,8 +60,8 @@ func (sentinelMissingField) Run(ctx *Context) {
 		need("kind", false)
 		need("severity", false)
 		need("requiredDataConnectors", true)
-		_, kv := mapGet(root, "kind")
-		if kv = resolveAlias(kv); kv == nil || !strings.EqualFold(kv.Value, "NRT") {
+		_, kv := yamlsrc.Lookup(root, "kind")
+		if kv = yamlsrc.Resolve(kv); kv == nil || !strings.EqualFold(kv.Value, "NRT") {
 			for _, f := range sentinelScheduleFields {
 				need(f, false)
 			}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // setRule is what the cross-file checks (SetChecker) read of one rule. It is
@@ -81,7 +82,7 @@ func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
 	if r.Format == rules.FormatSigma && section != "" {
 		s.refs = &setRefs{section: section, rule: toSpan32(ruleSpan(r))}
 	}
-	root := docRoot(r)
+	root := yamlsrc.Root(r.Doc)
 	if root == nil {
 		return s
 	}
@@ -93,9 +94,9 @@ func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
 	if s.refs == nil {
 		return s
 	}
-	_, sec := mapGet(root, section)
-	_, list := mapGet(resolveAlias(sec), "rules")
-	list = resolveAlias(list)
+	_, sec := yamlsrc.Lookup(root, section)
+	_, list := yamlsrc.Lookup(yamlsrc.Resolve(sec), "rules")
+	list = yamlsrc.Resolve(list)
 	if list == nil || isNullNode(list) {
 		return s
 	}
@@ -112,11 +113,11 @@ func newSetRule(r *rules.Rule, found *FindingRule, refs []RefInfo) *setRule {
 
 // scalarFact returns the top-level scalar key of root.
 func scalarFact(r *rules.Rule, root *yaml.Node, key string) setValue {
-	_, v := mapGet(root, key)
+	_, v := yamlsrc.Lookup(root, key)
 	if !isScalar(v) {
 		return setValue{}
 	}
-	v = resolveAlias(v)
+	v = yamlsrc.Resolve(v)
 	return setValue{value: v.Value, ok: true, at: toSpan32(nodeSpan(r, v))}
 }
 

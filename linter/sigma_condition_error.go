@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -52,8 +53,8 @@ func (sigmaConditionError) Run(ctx *Context) {
 	if s == nil || s.CondKey == nil {
 		return
 	}
-	_, cv := mapGet(s.Node, "condition")
-	cv = resolveAlias(cv)
+	_, cv := yamlsrc.Lookup(s.Node, "condition")
+	cv = yamlsrc.Resolve(cv)
 	if cv.Kind == yaml.MappingNode || (cv.Kind == yaml.SequenceNode && len(s.Conditions) != len(cv.Content)) {
 		ctx.Reportf(nodeSpan(ctx.Rule, cv), nil, "\"condition\" must be a string (or a list of strings) such as \"selection and not filter\"")
 		return

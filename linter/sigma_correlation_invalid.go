@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -84,9 +85,9 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 	if ctx.Rule.Kind != rules.KindCorrelation {
 		return
 	}
-	root := docRoot(ctx.Rule)
-	_, c := mapGet(root, "correlation")
-	c = resolveAlias(c)
+	root := yamlsrc.Root(ctx.Rule.Doc)
+	_, c := yamlsrc.Lookup(root, "correlation")
+	c = yamlsrc.Resolve(c)
 	if c == nil || c.Kind != yaml.MappingNode {
 		return // sigma-missing-field
 	}
@@ -94,33 +95,33 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 	bad := func(n *yaml.Node, format string, args ...any) {
 		ctx.Reportf(nodeSpan(r, n), nil, format, args...)
 	}
-	if _, t := mapGet(c, "type"); isScalar(t) {
-		if t = resolveAlias(t); !slices.Contains(sigmaCorrelationTypes, t.Value) {
+	if _, t := yamlsrc.Lookup(c, "type"); isScalar(t) {
+		if t = yamlsrc.Resolve(t); !slices.Contains(sigmaCorrelationTypes, t.Value) {
 			bad(t, "unknown correlation type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaCorrelationTypes), quoteList(sigmaCorrelationTypes))
 		}
 	} else if t != nil && !isNullNode(t) {
 		bad(t, "correlation \"type\" is %s; expected one of %s", nodeKindName(t), quoteList(sigmaCorrelationTypes))
 	}
 	for _, key := range []string{"timespan", "timeframe"} {
-		if _, ts := mapGet(c, key); ts != nil && !isNullNode(ts) {
-			if ts = resolveAlias(ts); !isScalar(ts) || !sigmaTimespan.MatchString(ts.Value) {
+		if _, ts := yamlsrc.Lookup(c, key); ts != nil && !isNullNode(ts) {
+			if ts = yamlsrc.Resolve(ts); !isScalar(ts) || !sigmaTimespan.MatchString(ts.Value) {
 				bad(ts, "%s must be a time span such as \"90m\" or \"1h\" (a number and one of s, m, h, d, w, M, y), not %s", key, valueDesc(ts))
 			}
 		}
 	}
-	if _, gb := mapGet(c, "group-by"); gb != nil && !isNullNode(gb) {
-		gb = resolveAlias(gb)
+	if _, gb := yamlsrc.Lookup(c, "group-by"); gb != nil && !isNullNode(gb) {
+		gb = yamlsrc.Resolve(gb)
 		if gb.Kind == yaml.MappingNode || (gb.Kind == yaml.SequenceNode && len(scalarList(gb)) != len(gb.Content)) {
 			bad(gb, "\"group-by\" must be a list of field names")
 		}
 	}
-	if _, g := mapGet(c, "generate"); g != nil && !isNullNode(g) {
-		if g = resolveAlias(g); g.Kind != yaml.ScalarNode || g.Tag != "!!bool" {
+	if _, g := yamlsrc.Lookup(c, "generate"); g != nil && !isNullNode(g) {
+		if g = yamlsrc.Resolve(g); g.Kind != yaml.ScalarNode || g.Tag != "!!bool" {
 			bad(g, "generate must be true or false, not %s", valueDesc(g))
 		}
 	}
-	_, cond := mapGet(c, "condition")
-	cond = resolveAlias(cond)
+	_, cond := yamlsrc.Lookup(c, "condition")
+	cond = yamlsrc.Resolve(cond)
 	if cond == nil || isNullNode(cond) {
 		return
 	}
@@ -129,7 +130,7 @@ func (sigmaCorrelationInvalid) Run(ctx *Context) {
 		return
 	}
 	for i := 0; i+1 < len(cond.Content); i += 2 {
-		k, v := cond.Content[i], resolveAlias(cond.Content[i+1])
+		k, v := cond.Content[i], yamlsrc.Resolve(cond.Content[i+1])
 		switch {
 		case k.Value == "field":
 			if v.Kind == yaml.MappingNode {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -46,14 +47,14 @@ var sigmaDuplicateReferenceDoc = &Doc{
 func (sigmaDuplicateReference) Doc() *Doc { return sigmaDuplicateReferenceDoc }
 
 func (sigmaDuplicateReference) Run(ctx *Context) {
-	_, seq := mapGet(docRoot(ctx.Rule), "references")
-	seq = resolveAlias(seq)
+	_, seq := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "references")
+	seq = yamlsrc.Resolve(seq)
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return
 	}
 	seen := map[string]int{}
 	for _, item := range seq.Content {
-		n := resolveAlias(item)
+		n := yamlsrc.Resolve(item)
 		if !isScalar(n) {
 			continue
 		}

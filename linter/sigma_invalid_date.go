@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -49,12 +50,12 @@ var sigmaInvalidDateDoc = &Doc{
 func (sigmaInvalidDate) Doc() *Doc { return sigmaInvalidDateDoc }
 
 func (sigmaInvalidDate) Run(ctx *Context) {
-	root := docRoot(ctx.Rule)
+	root := yamlsrc.Root(ctx.Rule.Doc)
 	created, okC := checkSigmaDate(ctx, root, "date")
 	modified, okM := checkSigmaDate(ctx, root, "modified")
 	if okC && okM && modified.Before(created) {
-		_, v := mapGet(root, "modified")
-		ctx.Reportf(nodeSpan(ctx.Rule, resolveAlias(v)), nil, "modified %q is before date %q; a rule cannot change before it was created, correct one of them",
+		_, v := yamlsrc.Lookup(root, "modified")
+		ctx.Reportf(nodeSpan(ctx.Rule, yamlsrc.Resolve(v)), nil, "modified %q is before date %q; a rule cannot change before it was created, correct one of them",
 			modified.Format(time.DateOnly), created.Format(time.DateOnly))
 	}
 }
@@ -62,8 +63,8 @@ func (sigmaInvalidDate) Run(ctx *Context) {
 // checkSigmaDate validates one date field and returns its value when valid
 // (or fixable).
 func checkSigmaDate(ctx *Context, root *yaml.Node, field string) (time.Time, bool) {
-	_, v := mapGet(root, field)
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(root, field)
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return time.Time{}, false
 	}

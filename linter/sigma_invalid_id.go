@@ -2,6 +2,7 @@ package linter
 
 import (
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // sigmaInvalidID reports a Sigma `id` that is not a UUID.
@@ -38,11 +39,11 @@ var sigmaInvalidIDDoc = &Doc{
 func (sigmaInvalidID) Doc() *Doc { return sigmaInvalidIDDoc }
 
 func (sigmaInvalidID) Run(ctx *Context) {
-	_, v := mapGet(docRoot(ctx.Rule), "id")
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "id")
 	if v == nil {
 		return
 	}
-	v = resolveAlias(v)
+	v = yamlsrc.Resolve(v)
 	if !isScalar(v) {
 		ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "\"id\" is %s; expected a UUID such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", nodeKindName(v))
 		return

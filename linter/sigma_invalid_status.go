@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -53,8 +54,8 @@ func (sigmaInvalidStatus) Run(ctx *Context) {
 // checkSigmaEnum reports a top-level scalar field whose value is not one of
 // allowed; a value that differs only in case gets a safe fix.
 func checkSigmaEnum(ctx *Context, d *Doc, field string, allowed []string) {
-	_, v := mapGet(docRoot(ctx.Rule), field)
-	v = resolveAlias(v)
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), field)
+	v = yamlsrc.Resolve(v)
 	if v == nil || isNullNode(v) {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,7 +32,7 @@ func (sigmaMissingField) Doc() *Doc { return sigmaMissingFieldDoc }
 
 func (sigmaMissingField) Run(ctx *Context) {
 	r := ctx.Rule
-	root := docRoot(r)
+	root := yamlsrc.Root(r.Doc)
 	if root == nil {
 		return // not a mapping: the loader reports it
 	}
@@ -46,8 +47,8 @@ func (sigmaMissingField) Run(ctx *Context) {
 	}
 	// present reports whether the field exists with a non-empty value.
 	present := func(m *yaml.Node, key string) (*yaml.Node, *yaml.Node, bool) {
-		k, v := mapGet(m, key)
-		v = resolveAlias(v)
+		k, v := yamlsrc.Lookup(m, key)
+		v = yamlsrc.Resolve(v)
 		if k == nil || isNullNode(v) {
 			return k, v, false
 		}

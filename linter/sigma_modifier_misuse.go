@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -59,7 +60,7 @@ func (sigmaModifierMisuse) Run(ctx *Context) {
 		return
 	}
 	for _, v := range s.Values {
-		forEachFieldItem(v, func(k, val *yaml.Node) { checkModifierUse(ctx, k, resolveAlias(val)) })
+		forEachFieldItem(v, func(k, val *yaml.Node) { checkModifierUse(ctx, k, yamlsrc.Resolve(val)) })
 	}
 }
 

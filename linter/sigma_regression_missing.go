@@ -2,6 +2,7 @@ package linter
 
 import (
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"github.com/huntlint/huntlint/sigmatest"
 )
 
@@ -50,6 +51,6 @@ func (sigmaRegressionMissing) Run(ctx *Context) {
 	if _, ok := sigmatest.FindRegression(ctx.Rule.Path, rel); ok {
 		return
 	}
-	_, v := mapGet(docRoot(ctx.Rule), "regression_tests_path")
+	_, v := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "regression_tests_path")
 	ctx.Reportf(nodeSpan(ctx.Rule, v), nil, "regression_tests_path %s does not exist in the rule's folder or any folder above it; add the regression data (its info.yml and JSON events) or fix the path", rel)
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -49,8 +50,8 @@ var sigmaRelatedInvalidDoc = &Doc{
 func (sigmaRelatedInvalid) Doc() *Doc { return sigmaRelatedInvalidDoc }
 
 func (sigmaRelatedInvalid) Run(ctx *Context) {
-	_, seq := mapGet(docRoot(ctx.Rule), "related")
-	seq = resolveAlias(seq)
+	_, seq := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "related")
+	seq = yamlsrc.Resolve(seq)
 	if seq == nil || isNullNode(seq) {
 		return
 	}
@@ -60,19 +61,19 @@ func (sigmaRelatedInvalid) Run(ctx *Context) {
 		return
 	}
 	for _, item := range seq.Content {
-		e := resolveAlias(item)
+		e := yamlsrc.Resolve(item)
 		if e == nil || e.Kind != yaml.MappingNode {
 			ctx.Reportf(nodeSpan(r, item), nil, "related entry is %s; expected a mapping with id and type", nodeKindName(e))
 			continue
 		}
-		if _, id := mapGet(e, "id"); id == nil || isNullNode(id) {
+		if _, id := yamlsrc.Lookup(e, "id"); id == nil || isNullNode(id) {
 			ctx.Reportf(nodeSpan(r, e), nil, "related entry has no \"id\"; add the UUID of the related rule")
-		} else if id = resolveAlias(id); id.Kind != yaml.ScalarNode || !isUUID(id.Value) {
+		} else if id = yamlsrc.Resolve(id); id.Kind != yaml.ScalarNode || !isUUID(id.Value) {
 			ctx.Reportf(nodeSpan(r, id), nil, "related id %q is not a UUID; expected the related rule's id such as \"8d3a4c2e-5f0b-4c1d-9e7a-2b6f1c0d9a31\"", id.Value)
 		}
-		if _, t := mapGet(e, "type"); t == nil || isNullNode(t) {
+		if _, t := yamlsrc.Lookup(e, "type"); t == nil || isNullNode(t) {
 			ctx.Reportf(nodeSpan(r, e), nil, "related entry has no \"type\"; add one of %s", quoteList(sigmaRelatedTypes))
-		} else if t = resolveAlias(t); t.Kind != yaml.ScalarNode || !slices.Contains(sigmaRelatedTypes, t.Value) {
+		} else if t = yamlsrc.Resolve(t); t.Kind != yaml.ScalarNode || !slices.Contains(sigmaRelatedTypes, t.Value) {
 			ctx.Reportf(nodeSpan(r, t), nil, "unknown related type %q%s; expected one of %s", t.Value, suggestName(t.Value, sigmaRelatedTypes), quoteList(sigmaRelatedTypes))
 		}
 	}

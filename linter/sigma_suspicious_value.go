@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -47,7 +48,7 @@ func (sigmaSuspiciousValue) Run(ctx *Context) {
 		return
 	}
 	for _, v := range s.Values {
-		v = resolveAlias(v)
+		v = yamlsrc.Resolve(v)
 		if v == nil {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -76,8 +77,8 @@ var sigmaTagFormatDoc = &Doc{
 func (sigmaTagFormat) Doc() *Doc { return sigmaTagFormatDoc }
 
 func (sigmaTagFormat) Run(ctx *Context) {
-	_, seq := mapGet(docRoot(ctx.Rule), "tags")
-	seq = resolveAlias(seq)
+	_, seq := yamlsrc.Lookup(yamlsrc.Root(ctx.Rule.Doc), "tags")
+	seq = yamlsrc.Resolve(seq)
 	if seq == nil || isNullNode(seq) {
 		return
 	}
@@ -87,7 +88,7 @@ func (sigmaTagFormat) Run(ctx *Context) {
 	}
 	seen := map[string]bool{}
 	for _, item := range seq.Content {
-		n := resolveAlias(item)
+		n := yamlsrc.Resolve(item)
 		if !isScalar(n) {
 			ctx.Reportf(nodeSpan(ctx.Rule, item), nil, "tag is %s; expected a string such as \"attack.execution\"", nodeKindName(n))
 			continue

@@ -7,6 +7,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -65,10 +66,10 @@ var sigmaUnknownFieldDoc = &Doc{
 func (sigmaUnknownField) Doc() *Doc { return sigmaUnknownFieldDoc }
 
 func (sigmaUnknownField) Run(ctx *Context) {
-	root := docRoot(ctx.Rule)
+	root := yamlsrc.Root(ctx.Rule.Doc)
 	checkKeys(ctx, root, sigmaFields, "field")
-	_, ls := mapGet(root, "logsource")
-	checkKeys(ctx, resolveAlias(ls), sigmaLogsourceFields, "logsource field")
+	_, ls := yamlsrc.Lookup(root, "logsource")
+	checkKeys(ctx, yamlsrc.Resolve(ls), sigmaLogsourceFields, "logsource field")
 }
 
 // checkKeys reports keys of mapping m that are near, but not equal to, a

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -79,7 +80,7 @@ func (sigmaUnknownModifier) Run(ctx *Context) {
 // forEachFieldKey calls f for every field key of a search identifier's value:
 // a mapping's keys, or the keys of each mapping in a list.
 func forEachFieldKey(v *yaml.Node, f func(k *yaml.Node)) {
-	v = resolveAlias(v)
+	v = yamlsrc.Resolve(v)
 	if v == nil {
 		return
 	}
@@ -90,7 +91,7 @@ func forEachFieldKey(v *yaml.Node, f func(k *yaml.Node)) {
 		}
 	case yaml.SequenceNode:
 		for _, c := range v.Content {
-			if c = resolveAlias(c); c != nil && c.Kind == yaml.MappingNode {
+			if c = yamlsrc.Resolve(c); c != nil && c.Kind == yaml.MappingNode {
 				forEachFieldKey(c, f)
 			}
 		}
@@ -137,7 +138,7 @@ func checkModifiers(ctx *Context, k *yaml.Node) {
 // value (a mapping, or a list of mappings) with the key node and the value
 // node.
 func forEachFieldItem(v *yaml.Node, f func(k, val *yaml.Node)) {
-	v = resolveAlias(v)
+	v = yamlsrc.Resolve(v)
 	if v == nil {
 		return
 	}
@@ -148,7 +149,7 @@ func forEachFieldItem(v *yaml.Node, f func(k, val *yaml.Node)) {
 		}
 	case yaml.SequenceNode:
 		for _, c := range v.Content {
-			if c = resolveAlias(c); c != nil && c.Kind == yaml.MappingNode {
+			if c = yamlsrc.Resolve(c); c != nil && c.Kind == yaml.MappingNode {
 				forEachFieldItem(c, f)
 			}
 		}

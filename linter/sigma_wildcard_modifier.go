@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -55,7 +56,7 @@ func (sigmaWildcardModifier) Run(ctx *Context) {
 		return
 	}
 	for _, v := range s.Values {
-		forEachFieldItem(v, func(k, val *yaml.Node) { checkWildcardModifier(ctx, k, resolveAlias(val)) })
+		forEachFieldItem(v, func(k, val *yaml.Node) { checkWildcardModifier(ctx, k, yamlsrc.Resolve(val)) })
 	}
 }
 

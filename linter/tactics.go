@@ -8,6 +8,7 @@ import (
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // This file holds what several ATT&CK checks share: the tactics and
@@ -94,23 +95,6 @@ func orList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
-// mappingValue returns the value of key in the top mapping of doc.
-func mappingValue(doc *yaml.Node, key string) (k, v *yaml.Node) {
-	m := doc
-	if m != nil && m.Kind == yaml.DocumentNode && len(m.Content) > 0 {
-		m = m.Content[0]
-	}
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i], m.Content[i+1]
-		}
-	}
-	return nil, nil
-}
-
 // deleteRefFix returns a fix removing a structured reference's list item.
 func deleteRefFix(r *rules.Rule, ref *rules.Ref, app Applicability) *Fix {
 	seq := ParentSeq(r.Doc, ref.Node)
@@ -140,7 +124,7 @@ func insertTacticFix(ctx *Context, tech *rules.Ref, t *mapper.Object, app Applic
 		}
 		seq = ParentSeq(r.Doc, before)
 	case rules.SourceSentinelTechnique:
-		_, seq = mappingValue(r.Doc, "tactics")
+		_, seq = yamlsrc.Lookup(yamlsrc.Root(r.Doc), "tactics")
 		if seq != nil && seq.Kind == yaml.SequenceNode && len(seq.Content) > 0 {
 			before = seq.Content[0]
 		}
@@ -164,7 +148,7 @@ func ruleSpan(r *rules.Rule) rules.Span {
 		keys = []string{"relevantTechniques", "tactics"}
 	}
 	for _, key := range keys {
-		if k, _ := mappingValue(r.Doc, key); k != nil {
+		if k, _ := yamlsrc.Lookup(yamlsrc.Root(r.Doc), key); k != nil {
 			start := rules.Pos{Line: k.Line, Column: k.Column}
 			end := rules.Pos{Line: k.Line, Column: k.Column + len([]rune(k.Value))}
 			return rules.Span{Start: start, End: end}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/textdist"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 	"gopkg.in/yaml.v3"
 )
 
@@ -15,62 +16,21 @@ import (
 // checks: they read the yaml.v3 node tree the loaders keep in Rule.Doc and turn
 // node positions into spans, without parsing the YAML again.
 
-// docRoot returns the top-level mapping of a rule's YAML document, or nil.
-func docRoot(r *rules.Rule) *yaml.Node {
-	n := r.Doc
-	if n == nil {
-		return nil
-	}
-	if n.Kind == yaml.DocumentNode {
-		if len(n.Content) == 0 {
-			return nil
-		}
-		n = n.Content[0]
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-// mapGet returns the key and value nodes of key in mapping m (nil, nil when
-// absent or when m is not a mapping). The last occurrence wins, as in yaml.v3
-// decoding.
-func mapGet(m *yaml.Node, key string) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			k, v = m.Content[i], m.Content[i+1]
-		}
-	}
-	return k, v
-}
-
-// resolveAlias follows a YAML alias to its anchor node.
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
 // isScalar reports whether n is a non-null scalar.
 func isScalar(n *yaml.Node) bool {
-	n = resolveAlias(n)
+	n = yamlsrc.Resolve(n)
 	return n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null"
 }
 
 // isNullNode reports whether n is absent or an explicit null (`key:` or `key: ~`).
 func isNullNode(n *yaml.Node) bool {
-	n = resolveAlias(n)
+	n = yamlsrc.Resolve(n)
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
 // nodeKindName names a node's kind for messages.
 func nodeKindName(n *yaml.Node) string {
-	n = resolveAlias(n)
+	n = yamlsrc.Resolve(n)
 	if n == nil {
 		return "nothing"
 	}
@@ -176,7 +136,7 @@ func scalarWidth(src []byte, n *yaml.Node) int {
 // docSpan points at the start of a rule's document (for missing fields with
 // no better place).
 func docSpan(r *rules.Rule) rules.Span {
-	if root := docRoot(r); root != nil && root.Line > 0 {
+	if root := yamlsrc.Root(r.Doc); root != nil && root.Line > 0 {
 		return posSpan(r.Source, root.Line, root.Column, 1)
 	}
 	line, col := r.Start.Line, r.Start.Column
@@ -313,7 +273,7 @@ func replaceScalarFix(r *rules.Rule, n *yaml.Node, value, desc string) *Fix {
 // scalarList returns the scalar items of n: a list's scalar items, or n
 // itself when it is a scalar.
 func scalarList(n *yaml.Node) []*yaml.Node {
-	n = resolveAlias(n)
+	n = yamlsrc.Resolve(n)
 	if n == nil {
 		return nil
 	}
@@ -326,7 +286,7 @@ func scalarList(n *yaml.Node) []*yaml.Node {
 	case yaml.SequenceNode:
 		out := make([]*yaml.Node, 0, len(n.Content))
 		for _, c := range n.Content {
-			if c = resolveAlias(c); c != nil && c.Kind == yaml.ScalarNode {
+			if c = yamlsrc.Resolve(c); c != nil && c.Kind == yaml.ScalarNode {
 				out = append(out, c)
 			}
 		}
@@ -397,7 +357,7 @@ func keyFix(r *rules.Rule, k *yaml.Node, name string, app Applicability, desc st
 // valueDesc describes a node for messages: a scalar's quoted value, or its
 // kind ("a list").
 func valueDesc(n *yaml.Node) string {
-	n = resolveAlias(n)
+	n = yamlsrc.Resolve(n)
 	if n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
 		return strconv.Quote(n.Value)
 	}

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // Limits on YAML input, so that hostile files are refused quickly.
@@ -303,38 +305,15 @@ func checkYAMLSize(path string, doc *yaml.Node) (Problem, bool) {
 }
 
 // docMapping returns the mapping node of a document, or nil.
-func docMapping(doc *yaml.Node) *yaml.Node {
-	n := doc
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
+func docMapping(doc *yaml.Node) *yaml.Node { return yamlsrc.Root(doc) }
 
 // lookup returns the key and value nodes of key in mapping m (nil when
-// absent). Of a key written twice (a load problem, see duplicateKeys) the
-// last one counts, as for every check (linter's mapGet) and for PyYAML,
-// which Sigma's converters use.
+// absent), the value's alias followed. Of a key written twice (a load
+// problem, see duplicateKeys) the last one counts: yamlsrc's rule, the same
+// for every check.
 func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := len(m.Content) - 2; i >= 0; i -= 2 {
-		if m.Content[i].Value == key {
-			v := m.Content[i+1]
-			if v.Kind == yaml.AliasNode && v.Alias != nil {
-				v = v.Alias
-			}
-			return m.Content[i], v
-		}
-	}
-	return nil, nil
+	k, v = yamlsrc.Lookup(m, key)
+	return k, yamlsrc.Resolve(v)
 }
 
 // duplicateKeys returns a problem at each key that repeats an earlier key
@@ -342,42 +321,11 @@ func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 // on which of the two counts.
 func duplicateKeys(path string, doc *yaml.Node) []Problem {
 	var out []Problem
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.MappingNode {
-			var first map[string]*yaml.Node // for large mappings
-			if len(n.Content) > 16 {
-				first = make(map[string]*yaml.Node, len(n.Content)/2)
-			}
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if k.Kind != yaml.ScalarNode || k.Value == "<<" && k.Tag == "!!merge" {
-					continue
-				}
-				f, dup := first[k.Value]
-				if first == nil {
-					for j := 0; j < i && !dup; j += 2 {
-						if c := n.Content[j]; c.Kind == yaml.ScalarNode && c.Value == k.Value {
-							f, dup = c, true
-						}
-					}
-				}
-				if dup {
-					out = append(out, Problem{Path: path, Line: k.Line, Column: k.Column,
-						Message: fmt.Sprintf("duplicate key %q: the mapping already has it at line %d; YAML allows a key once "+
-							"and tools disagree on which one counts (huntlint reads this last one): merge the two or remove one", k.Value, f.Line)})
-					continue
-				}
-				if first != nil {
-					first[k.Value] = k
-				}
-			}
-		}
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(doc)
+	yamlsrc.Duplicates(doc, func(k, f *yaml.Node) {
+		out = append(out, Problem{Path: path, Line: k.Line, Column: k.Column,
+			Message: fmt.Sprintf("duplicate key %q: the mapping already has it at line %d; YAML allows a key once "+
+				"and tools disagree on which one counts (huntlint reads this last one): merge the two or remove one", k.Value, f.Line)})
+	})
 	return out
 }
 

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // NotEvaluable says why a rule cannot be evaluated on single events with
@@ -58,7 +59,7 @@ func Compile(r *rules.Rule, m *LogsourceMap) (*Compiled, error) {
 	if r.Doc == nil || len(r.Doc.Content) == 0 {
 		return nil, &NotEvaluable{Reason: "the rule has no YAML document"}
 	}
-	_, det := lookupKey(r.Doc.Content[0], "detection")
+	_, det := yamlsrc.Lookup(r.Doc.Content[0], "detection")
 	if det == nil || det.Kind != yaml.MappingNode {
 		return nil, &NotEvaluable{Reason: "the rule has no detection mapping"}
 	}
@@ -220,18 +221,6 @@ func fieldKey(fm *sigma.FieldMatcher) string {
 		return fm.Field
 	}
 	return fm.Field + "|" + strings.Join(fm.Modifiers, "|")
-}
-
-func lookupKey(m *yaml.Node, key string) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i], m.Content[i+1]
-		}
-	}
-	return nil, nil
 }
 
 // rewriteMatcher puts one field matcher into a form sigma-go v0.6.6

@@ -13,6 +13,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/parallel"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // Status is the outcome of a rule or one of its tests.
@@ -132,7 +133,7 @@ func RegressionPath(r *rules.Rule) (string, int) {
 	if r.Format != rules.FormatSigma || r.Doc == nil || len(r.Doc.Content) == 0 {
 		return "", 0
 	}
-	k, v := lookupKey(r.Doc.Content[0], "regression_tests_path")
+	k, v := yamlsrc.Lookup(r.Doc.Content[0], "regression_tests_path")
 	if v == nil || v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" {
 		return "", 0
 	}

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // Addition says which values are appended to the list under Key of the
@@ -48,7 +49,7 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 // located exactly; check the result with CheckAdditions.
 func AppendToList(src []byte, root *yaml.Node, add Addition, defIndent string) (Edit, error) {
 	nl := fileBreak(src)
-	k, v := mapKey(root, add.Key)
+	k, v := yamlsrc.Lookup(root, add.Key)
 	if k == nil {
 		return createKey(src, root, add, defIndent, nl)
 	}
@@ -84,16 +85,6 @@ func AppendToList(src []byte, root *yaml.Node, add Addition, defIndent string) (
 		return Edit{}, fmt.Errorf("the %s list is empty", add.Key)
 	}
 	return appendBlock(src, v, add, nl)
-}
-
-// mapKey returns the key and value nodes of name in mapping m.
-func mapKey(m *yaml.Node, name string) (k, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == name {
-			return m.Content[i], m.Content[i+1]
-		}
-	}
-	return nil, nil
 }
 
 // indentOf returns the blanks before offset i on its line, or "" when
@@ -278,7 +269,7 @@ func createKey(src []byte, root *yaml.Node, add Addition, defIndent, nl string) 
 		b.WriteString(prefix + QuoteLike(nil, x, false) + nl)
 	}
 	for _, bk := range add.Before {
-		kn, _ := mapKey(root, bk)
+		kn, _ := yamlsrc.Lookup(root, bk)
 		if kn == nil {
 			continue
 		}
@@ -440,7 +431,7 @@ func expected(doc *yaml.Node, adds []Addition) *yaml.Node {
 		for _, x := range a.Values {
 			items = append(items, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x})
 		}
-		k, v := mapKey(root, a.Key)
+		k, v := yamlsrc.Lookup(root, a.Key)
 		switch {
 		case k == nil:
 			kv := []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: a.Key}, {Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huntlint/huntlint/queries"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // features is what the signals read from one rule. ATT&CK IDs never reach
@@ -193,17 +194,10 @@ func extract(r *rules.Rule, fx featureWeights) *features {
 	return f
 }
 
-// mapValue returns the value node of key in mapping m, or nil.
+// mapValue returns the value node of key in mapping m as written, or nil.
 func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
+	_, v := yamlsrc.Lookup(m, key)
+	return v
 }
 
 // detection walks a Sigma detection mapping: every search identifier's field

@@ -12,6 +12,7 @@ import (
 	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/rules"
+	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
 
 // Edit replaces the bytes [Start, End) of a file's original text with New
@@ -68,7 +69,7 @@ func (s *Suggester) tagEdits(r *rules.Rule, techs []string) ([]Edit, []yamledit.
 		ed, err := yamledit.AppendToList(r.Source, root, a, indent)
 		if err != nil {
 			line, col := root.Line, root.Column
-			if _, v := keyValue(root, a.Key); v != nil {
+			if _, v := yamlsrc.Lookup(root, a.Key); v != nil {
 				line, col = v.Line, v.Column
 			}
 			return nil, nil, fmt.Errorf("%s:%d:%d: %v; cannot add %s", r.Path, line, col, err, strings.Join(a.Values, ", "))
@@ -111,22 +112,12 @@ func addedValues(adds []yamledit.Addition) string {
 	return strings.Join(vs, ", ")
 }
 
-// keyValue returns the key and value nodes of name in mapping m.
-func keyValue(m *yaml.Node, name string) (k, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == name {
-			return m.Content[i], m.Content[i+1]
-		}
-	}
-	return nil, nil
-}
-
 // sigmaAdditions are the attack.<technique> tags and missing tactic tags
 // to add.
 func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.Addition, error) {
 	have := map[string]bool{}
 	underscore := false
-	if _, v := keyValue(root, "tags"); v != nil {
+	if _, v := yamlsrc.Lookup(root, "tags"); v != nil {
 		for _, it := range v.Content {
 			t := strings.ToLower(it.Value)
 			have[t] = true
@@ -176,12 +167,12 @@ func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.A
 // sentinelAdditions are the relevantTechniques and tactics to add.
 func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.Addition, error) {
 	haveTech, haveTac := map[string]bool{}, map[string]bool{}
-	if _, v := keyValue(root, "relevantTechniques"); v != nil {
+	if _, v := yamlsrc.Lookup(root, "relevantTechniques"); v != nil {
 		for _, it := range v.Content {
 			haveTech[strings.ToUpper(it.Value)] = true
 		}
 	}
-	if _, v := keyValue(root, "tactics"); v != nil {
+	if _, v := yamlsrc.Lookup(root, "tactics"); v != nil {
 		for _, it := range v.Content {
 			haveTac[foldTactic(it.Value)] = true
 		}
