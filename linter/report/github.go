@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -15,7 +16,7 @@ import (
 type GitHub struct{}
 
 func (GitHub) Format(w io.Writer, rep *Input) error {
-	var b strings.Builder
+	b := bufio.NewWriter(w)
 	for _, f := range rep.Result.Findings {
 		cmd := "notice"
 		switch f.Severity {
@@ -24,15 +25,14 @@ func (GitHub) Format(w io.Writer, rep *Input) error {
 		case linter.SeverityWarning:
 			cmd = "warning"
 		}
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
+		fmt.Fprintf(b, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
 			cmd, ghProperty(f.Path), f.Span.Start.Line, f.Span.Start.Column,
 			f.Span.End.Line, f.Span.End.Column, ghProperty("["+f.Check+"]"), ghData(f.Message))
 	}
 	if note := rep.OutdatedNote(); note != "" {
-		fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty("huntlint catalog"), ghData(note))
+		fmt.Fprintf(b, "::notice title=%s::%s\n", ghProperty("huntlint catalog"), ghData(note))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // ghData escapes a workflow command's message.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -50,9 +51,14 @@ func severityColor(s linter.Severity) string {
 
 func (t *Text) Format(w io.Writer, rep *Input) error {
 	res := rep.Result
-	src := sourceCache{}
-	var b strings.Builder
+	// Written as it goes; findings come by path, so the excerpts need the
+	// lines of one file at a time.
+	b := bufio.NewWriter(w)
+	src, srcPath := sourceCache{}, ""
 	for _, f := range res.Findings {
+		if f.Path != srcPath {
+			src, srcPath = sourceCache{}, f.Path
+		}
 		fix := ""
 		if f.Fix != nil {
 			switch f.Fix.Applicability {
@@ -62,34 +68,33 @@ func (t *Text) Format(w io.Writer, rep *Input) error {
 				fix = " " + t.paint(ansiGray, "[unsafe fix]")
 			}
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s %s%s\n",
+		fmt.Fprintf(b, "%s:%d:%d: %s %s %s%s\n",
 			t.paint(ansiBold, f.Path), f.Span.Start.Line, f.Span.Start.Column,
 			t.paint(severityColor(f.Severity), f.Severity.String()),
 			t.paint(ansiGray, "["+f.Check+"]"), f.Message, fix)
 		if t.opts.ShowSource {
-			t.excerpt(&b, src, f)
+			t.excerpt(b, src, f)
 		}
 	}
 	if t.opts.Statistics && len(res.Findings) > 0 {
 		counts := checkCounts(res.Findings)
-		fmt.Fprintln(&b)
+		fmt.Fprintln(b)
 		for _, id := range sortedKeys(counts) {
-			fmt.Fprintf(&b, "%6d  %s\n", counts[id], id)
+			fmt.Fprintf(b, "%6d  %s\n", counts[id], id)
 		}
 	}
 	if !t.opts.NoSummary {
-		fmt.Fprintf(&b, "%s\n", summaryLine(rep))
+		fmt.Fprintf(b, "%s\n", summaryLine(rep))
 		if note := rep.OutdatedNote(); note != "" {
-			fmt.Fprintf(&b, "%s %s\n", t.paint(ansiBold, "note:"), note)
+			fmt.Fprintf(b, "%s %s\n", t.paint(ansiBold, "note:"), note)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // excerpt writes the finding's source line with a caret marker under its
 // span, as compilers do.
-func (t *Text) excerpt(b *strings.Builder, src sourceCache, f linter.Finding) {
+func (t *Text) excerpt(b *bufio.Writer, src sourceCache, f linter.Finding) {
 	line, ok := src.line(f, f.Span.Start.Line)
 	if !ok {
 		return
