@@ -56,7 +56,51 @@ type jsonSummary struct {
 // encoded with two-space indents (jsonReport in the tests).
 func (JSON) Format(w io.Writer, rep *Input) error {
 	res := rep.Result
-	sum := jsonSummary{
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"catalog\": ", JSONVersion)
+	if err := writeIndented(bw, catalogReleases(rep), "  "); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"findings\": [")
+	for i, f := range res.Findings {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		if err := writeIndented(bw, jsonFindingOf(f), "    "); err != nil {
+			return err
+		}
+	}
+	if len(res.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"summary\": ")
+	if err := writeIndented(bw, jsonSummaryOf(res), "  "); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// jsonFindingOf is f as the report lists it.
+func jsonFindingOf(f linter.Finding) jsonFinding {
+	jf := jsonFinding{
+		Check: f.Check, Severity: f.Severity.String(), Path: f.Path,
+		Line: f.Span.Start.Line, Column: f.Span.Start.Column,
+		EndLine: f.Span.End.Line, EndColumn: f.Span.End.Column,
+		Message: f.Message,
+		Rule:    ruleOf(f.Rule),
+	}
+	if f.Fix != nil && f.Fix.Applicability != linter.FixNone {
+		jf.Fixable = true
+		jf.Fix = &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
+	}
+	return jf
+}
+
+// jsonSummaryOf is the report's summary of res.
+func jsonSummaryOf(res *linter.Result) jsonSummary {
+	return jsonSummary{
 		Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
 		BySeverity: map[string]int{
 			"error":   res.Count(linter.SeverityError),
@@ -67,41 +111,6 @@ func (JSON) Format(w io.Writer, rep *Input) error {
 		Fixable: fixable(res.Findings, linter.FixSafe),
 		Unsafe:  fixable(res.Findings, linter.FixUnsafe),
 	}
-	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"catalog\": ", JSONVersion)
-	if err := writeIndented(bw, catalogReleases(rep), "  "); err != nil {
-		return err
-	}
-	bw.WriteString(",\n  \"findings\": [")
-	for i, f := range res.Findings {
-		jf := jsonFinding{
-			Check: f.Check, Severity: f.Severity.String(), Path: f.Path,
-			Line: f.Span.Start.Line, Column: f.Span.Start.Column,
-			EndLine: f.Span.End.Line, EndColumn: f.Span.End.Column,
-			Message: f.Message,
-			Rule:    ruleOf(f.Rule),
-		}
-		if f.Fix != nil && f.Fix.Applicability != linter.FixNone {
-			jf.Fixable = true
-			jf.Fix = &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		if err := writeIndented(bw, jf, "    "); err != nil {
-			return err
-		}
-	}
-	if len(res.Findings) > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("],\n  \"summary\": ")
-	if err := writeIndented(bw, sum, "  "); err != nil {
-		return err
-	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
 }
 
 // writeIndented writes v as indented JSON whose lines after the first start

@@ -32,19 +32,10 @@ func TestJSONStreamsTheDocument(t *testing.T) {
 	} {
 		got := render(t, "json", Options{}, in)
 		res := in.Result
-		doc := jsonReport{Version: JSONVersion, Catalog: catalogReleases(in), Findings: []jsonFinding{}}
+		doc := jsonReport{Version: JSONVersion, Catalog: catalogReleases(in), Findings: []jsonFinding{}, Summary: jsonSummaryOf(res)}
 		for _, f := range res.Findings {
-			jf := jsonFinding{Check: f.Check, Severity: f.Severity.String(), Path: f.Path,
-				Line: f.Span.Start.Line, Column: f.Span.Start.Column, EndLine: f.Span.End.Line, EndColumn: f.Span.End.Column,
-				Message: f.Message, Rule: ruleOf(f.Rule)}
-			if f.Fix != nil && f.Fix.Applicability != linter.FixNone {
-				jf.Fixable, jf.Fix = true, &jsonFix{Applicability: f.Fix.Applicability.String(), Description: f.Fix.Description}
-			}
-			doc.Findings = append(doc.Findings, jf)
+			doc.Findings = append(doc.Findings, jsonFindingOf(f))
 		}
-		doc.Summary = jsonSummary{Files: res.Files, Rules: res.Rules, Findings: len(res.Findings),
-			BySeverity: map[string]int{"error": res.Count(linter.SeverityError), "warning": res.Count(linter.SeverityWarning), "info": res.Count(linter.SeverityInfo)},
-			ByCheck:    checkCounts(res.Findings), Fixable: fixable(res.Findings, linter.FixSafe), Unsafe: fixable(res.Findings, linter.FixUnsafe)}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetIndent("", "  ")
