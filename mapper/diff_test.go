@@ -1,7 +1,6 @@
 package mapper
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -66,20 +65,7 @@ func TestDiffMini(t *testing.T) {
 			t.Errorf("T1562 move %+v", m)
 		}
 	}
-	var buf bytes.Buffer
-	WriteDiffText(&buf, diffs)
-	for _, want := range []string{
-		"enterprise-attack 18.1 -> 19.0\n",
-		"  new tactics (1):\n    TA0112 Defense Impairment (defense-impairment)\n",
-		"  renamed tactics (1):\n    TA0005 Defense Evasion (defense-evasion) -> Stealth (stealth)\n",
-		"    T1562.001 Disable or Modify Tools: use T1685 Disable or Modify Tools\n",
-		"    T1105 Ingress Tool Transfer: +command-and-control -execution\n",
-		"    T1070 \"Indicator Removal on Host\" -> \"Indicator Removal\"\n",
-	} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("text lacks %q:\n%s", want, buf.String())
-		}
-	}
+
 	// Same catalog: nothing changed.
 	same := Diff(old, old)
 	if !same[0].Empty() {
@@ -100,11 +86,7 @@ func TestDiffReorder(t *testing.T) {
 	if d.Reordered == nil || d.Reordered.New[0] != "TA0002" || d.Reordered.Old[0] != "TA0001" {
 		t.Errorf("reordered = %+v", d.Reordered)
 	}
-	var buf bytes.Buffer
-	WriteDiffText(&buf, []DomainDiff{d})
-	if !strings.Contains(buf.String(), "  matrix order: TA0001 TA0002 ") {
-		t.Errorf("text:\n%s", buf.String())
-	}
+
 }
 
 // stixSpec is one object of a test bundle: "type id ATT&CK-ID status name"
@@ -356,35 +338,8 @@ func TestDiffEveryKind(t *testing.T) {
 		t.Errorf("other %s", got)
 	}
 
-	var buf bytes.Buffer
-	WriteDiffText(&buf, []DomainDiff{d})
-	text := buf.String()
-	for _, want := range []string{
-		"  newly deprecated tactics (1):\n    TA0003 Persistence\n",
-		"  removed techniques (1):\n    T1006 Gone\n",
-		"  newly revoked techniques (1):\n    T1002 Revoked Later: use T1003 Replacement\n",
-		"  newly deprecated techniques (1):\n    T1004 Deprecated Later\n",
-		"  renumbered techniques (1):\n    T1008.001 -> T1009.001 Child\n",
-		"  techniques with another parent (1):\n    T1009.001 Child: sub-technique of T1008 -> sub-technique of T1009\n",
-		"  reactivated techniques (1):\n    T1005 Back Again (was deprecated)\n",
-		"  tactic changes (1):\n    T1007 Moves: +initial-access -execution\n",
-		"  added groups (1)\n  removed groups (1):\n    G0004 Group Four\n",
-		"  newly revoked groups (1):\n    G0001 Group One: use G0002 Group Two\n  newly deprecated groups (1):\n    G0003 Group Three\n",
-		"  renamed software (1):\n    S0002 \"Old Malware\" -> \"New Malware\"\n",
-		"  newly deprecated campaigns (1):\n    C0001 Campaign One\n",
-		"  added mitigations (1)\n",
-		"  newly deprecated data sources (2):\n    DS0001 Process\n    DS0002 File\n",
-		"  removed data components (1):\n    (no ATT&CK ID) Dropped\n  data components given an ATT&CK ID (2; they had none in 1.0)\n",
-		"  added detection strategies (1)\n  added analytics (1)\n",
-		"  renumbered assets (1):\n    A0001 -> A0002 Old Asset\n",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("text lacks %q:\n%s", want, text)
-		}
-	}
-	if strings.Contains(text, "Already Deprecated") || strings.Contains(text, "Was A Tool") {
-		t.Errorf("text lists unchanged objects:\n%s", text)
-	}
+	// The text form of this diff, which lists no unchanged object, is
+	// cmd/huntlint/testdata/catalog-text/every-kind.txt.
 
 	// JSON: every kind, every list present.
 	js, err := json.Marshal(d)

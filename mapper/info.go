@@ -1,11 +1,6 @@
 package mapper
 
-import (
-	"fmt"
-	"io"
-	"strings"
-	"time"
-)
+import ()
 
 // DomainInfo summarises one loaded domain for `catalog info`.
 type DomainInfo struct {
@@ -102,59 +97,6 @@ func (c *Catalog) Info() []DomainInfo {
 		out = append(out, info)
 	}
 	return out
-}
-
-// WriteInfoText writes infos as text, one block per domain.
-func WriteInfoText(w io.Writer, infos []DomainInfo) {
-	for i, in := range infos {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		state := "inactive"
-		if in.Active {
-			state = "active"
-		}
-		src := in.Source
-		if in.Path != "" {
-			src += " " + in.Path
-		}
-		fmt.Fprintf(w, "%s %s (%s; %s)\n", in.Domain, in.Release, state, src)
-		n := in.Counts
-		released := "unknown"
-		if in.Date != "" {
-			released = fmt.Sprintf("%s (%s ago)", in.Date, AgeText(time.Duration(in.AgeDays)*24*time.Hour))
-			if in.Outdated {
-				released += "; outdated: run huntlint catalog update"
-			}
-		}
-		rows := [][2]string{
-			{"released", released},
-			{"modified", in.Modified},
-			{"tactics", fmt.Sprint(n.Tactics)},
-			{"techniques", fmt.Sprint(n.Techniques)},
-			{"sub-techniques", fmt.Sprint(n.Subtechniques)},
-			{"revoked", fmt.Sprint(n.Revoked)},
-			{"deprecated", fmt.Sprint(n.Deprecated)},
-			{"groups", fmt.Sprint(n.Groups)},
-			{"software", fmt.Sprint(n.Software)},
-			{"campaigns", fmt.Sprint(n.Campaigns)},
-			{"mitigations", fmt.Sprint(n.Mitigations)},
-			{"data sources", fmt.Sprint(n.DataSources)},
-			{"data components", fmt.Sprint(n.DataComponents)},
-		}
-		if n.DetectionStrategies > 0 || n.Analytics > 0 {
-			rows = append(rows, [2]string{"detection strategies", fmt.Sprint(n.DetectionStrategies)}, [2]string{"analytics", fmt.Sprint(n.Analytics)})
-		}
-		if n.Assets > 0 {
-			rows = append(rows, [2]string{"assets", fmt.Sprint(n.Assets)})
-		}
-		if in.Texts {
-			rows = append(rows, [2]string{"texts", "descriptions and detections (used by tag)"})
-		}
-		for _, r := range rows {
-			fmt.Fprintf(w, "  %-21s %s\n", r[0]+":", r[1])
-		}
-	}
 }
 
 // ObjectRef names an object briefly.
@@ -318,100 +260,6 @@ func (c *Catalog) FullName(o *Object) string {
 	return o.Name
 }
 
-// WriteViewText writes v as text.
-func (c *Catalog) WriteViewText(w io.Writer, v ObjectView) {
-	name := v.Name
-	if o, ok := c.GetIn(v.Domain, v.Type, v.ID); ok {
-		name = c.FullName(o)
-	}
-	fmt.Fprintf(w, "%s %s (%s, %s)\n", v.ID, name, v.Type, v.Domain)
-	row := func(k, val string) {
-		if val != "" {
-			fmt.Fprintf(w, "  %-15s %s\n", k+":", val)
-		}
-	}
-	status := string(v.Status)
-	row("status", status)
-	if v.Status == StatusRevoked {
-		if len(v.RevokedBy) == 0 {
-			row("revoked by", "no replacement named in the catalog")
-		} else {
-			var chain []string
-			for _, r := range append([]ObjectRef{{ID: v.ID}}, v.RevokedBy...) {
-				chain = append(chain, r.ID)
-			}
-			row("revoked by", c.refName(v.Domain, v.RevokedBy[0]))
-			if len(v.RevokedBy) > 1 {
-				row("chain", strings.Join(chain, " -> "))
-			}
-			switch {
-			case v.ReplacedBy == nil:
-				row("use instead", "none: the revocation chain is broken")
-			case len(v.RevokedBy) > 1:
-				row("use instead", c.refName(v.Domain, *v.ReplacedBy))
-			}
-		}
-	}
-	row("shortname", v.Shortname)
-	if v.Order != nil {
-		row("matrix order", fmt.Sprint(*v.Order+1))
-	}
-	if v.Type == TypeTactic {
-		row("techniques", fmt.Sprint(v.Techniques))
-	}
-	if v.Parent != nil {
-		row("parent", v.Parent.ID+" "+v.Parent.Name)
-	}
-	var tactics []string
-	for i, t := range v.Tactics {
-		s := t.ID + " " + t.Name
-		if i < len(v.TacticNames) {
-			s = v.TacticNames[i] + " (" + s + ")"
-		}
-		tactics = append(tactics, s)
-	}
-	row("tactics", strings.Join(tactics, ", "))
-	row("platforms", strings.Join(v.Platforms, ", "))
-	for i, s := range v.Subtechniques {
-		k := ""
-		if i == 0 {
-			k = "sub-techniques"
-		}
-		st := ""
-		if s.Status != StatusActive {
-			st = " [" + string(s.Status) + "]"
-		}
-		if k == "" {
-			fmt.Fprintf(w, "  %-15s %s %s%s\n", "", s.ID, s.Name, st)
-		} else {
-			row(k, s.ID+" "+s.Name+st)
-		}
-	}
-	list := func(k string, vals []string) {
-		for i, val := range vals {
-			if i == 0 {
-				row(k, val)
-			} else {
-				fmt.Fprintf(w, "  %-15s %s\n", "", val)
-			}
-		}
-	}
-	var refs []string
-	for _, d := range v.DetectedBy {
-		refs = append(refs, d.ID+" "+d.Name)
-	}
-	list("detected by", refs)
-	refs = refs[:0]
-	for _, a := range v.Analytics {
-		refs = append(refs, a.ID)
-	}
-	row("analytics", strings.Join(refs, ", "))
-	list("log sources", v.LogSources)
-	c.writeViewRelations(w, v, row, list)
-	row("modified", v.Modified)
-	row("stix id", v.STIXID)
-}
-
 // SearchResult is one `catalog search` hit.
 type SearchResult struct {
 	ID     string     `json:"id"`
@@ -428,25 +276,6 @@ func (c *Catalog) SearchResults(text string, n int) []SearchResult {
 		out = append(out, SearchResult{ID: o.ID, Type: o.Type, Name: c.FullName(o), Domain: o.Domain, Status: o.Status})
 	}
 	return out
-}
-
-// WriteSearchText writes search results as aligned text lines.
-func WriteSearchText(w io.Writer, rs []SearchResult) {
-	for _, r := range rs {
-		st := ""
-		if r.Status != StatusActive {
-			st = " [" + string(r.Status) + "]"
-		}
-		fmt.Fprintf(w, "%-10s %-18s %s (%s)%s\n", r.ID, r.Type, r.Name, r.Domain, st)
-	}
-}
-
-// refName is "ID full name" of a technique (or other object) in domain d.
-func (c *Catalog) refName(d Domain, r ObjectRef) string {
-	if o, ok := c.GetIn(d, TypeTechnique, r.ID); ok && o.Name == r.Name {
-		return r.ID + " " + c.FullName(o)
-	}
-	return r.ID + " " + r.Name
 }
 
 // hasTexts reports whether d has MITRE's texts (see Catalog.LoadTexts).

@@ -1,8 +1,6 @@
 package mapper
 
 import (
-	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -230,37 +228,5 @@ func (c *Catalog) viewRelations(o *Object, v *ObjectView) {
 	}
 	for _, refs := range [][]ObjectRef{v.Uses, v.UsesSoftware, v.AttributedTo, v.Campaigns} {
 		sort.Slice(refs, func(i, j int) bool { return refs[i].ID < refs[j].ID })
-	}
-}
-
-// writeViewRelations writes the aliases and relations of v with the text
-// writer's row and list helpers.
-func (c *Catalog) writeViewRelations(w io.Writer, v ObjectView, row func(k, val string), list func(k string, vals []string)) {
-	row("aliases", strings.Join(v.Aliases, ", "))
-	refs := func(rs []ObjectRef, full bool) []string {
-		var out []string
-		for _, r := range rs {
-			s := r.ID + " " + r.Name
-			if full {
-				s = c.refName(v.Domain, r)
-			}
-			if r.Status != StatusActive {
-				s += " [" + string(r.Status) + "]"
-			}
-			out = append(out, s)
-		}
-		return out
-	}
-	list("attributed to", refs(v.AttributedTo, false))
-	list("campaigns", refs(v.Campaigns, false))
-	list("software", refs(v.UsesSoftware, false))
-	if len(v.Uses) > 0 {
-		fmt.Fprintf(w, "  %-15s %d\n", "techniques:", len(v.Uses))
-		for _, s := range refs(v.Uses, true) {
-			fmt.Fprintf(w, "  %-15s %s\n", "", s)
-		}
-	}
-	if u := v.UsedBy; u != nil {
-		row("used by", fmt.Sprintf("%d groups, %d campaigns, %d software", u.Groups, u.Campaigns, u.Software))
 	}
 }

@@ -77,7 +77,7 @@ func (a *app) catalogInfoCommand() *cobra.Command {
 					Domains []mapper.DomainInfo `json:"domains"`
 				}{infos})
 			}
-			mapper.WriteInfoText(a.stdout, infos)
+			writeInfoText(a.stdout, infos)
 			return nil
 		},
 	}
@@ -126,7 +126,7 @@ show their replacement chain. Exit 2 when an argument names nothing.`,
 					if i > 0 {
 						fmt.Fprintln(a.stdout)
 					}
-					cat.WriteViewText(a.stdout, v)
+					writeViewText(a.stdout, cat, v)
 				}
 			}
 			if len(missing) > 0 {
@@ -177,7 +177,7 @@ func (a *app) catalogSearchCommand() *cobra.Command {
 				fmt.Fprintf(a.stdout, "no ATT&CK object matches %q\n", text)
 				return nil
 			}
-			mapper.WriteSearchText(a.stdout, res)
+			writeSearchText(a.stdout, res)
 			return nil
 		},
 	}
@@ -226,7 +226,7 @@ deprecated or reactivated; techniques also as moved between tactics.`,
 					Domains []mapper.DomainDiff `json:"domains"`
 				}{diffs})
 			}
-			mapper.WriteDiffText(a.stdout, diffs)
+			writeDiffText(a.stdout, diffs)
 			return nil
 		},
 	}

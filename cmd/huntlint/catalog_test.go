@@ -132,7 +132,10 @@ func TestCatalogDiff(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"enterprise-attack 18.1 -> 19.0\n", "TA0005 Defense Evasion (defense-evasion) -> Stealth (stealth)",
-		"T1562.001 Disable or Modify Tools: use T1685 Disable or Modify Tools"} {
+		"T1562.001 Disable or Modify Tools: use T1685 Disable or Modify Tools",
+		"  new tactics (1):\n    TA0112 Defense Impairment (defense-impairment)\n",
+		"    T1105 Ingress Tool Transfer: +command-and-control -execution\n",
+		"    T1070 \"Indicator Removal on Host\" -> \"Indicator Removal\"\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %q:\n%s", want, out)
 		}
