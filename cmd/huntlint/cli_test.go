@@ -449,3 +449,20 @@ func TestFixQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvChecksDeclaredChoices: a variable for a flag with choices takes
+// one of them in any case, and is refused naming them otherwise
+// (HUNTLINT_LAYER_EVIDENCE=tested was refused while the values were read
+// from the help text).
+func TestEnvChecksDeclaredChoices(t *testing.T) {
+	fs := pflag.NewFlagSet("layer", pflag.ContinueOnError)
+	fs.String("evidence", "none", "count rules by test evidence: none, or tested")
+	choices(fs, "evidence", evidenceModes)
+	f := fs.Lookup("evidence")
+	if err := setFromEnv(f, "Tested"); err != nil || f.Value.String() != "tested" {
+		t.Errorf("Tested: %v, value %q", err, f.Value.String())
+	}
+	if err := setFromEnv(f, "or"); err == nil || err.Error() != "use none or tested" {
+		t.Errorf("or: %v, want use none or tested", err)
+	}
+}
