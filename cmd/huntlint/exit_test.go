@@ -22,6 +22,10 @@ func TestStreamFailureIsExitIO(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer readOnly.Close()
+	rules := filepath.Join(dir, "rules") // migrate may rewrite what it reads
+	if err := os.CopyFS(rules, os.DirFS("../../testdata/rules/migrate-mini")); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"checks"},
 		{"checks", "--format", "json"},
@@ -29,6 +33,7 @@ func TestStreamFailureIsExitIO(t *testing.T) {
 		{"lint", "--offline", cleanRule},
 		{"layer", "--offline", cleanRule},
 		{"completion", "bash"},
+		{"migrate", "--from", "embedded", "--to", "embedded", "--format", "json", rules},
 	} {
 		var errb bytes.Buffer
 		code := run(args, strings.NewReader(""), readOnly, &errb)

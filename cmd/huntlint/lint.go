@@ -188,14 +188,14 @@ func (a *app) runLint(args []string, fl lintFlags) error {
 	if fl.fix {
 		sum, err := fix.Apply(res.Findings, fix.Options{Unsafe: fl.unsafe, Relint: fix.Relinter(opts), Jobs: fl.jobs, Force: a.force})
 		if err != nil {
-			return usageErr(err)
+			return ioErr(err)
 		}
 		var sumOut io.Writer = a.stderr
 		if fl.quiet {
 			sumOut = io.Discard
 		}
 		if err := sum.WriteText(sumOut, false); err != nil {
-			return usageErr(err)
+			return ioErr(err)
 		}
 		if sum.Fixed() > 0 {
 			if res, err = linter.Lint(args, opts); err != nil {

@@ -117,7 +117,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	}
 	sum, err := migrate.Apply(findings, opts, fo)
 	if err != nil {
-		return usageErr(err)
+		return ioErr(err) // the diff could not be written
 	}
 	human, deprecated := 0, 0
 	for _, f := range findings {
@@ -130,7 +130,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 	}
 	if fl.format == "json" {
 		if err := migrate.NewReport(findings, sum, from, to, fl.diff).WriteJSON(out); err != nil {
-			return usageErr(err)
+			return ioErr(err)
 		}
 	} else {
 		// The plan in file order: changes (marked [*]) and what needs a
@@ -139,7 +139,7 @@ func (a *app) runMigrate(args []string, fl migrateFlags) error {
 			fmt.Fprintln(out, linter.FormatFinding(f))
 		}
 		if err := sum.WriteTextAs(out, fl.diff, "migrated", "would migrate", "reference", "references"); err != nil {
-			return usageErr(err)
+			return ioErr(err)
 		}
 		if human > 0 {
 			fmt.Fprintf(out, "%d %s a human: %d deprecated, %d other\n", human,
