@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -62,14 +63,20 @@ func (JSON) Format(w io.Writer, rep *Input) error {
 		return err
 	}
 	bw.WriteString(",\n  \"findings\": [")
+	// One encoder and buffer for every finding: no garbage per finding.
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("    ", "  ")
 	for i, f := range res.Findings {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n    ")
-		if err := writeIndented(bw, jsonFindingOf(f), "    "); err != nil {
+		one.Reset()
+		if err := enc.Encode(jsonFindingOf(f)); err != nil {
 			return err
 		}
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
 	if len(res.Findings) > 0 {
 		bw.WriteString("\n  ")
