@@ -61,7 +61,7 @@ func TestAttackFixes(t *testing.T) {
 			if fs[0].Fix.Applicability != c.app {
 				t.Errorf("applicability %s, want %s", fs[0].Fix.Applicability, c.app)
 			}
-			out, err := yamledit.ApplySet([]byte(src), fs[0].Fix.Edits)
+			out, err := yamledit.Apply([]byte(src), fs[0].Fix.Edits, yamledit.Exclusive)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestAttackFixesSentinel(t *testing.T) {
 			if len(fs) != 1 || fs[0].Fix == nil {
 				t.Fatalf("want one fixable finding, got:\n%s", formatGolden("", fs))
 			}
-			out, err := yamledit.ApplySet([]byte(src), fs[0].Fix.Edits)
+			out, err := yamledit.Apply([]byte(src), fs[0].Fix.Edits, yamledit.Exclusive)
 			if err != nil {
 				t.Fatal(err)
 			}

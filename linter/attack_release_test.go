@@ -115,7 +115,7 @@ func TestRenamedTactic(t *testing.T) {
 			if len(renamed) != 1 || renamed[0].Message != c.message || renamed[0].Fix == nil || renamed[0].Fix.Applicability != FixSafe {
 				t.Fatalf("attack-renamed-tactic findings: %+v", renamed)
 			}
-			out, err := yamledit.ApplySet([]byte(src), renamed[0].Fix.Edits)
+			out, err := yamledit.Apply([]byte(src), renamed[0].Fix.Edits, yamledit.Exclusive)
 			if err != nil {
 				t.Fatal(err)
 			}

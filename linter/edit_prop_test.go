@@ -170,7 +170,7 @@ func FuzzDeleteSeqItem(f *testing.F) {
 		if edits == nil {
 			return
 		}
-		out, err := yamledit.ApplySet([]byte(src), edits)
+		out, err := yamledit.Apply([]byte(src), edits, yamledit.Exclusive)
 		if err != nil {
 			t.Fatalf("invalid edits %+v: %v", edits, err)
 		}
@@ -231,7 +231,7 @@ func FuzzInsertSeqItemBefore(f *testing.F) {
 		if edits == nil {
 			return
 		}
-		out, err := yamledit.ApplySet([]byte(src), edits)
+		out, err := yamledit.Apply([]byte(src), edits, yamledit.Exclusive)
 		if err != nil {
 			t.Fatalf("invalid edits %+v: %v", edits, err)
 		}

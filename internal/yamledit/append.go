@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -20,25 +19,6 @@ type Addition struct {
 	Key    string
 	Values []string
 	Before []string
-}
-
-// Apply applies non-overlapping edits to src; insertions at one offset keep
-// their order.
-func Apply(src []byte, edits []Edit) ([]byte, error) {
-	sorted := append([]Edit(nil), edits...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
-	var out bytes.Buffer
-	pos := 0
-	for _, ed := range sorted {
-		if ed.Start < pos || ed.End < ed.Start || ed.End > len(src) {
-			return nil, fmt.Errorf("overlapping or invalid edit at byte %d", ed.Start)
-		}
-		out.Write(src[pos:ed.Start])
-		out.WriteString(ed.New)
-		pos = ed.End
-	}
-	out.Write(src[pos:])
-	return out.Bytes(), nil
 }
 
 // AppendToList returns the edit that makes add: the values appended to the

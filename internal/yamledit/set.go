@@ -5,11 +5,25 @@ import (
 	"sort"
 )
 
+// Order says what Apply and ValidSet make of two insertions at one offset.
+type Order int
+
+const (
+	// Exclusive refuses two insertions at one offset: their order would be
+	// arbitrary, as between the fixes of different findings (fix, migrate).
+	Exclusive Order = iota
+	// InOrder keeps insertions at one offset in the order given, for edits
+	// that one caller builds in order (tag --write puts a new tactics key
+	// before a new relevantTechniques key at the same place).
+	InOrder
+)
+
 // ValidSet returns an error unless every edit of es lies inside a text of n bytes
-// and no two edits of es overlap. It sorts a copy and compares each edit
-// with the one before it and with the earlier edit that reaches furthest,
-// which finds every overlap Overlaps defines in n log n.
-func ValidSet(es []Edit, n int) error {
+// and no two edits of es overlap (see Overlaps; with InOrder, insertions at
+// one offset do not count as overlapping). It sorts a copy and compares each
+// edit with the one before it and with the earlier edit that reaches
+// furthest, which finds every overlap in n log n.
+func ValidSet(es []Edit, n int, order Order) error {
 	for _, e := range es {
 		if e.Start < 0 || e.End < e.Start || e.End > n {
 			return fmt.Errorf("edit [%d,%d) lies outside the file (%d bytes)", e.Start, e.End, n)
@@ -18,18 +32,15 @@ func ValidSet(es []Edit, n int) error {
 	if len(es) < 2 {
 		return nil
 	}
-	sorted := append([]Edit(nil), es...)
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].Start != sorted[j].Start {
-			return sorted[i].Start < sorted[j].Start
-		}
-		return sorted[i].End < sorted[j].End
-	})
+	sorted := sortedEdits(es)
 	far := 0 // the edit seen so far that ends last
 	for i := 1; i < len(sorted); i++ {
 		for _, k := range []int{i - 1, far} {
-			if Overlaps(sorted[k], sorted[i]) {
-				a, b := sorted[k], sorted[i]
+			a, b := sorted[k], sorted[i]
+			if order == InOrder && a.Start == a.End && b.Start == b.End {
+				continue
+			}
+			if Overlaps(a, b) {
 				return fmt.Errorf("edits [%d,%d) and [%d,%d) overlap", a.Start, a.End, b.Start, b.End)
 			}
 		}
@@ -38,6 +49,20 @@ func ValidSet(es []Edit, n int) error {
 		}
 	}
 	return nil
+}
+
+// sortedEdits returns a copy of es in text order: by start, an insertion
+// before a replacement starting at the same offset, and edits alike in both
+// in the order given.
+func sortedEdits(es []Edit) []Edit {
+	sorted := append([]Edit(nil), es...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].Start != sorted[j].Start {
+			return sorted[i].Start < sorted[j].Start
+		}
+		return sorted[i].End < sorted[j].End
+	})
+	return sorted
 }
 
 // Overlaps reports whether edits a and b touch the same bytes, or are both
@@ -59,20 +84,16 @@ func Overlaps(a, b Edit) bool {
 	return false
 }
 
-// ApplySet returns src with the edits applied. The edits must not overlap
-// (see ValidSet); their order does not matter. src is not modified.
-func ApplySet(src []byte, edits []Edit) ([]byte, error) {
-	if err := ValidSet(edits, len(src)); err != nil {
+// Apply returns src with the edits applied; src is not modified. The edits
+// must lie inside src and must not overlap (see ValidSet and order); their
+// order does not matter but for insertions at one offset, which InOrder
+// keeps in the order given. An insertion at the offset where a replacement
+// starts goes before the replacement's text.
+func Apply(src []byte, edits []Edit, order Order) ([]byte, error) {
+	if err := ValidSet(edits, len(src), order); err != nil {
 		return nil, err
 	}
-	es := append([]Edit(nil), edits...)
-	sort.SliceStable(es, func(i, j int) bool {
-		if es[i].Start != es[j].Start {
-			return es[i].Start < es[j].Start
-		}
-		// An insertion before a replacement starting at the same offset.
-		return es[i].End < es[j].End
-	})
+	es := sortedEdits(edits)
 	size := len(src)
 	for _, e := range es {
 		size += len(e.New) - (e.End - e.Start)

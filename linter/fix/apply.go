@@ -19,7 +19,7 @@ func selectFixes(fixes []*linter.Fix, n int) (picked []int, edits []linter.Edit)
 	var taken *editTable
 outer:
 	for i, fx := range fixes {
-		if fx == nil || len(fx.Edits) == 0 || yamledit.ValidSet(fx.Edits, n) != nil {
+		if fx == nil || len(fx.Edits) == 0 || yamledit.ValidSet(fx.Edits, n, yamledit.Exclusive) != nil {
 			continue
 		}
 		key := editsKey(fx.Edits)

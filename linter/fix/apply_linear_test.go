@@ -82,7 +82,7 @@ func TestSelectFixesMatchesPairwise(t *testing.T) {
 			}
 		}
 		for _, fx := range fixes {
-			if got, want := yamledit.ValidSet(fx.Edits, n) != nil, pairwiseValid(fx.Edits, n); got != want {
+			if got, want := yamledit.ValidSet(fx.Edits, n, yamledit.Exclusive) != nil, pairwiseValid(fx.Edits, n); got != want {
 				t.Fatalf("yamledit.ValidSet(%v, %d) invalid=%v, want %v", fx.Edits, n, got, want)
 			}
 		}

@@ -364,7 +364,7 @@ func fixFile(path string, fs []linter.Finding, opts *Options) fixResult {
 		if len(picked) == 0 {
 			break
 		}
-		out, err := yamledit.ApplySet(cur, edits)
+		out, err := yamledit.Apply(cur, edits, yamledit.Exclusive)
 		if err != nil || bytes.Equal(out, cur) {
 			break
 		}

@@ -9,36 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/linter"
 )
-
-func TestApplySet(t *testing.T) {
-	src := []byte("0123456789")
-	got, err := yamledit.ApplySet(src, []linter.Edit{{Start: 8, End: 9, New: "x"}, {Start: 0, End: 2}, {Start: 4, End: 4, New: "++"}})
-	if err != nil || string(got) != "23++4567x9" {
-		t.Fatalf("got %q, %v", got, err)
-	}
-	if string(src) != "0123456789" {
-		t.Fatal("source modified")
-	}
-	// An insertion at the start of a replacement goes before it.
-	got, err = yamledit.ApplySet(src, []linter.Edit{{Start: 2, End: 4, New: "ab"}, {Start: 2, End: 2, New: "<"}})
-	if err != nil || string(got) != "01<ab456789" {
-		t.Fatalf("got %q, %v", got, err)
-	}
-	for _, bad := range [][]linter.Edit{
-		{{Start: 1, End: 3}, {Start: 2, End: 4}},
-		{{Start: 3, End: 3, New: "a"}, {Start: 3, End: 3, New: "b"}},
-		{{Start: 1, End: 5}, {Start: 3, End: 3, New: "x"}},
-		{{Start: 5, End: 11}},
-		{{Start: 5, End: 4}},
-	} {
-		if _, err := yamledit.ApplySet(src, bad); err == nil {
-			t.Errorf("edits %+v accepted", bad)
-		}
-	}
-}
 
 func TestSelectFixesFirstWins(t *testing.T) {
 	fixes := []*linter.Fix{

@@ -43,7 +43,7 @@ func FuzzTagEdits(f *testing.F) {
 				if err != nil {
 					continue
 				}
-				out, err := Apply(r.Source, eds)
+				out, err := yamledit.Apply(r.Source, eds, yamledit.InOrder)
 				if err != nil {
 					t.Fatalf("edits do not apply: %v", err)
 				}

@@ -85,7 +85,7 @@ func (s *Suggester) tagEdits(r *rules.Rule, techs []string) ([]Edit, []yamledit.
 // proveAdditions applies edits to src and checks that the result is src
 // with adds made to the documents rooted at the given nodes.
 func proveAdditions(src []byte, edits []Edit, adds map[*yaml.Node][]yamledit.Addition) error {
-	out, err := Apply(src, edits)
+	out, err := yamledit.Apply(src, edits, yamledit.InOrder)
 	if err != nil {
 		return err
 	}
@@ -239,10 +239,6 @@ func pascal(name string) string {
 	return b.String()
 }
 
-// Apply applies non-overlapping edits to src. Edits at the same offset keep
-// their order.
-func Apply(src []byte, edits []Edit) ([]byte, error) { return yamledit.Apply(src, edits) }
-
 // WriteTags adds each result's suggestions to its file (Sigma tags,
 // Sentinel relevantTechniques and tactics) through the one write path
 // (internal/atomicfile): one atomic write per file, a read-only file
@@ -294,7 +290,7 @@ func (s *Suggester) WriteTags(results []Result, force bool) (written []string, p
 			problems = append(problems, fmt.Errorf("%s: %v; not written", path, err))
 			continue
 		}
-		out, err := Apply(cur, byFile[path])
+		out, err := yamledit.Apply(cur, byFile[path], yamledit.InOrder)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", path, err))
 			continue

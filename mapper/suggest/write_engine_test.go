@@ -37,7 +37,7 @@ func TestTagEditsLayouts(t *testing.T) {
 			t.Errorf("%q: %v", src, err)
 			continue
 		}
-		got, _ := Apply(rs[0].Source, eds)
+		got, _ := yamledit.Apply(rs[0].Source, eds, yamledit.InOrder)
 		if string(got) != want {
 			t.Errorf("%q:\ngot  %q\nwant %q", src, got, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -48,7 +49,7 @@ func TestTagEditsGolden(t *testing.T) {
 				}
 				edits = append(edits, eds...)
 			}
-			got, err := Apply(rs[0].Source, edits)
+			got, err := yamledit.Apply(rs[0].Source, edits, yamledit.InOrder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,15 +121,5 @@ func TestTagEditsRefuseOtherFormats(t *testing.T) {
 		if _, err := s.TagEdits(rs[0], []string{"T1105"}); err == nil || !strings.Contains(err.Error(), "x.yml:3:7: tags is not a list") {
 			t.Errorf("scalar tags: got %v", err)
 		}
-	}
-}
-
-func TestApplyRejectsOverlap(t *testing.T) {
-	if _, err := Apply([]byte("abcdef"), []Edit{{Start: 1, End: 3, New: "x"}, {Start: 2, End: 4, New: "y"}}); err == nil {
-		t.Errorf("overlapping edits applied")
-	}
-	got, err := Apply([]byte("abc"), []Edit{{Start: 3, End: 3, New: "1"}, {Start: 0, End: 0, New: "0"}, {Start: 3, End: 3, New: "2"}})
-	if err != nil || string(got) != "0abc12" {
-		t.Errorf("got %q %v", got, err)
 	}
 }
