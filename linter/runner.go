@@ -342,11 +342,9 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 	fr.path = path
 	defer func() {
 		if p := recover(); p != nil {
-			fr.findings = append(fr.findings, Finding{
-				Check: LoadErrorID, Severity: SeverityError, Path: path,
-				Span:    rules.Span{Start: rules.Pos{Line: 1, Column: 1}, End: rules.Pos{Line: 1, Column: 1}},
-				Message: fmt.Sprintf("internal error while linting this file: %v; please report it", p),
-			})
+			pos := rules.Pos{Line: 1, Column: 1}
+			fr.findings = append(fr.findings, fileFinding(loadErrorDoc, path, rules.Span{Start: pos, End: pos},
+				fmt.Sprintf("internal error while linting this file: %v; please report it", p), opts.Config))
 		}
 	}()
 	rs, probs := load(path)

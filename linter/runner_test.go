@@ -31,8 +31,9 @@ func TestRunnerRecoversPanics(t *testing.T) {
 		t.Fatalf("findings: %s", formatGolden("", res.Findings))
 	}
 	for i, f := range res.Findings {
-		if f.Path != files[i] || f.Check != LoadErrorID || !strings.Contains(f.Message, "internal error") || !strings.Contains(f.Message, "boom") {
-			t.Errorf("finding %d: %s", i, FormatFinding(f))
+		want := files[i] + ":1:1: error [load-error] internal error while linting this file: boom; please report it"
+		if got := FormatFinding(f); got != want || f.Span.End != f.Span.Start {
+			t.Errorf("finding %d: %s (span %v), want %s", i, got, f.Span, want)
 		}
 	}
 }
