@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/attackid"
@@ -102,7 +101,7 @@ func Spell(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 		}
 		return "attack." + strings.ToLower(o.ID)
 	case rules.SourceSentinelTactic:
-		return PascalCase(o.Name)
+		return rules.PascalCase(o.Name)
 	case rules.SourceURL:
 		return spellURL(ref.Text, o)
 	}
@@ -134,18 +133,6 @@ func spellURL(u string, o *mapper.Object) string {
 		return ""
 	}
 	return u[:loc[0]] + path + u[loc[1]:]
-}
-
-// PascalCase joins the words of an ATT&CK name with each word capitalised,
-// as Sentinel writes tactics: "Command and Control" -> "CommandAndControl".
-func PascalCase(name string) string {
-	var b strings.Builder
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
-		rs := []rune(w)
-		rs[0] = unicode.ToUpper(rs[0])
-		b.WriteString(string(rs))
-	}
-	return b.String()
 }
 
 // describe names o for a message: "attack.t1647 (Plist File Modification)".

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/huntlint/huntlint/mapper/attackid"
 )
@@ -244,4 +245,17 @@ func containsFold(text, sub string) bool {
 		}
 	}
 	return false
+}
+
+// PascalCase joins the words of a name, split at spaces, hyphens and
+// underscores, each capitalised, as Sentinel writes tactics: "Command and
+// Control" -> "CommandAndControl".
+func PascalCase(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+		rs := []rune(w)
+		rs[0] = unicode.ToUpper(rs[0])
+		b.WriteString(string(rs))
+	}
+	return b.String()
 }

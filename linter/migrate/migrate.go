@@ -527,7 +527,7 @@ func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics [
 		if seq != nil && len(seq.Content) > 0 {
 			before = seq.Content[0]
 		}
-		text = pascalCase(t.Name)
+		text = rules.PascalCase(t.Name)
 	}
 	if seq == nil || before == nil {
 		return nil, nil, ""
@@ -625,21 +625,9 @@ func respellTactic(ref *rules.Ref, t *mapper.Object) string {
 		if strings.Contains(ref.Value, " ") {
 			return t.Name
 		}
-		return pascalCase(t.Name)
+		return rules.PascalCase(t.Name)
 	}
 	return ""
-}
-
-// pascalCase joins the words of a name, each capitalised, as Sentinel spells
-// tactics: "Command and Control" -> "CommandAndControl".
-func pascalCase(name string) string {
-	var b strings.Builder
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
-		rs := []rune(w)
-		rs[0] = unicode.ToUpper(rs[0])
-		b.WriteString(string(rs))
-	}
-	return b.String()
 }
 
 // File migrates one file's text: it loads src as path and returns the

@@ -13,6 +13,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/huntlint/huntlint/linter"
+	"github.com/huntlint/huntlint/rules"
 )
 
 // SARIFRootBase is the uriBaseId of result locations: URIs are relative to
@@ -57,7 +58,7 @@ func (s *SARIF) Format(w io.Writer, rep *Input) error {
 	for _, c := range checks {
 		d := c.Doc()
 		run.AddRule(d.ID).
-			WithName(linter.PascalCase(d.ID)).
+			WithName(rules.PascalCase(d.ID)).
 			WithShortDescription(sarif.NewMultiformatMessageString().WithText(d.Summary)).
 			WithFullDescription(sarif.NewMultiformatMessageString().WithText(d.Why)).
 			WithHelp(sarif.NewMultiformatMessageString().WithText(helpText(d)).WithMarkdown(helpMarkdown(d))).

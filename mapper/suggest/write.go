@@ -202,7 +202,7 @@ func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledi
 		for _, tac := range tacs {
 			if !haveTac[foldTactic(tac.Name)] {
 				haveTac[foldTactic(tac.Name)] = true
-				addTac = append(addTac, pascal(tac.Name))
+				addTac = append(addTac, rules.PascalCase(tac.Name))
 			}
 		}
 	}
@@ -225,16 +225,6 @@ func foldTactic(s string) string {
 		if unicode.IsLetter(r) {
 			b.WriteRune(r)
 		}
-	}
-	return b.String()
-}
-
-// pascal spells a tactic name as Sentinel does: "Command and Control" ->
-// "CommandAndControl".
-func pascal(name string) string {
-	var b strings.Builder
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
 	return b.String()
 }
