@@ -8,6 +8,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // LayerVersion is the ATT&CK Navigator layer format this package writes and
@@ -264,9 +266,15 @@ func Encode(w io.Writer, layers []*Layer) error {
 	return enc.Encode(v)
 }
 
+// techniqueID reports whether s is a technique ID as Navigator writes it:
+// "T####" or "T####.###", upper case, nothing around it.
+func techniqueID(s string) bool {
+	id, ok := attackid.Exact(s)
+	return ok && id.Kind == attackid.Technique && strings.ToUpper(s) == s
+}
+
 var (
 	hexColor       = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
-	techniqueIDRe  = regexp.MustCompile(`^T\d{4}(?:\.\d{3})?$`)
 	tacticNameRe   = regexp.MustCompile(`^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$`)
 	navigatorRe    = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?$`)
 	urlProtocolRe  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://`)
@@ -377,7 +385,7 @@ func (l *Layer) Validate(platforms []string) error {
 	checkLinks("layer", l.Links)
 	for i, t := range l.Techniques {
 		where := fmt.Sprintf("techniques[%d]", i)
-		if !techniqueIDRe.MatchString(t.TechniqueID) {
+		if !techniqueID(t.TechniqueID) {
 			bad("%s.techniqueID is %q; expected \"T####\" or \"T####.###\"", where, t.TechniqueID)
 		}
 		if t.Tactic != nil && !tacticNameRe.MatchString(*t.Tactic) {

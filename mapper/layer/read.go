@@ -665,7 +665,7 @@ func (r *reader) technique(raw json.RawMessage, where string) (Technique, bool) 
 		return t, false
 	}
 	id = strings.ToUpper(strings.TrimSpace(id))
-	if !techniqueIDRe.MatchString(id) {
+	if !techniqueID(id) {
 		r.note("%s.techniqueID %q is not a technique ID (\"T####\" or \"T####.###\"); left out", where, id)
 		return t, false
 	}

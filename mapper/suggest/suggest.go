@@ -15,11 +15,11 @@ package suggest
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -187,8 +187,6 @@ func (s *Suggester) Trained() int {
 	return len(s.model.docs)
 }
 
-var tagTechRe = regexp.MustCompile(`(?i)^attack\.(t\d{4}(?:\.\d{3})?)$`)
-
 // Existing returns the live techniques the rule is tagged with (revoked IDs
 // followed to their replacement, unknown ones dropped), sorted, without
 // duplicates.
@@ -208,8 +206,10 @@ func (s *Suggester) Existing(r *rules.Rule) []string {
 	}
 	if len(r.Attack) == 0 {
 		for _, t := range r.Tags {
-			if m := tagTechRe.FindStringSubmatch(t.Text); m != nil {
-				add(m[1])
+			// "attack.<technique ID>", the prefix in any case
+			v := attackid.Norm(t.Text)
+			if id, ok := attackid.Exact(v); ok && id.Kind == attackid.Technique && strings.EqualFold(t.Text, "attack."+v) {
+				add(v)
 			}
 		}
 	}

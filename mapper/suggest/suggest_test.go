@@ -285,3 +285,20 @@ func TestSharedTerms(t *testing.T) {
 		t.Errorf("readableTerm = %q", got)
 	}
 }
+
+// TestExistingFromTagsAlone: a rule whose references were not taken apart
+// still counts its "attack.<technique>" tags (the prefix in any case), and
+// only well-formed technique IDs written exactly.
+func TestExistingFromTagsAlone(t *testing.T) {
+	s, err := New(embedded(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rules.Rule{Tags: []rules.Tag{
+		{Text: "attack.t1059.001"}, {Text: "ATTACK.T1033"}, {Text: "attack.ta0002"}, {Text: "attack.t1105.1"},
+		{Text: " attack.t1218"}, {Text: "attack.t1047 "}, {Text: "t1027"}, {Text: "attack.execution"},
+	}}
+	if got := strings.Join(s.Existing(r), " "); got != "T1033 T1059.001" {
+		t.Errorf("existing %q, want \"T1033 T1059.001\"", got)
+	}
+}
