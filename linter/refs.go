@@ -2,7 +2,6 @@ package linter
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/huntlint/huntlint/mapper"
@@ -114,13 +113,11 @@ func Spell(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 	return o.ID
 }
 
-var reURLID = regexp.MustCompile(`(?i)/(techniques|tactics)/(T[0-9]{4}|TA[0-9]{4})(/[0-9]{3})?`)
-
 // spellURL rewrites the ID path of an attack.mitre.org URL to o; it returns
 // "" when the URL has no recognisable ID path or o is no technique/tactic.
 func spellURL(u string, o *mapper.Object) string {
-	loc := reURLID.FindStringIndex(u)
-	if loc == nil {
+	start, end, folder, ok := rules.URLIDPath(u)
+	if !ok || folder != "techniques" && folder != "tactics" {
 		return ""
 	}
 	var path string
@@ -132,7 +129,7 @@ func spellURL(u string, o *mapper.Object) string {
 	default:
 		return ""
 	}
-	return u[:loc[0]] + path + u[loc[1]:]
+	return u[:start] + path + u[end:]
 }
 
 // describe names o for a message: "attack.t1647 (Plist File Modification)".

@@ -259,3 +259,28 @@ func PascalCase(name string) string {
 	}
 	return b.String()
 }
+
+// URLIDPath finds the ID path of an attack.mitre.org link, as the loaders
+// read links: in "https://attack.mitre.org/techniques/T1059/001/" it is
+// "/techniques/T1059/001". It returns the path's start (its first slash) and
+// end in u and its folder, lower case ("techniques", "wiki/technique",
+// "tactics", …); ok is false when u holds no such link.
+func URLIDPath(u string) (start, end int, folder string, ok bool) {
+	m := reFreeURL.FindStringSubmatchIndex(u)
+	if m == nil {
+		return 0, 0, "", false
+	}
+	// reFreeURL's groups: each folder, then its ID; group 3 is a
+	// technique's sub-technique number.
+	for _, g := range []int{1, 4, 6, 8, 10, 12, 14} {
+		if m[2*g] < 0 {
+			continue
+		}
+		end = m[2*g+3] // the end of the ID
+		if g == 1 && m[6] >= 0 {
+			end = m[7]
+		}
+		return m[2*g] - 1, end, strings.ToLower(u[m[2*g]:m[2*g+1]]), true
+	}
+	return 0, 0, "", false
+}

@@ -16,7 +16,6 @@ package migrate
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -578,19 +577,17 @@ func (p *planner) findings() []linter.Finding {
 	return out
 }
 
-var reURLTechnique = regexp.MustCompile(`(?i)/(techniques|wiki/technique)/T\d{4}(?:[/.]\d{3})?`)
-
 // respellID writes o's ID where ref stands, in ref's own style: the same
 // namespace prefix and letter case, "/" between technique and sub-technique
 // when ref used it, and the URL path of a link.
 func respellID(ref *rules.Ref, o *mapper.Object) string {
 	id := o.ID
 	if ref.Source == rules.SourceURL {
-		loc := reURLTechnique.FindStringSubmatchIndex(ref.Text)
-		if loc == nil || o.Type != mapper.TypeTechnique {
+		start, end, folder, ok := rules.URLIDPath(ref.Text)
+		if !ok || o.Type != mapper.TypeTechnique || folder != "techniques" && folder != "wiki/technique" {
 			return ""
 		}
-		return ref.Text[:loc[0]] + "/" + ref.Text[loc[2]:loc[3]] + "/" + strings.ReplaceAll(id, ".", "/") + ref.Text[loc[1]:]
+		return ref.Text[:start+1+len(folder)] + "/" + strings.ReplaceAll(id, ".", "/") + ref.Text[end:]
 	}
 	prefix := ""
 	value := ref.Text

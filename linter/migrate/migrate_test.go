@@ -244,3 +244,19 @@ func assertOnlyRefLines(t *testing.T, path string, a, b []byte) {
 		}
 	}
 }
+
+// TestRespellURL: a link keeps its folder as written and gets the new ID
+// path, "/" before the sub-technique; tactic links are not respelled.
+func TestRespellURL(t *testing.T) {
+	o := &mapper.Object{ID: "T1547.015", Type: mapper.TypeTechnique}
+	for u, want := range map[string]string{
+		"https://attack.mitre.org/techniques/T1059/001/": "https://attack.mitre.org/techniques/T1547/015/",
+		"https://attack.mitre.org/Techniques/T1059.001":  "https://attack.mitre.org/Techniques/T1547/015",
+		"https://attack.mitre.org/wiki/Technique/T1086":  "https://attack.mitre.org/wiki/Technique/T1547/015",
+		"https://attack.mitre.org/tactics/TA0002":        "",
+	} {
+		if got := respellID(&rules.Ref{Source: rules.SourceURL, Text: u}, o); got != want {
+			t.Errorf("respellID(%q) = %q, want %q", u, got, want)
+		}
+	}
+}
