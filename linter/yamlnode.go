@@ -66,8 +66,9 @@ func posSpan(src []byte, line, col, width int) rules.Span {
 	return s
 }
 
-// nodeSpan returns the span of a node: a scalar's text (quotes included) on
-// its first line, or the first character of a collection.
+// nodeSpan returns the span of a node where findings point: a scalar's
+// text (quotes included) on its first line, or the first character of a
+// collection (see yamlsrc.Span).
 func nodeSpan(r *rules.Rule, n *yaml.Node) rules.Span {
 	if n == nil {
 		return docSpan(r)
@@ -76,61 +77,15 @@ func nodeSpan(r *rules.Rule, n *yaml.Node) rules.Span {
 		n = n.Content[0]
 	}
 	width := 1
-	if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
-		width = scalarWidth(r.Source, n)
+	l := rules.LinesOf(r.Source)
+	if off, ok := l.ClampedOffset(n.Line, n.Column); ok {
+		end, _ := l.End(n.Line)
+		s, e := yamlsrc.Span(r.Source, n, off, end)
+		width = utf8.RuneCount(r.Source[s:e])
+	} else if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
+		width = utf8.RuneCountInString(n.Value)
 	}
 	return posSpan(r.Source, n.Line, n.Column, width)
-}
-
-// scalarWidth returns how many characters the scalar n takes on its first
-// source line.
-func scalarWidth(src []byte, n *yaml.Node) int {
-	l := rules.LinesOf(src)
-	from, ok := l.ClampedOffset(n.Line, n.Column)
-	if !ok {
-		return utf8.RuneCountInString(n.Value)
-	}
-	end, _ := l.End(n.Line)
-	rest := src[from:end]
-	switch {
-	case n.Kind == yaml.AliasNode:
-		return utf8.RuneCountInString(n.Value) + 1
-	case n.Style&yaml.DoubleQuotedStyle != 0:
-		for i := 1; i < len(rest); i++ {
-			if rest[i] == '\\' {
-				i++
-				continue
-			}
-			if rest[i] == '"' {
-				return utf8.RuneCount(rest[:i+1])
-			}
-		}
-		return utf8.RuneCount(rest)
-	case n.Style&yaml.SingleQuotedStyle != 0:
-		for i := 1; i < len(rest); i++ {
-			if rest[i] == '\'' {
-				if i+1 < len(rest) && rest[i+1] == '\'' {
-					i++
-					continue
-				}
-				return utf8.RuneCount(rest[:i+1])
-			}
-		}
-		return utf8.RuneCount(rest)
-	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return 1
-	}
-	// Plain scalar: its value's first line, trimmed, and no more than the
-	// rest of the line (counted only as far as the value reaches).
-	v := n.Value
-	if i := strings.IndexByte(v, '\n'); i >= 0 {
-		v = v[:i]
-	}
-	w := utf8.RuneCountInString(v)
-	if len(rest) > 4*w {
-		return w // the line holds more than w characters
-	}
-	return min(w, utf8.RuneCount(rest))
 }
 
 // docSpan points at the start of a rule's document (for missing fields with

@@ -375,53 +375,10 @@ func items(v *yaml.Node) []*yaml.Node {
 	return nil
 }
 
-// scalarSpan returns the span of a scalar's text in the file, without quotes.
+// scalarSpan returns the span of a scalar's text in the file, without
+// quotes (see yamlsrc.ScalarText).
 func scalarSpan(li *lineIndex, n *yaml.Node) Span {
-	off := li.offset(n.Line, n.Column)
-	src := li.src
-	switch n.Style & (yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle) {
-	case yaml.DoubleQuotedStyle:
-		if off < len(src) && src[off] == '"' {
-			start := off + 1
-			end := start
-			for end < len(src) && src[end] != '"' {
-				if src[end] == '\\' {
-					end++
-				}
-				end++
-			}
-			return li.span(start, min(end, len(src)))
-		}
-	case yaml.SingleQuotedStyle:
-		if off < len(src) && src[off] == '\'' {
-			start := off + 1
-			end := start
-			for end < len(src) {
-				if src[end] == '\'' {
-					if end+1 < len(src) && src[end+1] == '\'' {
-						end += 2
-						continue
-					}
-					break
-				}
-				end++
-			}
-			return li.span(start, min(end, len(src)))
-		}
-	case yaml.LiteralStyle, yaml.FoldedStyle:
-		return li.span(off, li.lineEnd(n.Line))
-	}
-	if bytes.HasPrefix(src[off:], []byte(n.Value)) {
-		return li.span(off, off+len(n.Value))
-	}
-	// A plain scalar over several lines: the first line's text.
-	end := li.lineEnd(n.Line)
-	first, _, _ := strings.Cut(n.Value, "\n")
-	first, _, _ = strings.Cut(first, " ")
-	if off+len(first) <= end && bytes.HasPrefix(src[off:], []byte(first)) {
-		end = off + len(first)
-	}
-	return li.span(off, end)
+	return li.span(yamlsrc.ScalarText(li.src, n, li.offset(n.Line, n.Column), li.lineEnd(n.Line)))
 }
 
 // scalarQuery maps a scalar holding KQL (block, quoted or plain) to a Query.

@@ -1,6 +1,7 @@
 // Package yamlsrc is the one way huntlint reads yaml.v3 node trees: a
 // document's root mapping, key lookup with the one duplicate-key rule, and
-// the duplicate keys themselves. The loaders (rules), the checks (linter),
+// the duplicate keys themselves; and how far a node's text reaches in its
+// file (ScalarText, Span). The loaders (rules), the checks (linter),
 // the edit engine (internal/yamledit), the suggester and huntlint test all
 // read keys through it, so they agree on which of two equal keys counts.
 //
