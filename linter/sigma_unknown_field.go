@@ -96,19 +96,8 @@ func checkKeys(ctx *Context, m *yaml.Node, known []string, what string) {
 // nearField returns the name of known that s is a misspelling of: equal but
 // for case, or (for names of 5 or more letters) at most 2 edits away; "".
 func nearField(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if strings.EqualFold(s, k) {
-			return k
-		}
-		if len(k) < 5 {
-			continue
-		}
-		if d := textdist.Levenshtein(strings.ToLower(s), k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
+	near, _ := textdist.Nearest(s, known, 2, true, textdist.CaseFirst(), textdist.MinLength(5), textdist.InOrder())
+	return near
 }
 
 // keysOf returns the keys of mapping m.

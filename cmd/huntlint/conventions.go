@@ -126,17 +126,10 @@ func flagError(cmd *cobra.Command, err error) error {
 // closestFlag is the flag of cmd closest to name (at most two edits, or a
 // prefix of it), or "".
 func closestFlag(cmd *cobra.Command, name string) string {
-	best, bestD := "", 3
-	visit := func(f *pflag.Flag) {
-		d := textdist.Levenshtein(name, f.Name)
-		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
-			d = min(d, 1)
-		}
-		if d < bestD || d == bestD && f.Name < best {
-			best, bestD = f.Name, d
-		}
-	}
+	var names []string
+	visit := func(f *pflag.Flag) { names = append(names, f.Name) }
 	cmd.Flags().VisitAll(visit)
 	cmd.InheritedFlags().VisitAll(visit)
-	return best
+	near, _ := textdist.Nearest(name, names, 2, false, textdist.PrefixOneEdit(3))
+	return near
 }
