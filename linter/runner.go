@@ -42,7 +42,8 @@ type Options struct {
 	// linted): all files are loaded first, then linted.
 	SuggestFor func(all []*rules.Rule) TechniqueSuggester
 	// Log, when set, receives a line for each path Lint's discovery left
-	// out and why (rules.Discovery.Notes), for --log-level debug.
+	// out and why (rules.Discovery.Notes), and for each file that held no
+	// rule (rules.SkipReason), for --log-level debug.
 	Log func(msg string)
 }
 
@@ -155,6 +156,7 @@ func CheckIDs(checks []Check) []string {
 // lintedFile is what linting one file produced.
 type lintedFile struct {
 	path     string
+	skipped  bool       // loaded to no rule and no problem (rules.SkipReason)
 	set      []*setRule // what the cross-file checks read of its rules
 	findings []Finding
 	sup      *suppressions
@@ -198,6 +200,13 @@ func Run(files []string, opts Options) (*Result, error) {
 	})
 
 	res := &Result{Files: len(files), Checks: checks}
+	if opts.Log != nil {
+		for i := range results {
+			if results[i].skipped {
+				opts.Log("skipped " + results[i].path + ": " + rules.SkipReason(results[i].path))
+			}
+		}
+	}
 	var all []*setRule
 	byPath := map[string]*lintedFile{}
 	for i := range results {
@@ -353,7 +362,8 @@ func lintFile(path string, load LoadFunc, checks []Check, enabled map[string]boo
 			fr.findings = append(fr.findings, ProblemFinding(path, p, opts.Config))
 		}
 	}
-	if len(rs) == 0 && len(probs) == 0 && enabled[LoadSkippedID] {
+	fr.skipped = len(rs) == 0 && len(probs) == 0
+	if fr.skipped && enabled[LoadSkippedID] {
 		if f, ok := skippedFinding(path, opts.Config); ok {
 			fr.findings = append(fr.findings, f)
 		}

@@ -85,6 +85,18 @@ func IsDocumentation(path string) bool {
 	return DetectFormat(path, nil) == FormatMarkdown
 }
 
+// SkipReason says why a file that loaded to no rule and no problem was
+// left out, for the line --log-level debug gives it.
+func SkipReason(path string) string {
+	switch DetectFormat(path, nil) {
+	case FormatMarkdown:
+		return "Markdown without a KQL query, taken for documentation"
+	case formatYAML:
+		return "not a rule: no Sigma or Sentinel keys (" + strings.Join(ruleKeys, ", ") + ")"
+	}
+	return "no Sigma rule, Sentinel query or KQL in it"
+}
+
 // isFragment reports whether a query of a Markdown code block starts with
 // a pipe: the lines to append to another query ("you can filter on the
 // description by adding: | where ..."), not a query of its own.

@@ -25,6 +25,13 @@ func TestDebugLogSaysWhatAndWhy(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A YAML file of another kind (a CI configuration) holds no rule: it is
+	// counted, and only the debug log says it was skipped and why.
+	ci := filepath.Join(dir, "ci.yml")
+	if err := os.WriteFile(ci, []byte("foo: bar\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notRule := "skipped " + ci + ": not a rule: no Sigma or Sentinel keys (title, logsource, detection,"
 	for _, args := range [][]string{
 		{"lint", "--offline", dir},
 		{"inspect", "--offline", dir},
@@ -41,6 +48,9 @@ func TestDebugLogSaysWhatAndWhy(t *testing.T) {
 			if !strings.Contains(errs, want) {
 				t.Errorf("%v --log-level debug: stderr lacks %q:\n%s", args, want, errs)
 			}
+		}
+		if args[0] == "lint" && !strings.Contains(errs, notRule) {
+			t.Errorf("%v --log-level debug: stderr lacks %q:\n%s", args, notRule, errs)
 		}
 		code, _, errs = runIn(t, "", args...)
 		if code != ExitOK || errs != "" {
