@@ -88,7 +88,9 @@ type FindingRule struct {
 	// Source is the whole file's text, shared with the loader, when the
 	// finding's maker keeps it (migrate); the runner keeps only Sum.
 	Source []byte
-	// Sum is SourceSum of that text for a finding with a fix; 0 without.
+	// Sum is SourceSum of that text when the runner made the finding (one
+	// FindingRule per rule, shared by its findings with and without a fix);
+	// 0 when the maker records no text.
 	Sum uint64
 }
 
@@ -159,9 +161,9 @@ type Context struct {
 	check  Check
 	report func(Finding)
 	refs   []RefInfo // resolved lazily by Refs
-	// found and foundSum are the FindingRules of Rule, without and with
-	// the sum of its text, made once.
-	found, foundSum *FindingRule
+	// found is the FindingRule of Rule, made once and shared by all its
+	// findings and its cross-file facts.
+	found *FindingRule
 	// named counts, per field and object, the references naming a live
 	// object by its current name (see listedAs); built on first use.
 	named map[namedKey]int
@@ -189,25 +191,20 @@ func (c *Context) Report(f Finding) {
 		f.Path = c.Rule.Path
 	}
 	if f.Rule == nil && c.Rule != nil {
-		f.Rule = c.findingRule(f.Fix != nil)
+		f.Rule = c.findingRule()
 	}
 	c.report(f)
 }
 
 // findingRule returns the FindingRule of the context's rule, with the sum
-// of its text when withSum (fixes are made against it).
-func (c *Context) findingRule(withSum bool) *FindingRule {
-	p := &c.found
-	if withSum {
-		p = &c.foundSum
+// of its text (which fixes are made against), made once per rule: one
+// FindingRule is shared by every finding of the rule, fixable or not.
+func (c *Context) findingRule() *FindingRule {
+	if c.found == nil {
+		c.found = RuleOf(c.Rule, false)
+		c.found.Sum = SourceSum(c.Rule.Source)
 	}
-	if *p == nil {
-		*p = RuleOf(c.Rule, false)
-		if withSum {
-			(*p).Sum = SourceSum(c.Rule.Source)
-		}
-	}
-	return *p
+	return c.found
 }
 
 // Reportf reports a finding at span with a formatted message.
