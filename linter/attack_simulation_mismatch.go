@@ -70,7 +70,7 @@ func (attackSimulationMismatch) Run(ctx *Context) {
 		}
 		tags := make([]string, len(tagged))
 		for i, s := range tagged {
-			tags[i] = "attack." + strings.ToLower(s)
+			tags[i] = attackid.TagPrefix + strings.ToLower(s)
 		}
 		ctx.Reportf(nodeSpan(ctx.Rule, t), nil, "the simulation exercises %s%s, but the rule is tagged %s; tag the technique the rule detects, or list a test of it",
 			id, name, orList(tags))

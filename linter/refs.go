@@ -96,9 +96,9 @@ func Spell(ref *rules.Ref, o *mapper.Object, style TacticStyle) string {
 			if style == TacticUnderscore {
 				sn = strings.ReplaceAll(sn, "-", "_")
 			}
-			return "attack." + sn
+			return attackid.TagPrefix + sn
 		}
-		return "attack." + strings.ToLower(o.ID)
+		return attackid.TagPrefix + strings.ToLower(o.ID)
 	case rules.SourceSentinelTactic:
 		return rules.PascalCase(o.Name)
 	case rules.SourceURL:

@@ -380,10 +380,8 @@ func (c *Catalog) lastDomain(nb *numbering, n int) Domain {
 // newerTacticName: a well-formed tactic name that is no near miss of a
 // known tactic's shortname or name.
 func (c *Catalog) newerTacticName(name string) (*Newer, bool) {
-	name = strings.TrimSpace(name)
-	if len(name) > 7 && strings.EqualFold(name[:7], "attack.") {
-		name = name[7:]
-	}
+	// A bare "attack." leaves "", which is no more well formed than it.
+	name, _ = attackid.CutTagPrefix(strings.TrimSpace(name))
 	if !wellFormedTacticName(name) {
 		return nil, false
 	}

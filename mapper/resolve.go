@@ -101,10 +101,8 @@ func classify(ref rules.Ref, v string) (t ObjectType, id string, malformed bool)
 		return t, "", true
 	}
 	if t == TypeTactic && !idShaped && !idLike.MatchString(normID(v)) {
-		name := strings.TrimSpace(v)
-		if len(name) > 7 && strings.EqualFold(name[:7], "attack.") {
-			name = name[7:]
-		}
+		// A bare "attack." never gets here: normID made it "" above.
+		name, _ := attackid.CutTagPrefix(strings.TrimSpace(v))
 		return t, "", !reTacticName.MatchString(name)
 	}
 	if !attackid.Valid(t, v) {
@@ -143,7 +141,8 @@ func (c *Catalog) ResolveRef(ref rules.Ref) Resolution {
 				res.Canonical = o.Shortname
 			}
 		} else if res.ID == "" {
-			res.Canonical = strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(strings.TrimPrefix(strings.ToLower(name), "attack.")))
+			bare, _ := attackid.CutTagPrefix(name)
+			res.Canonical = strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(bare))
 		}
 	} else if o, ok := c.Get(res.Type, res.ID); ok {
 		res.Object = o

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/internal/textdist"
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // scored is a candidate with a score; lower is better.
@@ -44,8 +45,9 @@ func (c *Catalog) Similar(t ObjectType, s string, n int) []*Object {
 	id := normID(s)
 	_, idShaped := IDType(id)
 	fold := foldName(s)
-	if len(s) > 7 && strings.EqualFold(s[:7], "attack.") {
-		fold = foldName(s[7:])
+	// A bare "attack." is compared as the name it spells, not as "".
+	if v, ok := attackid.CutTagPrefix(s); ok && v != "" {
+		fold = foldName(v)
 	}
 	padded := padSubtechnique(id)
 	var cands []scored

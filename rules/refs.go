@@ -27,10 +27,10 @@ func classifyAttack(v string) RefKind {
 // sigmaTagRef returns the ATT&CK reference of a Sigma tag, if it is one
 // ("attack.*", prefix in any case).
 func sigmaTagRef(t Tag) (Ref, bool) {
-	if len(t.Text) < 7 || !strings.EqualFold(t.Text[:7], "attack.") {
+	v, ok := attackid.CutTagPrefix(t.Text)
+	if !ok {
 		return Ref{}, false
 	}
-	v := t.Text[7:]
 	return Ref{Text: t.Text, Value: v, Kind: classifyAttack(v), Source: SourceSigmaTag, Span: t.Span, Node: t.Node}, true
 }
 
@@ -97,8 +97,8 @@ func scanFree(li *lineIndex, start, end int, src RefSource) []Ref {
 	}
 	for _, m := range ids {
 		a := m[0]
-		if a >= 7 && strings.EqualFold(text[a-7:a], "attack.") {
-			a -= 7 // Sigma style in prose: attack.t1059.001
+		if before, ok := attackid.CutTagSuffix(text[:a]); ok {
+			a = len(before) // Sigma style in prose: attack.t1059.001
 		}
 		if inMask(a, m[1]) || !standsAlone(text, a, m[1]) {
 			continue

@@ -26,6 +26,7 @@ import (
 	"github.com/huntlint/huntlint/linter"
 	"github.com/huntlint/huntlint/linter/fix"
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 )
 
@@ -504,10 +505,10 @@ func (p *planner) insertionPoint(techRef *rules.Ref, t *mapper.Object, tactics [
 		seq = linter.ParentSeq(p.r.Doc, before)
 		// Follow the rule's own style: "attack." as written, underscores
 		// when its tactic tags use them.
-		prefix, under := "attack.", false
+		prefix, under := attackid.TagPrefix, false
 		for _, tc := range tactics {
 			if tc.ref.Source == rules.SourceSigmaTag {
-				prefix = tc.ref.Text[:7]
+				prefix, _, _ = attackid.SplitTag(tc.ref.Text)
 				under = strings.Contains(tc.ref.Value, "_")
 				break
 			}
@@ -591,8 +592,9 @@ func respellID(ref *rules.Ref, o *mapper.Object) string {
 	}
 	prefix := ""
 	value := ref.Text
-	if ref.Source == rules.SourceSigmaTag && len(ref.Text) > 7 {
-		prefix, value = ref.Text[:7], ref.Text[7:]
+	// A bare "attack." keeps its whole text as the value.
+	if p, v, ok := attackid.SplitTag(ref.Text); ref.Source == rules.SourceSigmaTag && ok && v != "" {
+		prefix, value = p, v
 	}
 	if value == "" {
 		return ""
@@ -617,7 +619,8 @@ func respellTactic(ref *rules.Ref, t *mapper.Object) string {
 		if strings.Contains(ref.Value, "_") {
 			sn = strings.ReplaceAll(sn, "-", "_")
 		}
-		return ref.Text[:7] + sn
+		prefix, _, _ := attackid.SplitTag(ref.Text)
+		return prefix + sn
 	case rules.SourceSentinelTactic:
 		if strings.Contains(ref.Value, " ") {
 			return t.Name

@@ -46,13 +46,43 @@ var prefixes = map[string]Kind{
 	"A":   Asset,
 }
 
+// TagPrefix is the namespace of Sigma's ATT&CK tags (attack.t1059.001,
+// attack.execution), written in lower case; readers accept it in any case.
+const TagPrefix = "attack."
+
+// SplitTag splits s into a leading "attack." as written (in any case) and
+// what follows it; ok says whether the prefix was there. Without it, prefix
+// is "" and value is s. A bare "attack." gives "attack.", "" and true.
+func SplitTag(s string) (prefix, value string, ok bool) {
+	n := len(TagPrefix)
+	if len(s) < n || !strings.EqualFold(s[:n], TagPrefix) {
+		return "", s, false
+	}
+	return s[:n], s[n:], true
+}
+
+// CutTagPrefix returns s without a leading "attack." (in any case) and
+// whether it was there; a bare "attack." gives "" and true.
+func CutTagPrefix(s string) (string, bool) {
+	_, v, ok := SplitTag(s)
+	return v, ok
+}
+
+// CutTagSuffix returns s without a trailing "attack." (in any case) and
+// whether it was there: what stands before an ID written Sigma style in
+// prose ("see attack.t1059").
+func CutTagSuffix(s string) (string, bool) {
+	n := len(TagPrefix)
+	if len(s) < n || !strings.EqualFold(s[len(s)-n:], TagPrefix) {
+		return s, false
+	}
+	return s[:len(s)-n], true
+}
+
 // Norm strips spaces and an "attack." prefix (any case) and upper-cases:
 // "attack.t1059.001" -> "T1059.001".
 func Norm(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 7 && strings.EqualFold(s[:7], "attack.") {
-		s = s[7:]
-	}
+	s, _ = CutTagPrefix(strings.TrimSpace(s))
 	return strings.ToUpper(s)
 }
 
@@ -149,7 +179,7 @@ func digits(s string, width int) (int, bool) {
 // but with nothing around it: no spaces and no "attack." prefix (a Sigma
 // tag's value after its namespace, a Sentinel field's item).
 func Exact(s string) (ID, bool) {
-	if s == "" || strings.TrimSpace(s) != s || (len(s) >= 7 && strings.EqualFold(s[:7], "attack.")) {
+	if _, tagged := CutTagPrefix(s); s == "" || strings.TrimSpace(s) != s || tagged {
 		return ID{}, false
 	}
 	return Parse(s)

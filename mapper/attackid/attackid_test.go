@@ -64,3 +64,45 @@ func TestNearTechnique(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitTag(t *testing.T) {
+	for _, tc := range []struct {
+		s, prefix, value string
+		ok               bool
+	}{
+		{"attack.t1059.001", "attack.", "t1059.001", true},
+		{"ATTACK.Execution", "ATTACK.", "Execution", true},
+		{"Attack.", "Attack.", "", true}, // bare prefix
+		{"attack", "", "attack", false},
+		{"attack-t1059", "", "attack-t1059", false},
+		{" attack.t1059", "", " attack.t1059", false}, // nothing before the prefix
+		{"T1059", "", "T1059", false},
+		{"", "", "", false},
+	} {
+		prefix, value, ok := SplitTag(tc.s)
+		if prefix != tc.prefix || value != tc.value || ok != tc.ok {
+			t.Errorf("SplitTag(%q) = %q, %q, %v; want %q, %q, %v", tc.s, prefix, value, ok, tc.prefix, tc.value, tc.ok)
+		}
+		if v, ok2 := CutTagPrefix(tc.s); v != tc.value || ok2 != tc.ok {
+			t.Errorf("CutTagPrefix(%q) = %q, %v; want %q, %v", tc.s, v, ok2, tc.value, tc.ok)
+		}
+	}
+}
+
+func TestCutTagSuffix(t *testing.T) {
+	for _, tc := range []struct {
+		s, want string
+		ok      bool
+	}{
+		{"see attack.", "see ", true},
+		{"(ATTACK.", "(", true},
+		{"attack.", "", true},
+		{"see attack", "see attack", false},
+		{"ttack.", "ttack.", false},
+		{"", "", false},
+	} {
+		if got, ok := CutTagSuffix(tc.s); got != tc.want || ok != tc.ok {
+			t.Errorf("CutTagSuffix(%q) = %q, %v; want %q, %v", tc.s, got, ok, tc.want, tc.ok)
+		}
+	}
+}

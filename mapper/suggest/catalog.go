@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/huntlint/huntlint/mapper"
+	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // technique is what the suggester needs to know of one ATT&CK technique.
@@ -88,7 +89,8 @@ func (ix *index) finish() {
 // resolve turns a technique ID as written into the live technique it stands
 // for, following revocations; nil when unknown, deprecated or unresolvable.
 func (ix *index) resolve(id string) *technique {
-	t := ix.techs[strings.ToUpper(strings.TrimPrefix(strings.ToLower(id), "attack."))]
+	v, _ := attackid.CutTagPrefix(id)
+	t := ix.techs[strings.ToUpper(v)]
 	for hops := 0; t != nil && t.Revoked && hops < 10; hops++ {
 		t = ix.techs[t.RevokedBy]
 	}
@@ -101,7 +103,8 @@ func (ix *index) resolve(id string) *technique {
 // tactic finds a tactic by ID, shortname or name in any spelling
 // ("TA0005", "defense_evasion", "Defense Evasion", "DefenseEvasion").
 func (ix *index) tactic(s string) *tactic {
-	f := foldTactic(strings.TrimPrefix(strings.ToLower(s), "attack."))
+	v, _ := attackid.CutTagPrefix(s)
+	f := foldTactic(strings.ToLower(v))
 	for _, t := range ix.tactics {
 		if f == foldTactic(t.Shortname) || f == foldTactic(t.Name) || strings.EqualFold(s, t.ID) {
 			return t

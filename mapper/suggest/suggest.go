@@ -207,9 +207,9 @@ func (s *Suggester) Existing(r *rules.Rule) []string {
 	if len(r.Attack) == 0 {
 		for _, t := range r.Tags {
 			// "attack.<technique ID>", the prefix in any case
-			v := attackid.Norm(t.Text)
-			if id, ok := attackid.Exact(v); ok && id.Kind == attackid.Technique && strings.EqualFold(t.Text, "attack."+v) {
-				add(v)
+			v, tagged := attackid.CutTagPrefix(t.Text)
+			if id, ok := attackid.Exact(v); tagged && ok && id.Kind == attackid.Technique {
+				add(strings.ToUpper(v))
 			}
 		}
 	}

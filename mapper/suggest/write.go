@@ -11,6 +11,7 @@ import (
 
 	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/internal/yamledit"
+	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 	"github.com/huntlint/huntlint/rules/yamlsrc"
 )
@@ -121,7 +122,7 @@ func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.A
 		for _, it := range v.Content {
 			t := strings.ToLower(it.Value)
 			have[t] = true
-			if strings.HasPrefix(t, "attack.") && strings.Contains(t, "_") {
+			if rest, ok := attackid.CutTagPrefix(t); ok && strings.Contains(rest, "_") {
 				underscore = true
 			}
 			have[strings.ReplaceAll(t, "_", "-")] = true
@@ -133,13 +134,13 @@ func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.A
 		if t == nil {
 			return nil, fmt.Errorf("unknown technique %q", id)
 		}
-		tag := "attack." + strings.ToLower(t.ID)
+		tag := attackid.TagPrefix + strings.ToLower(t.ID)
 		if have[tag] {
 			continue
 		}
 		hasTactic := false
 		for _, tac := range t.Tactics {
-			if have["attack."+tac] {
+			if have[attackid.TagPrefix+tac] {
 				hasTactic = true
 			}
 		}
@@ -148,7 +149,7 @@ func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.A
 				if underscore {
 					tac = strings.ReplaceAll(tac, "-", "_")
 				}
-				tag := "attack." + tac
+				tag := attackid.TagPrefix + tac
 				if !have[tag] {
 					have[tag] = true
 					add = append(add, tag)
