@@ -10,14 +10,12 @@ import (
 
 // technique is what the suggester needs to know of one ATT&CK technique.
 type technique struct {
-	ID        string
-	Name      string
-	Parent    string
-	Tactics   []string // tactic shortnames, matrix order
-	Revoked   bool
-	Dead      bool // revoked or deprecated: never suggested
-	RevokedBy string
-	Text      string // MITRE's texts about the technique, when the catalog has them
+	ID      string
+	Name    string
+	Parent  string
+	Tactics []string // tactic shortnames, matrix order
+	Dead    bool     // revoked or deprecated: never suggested
+	Text    string   // MITRE's texts about the technique, when the catalog has them
 }
 
 // tactic is one tactic of the active domain.
@@ -32,6 +30,7 @@ type index struct {
 	techs   map[string]*technique // by upper-case ID
 	tactics map[string]*tactic    // by shortname
 	live    []*technique          // suggestible techniques, sorted by ID
+	cat     *mapper.Catalog       // resolves technique IDs (resolve)
 	// current, when set, finds the tactic a name stands for today, also by
 	// a former name (mapper.Catalog.CurrentTactic)
 	current func(string) (shortname string, ok bool)
@@ -40,7 +39,7 @@ type index struct {
 // indexFromCatalog reads the techniques and tactics of the catalog's active
 // domains (enterprise when none is active).
 func indexFromCatalog(cat *mapper.Catalog) *index {
-	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}}
+	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}, cat: cat}
 	ix.current = func(s string) (string, bool) {
 		if o, former, ok := cat.CurrentTactic(s); ok && former != nil {
 			return o.Shortname, true
@@ -63,10 +62,8 @@ func indexFromCatalog(cat *mapper.Catalog) *index {
 			}
 			ix.add(&technique{
 				ID: o.ID, Name: o.Name, Parent: o.Parent, Tactics: o.Tactics,
-				Revoked:   o.Status == mapper.StatusRevoked,
-				Dead:      o.Status != mapper.StatusActive,
-				RevokedBy: o.RevokedBy,
-				Text:      mitreText(cat, o),
+				Dead: o.Status != mapper.StatusActive,
+				Text: mitreText(cat, o),
 			})
 		}
 	}
@@ -87,17 +84,22 @@ func (ix *index) finish() {
 }
 
 // resolve turns a technique ID as written into the live technique it stands
-// for, following revocations; nil when unknown, deprecated or unresolvable.
+// for, by the catalog's lookup (mapper.Catalog.Get) and revocations
+// (mapper.Catalog.Resolve); nil when unknown, deprecated, unresolvable or
+// not in the index's domains.
 func (ix *index) resolve(id string) *technique {
-	v, _ := attackid.CutTagPrefix(id)
-	t := ix.techs[strings.ToUpper(v)]
-	for hops := 0; t != nil && t.Revoked && hops < 10; hops++ {
-		t = ix.techs[t.RevokedBy]
-	}
-	if t == nil || t.Dead {
+	o, ok := ix.cat.Get(mapper.TypeTechnique, id)
+	if !ok {
 		return nil
 	}
-	return t
+	final, _ := ix.cat.Resolve(o)
+	if final == nil {
+		return nil
+	}
+	if t := ix.techs[final.ID]; t != nil && !t.Dead {
+		return t
+	}
+	return nil
 }
 
 // tactic finds a tactic by ID, shortname or name in any spelling
