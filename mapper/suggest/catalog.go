@@ -1,11 +1,11 @@
 package suggest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/huntlint/huntlint/mapper"
-	"github.com/huntlint/huntlint/mapper/attackid"
 )
 
 // technique is what the suggester needs to know of one ATT&CK technique.
@@ -18,44 +18,22 @@ type technique struct {
 	Text    string   // MITRE's texts about the technique, when the catalog has them
 }
 
-// tactic is one tactic of the active domain.
-type tactic struct {
-	ID        string
-	Shortname string
-	Name      string
-}
-
 // index is the part of the catalog the suggester uses.
 type index struct {
 	techs   map[string]*technique // by upper-case ID
-	tactics map[string]*tactic    // by shortname
 	live    []*technique          // suggestible techniques, sorted by ID
-	cat     *mapper.Catalog       // resolves technique IDs (resolve)
-	// current, when set, finds the tactic a name stands for today, also by
-	// a former name (mapper.Catalog.CurrentTactic)
-	current func(string) (shortname string, ok bool)
+	cat     *mapper.Catalog       // resolves technique IDs (resolve) and tactics (tactic)
+	domains []mapper.Domain       // the domains read: the active ones, else enterprise
 }
 
 // indexFromCatalog reads the techniques and tactics of the catalog's active
 // domains (enterprise when none is active).
 func indexFromCatalog(cat *mapper.Catalog) *index {
-	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}, cat: cat}
-	ix.current = func(s string) (string, bool) {
-		if o, former, ok := cat.CurrentTactic(s); ok && former != nil {
-			return o.Shortname, true
-		}
-		return "", false
+	ix := &index{techs: map[string]*technique{}, cat: cat, domains: cat.Active()}
+	if len(ix.domains) == 0 {
+		ix.domains = []mapper.Domain{mapper.Enterprise}
 	}
-	domains := cat.Active()
-	if len(domains) == 0 {
-		domains = []mapper.Domain{mapper.Enterprise}
-	}
-	for _, d := range domains {
-		for _, o := range cat.Tactics(d) {
-			if _, ok := ix.tactics[o.Shortname]; !ok {
-				ix.tactics[o.Shortname] = &tactic{ID: o.ID, Shortname: o.Shortname, Name: o.Name}
-			}
-		}
+	for _, d := range ix.domains {
 		for _, o := range cat.Objects(d, mapper.TypeTechnique) {
 			if _, ok := ix.techs[o.ID]; ok {
 				continue
@@ -102,22 +80,20 @@ func (ix *index) resolve(id string) *technique {
 	return nil
 }
 
-// tactic finds a tactic by ID, shortname or name in any spelling
-// ("TA0005", "defense_evasion", "Defense Evasion", "DefenseEvasion").
-func (ix *index) tactic(s string) *tactic {
-	v, _ := attackid.CutTagPrefix(s)
-	f := foldTactic(strings.ToLower(v))
-	for _, t := range ix.tactics {
-		if f == foldTactic(t.Shortname) || f == foldTactic(t.Name) || strings.EqualFold(s, t.ID) {
-			return t
-		}
+// tactic finds the live tactic of the index's domains that s names, read
+// as lint reads tactic values (mapper.Catalog.CurrentTactic): by ID,
+// shortname or name with or without "attack.", spaces, case and punctuation
+// aside ("TA0005", "defense_evasion", "Defense Evasion", "DefenseEvasion"),
+// also by a name it had before a rename; nil otherwise.
+func (ix *index) tactic(s string) *mapper.Object {
+	if ix.cat == nil {
+		return nil
 	}
-	if ix.current != nil {
-		if sn, ok := ix.current(s); ok {
-			return ix.tactics[sn]
-		}
+	o, _, ok := ix.cat.CurrentTactic(s)
+	if !ok || !slices.Contains(ix.domains, o.Domain) || !slices.Contains(ix.cat.Tactics(o.Domain), o) {
+		return nil
 	}
-	return nil
+	return o
 }
 
 // parentOf returns the parent technique ID of id, or id itself.

@@ -56,7 +56,7 @@ func TestProseWords(t *testing.T) {
 }
 
 func TestProseScores(t *testing.T) {
-	ix := &index{techs: map[string]*technique{}, tactics: map[string]*tactic{}}
+	ix := &index{techs: map[string]*technique{}}
 	ix.add(&technique{ID: "T1140", Name: "Deobfuscate/Decode Files or Information", Text: "Adversaries may decode payloads with certutil -decode."})
 	ix.add(&technique{ID: "T1053.005", Name: "Scheduled Task", Text: "Adversaries may abuse the Windows Task Scheduler with schtasks."})
 	ix.add(&technique{ID: "T1027", Name: "Obfuscated Files or Information"})

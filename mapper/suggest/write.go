@@ -5,12 +5,12 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"unicode"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/internal/atomicfile"
 	"github.com/huntlint/huntlint/internal/yamledit"
+	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/mapper/attackid"
 	"github.com/huntlint/huntlint/rules"
 	"github.com/huntlint/huntlint/rules/yamlsrc"
@@ -167,7 +167,7 @@ func sigmaAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.A
 
 // sentinelAdditions are the relevantTechniques and tactics to add.
 func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledit.Addition, error) {
-	haveTech, haveTac := map[string]bool{}, map[string]bool{}
+	haveTech, haveTac := map[string]bool{}, map[string]bool{} // haveTac by tactic shortname
 	if _, v := yamlsrc.Lookup(root, "relevantTechniques"); v != nil {
 		for _, it := range v.Content {
 			haveTech[strings.ToUpper(it.Value)] = true
@@ -175,7 +175,9 @@ func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledi
 	}
 	if _, v := yamlsrc.Lookup(root, "tactics"); v != nil {
 		for _, it := range v.Content {
-			haveTac[foldTactic(it.Value)] = true
+			if tac := s.ix.tactic(it.Value); tac != nil {
+				haveTac[tac.Shortname] = true
+			}
 		}
 	}
 	var addTech, addTac []string
@@ -189,20 +191,20 @@ func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledi
 		}
 		haveTech[t.ID] = true
 		addTech = append(addTech, t.ID)
-		var tacs []*tactic
+		var tacs []*mapper.Object
 		hasTactic := false
 		for _, short := range t.Tactics {
-			if tac := s.ix.tactics[short]; tac != nil {
+			if tac := s.ix.tactic(short); tac != nil {
 				tacs = append(tacs, tac)
-				hasTactic = hasTactic || haveTac[foldTactic(tac.Name)]
+				hasTactic = hasTactic || haveTac[tac.Shortname]
 			}
 		}
 		if hasTactic {
 			continue
 		}
 		for _, tac := range tacs {
-			if !haveTac[foldTactic(tac.Name)] {
-				haveTac[foldTactic(tac.Name)] = true
+			if !haveTac[tac.Shortname] {
+				haveTac[tac.Shortname] = true
 				addTac = append(addTac, rules.PascalCase(tac.Name))
 			}
 		}
@@ -217,17 +219,6 @@ func sentinelAdditions(s *Suggester, root *yaml.Node, techs []string) ([]yamledi
 		adds = append(adds, yamledit.Addition{Key: "relevantTechniques", Values: addTech, Before: []string{"query"}})
 	}
 	return adds, nil
-}
-
-// foldTactic reduces a tactic spelling to letters, lower case.
-func foldTactic(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // WriteTags adds each result's suggestions to its file (Sigma tags,
