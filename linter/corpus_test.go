@@ -2,13 +2,12 @@ package linter
 
 import (
 	"fmt"
-	"os"
+	"github.com/huntlint/huntlint/internal/golden"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
@@ -20,7 +19,7 @@ import (
 // line: each is a true problem of the corpus. Infos are counted per check
 // at the end of the golden file (they stay visible; --min-severity hides
 // them). Regenerate with -update and review the diff.
-func corpusDefaultRun(t *testing.T, archive, golden string, minRules int) (string, []Finding) {
+func corpusDefaultRun(t *testing.T, archive, goldenName string, minRules int) (string, []Finding) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("corpus test in -short mode")
@@ -62,13 +61,8 @@ func corpusDefaultRun(t *testing.T, archive, golden string, minRules int) (strin
 		fmt.Fprintf(&b, "# %d info [%s]\n", infos[id], id)
 	}
 	fmt.Fprintf(&b, "# %d files, %d rules\n", res.Files, res.Rules)
-	path := filepath.Join("testdata", "corpus", golden)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	linttest.Golden(t, path, b.String())
+	path := filepath.Join("testdata", "corpus", goldenName)
+	golden.File(t, path, []byte(b.String()))
 	return dir, res.Findings
 }
 

@@ -1,6 +1,7 @@
 package linter
 
 import (
+	"github.com/huntlint/huntlint/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,7 +28,7 @@ import (
 // and read every changed line before committing. TestGolden covers every
 // check of the registry: adding a check means adding its folder only.
 
-var update = linttest.Update
+var update = golden.Update
 
 // testCatalog is the catalog the tests lint against (linttest.Catalog).
 func testCatalog(tb testing.TB) *mapper.Catalog { return linttest.Catalog(tb) }
@@ -134,7 +135,7 @@ func runGolden(t *testing.T, id string) {
 			if len(fs) == 0 {
 				t.Errorf("%s: no %s finding, want at least one", in, id)
 			}
-			linttest.Golden(t, stem+".out", formatGolden(dir, fs))
+			golden.File(t, stem+".out", []byte(formatGolden(dir, fs)))
 		case strings.HasPrefix(base, "good"):
 			if len(fs) > 0 {
 				t.Errorf("%s: want no finding, got:\n%s", in, formatGolden(dir, fs))

@@ -1,13 +1,13 @@
 package linter
 
 import (
+	"github.com/huntlint/huntlint/internal/golden"
 	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/huntlint/huntlint/internal/linttest"
 	"github.com/huntlint/huntlint/internal/testshared"
 	"github.com/huntlint/huntlint/rules"
 )
@@ -63,7 +63,7 @@ func TestSigmaHQCorpus(t *testing.T) {
 		fs[i].Message = strings.ReplaceAll(fs[i].Message, dir+string(filepath.Separator), "")
 	}
 	SortFindings(fs)
-	linttest.Golden(t, filepath.Join("testdata", "sigma-corpus", "sigmahq.golden"), formatGolden(dir, fs))
+	golden.File(t, filepath.Join("testdata", "sigma-corpus", "sigmahq.golden"), []byte(formatGolden(dir, fs)))
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)

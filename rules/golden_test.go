@@ -1,15 +1,12 @@
 package rules
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	"github.com/huntlint/huntlint/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // dumpRules renders what the loaders produce, positions included, for
 // golden files.
@@ -92,20 +89,7 @@ func TestGolden(t *testing.T) {
 				checkPositions(t, r)
 			}
 			got := dumpRules(rules, problems)
-			golden := f + ".out"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the loader's output:\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.File(t, f+".out", []byte(got))
 		})
 	}
 	if n == 0 {

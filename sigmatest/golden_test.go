@@ -2,33 +2,14 @@ package sigmatest
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
+	"github.com/huntlint/huntlint/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./sigmatest -run %s -update)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output:\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
-}
 
 // TestGoldenEventShapes flattens each event shape of testdata/events into
 // its .out golden: one block of name = value lines per event.
@@ -54,7 +35,7 @@ func TestGoldenEventShapes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			golden(t, f+".out", b.Bytes())
+			golden.File(t, f+".out", b.Bytes())
 		})
 	}
 }
@@ -62,7 +43,7 @@ func TestGoldenEventShapes(t *testing.T) {
 // TestGoldenLogsourceMap resolves every logsource the built-in map names
 // (each entry's category, product and service) into its variants.
 func TestGoldenLogsourceMap(t *testing.T) {
-	golden(t, "testdata/logsources.golden", resolveAll(DefaultMap()))
+	golden.File(t, "testdata/logsources.golden", resolveAll(DefaultMap()))
 }
 
 // TestGoldenLogsourceMapFile does the same for a mapping file in
@@ -72,7 +53,7 @@ func TestGoldenLogsourceMapFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "testdata/logsource_map.golden", resolveAll(m))
+	golden.File(t, "testdata/logsource_map.golden", resolveAll(m))
 }
 
 // resolveAll resolves each logsource m's entries name, and a few no entry

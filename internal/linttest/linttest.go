@@ -4,7 +4,6 @@
 package linttest
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"sync"
@@ -51,27 +50,4 @@ func Catalog(tb testing.TB) *mapper.Catalog {
 		tb.Skipf("no ATT&CK catalog for tests (neither embedded nor ../shared): %v", catErr)
 	}
 	return catVal.At(Day)
-}
-
-// Update is the -update flag of the tests that use Golden: rewrite the
-// golden files instead of comparing with them.
-var Update = flag.Bool("update", false, "rewrite golden files")
-
-// Golden compares got with the golden file at path, or rewrites the file
-// under -update.
-func Golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *Update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run the test with -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs:\n--- want\n%s--- got\n%s", path, want, got)
-	}
 }

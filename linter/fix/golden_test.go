@@ -3,6 +3,7 @@ package fix
 import (
 	"bytes"
 	"fmt"
+	"github.com/huntlint/huntlint/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,19 +91,19 @@ func TestFixGolden(t *testing.T) {
 			summary.Write(text.Bytes())
 			if !unsafe {
 				safeOut = got
-				linttest.Golden(t, filepath.Join(goldDir, name+".fixed"), string(got))
+				golden.File(t, filepath.Join(goldDir, name+".fixed"), got)
 			} else {
 				gp := filepath.Join(goldDir, name+".unsafe.fixed")
 				if bytes.Equal(got, safeOut) {
 					if _, err := os.Stat(gp); err == nil {
-						if *linttest.Update {
+						if *golden.Update {
 							os.Remove(gp)
 						} else {
 							t.Errorf("%s: unsafe fixes change nothing more, but %s exists", name, gp)
 						}
 					}
 				} else {
-					linttest.Golden(t, gp, string(got))
+					golden.File(t, gp, got)
 				}
 			}
 			if len(sum.Files) > 0 {
@@ -117,5 +118,5 @@ func TestFixGolden(t *testing.T) {
 			}
 		}
 	}
-	linttest.Golden(t, filepath.Join(goldDir, "summary.golden"), summary.String())
+	golden.File(t, filepath.Join(goldDir, "summary.golden"), []byte(summary.String()))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/huntlint/huntlint/internal/golden"
 	"os"
 	"path/filepath"
 	"sort"
@@ -191,7 +192,7 @@ func TestMigrateListsEveryDeprecated(t *testing.T) {
 		f.Path = filepath.Base(f.Path)
 		report.WriteString(linter.FormatFinding(f) + "\n")
 	}
-	golden(t, filepath.Join("testdata", "deprecated.golden"), []byte(report.String()))
+	golden.File(t, filepath.Join("testdata", "deprecated.golden"), []byte(report.String()))
 
 	want := []string{
 		"sigma.yml:12:5",                           // attack.persistence (tactic)

@@ -2,7 +2,7 @@ package migrate
 
 import (
 	"bytes"
-	"flag"
+	"github.com/huntlint/huntlint/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,8 +16,6 @@ import (
 	"github.com/huntlint/huntlint/mapper"
 	"github.com/huntlint/huntlint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func loadCatalog(t testing.TB, path string) *mapper.Catalog {
 	t.Helper()
@@ -62,26 +60,6 @@ func copyTree(t *testing.T, src string) (string, []string) {
 	return dst, files
 }
 
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 // TestMigrateMini migrates small rules of every format across the synthetic
 // v18 -> v19 fixture bundles: renamed tactic (TA0005 defense-evasion ->
 // stealth), new tactic TA0112, T1562.001 revoked by T1685, T1105 moved from
@@ -105,10 +83,10 @@ func TestMigrateMini(t *testing.T) {
 	var text bytes.Buffer
 	_ = sum.WriteTextAs(&text, false, "migrated", "would migrate", "reference", "references")
 	report.WriteString("--\n" + text.String())
-	golden(t, filepath.Join("testdata", "mini.golden"), []byte(report.String()))
+	golden.File(t, filepath.Join("testdata", "mini.golden"), []byte(report.String()))
 	for _, p := range files {
 		got, _ := os.ReadFile(p)
-		golden(t, filepath.Join("..", "..", "testdata", "rules", "migrate-mini-fixed", filepath.Base(p)), got)
+		golden.File(t, filepath.Join("..", "..", "testdata", "rules", "migrate-mini-fixed", filepath.Base(p)), got)
 		if _, probs := rules.LoadBytes(p, got); len(probs) > 0 {
 			t.Errorf("%s no longer loads: %v", p, probs)
 		}

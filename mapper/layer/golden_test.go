@@ -2,9 +2,8 @@ package layer
 
 import (
 	"bytes"
-	"flag"
+	"github.com/huntlint/huntlint/internal/golden"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/huntlint/huntlint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // fixtureRules is the rule tree the layer goldens are built from, shared
 // with cmd/huntlint's layer tests.
@@ -58,43 +55,8 @@ func goldenOptions() WriteOptions {
 // checkGolden compares got with testdata/golden/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./mapper/layer -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test ./mapper/layer -update and read the diff):\n%s", path, firstDiff(string(want), string(got)))
-	}
+	golden.File(t, filepath.Join("testdata", "golden", name), got)
 }
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + itoa(i+1) + ":\n- " + w + "\n+ " + g
-		}
-	}
-	return ""
-}
-
-func itoa(i int) string { return fmtNum(float64(i)) }
 
 func TestGolden(t *testing.T) {
 	cat := testCatalog(t)

@@ -1,8 +1,7 @@
 package suggest
 
 import (
-	"flag"
-	"os"
+	"github.com/huntlint/huntlint/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"github.com/huntlint/huntlint/internal/yamledit"
 	"github.com/huntlint/huntlint/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the .fixed golden files")
 
 // writeCases name the techniques added to each rule of each fixture.
 var writeCases = map[string][][]string{
@@ -53,19 +50,7 @@ func TestTagEditsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := path + ".fixed"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("got:\n%s\nwant:\n%s", got, want)
-			}
+			golden.File(t, path+".fixed", got)
 			// The result must load, carry the techniques and keep every
 			// other line.
 			again, probs := rules.LoadBytes(path, got)
