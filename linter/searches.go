@@ -1,8 +1,6 @@
 package linter
 
 import (
-	"sync"
-
 	"gopkg.in/yaml.v3"
 
 	"github.com/huntlint/huntlint/linter/sigmacond"
@@ -32,38 +30,24 @@ type parsedCondition struct {
 
 // sectionCache keeps the sections of the rules being linted, so that the
 // checks that read a rule's detection share one walk and one condition
-// parse. The runner checks one rule at a time per goroutine, so a few
-// entries suffice; the map is emptied when it grows past sectionCacheSize.
-var sectionCache = struct {
-	sync.Mutex
-	m map[*rules.Rule]*sigmaSection
-}{m: map[*rules.Rule]*sigmaSection{}}
-
-const sectionCacheSize = 256
+// parse.
+var sectionCache smallCache[*rules.Rule, *sigmaSection]
 
 // sigmaSearchSection returns the detection (or filter) section of a Sigma
 // rule with its conditions parsed, or nil when the rule has none or it is
 // not a mapping.
 func sigmaSearchSection(r *rules.Rule) *sigmaSection {
-	sectionCache.Lock()
-	s, ok := sectionCache.m[r]
-	sectionCache.Unlock()
-	if ok {
+	if s, ok := sectionCache.get(r); ok {
 		return s
 	}
-	s = buildSearchSection(r)
+	s := buildSearchSection(r)
 	if s != nil {
 		s.Parsed = make([]parsedCondition, len(s.Conditions))
 		for i, c := range s.Conditions {
 			s.Parsed[i].Refs, s.Parsed[i].Err = sigmacond.Parse(c.Value)
 		}
 	}
-	sectionCache.Lock()
-	if len(sectionCache.m) >= sectionCacheSize {
-		clear(sectionCache.m)
-	}
-	sectionCache.m[r] = s
-	sectionCache.Unlock()
+	sectionCache.put(r, s)
 	return s
 }
 

@@ -3,7 +3,6 @@ package linter
 import (
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/huntlint/huntlint/internal/textdist"
@@ -144,18 +143,14 @@ const valueMarkStep = 64
 // longValue is the length from which a value's facts are cached.
 const longValue = 256
 
-var valueFactsCache = struct {
-	sync.Mutex
-	m map[*yaml.Node]*valueFacts
-}{m: map[*yaml.Node]*valueFacts{}}
+// valueFactsCache keeps the facts of long values, which several checks of a
+// rule measure positions in.
+var valueFactsCache smallCache[*yaml.Node, *valueFacts]
 
 func valueFactsOf(n *yaml.Node) *valueFacts {
 	long := len(n.Value) >= longValue
 	if long {
-		valueFactsCache.Lock()
-		f, ok := valueFactsCache.m[n]
-		valueFactsCache.Unlock()
-		if ok {
+		if f, ok := valueFactsCache.get(n); ok {
 			return f
 		}
 	}
@@ -182,12 +177,7 @@ func valueFactsOf(n *yaml.Node) *valueFacts {
 		}
 	}
 	if long {
-		valueFactsCache.Lock()
-		if len(valueFactsCache.m) >= sectionCacheSize {
-			clear(valueFactsCache.m)
-		}
-		valueFactsCache.m[n] = f
-		valueFactsCache.Unlock()
+		valueFactsCache.put(n, f)
 	}
 	return f
 }
